@@ -1,0 +1,61 @@
+package dev.qio.channel.spi;
+
+import dev.qio.channel.IoCondition;
+import java.io.InterruptedIOException;
+import java.nio.channels.ClosedChannelException;
+import java.util.EnumSet;
+import java.util.Set;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
+
+/**
+ * Parks the calling thread until a {@link Readiness} reports a condition. Parking (not a monitor)
+ * means a virtual thread unmounts and frees its carrier while it waits.
+ */
+final class Waiter {
+    private Waiter() {}
+
+    /**
+     * Whether a wait for {@code condition} is over. Only the condition itself or NVAL ends it: a
+     * provider reports IN when a read would not block, including at EOF or when it would fail, and
+     * OUT likewise for writes. Ending on HUP or ERR regardless of direction would make a
+     * non-blocking write loop spin once the peer stops writing (HUP says nothing about writes).
+     */
+    static boolean holds(Readiness readiness, IoCondition condition) {
+        Set<IoCondition> now = readiness.poll();
+        return now.contains(condition) || now.contains(IoCondition.NVAL);
+    }
+
+    /**
+     * Waits until {@code condition} (or a terminal condition) holds.
+     *
+     * @param open whether the waited-on object is still open; checked after every wake-up
+     * @param wakeups where to register the wake-up so that closing the object unparks us
+     * @param name for messages
+     */
+    static void await(Readiness readiness, IoCondition condition, BooleanSupplier open,
+            java.util.Collection<Runnable> wakeups, String name) throws ClosedChannelException, InterruptedIOException {
+        if (holds(readiness, condition)) {
+            return;
+        }
+        Thread me = Thread.currentThread();
+        Runnable wake = () -> LockSupport.unpark(me); // wakes this waiter only
+        wakeups.add(wake);
+        try (Readiness.Registration r = readiness.subscribe(EnumSet.of(condition), wake)) {
+            while (true) {
+                if (!open.getAsBoolean()) {
+                    throw new ClosedException(name);
+                }
+                if (holds(readiness, condition)) {
+                    return;
+                }
+                if (me.isInterrupted()) {
+                    throw new InterruptedIOException(name + ": interrupted while waiting for " + condition);
+                }
+                LockSupport.park(readiness);
+            }
+        } finally {
+            wakeups.remove(wake);
+        }
+    }
+}

@@ -1,0 +1,270 @@
+package dev.qio.testkit;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import dev.qio.channel.EventLoop;
+import dev.qio.channel.IoChannel;
+import dev.qio.channel.IoCondition;
+import dev.qio.channel.Watch;
+import java.nio.ByteBuffer;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Non-blocking mode and readiness: ERR_BLOCK exactly when nothing can move, {@code await} and
+ * watches that fire when something can, and blocking calls that wait instead.
+ */
+final class BlockingProperties {
+    private BlockingProperties() {}
+
+    /** Fill a starved reader with more bytes than this and a bounded pipe could block the writer. */
+    static final int SMALL = 4096;
+
+    /** A starved non-blocking read gives ERR_BLOCK, never EOF; after await(IN) it makes progress. */
+    static void readWhenStarved(ChannelFixture fixture, int k, long seed) throws Throwable {
+        byte[] data = Inputs.payload(k, seed);
+        try (ChannelPair pair = fixture.open()) {
+            IoChannel r = pair.reader();
+            r.setBlocking(false);
+            ByteBuffer[] iov = {ByteBuffer.allocate(k)};
+            for (int i = 0; i < 2; i++) {
+                assertEquals(IoChannel.ERR_BLOCK, CheckedIo.readv(r, iov), r.name() + ": a starved non-blocking read");
+            }
+            pair.writer().writeAll(ByteBuffer.wrap(data));
+            r.await(IoCondition.IN);
+            long n = CheckedIo.readv(r, iov);
+            assertTrue(n > 0, r.name() + ": after await(IN) the read must make progress, got " + n);
+            r.readvAll(iov);
+            assertArrayEquals(data, iov[0].array());
+        }
+    }
+
+    /** A blocking read on a starved reader waits for the data instead of returning ERR_BLOCK. */
+    static void blockingReadWaits(ChannelFixture fixture, int k, long seed) throws Throwable {
+        byte[] data = Inputs.payload(k, seed);
+        try (ChannelPair pair = fixture.open()) {
+            IoChannel r = pair.reader();
+            ByteBuffer dst = ByteBuffer.allocate(k);
+            AtomicReference<Thread> reader = new AtomicReference<>();
+            CountDownLatch started = new CountDownLatch(1);
+            Concurrently.run(() -> {
+                reader.set(Thread.currentThread());
+                started.countDown();
+                long n = CheckedIo.readv(r, new ByteBuffer[] {dst});
+                assertTrue(n > 0, r.name() + ": a blocking read returned " + n);
+            }, () -> {
+                started.await();
+                Concurrently.awaitBlocked(reader.get());
+                pair.writer().writeAll(ByteBuffer.wrap(data));
+            });
+            r.readAll(dst);
+            assertArrayEquals(data, dst.array());
+        }
+    }
+
+    /**
+     * A non-blocking writer that nobody reads fills up and gets ERR_BLOCK; once a reader drains,
+     * await(OUT) returns and the write makes progress; nothing is lost or reordered.
+     */
+    static void writeWhenFull(ChannelFixture fixture, int chunk, long seed) throws Throwable {
+        try (ChannelPair pair = fixture.open()) {
+            IoChannel w = pair.writer();
+            w.setBlocking(false);
+            long limit = 256L << 20;
+            long total = 0;
+            Stream stream = new Stream(seed);
+            while (true) {
+                ByteBuffer b = stream.peek(chunk);
+                long n = CheckedIo.writev(w, new ByteBuffer[] {b});
+                if (n == IoChannel.ERR_BLOCK) {
+                    break;
+                }
+                stream.advance(n);
+                total += n;
+                if (total > limit) {
+                    fail(w.name() + ": took " + total + " bytes without blocking; fixture '" + fixture.name()
+                            + "' declares FILL");
+                }
+            }
+            assertEquals(IoChannel.ERR_BLOCK, CheckedIo.writev(w, new ByteBuffer[] {stream.peek(chunk)}),
+                    w.name() + ": still full");
+            long expected = total + chunk;
+            IoChannel r = pair.reader();
+            Concurrently.run(() -> {
+                w.await(IoCondition.OUT);
+                ByteBuffer last = stream.peek(chunk);
+                long n = CheckedIo.writev(w, new ByteBuffer[] {last});
+                assertTrue(n > 0, w.name() + ": after await(OUT) the write must make progress, got " + n);
+                w.writeAll(last);
+                pair.finishWriting();
+            }, () -> {
+                Stream check = new Stream(seed);
+                ByteBuffer got = ByteBuffer.allocate(64 << 10);
+                long seen = 0;
+                while (seen < expected) {
+                    got.clear().limit((int) Math.min(got.capacity(), expected - seen));
+                    r.readAll(got);
+                    got.flip();
+                    if (!got.equals(check.peek(got.remaining()))) {
+                        fail(r.name() + ": bytes after offset " + seen + " differ from what was written");
+                    }
+                    check.advance(got.remaining());
+                    seen += got.remaining();
+                }
+            });
+        }
+    }
+
+    /** A watch for IN fires once data arrives (not before), and ends when its callback says so. */
+    static void watchIn(ChannelFixture fixture, int k) throws Throwable {
+        try (ChannelPair pair = fixture.open(); EventLoop loop = EventLoop.create("qio-kit-loop")) {
+            IoChannel r = pair.reader();
+            r.setBlocking(false);
+            AtomicBoolean written = new AtomicBoolean();
+            AtomicReference<String> problem = new AtomicReference<>();
+            CountDownLatch fired = new CountDownLatch(1);
+            Watch watch = r.addWatch(Set.of(IoCondition.IN), (ch, ready) -> {
+                if (!written.get()) {
+                    problem.set("the IN watch fired before any data was written: " + ready);
+                }
+                try {
+                    long n = ch.read(ByteBuffer.allocate(k));
+                    if (n <= 0) {
+                        problem.compareAndSet(null, "IN fired but a read returned " + n);
+                    }
+                } catch (Exception e) {
+                    problem.compareAndSet(null, "read in the watch failed: " + e);
+                }
+                fired.countDown();
+                return false;
+            }, loop);
+            written.set(true);
+            pair.writer().writeAll(ByteBuffer.wrap(new byte[k]));
+            fired.await();
+            settle(loop);
+            assertEquals(null, problem.get());
+            assertFalse(watch.isActive(), "a watch whose callback returned false must end");
+        }
+    }
+
+    /** A watch for OUT on a full writer fires once a reader makes room. */
+    static void watchOut(ChannelFixture fixture, int chunk) throws Throwable {
+        try (ChannelPair pair = fixture.open(); EventLoop loop = EventLoop.create("qio-kit-loop")) {
+            IoChannel w = pair.writer();
+            w.setBlocking(false);
+            long total = 0;
+            ByteBuffer zeros = ByteBuffer.allocate(chunk);
+            long n;
+            while ((n = w.write(zeros.clear())) != IoChannel.ERR_BLOCK) {
+                total += n;
+                if (total > 256L << 20) {
+                    fail(w.name() + ": never filled; fixture '" + fixture.name() + "' declares FILL");
+                }
+            }
+            AtomicBoolean drained = new AtomicBoolean();
+            AtomicReference<String> problem = new AtomicReference<>();
+            CountDownLatch fired = new CountDownLatch(1);
+            w.addWatch(Set.of(IoCondition.OUT), (ch, ready) -> {
+                if (!drained.get()) {
+                    problem.set("the OUT watch fired while the writer was still full: " + ready);
+                }
+                fired.countDown();
+                return false;
+            }, loop);
+            drained.set(true);
+            pair.reader().readAll(ByteBuffer.allocate((int) Math.min(total, 1 << 20)));
+            fired.await();
+            assertEquals(null, problem.get());
+        }
+    }
+
+    /** Level triggered: a watch whose condition keeps holding runs again each time it returns true. */
+    static void watchRepeatsUntilFalse(ChannelFixture fixture, int times) throws Throwable {
+        try (ChannelPair pair = fixture.open(); EventLoop loop = EventLoop.create("qio-kit-loop")) {
+            IoChannel w = pair.writer();
+            AtomicInteger calls = new AtomicInteger();
+            CountDownLatch done = new CountDownLatch(1);
+            Watch watch = w.addWatch(Set.of(IoCondition.OUT), (ch, ready) -> {
+                assertTrue(ready.contains(IoCondition.OUT), "ready set " + ready);
+                if (calls.incrementAndGet() < times) {
+                    return true;
+                }
+                done.countDown();
+                return false;
+            }, loop);
+            done.await();
+            settle(loop);
+            assertEquals(times, calls.get(), w.name() + ": callback runs until it returns false, then never again");
+            assertFalse(watch.isActive());
+        }
+    }
+
+    /** Closing the channel ends its watches; the callback does not run after close. */
+    static void closeEndsWatch(ChannelFixture fixture) throws Throwable {
+        try (ChannelPair pair = fixture.open(); EventLoop loop = EventLoop.create("qio-kit-loop")) {
+            IoChannel w = pair.writer();
+            AtomicInteger calls = new AtomicInteger();
+            CountDownLatch first = new CountDownLatch(1);
+            Watch watch = w.addWatch(Set.of(IoCondition.OUT), (ch, ready) -> {
+                calls.incrementAndGet();
+                try {
+                    ch.close();
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+                first.countDown();
+                return true; // keep: only the close may end it
+            }, loop);
+            first.await();
+            settle(loop);
+            assertEquals(1, calls.get(), "the watch ran after its channel was closed");
+            assertFalse(watch.isActive(), "closing a channel ends its watches");
+        }
+    }
+
+    /** Lets every dispatch queued on {@code loop} so far run. */
+    static void settle(EventLoop loop) throws InterruptedException {
+        for (int i = 0; i < 3; i++) { // a dispatch may queue one more; three rounds cover a re-queue
+            CountDownLatch marker = new CountDownLatch(1);
+            loop.execute(marker::countDown);
+            marker.await();
+        }
+    }
+
+    /** A deterministic byte stream, for checking order over many chunks without keeping them. */
+    static final class Stream {
+        private final long seed;
+        private long offset;
+
+        Stream(long seed) {
+            this.seed = seed;
+        }
+
+        ByteBuffer peek(int n) {
+            byte[] b = new byte[n];
+            for (int i = 0; i < n; i++) {
+                b[i] = byteAt(seed, offset + i);
+            }
+            return ByteBuffer.wrap(b);
+        }
+
+        void advance(long n) {
+            offset += n;
+        }
+
+        static byte byteAt(long seed, long i) {
+            long z = seed + i * 0x9E3779B97F4A7C15L;
+            z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+            z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+            return (byte) (z ^ (z >>> 31));
+        }
+    }
+
+}

@@ -1,0 +1,372 @@
+package dev.qio.testkit;
+
+import static dev.qio.testkit.Capability.CONCURRENT;
+import static dev.qio.testkit.Capability.DISCARDING_SINK;
+import static dev.qio.testkit.Capability.EMPTY_SOURCE;
+import static dev.qio.testkit.Capability.FILL;
+import static dev.qio.testkit.Capability.ROUND_TRIP;
+import static dev.qio.testkit.Capability.STARVE;
+
+import dev.qio.channel.Feature;
+import dev.qio.testkit.property.Gen;
+import dev.qio.testkit.property.Property;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * The conformance contract every provider runs: extend it and return your fixture.
+ *
+ * <pre>{@code
+ * class MyProviderConformanceTest extends ChannelContract {
+ *     @Override protected ChannelFixture fixture() { return new MyFixture(); }
+ * }
+ * }</pre>
+ *
+ * <p>Each property is one test factory with its own id: {@code required_*} properties hold for
+ * every channel, {@code optional_<FEATURE>_*} ones run where the channel advertises the feature
+ * and check its refusal (the gating twin) where it does not, and {@code untested_*} ones always
+ * skip, naming what the kit does not cover yet. Each dynamic test's name shows the property, the
+ * fixture, the variant and the run seed; a failure prints a shrunk input and the
+ * {@code -Dqio.seed=...} that reruns it. A property skips only when the fixture does not declare a
+ * {@link Capability} it needs, and says which.
+ *
+ * <p>System properties: {@code qio.seed} (rerun), {@code qio.tries} (tries per property),
+ * {@code qio.timeout.scale} (multiplies every timeout).
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+public abstract class ChannelContract {
+    private static final Duration SHORT = Duration.ofSeconds(30);
+    private static final Duration LONG = Duration.ofSeconds(180);
+    private static final Gen<Long> SEEDS = Gen.longs(0, Long.MAX_VALUE);
+
+    /** The fixture under test; called once per test class instance. */
+    protected abstract ChannelFixture fixture();
+
+    private ChannelFixture fixture;
+
+    private ChannelFixture f() {
+        if (fixture == null) {
+            fixture = fixture();
+        }
+        return fixture;
+    }
+
+    // ---- 1. round trip ----------------------------------------------------------------------
+
+    /**
+     * Payloads from 0 bytes to 4 MiB, random iov splits on both sides (empty buffers included),
+     * random write chunking, heap/direct/segment buffers, raw calls or the {@code *All} loops,
+     * byte-exact, then EOF; first QEMU's own case, 250 buffers of 4194 bytes. QEMU:
+     * tests/unit/io-channel-helpers.c. If this fails, check that reads and writes advance
+     * positions by what moved and that the pair's finishWriting() really ends the stream.
+     */
+    @TestFactory
+    Stream<DynamicTest> required_roundtrip() {
+        return modes("required_roundtrip", LONG, blocking -> {
+            Kit.require(f(), ROUND_TRIP);
+            Property.forAll(Inputs.transfers(4 << 20)).named(name("required_roundtrip", blocking)).tries(40)
+                    .withExamples(Inputs.qemuTransfer())
+                    .check(t -> RoundTrip.run(f(), t, blocking));
+        });
+    }
+
+    // ---- 2. partial I/O ---------------------------------------------------------------------
+
+    /**
+     * Raw readv/writev only: for a non-empty iov {@code 0 < n <= remaining}, never 0; buffers fill
+     * strictly in order; each position moves by exactly what moved; ERR_BLOCK only when
+     * non-blocking. If this fails, check the provider's iov walk (skipping empty buffers, stopping
+     * at the first partial one).
+     */
+    @TestFactory
+    Stream<DynamicTest> required_partial_io() {
+        Gen<Inputs.Transfer> raw = Inputs.transfers(256 << 10)
+                .map(t -> new Inputs.Transfer(t.size(), t.dataSeed(), t.write(), t.read(), true, true));
+        return modes("required_partial_io", LONG, blocking -> {
+            Kit.require(f(), ROUND_TRIP);
+            Property.forAll(raw).named(name("required_partial_io", blocking)).tries(60)
+                    .check(t -> RoundTrip.run(f(), t, blocking));
+        });
+    }
+
+    // ---- 3. EOF -----------------------------------------------------------------------------
+
+    /**
+     * EOF before any byte: {@code readvAllEof} false; after some: {@code EOFException};
+     * {@code readvAll} throws on any EOF; plain reads keep returning EOF. QEMU:
+     * {@code qio_channel_readv_full_all_eof}. If this fails, check that EOF is -1 (not 0) and that
+     * a drained, finished stream never returns ERR_BLOCK.
+     */
+    @TestFactory
+    Stream<DynamicTest> required_eof() {
+        Gen<EofProperties.EofCase> cases = c -> {
+            int want = Gen.ints(1, 100_000).next(c);
+            int written = Gen.<Integer>frequency().add(1, Gen.constant(0)).add(2, Gen.ints(0, want - 1))
+                    .add(1, Gen.constant(want)).add(1, Gen.ints(want, want + 70_000)).next(c);
+            return new EofProperties.EofCase(written, want, c.drawBoolean(), Inputs.layouts().next(c), SEEDS.next(c));
+        };
+        return modes("required_eof", SHORT, blocking -> {
+            Kit.require(f(), ROUND_TRIP);
+            Property.forAll(cases).named(name("required_eof", blocking)).tries(60)
+                    .check(c -> EofProperties.run(f(), c, blocking));
+        });
+    }
+
+    /** An empty source ({@code null:}) reads EOF at once in every style and mode, never ERR_BLOCK. */
+    @TestFactory
+    Stream<DynamicTest> required_eof_empty_source() {
+        return modes("required_eof_empty_source", SHORT, blocking -> {
+            Kit.require(f(), EMPTY_SOURCE);
+            Property.forAll(Gen.ints(1, 70_000)).named(name("required_eof_empty_source", blocking)).tries(20)
+                    .check(want -> EofProperties.emptySource(f(), blocking, want));
+        });
+    }
+
+    /** A discarding sink ({@code null:}) takes every write whole, in both modes. */
+    @TestFactory
+    Stream<DynamicTest> required_sink_discards() {
+        return modes("required_sink_discards", SHORT, blocking -> {
+            Kit.require(f(), DISCARDING_SINK);
+            Property.forAll(Inputs.transfers(1 << 20)).named(name("required_sink_discards", blocking)).tries(30)
+                    .check(t -> EofProperties.discardingSink(f(), blocking, t));
+        });
+    }
+
+    // ---- 4. ERR_BLOCK and readiness ---------------------------------------------------------
+
+    /**
+     * A starved non-blocking read returns ERR_BLOCK (never EOF), and after {@code await(IN)} it
+     * makes progress. If this fails, check the provider's non-blocking path and its readiness.
+     */
+    @TestFactory
+    Stream<DynamicTest> required_errblock_read_when_starved() {
+        return one("required_errblock_read_when_starved", SHORT, () -> {
+            Kit.require(f(), STARVE);
+            Kit.requireNonBlocking(f());
+            Property.forAll(Gen.ints(1, BlockingProperties.SMALL)).named("required_errblock_read_when_starved").tries(20)
+                    .check(k -> BlockingProperties.readWhenStarved(f(), k, k));
+        });
+    }
+
+    /** A blocking read on a starved channel waits for data instead of returning ERR_BLOCK. */
+    @TestFactory
+    Stream<DynamicTest> required_errblock_blocking_read_waits() {
+        return one("required_errblock_blocking_read_waits", SHORT, () -> {
+            Kit.require(f(), STARVE);
+            Property.forAll(Gen.ints(1, BlockingProperties.SMALL)).named("required_errblock_blocking_read_waits").tries(10)
+                    .check(k -> BlockingProperties.blockingReadWaits(f(), k, k));
+        });
+    }
+
+    /**
+     * A non-blocking writer nobody reads fills and returns ERR_BLOCK; once drained,
+     * {@code await(OUT)} returns and writing continues; nothing is lost or reordered.
+     */
+    @TestFactory
+    Stream<DynamicTest> required_errblock_write_when_full() {
+        return one("required_errblock_write_when_full", LONG, () -> {
+            Kit.require(f(), FILL);
+            Kit.requireNonBlocking(f());
+            Property.forAll(Gen.ints(1, 100_000)).named("required_errblock_write_when_full").tries(10)
+                    .check(chunk -> BlockingProperties.writeWhenFull(f(), chunk, chunk));
+        });
+    }
+
+    /** A watch for IN fires when data arrives, not before, and ends when its callback returns false. */
+    @TestFactory
+    Stream<DynamicTest> required_watch_in_on_data() {
+        return one("required_watch_in_on_data", SHORT, () -> {
+            Kit.require(f(), STARVE);
+            Kit.requireNonBlocking(f());
+            Property.forAll(Gen.ints(1, BlockingProperties.SMALL)).named("required_watch_in_on_data").tries(10)
+                    .check(k -> BlockingProperties.watchIn(f(), k));
+        });
+    }
+
+    /** A watch for OUT on a full writer fires once a reader makes room. */
+    @TestFactory
+    Stream<DynamicTest> required_watch_out_on_room() {
+        return one("required_watch_out_on_room", SHORT, () -> {
+            Kit.require(f(), FILL);
+            Kit.requireNonBlocking(f());
+            Property.forAll(Gen.ints(1, 65_536)).named("required_watch_out_on_room").tries(5)
+                    .check(chunk -> BlockingProperties.watchOut(f(), chunk));
+        });
+    }
+
+    /** Watches are level triggered: while OUT holds, the callback runs again until it returns false. */
+    @TestFactory
+    Stream<DynamicTest> required_watch_repeats_until_false() {
+        return one("required_watch_repeats_until_false", SHORT, () ->
+                Property.forAll(Gen.ints(1, 6)).named("required_watch_repeats_until_false").tries(10)
+                        .check(times -> BlockingProperties.watchRepeatsUntilFalse(f(), times)));
+    }
+
+    /** Closing a channel ends its watches: the callback never runs after close. */
+    @TestFactory
+    Stream<DynamicTest> required_watch_ends_on_close() {
+        return one("required_watch_ends_on_close", SHORT, () -> BlockingProperties.closeEndsWatch(f()));
+    }
+
+    // ---- 5. features --------------------------------------------------------------------------
+
+    /**
+     * SHUTDOWN: {@code shutdown(WRITE)} half-closes (the peer drains, reads EOF, answers);
+     * {@code shutdown(READ)} wakes a blocked reader with EOF. Gating twin: every shutdown refused.
+     */
+    @TestFactory
+    Stream<DynamicTest> optional_SHUTDOWN() {
+        return feature(Feature.SHUTDOWN, List.of(
+                Kit.test("optional_SHUTDOWN_half_close", f(), "", SHORT, () -> {
+                    Kit.require(f(), ROUND_TRIP, CONCURRENT);
+                    Gen<int[]> sizes = c -> new int[] {Gen.sizes(70_000).next(c), Gen.sizes(70_000).next(c)};
+                    Property.forAll(sizes).named("optional_SHUTDOWN_half_close").tries(20)
+                            .check(s -> FeatureProperties.halfClose(f(), s[0], s[1], s[0] * 31L + s[1]));
+                }),
+                Kit.test("optional_SHUTDOWN_read_wakes_reader", f(), "", SHORT, () -> {
+                    Kit.require(f(), STARVE);
+                    FeatureProperties.shutdownReadWakesReader(f());
+                })));
+    }
+
+    /** SEEKABLE: random seek/read/write/preadv/pwritev programs match a byte-array model. */
+    @TestFactory
+    Stream<DynamicTest> optional_SEEKABLE() {
+        return feature(Feature.SEEKABLE, List.of(Kit.test("optional_SEEKABLE_model", f(), "", LONG, () ->
+                Property.forAll(ModelProperties.seekPrograms()).named("optional_SEEKABLE_model").tries(100)
+                        .check(p -> ModelProperties.seekable(f(), p, p.size())))));
+    }
+
+    /** FD_PASS: descriptors arrive with their bytes, as distinct descriptors of the same file, owned by the receiver. */
+    @TestFactory
+    Stream<DynamicTest> optional_FD_PASS() {
+        return feature(Feature.FD_PASS, List.of(Kit.test("optional_FD_PASS_delivery_and_ownership", f(), "", SHORT, () -> {
+            Kit.require(f(), ROUND_TRIP, CONCURRENT);
+            Gen<int[]> cases = c -> new int[] {Gen.ints(1, 3).next(c), Gen.ints(1, 4096).next(c)};
+            Property.forAll(cases).named("optional_FD_PASS_delivery_and_ownership").tries(10)
+                    .check(k -> FeatureProperties.passesFds(f(), k[0], k[1], k[1]));
+        })));
+    }
+
+    /** READ_MSG_PEEK: the gating twin runs; the peek property itself is not in the kit yet. */
+    @TestFactory
+    Stream<DynamicTest> optional_READ_MSG_PEEK() {
+        return feature(Feature.READ_MSG_PEEK, List.of(untested("untested_READ_MSG_PEEK_peek_then_read")));
+    }
+
+    /** WRITE_ZERO_COPY: the gating twin runs; zero-copy and flush are not in the kit yet. */
+    @TestFactory
+    Stream<DynamicTest> optional_WRITE_ZERO_COPY() {
+        return feature(Feature.WRITE_ZERO_COPY, List.of(untested("untested_WRITE_ZERO_COPY_flush")));
+    }
+
+    /** CONCURRENT_IO: both directions of a pair move at once on four threads, byte-exact. */
+    @TestFactory
+    Stream<DynamicTest> optional_CONCURRENT_IO() {
+        return one("optional_CONCURRENT_IO_full_duplex", LONG, () -> {
+            Kit.require(f(), ROUND_TRIP, CONCURRENT);
+            Assumptions.assumeTrue(FeatureProperties.advertised(f()).contains(Feature.CONCURRENT_IO),
+                    "the channels do not advertise CONCURRENT_IO");
+            Property.forAll(Inputs.sizes(2 << 20)).named("optional_CONCURRENT_IO_full_duplex").tries(10)
+                    .check(size -> FeatureProperties.fullDuplex(f(), size, size));
+        });
+    }
+
+    // ---- 6. lifecycle -------------------------------------------------------------------------
+
+    /** Close is idempotent and every operation after it throws ClosedChannelException. */
+    @TestFactory
+    Stream<DynamicTest> required_lifecycle_io_after_close() {
+        return one("required_lifecycle_io_after_close", SHORT, () -> LifecycleProperties.ioAfterClose(f()));
+    }
+
+    /** Close from another thread wakes a reader blocked on a starved channel. */
+    @TestFactory
+    Stream<DynamicTest> required_lifecycle_close_wakes_reader() {
+        return one("required_lifecycle_close_wakes_reader", SHORT, () -> {
+            Kit.require(f(), STARVE);
+            LifecycleProperties.closeWakesReader(f());
+        });
+    }
+
+    /** Close from another thread wakes a writer blocked on a full channel. */
+    @TestFactory
+    Stream<DynamicTest> required_lifecycle_close_wakes_writer() {
+        return one("required_lifecycle_close_wakes_writer", SHORT, () -> {
+            Kit.require(f(), FILL);
+            Kit.requireNonBlocking(f());
+            LifecycleProperties.closeWakesWriter(f());
+        });
+    }
+
+    // ---- 7. model-based ---------------------------------------------------------------------
+
+    /**
+     * Random programs of non-blocking writes and reads on one thread, then a blocking drain:
+     * every byte read is the next one written, and EOF comes exactly after the last.
+     */
+    @TestFactory
+    Stream<DynamicTest> required_model_stream() {
+        return one("required_model_stream", LONG, () -> {
+            Kit.require(f(), ROUND_TRIP, CONCURRENT);
+            Kit.requireNonBlocking(f());
+            Property.forAll(ModelProperties.streamPrograms()).named("required_model_stream").tries(100)
+                    .check(p -> ModelProperties.stream(f(), p, p.size()));
+        });
+    }
+
+    // ---- plumbing -----------------------------------------------------------------------------
+
+    /** A body that runs once per blocking mode. */
+    @FunctionalInterface
+    private interface ModeBody {
+        void run(boolean blocking) throws Throwable;
+    }
+
+    private Stream<DynamicTest> modes(String id, Duration timeout, ModeBody body) {
+        return Stream.of(true, false).map(b -> Kit.test(id, f(), b ? "blocking" : "non-blocking", timeout, () -> {
+            if (!b) {
+                Kit.requireNonBlocking(f());
+            }
+            body.run(b);
+        }));
+    }
+
+    private Stream<DynamicTest> one(String id, Duration timeout, Kit.Body body) {
+        return Stream.of(Kit.test(id, f(), "", timeout, body));
+    }
+
+    private static String name(String id, boolean blocking) {
+        return id + (blocking ? "/blocking" : "/non-blocking");
+    }
+
+    /** The feature's properties where it is advertised, else its gating twin. */
+    private Stream<DynamicTest> feature(Feature feature, List<DynamicTest> whenAdvertised) {
+        Set<Feature> advertised;
+        try {
+            advertised = FeatureProperties.advertised(f());
+        } catch (Exception e) {
+            return Stream.of(Kit.test("optional_" + feature, f(), "", SHORT, () -> {
+                throw e;
+            }));
+        }
+        if (advertised.contains(feature)) {
+            return whenAdvertised.stream();
+        }
+        List<DynamicTest> gating = new ArrayList<>();
+        gating.add(Kit.test("optional_" + feature + "_refused", f(), "not advertised", SHORT,
+                () -> FeatureProperties.refuses(f(), feature)));
+        return gating.stream();
+    }
+
+    private DynamicTest untested(String id) {
+        return Kit.test(id, f(), "", SHORT, () -> Assumptions.abort(id + ": not covered by the kit yet"));
+    }
+}

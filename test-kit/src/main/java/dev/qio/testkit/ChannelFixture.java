@@ -1,0 +1,33 @@
+package dev.qio.testkit;
+
+import java.io.IOException;
+import java.util.Set;
+
+/**
+ * How the kit gets channels from one provider: a name, what the pair can do, and a way to open a
+ * fresh pair. The kit opens a new pair for every try and closes it afterwards.
+ *
+ * <pre>{@code
+ * final class MemFixture implements ChannelFixture {
+ *     public String name() { return "mem"; }
+ *     public Set<Capability> capabilities() {
+ *         return EnumSet.of(ROUND_TRIP, CONCURRENT, STARVE, FILL);
+ *     }
+ *     public ChannelPair open() throws IOException { ... }
+ * }
+ * }</pre>
+ */
+public interface ChannelFixture {
+    /** A short name shown in every test's display name, such as {@code mem} or {@code tcp-ipv6}. */
+    String name();
+
+    /** What the pairs of this fixture can do; decides which properties run. */
+    Set<Capability> capabilities();
+
+    /**
+     * Opens a fresh, connected pair in blocking mode.
+     *
+     * @throws org.opentest4j.TestAbortedException to skip (for example, no IPv6 on this host); say why
+     */
+    ChannelPair open() throws IOException;
+}

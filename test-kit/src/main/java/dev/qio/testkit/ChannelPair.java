@@ -1,0 +1,124 @@
+package dev.qio.testkit;
+
+import dev.qio.channel.IoChannel;
+import java.io.IOException;
+import java.util.Objects;
+
+/**
+ * Two connected ends from a {@link ChannelFixture}: bytes written to {@link #writer()} come out of
+ * {@link #reader()}. For a loopback ({@code buffer:}, {@code command:cat}) both are the same
+ * channel. {@link #close()} closes both and anything else the fixture made (temp files, listeners).
+ */
+public abstract class ChannelPair implements AutoCloseable {
+    /** The end the kit writes to. */
+    public abstract IoChannel writer();
+
+    /**
+     * The end the kit reads from. Without {@link Capability#CONCURRENT} the kit calls this only
+     * after {@link #finishWriting()}, so a fixture may open it then (a second handle on a file).
+     */
+    public abstract IoChannel reader() throws IOException;
+
+    /**
+     * Ends the stream: afterwards the reader drains what was written and then reads EOF. Pipes
+     * close (or shut down) the writer; a loopback buffer seeks back to 0; a file closes the writer
+     * so the reader can be opened.
+     */
+    public abstract void finishWriting() throws IOException;
+
+    /** Closes everything the pair holds; idempotent. */
+    @Override
+    public abstract void close() throws IOException;
+
+    /** Whether both ends are one channel. */
+    public final boolean isLoopback() throws IOException {
+        return writer() == reader();
+    }
+
+    /**
+     * Two distinct connected ends, as from a pipe or a socket: {@link #finishWriting()} closes the
+     * writer.
+     */
+    public static ChannelPair of(IoChannel writer, IoChannel reader, AutoCloseable... extras) {
+        Objects.requireNonNull(writer, "writer");
+        Objects.requireNonNull(reader, "reader");
+        return new ChannelPair() {
+            @Override
+            public IoChannel writer() {
+                return writer;
+            }
+
+            @Override
+            public IoChannel reader() {
+                return reader;
+            }
+
+            @Override
+            public void finishWriting() throws IOException {
+                writer.close();
+            }
+
+            @Override
+            public void close() throws IOException {
+                closeAll(writer, reader, extras);
+            }
+        };
+    }
+
+    /** What {@link #loopback} runs at {@link #finishWriting()}. */
+    @FunctionalInterface
+    public interface Rewind {
+        /** Makes the written bytes readable from the start, for example {@code seek(0, SET)}. */
+        void rewind(IoChannel channel) throws IOException;
+    }
+
+    /** One channel that reads back what it was written, after {@code rewind}. */
+    public static ChannelPair loopback(IoChannel channel, Rewind rewind, AutoCloseable... extras) {
+        Objects.requireNonNull(channel, "channel");
+        Objects.requireNonNull(rewind, "rewind");
+        return new ChannelPair() {
+            @Override
+            public IoChannel writer() {
+                return channel;
+            }
+
+            @Override
+            public IoChannel reader() {
+                return channel;
+            }
+
+            @Override
+            public void finishWriting() throws IOException {
+                rewind.rewind(channel);
+            }
+
+            @Override
+            public void close() throws IOException {
+                closeAll(channel, channel, extras);
+            }
+        };
+    }
+
+    /** Closes {@code a}, {@code b} and {@code extras}, every one even if an earlier one fails. */
+    protected static void closeAll(IoChannel a, IoChannel b, AutoCloseable... extras) throws IOException {
+        IOException failure = null;
+        Object[] all = new Object[2 + extras.length];
+        all[0] = a;
+        all[1] = b;
+        System.arraycopy(extras, 0, all, 2, extras.length);
+        for (Object o : all) {
+            try {
+                ((AutoCloseable) o).close();
+            } catch (Exception e) {
+                if (failure == null) {
+                    failure = e instanceof IOException io ? io : new IOException(e);
+                } else {
+                    failure.addSuppressed(e);
+                }
+            }
+        }
+        if (failure != null) {
+            throw failure;
+        }
+    }
+}

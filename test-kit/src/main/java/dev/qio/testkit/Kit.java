@@ -1,0 +1,61 @@
+package dev.qio.testkit;
+
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+
+import dev.qio.testkit.property.Property;
+import java.time.Duration;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.DynamicTest;
+
+/** Shared plumbing of the kit: display names, timeouts and capability checks. */
+final class Kit {
+    private Kit() {}
+
+    /** Multiplies every kit timeout; set {@code -Dqio.timeout.scale=3} on a slow machine. */
+    static final double TIMEOUT_SCALE = Double.parseDouble(System.getProperty("qio.timeout.scale", "1"));
+
+    static Duration timeout(Duration base) {
+        return Duration.ofMillis((long) (base.toMillis() * TIMEOUT_SCALE));
+    }
+
+    /** A body of a kit test; may throw anything. */
+    @FunctionalInterface
+    interface Body {
+        void run() throws Throwable;
+    }
+
+    /**
+     * A dynamic test named {@code id [fixture, variant, seed=...]} whose body runs under a scaled
+     * timeout, so a hung provider fails the test instead of hanging the build.
+     */
+    static DynamicTest test(String id, ChannelFixture fixture, String variant, Duration timeout, Body body) {
+        String label = id + " [" + fixture.name() + (variant.isEmpty() ? "" : ", " + variant) + ", "
+                + Property.seedLabel() + "]";
+        return DynamicTest.dynamicTest(label, () -> assertTimeoutPreemptively(timeout(timeout), () -> {
+            body.run();
+            return null;
+        }, () -> label + " did not finish within " + timeout(timeout)
+                + " (scale with -Dqio.timeout.scale); the provider probably blocked"));
+    }
+
+    /** Skips unless the fixture declares every capability; the message names the missing ones. */
+    static void require(ChannelFixture fixture, Capability... needed) {
+        Set<Capability> caps = fixture.capabilities();
+        Set<Capability> missing = java.util.Arrays.stream(needed).filter(c -> !caps.contains(c))
+                .collect(Collectors.toSet());
+        Assumptions.assumeTrue(missing.isEmpty(), () -> "fixture '" + fixture.name() + "' does not declare "
+                + missing + " in ChannelFixture.capabilities()");
+    }
+
+    /** Skips when the fixture declares {@link Capability#BLOCKING_ONLY}. */
+    static void requireNonBlocking(ChannelFixture fixture) {
+        Assumptions.assumeFalse(has(fixture, Capability.BLOCKING_ONLY), () -> "fixture '" + fixture.name()
+                + "' declares BLOCKING_ONLY in ChannelFixture.capabilities()");
+    }
+
+    static boolean has(ChannelFixture fixture, Capability c) {
+        return fixture.capabilities().contains(c);
+    }
+}

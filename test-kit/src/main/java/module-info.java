@@ -1,0 +1,16 @@
+/**
+ * The qio conformance kit: properties with generated inputs, shrinking and a printed seed, run
+ * against any provider's channels. A provider author writes one {@link dev.qio.testkit.ChannelFixture}
+ * and one subclass of {@link dev.qio.testkit.ChannelContract}.
+ */
+module dev.qio.testkit {
+    requires transitive dev.qio.channel;
+    requires dev.qio.channel.spi;
+    requires transitive org.junit.jupiter.api;
+
+    exports dev.qio.testkit;
+    exports dev.qio.testkit.property;
+
+    // JUnit discovers and calls the contract's test factories reflectively.
+    opens dev.qio.testkit to org.junit.platform.commons;
+}
