@@ -224,6 +224,9 @@ public interface IoChannel extends Channel {
     /**
      * Switches between blocking and non-blocking mode ({@code qio_channel_set_blocking}). Takes
      * effect for the next operation; an operation already waiting keeps its mode.
+     *
+     * @throws UnsupportedOperationException if the channel works in blocking mode only (a FIFO or
+     *     device opened through {@code file:}); it stays blocking
      */
     void setBlocking(boolean blocking) throws IOException;
 

@@ -54,6 +54,13 @@ final class Concurrently {
             if (s == Thread.State.WAITING || s == Thread.State.TIMED_WAITING) {
                 return;
             }
+            if (s == Thread.State.RUNNABLE) {
+                // A thread blocked in a system call (a FIFO or blocking socket read) stays RUNNABLE.
+                StackTraceElement[] stack = t.getStackTrace();
+                if (stack.length > 0 && stack[0].isNativeMethod()) {
+                    return;
+                }
+            }
             Thread.yield(); // the state we wait for is an event, not a time
         }
     }

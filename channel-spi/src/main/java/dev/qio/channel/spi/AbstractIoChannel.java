@@ -85,7 +85,10 @@ public abstract class AbstractIoChannel implements IoChannel {
     // ---- mandatory hooks --------------------------------------------------------------------
 
     /**
-     * Reads into {@code iov}, honouring {@link #isBlocking()}.
+     * Reads into {@code iov}, honouring {@link #isBlocking()}. The iov may be long and may start
+     * with used-up buffers (the {@code *All} loops pass it again after a partial read): hand
+     * {@code java.nio} the slice from {@link Iov#firstWithRemaining}, at most {@link Iov#IOV_MAX}
+     * buffers.
      *
      * @param fdsOut where to append received descriptors, or {@code null}: then close any that
      *     arrive
@@ -95,7 +98,8 @@ public abstract class AbstractIoChannel implements IoChannel {
             throws IOException;
 
     /**
-     * Writes from {@code iov}, honouring {@link #isBlocking()}. If it moves at least one byte it
+     * Writes from {@code iov}, honouring {@link #isBlocking()}; the iov is as for
+     * {@link #implReadv}. If it moves at least one byte it
      * must send every descriptor in {@code fds} with the first byte.
      *
      * @param fds descriptors to send; empty when there are none (never {@code null})

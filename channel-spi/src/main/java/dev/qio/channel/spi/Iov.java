@@ -10,6 +10,27 @@ import java.util.Objects;
 public final class Iov {
     private Iov() {}
 
+    /**
+     * The most buffers to hand one {@code java.nio} scattering or gathering call, as the kernel's
+     * {@code IOV_MAX}. The JDK walks every buffer it is given, and with long iovs of
+     * {@code MemorySegment} buffers its release chain can overflow the stack.
+     */
+    public static final int IOV_MAX = 1024;
+
+    /**
+     * The index of the first buffer with bytes remaining, or {@code iov.length} if none. The
+     * {@code *All} loops hand providers the same array again after each partial transfer, so its
+     * prefix may be used up; a provider passes {@code java.nio} the slice from here, at most
+     * {@link #IOV_MAX} long.
+     */
+    public static int firstWithRemaining(ByteBuffer[] iov) {
+        int i = 0;
+        while (i < iov.length && !iov[i].hasRemaining()) {
+            i++;
+        }
+        return i;
+    }
+
     /** The bytes remaining across every buffer of {@code iov}. */
     public static long remaining(ByteBuffer[] iov) {
         long total = 0;

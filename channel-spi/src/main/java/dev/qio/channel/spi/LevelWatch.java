@@ -7,6 +7,7 @@ import java.util.EnumSet;
 import java.util.Set;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Predicate;
 
 /**
@@ -26,6 +27,8 @@ final class LevelWatch implements Watch, Runnable {
     private final AtomicBoolean active = new AtomicBoolean(true);
     /** True while a dispatch is queued and has not started; collapses bursts of signals into one. */
     private final AtomicBoolean queued = new AtomicBoolean();
+    /** Held by the loop thread while it dispatches, so close() can wait out a running callback. */
+    private final ReentrantLock dispatching = new ReentrantLock();
     /** Set by {@link #start()}; a watch closed before it started never subscribes. */
     private volatile Readiness.Registration registration;
 
@@ -61,7 +64,7 @@ final class LevelWatch implements Watch, Runnable {
             try {
                 loop.execute(this);
             } catch (RejectedExecutionException closedLoop) {
-                close();
+                closeOnce(); // no dispatch can be running on a closed loop's thread
             }
         }
     }
@@ -69,22 +72,27 @@ final class LevelWatch implements Watch, Runnable {
     @Override
     public void run() {
         queued.set(false); // a signal from now on queues another dispatch: no lost wake-up
-        if (!active.get()) {
-            return;
-        }
-        Set<IoCondition> ready = holding();
-        if (ready.isEmpty()) {
-            return;
-        }
-        boolean keep = false;
+        dispatching.lock(); // held from the active check through the callback; see close()
         try {
-            keep = callback.test(ready);
-        } finally {
-            if (!keep) {
-                close();
+            if (!active.get()) {
+                return;
             }
+            Set<IoCondition> ready = holding();
+            if (ready.isEmpty() || !active.get()) { // a close() may have come in during the poll
+                return;
+            }
+            boolean keep = false;
+            try {
+                keep = callback.test(ready);
+            } finally {
+                if (!keep) {
+                    close();
+                }
+            }
+        } finally {
+            dispatching.unlock();
         }
-        if (!holding().isEmpty()) {
+        if (active.get() && !holding().isEmpty()) {
             schedule();
         }
     }
@@ -101,8 +109,20 @@ final class LevelWatch implements Watch, Runnable {
         return active.get();
     }
 
+    /**
+     * Ends the watch. When it returns, the callback does not start again: if another thread is in
+     * a dispatch, this waits for it to finish (a close from inside the callback does not wait).
+     */
     @Override
     public void close() {
+        closeOnce();
+        if (!dispatching.isHeldByCurrentThread()) {
+            dispatching.lock(); // waits for a dispatch under way; the next one sees active == false
+            dispatching.unlock();
+        }
+    }
+
+    private void closeOnce() {
         if (active.compareAndSet(true, false)) {
             Readiness.Registration r = registration;
             if (r != null) {

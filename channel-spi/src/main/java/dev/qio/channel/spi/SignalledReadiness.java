@@ -54,7 +54,12 @@ public final class SignalledReadiness implements Readiness {
             next[next.length - 1] = listener;
             listeners = next;
         }
-        return () -> remove(listener);
+        java.util.concurrent.atomic.AtomicBoolean live = new java.util.concurrent.atomic.AtomicBoolean(true);
+        return () -> {
+            if (live.compareAndSet(true, false)) { // idempotent: a second close must not remove another subscription
+                remove(listener);
+            }
+        };
     }
 
     /**

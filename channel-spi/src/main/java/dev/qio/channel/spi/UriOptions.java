@@ -216,7 +216,8 @@ public final class UriOptions {
      */
     public void finish() {
         for (String key : values.keySet()) {
-            if (!known.contains(key) && knownPrefixes.stream().noneMatch(key::startsWith)) {
+            if (!known.contains(key)
+                    && knownPrefixes.stream().noneMatch(p -> key.startsWith(p) && key.length() > p.length())) {
                 List<String> names = new ArrayList<>(known);
                 knownPrefixes.forEach(p -> names.add(p + "NAME"));
                 throw new IllegalArgumentException(uriText + ": unknown option '" + key + "'; "

@@ -1,0 +1,271 @@
+package dev.qio.channel.spi;
+
+import dev.qio.channel.IoCondition;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.CancelledKeyException;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.SelectableChannel;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
+
+/**
+ * {@link Readiness} of a non-blocking {@code java.nio} {@link SelectableChannel}, fed by one shared
+ * selector thread (the poller).
+ *
+ * <p>It tracks readiness as the kernel reports it, edge style: a condition is known to hold once
+ * the poller saw it, and stops holding when the provider tells {@link #blocked(IoCondition)} that
+ * an operation found nothing to do (EAGAIN). While a subscriber wants a condition that is not known
+ * to hold, the channel is registered with the poller for it; when it fires, the interest is dropped
+ * (one shot, so a ready socket nobody reads does not spin the poller) and the subscribers are
+ * signalled. The effect for watches and {@code await} is QEMU's level-triggered fd source.
+ *
+ * <p>Sticky conditions ({@link #hold}) record what will not change any more: end of stream
+ * ({@code IN}, {@code HUP}) or a failed write ({@code OUT}, {@code ERR}).
+ *
+ * <p>The channel must stay in non-blocking mode; blocking operations are built on top by the
+ * provider (try, then {@code await}), so a blocked virtual thread parks instead of pinning.
+ */
+public final class SelectorReadiness implements Readiness {
+    private static final int IN = 1;
+    private static final int OUT = 2;
+    private static final Runnable[] NONE = {};
+
+    private final SelectableChannel channel;
+    /** IN/OUT bits the poller saw and no EAGAIN has cleared since. */
+    private volatile int known;
+    /** Conditions that hold for good (EOF, failed writes). Written under {@code this}. */
+    private volatile Set<IoCondition> sticky = Set.of();
+    /** Copy-on-write under {@code this}; iterated without a lock by {@link #fire}. */
+    private volatile Runnable[] listeners = NONE;
+    /** Interest bits per listener, parallel to {@code listeners}. */
+    private volatile int[] interests = new int[0];
+
+    /**
+     * @param channel a channel in non-blocking mode; the poller registers it on demand
+     */
+    public SelectorReadiness(SelectableChannel channel) {
+        this.channel = Objects.requireNonNull(channel, "channel");
+    }
+
+    @Override
+    public Set<IoCondition> poll() {
+        int k = known;
+        Set<IoCondition> s = sticky;
+        if (k == 0 && s.isEmpty()) {
+            return Set.of();
+        }
+        EnumSet<IoCondition> now = EnumSet.noneOf(IoCondition.class);
+        now.addAll(s);
+        if ((k & IN) != 0) {
+            now.add(IoCondition.IN);
+        }
+        if ((k & OUT) != 0) {
+            now.add(IoCondition.OUT);
+        }
+        return now;
+    }
+
+    @Override
+    public Registration subscribe(Set<IoCondition> interest, Runnable listener) {
+        Objects.requireNonNull(listener, "listener");
+        int bits = bits(interest);
+        synchronized (this) {
+            Runnable[] l = Arrays.copyOf(listeners, listeners.length + 1);
+            int[] i = Arrays.copyOf(interests, interests.length + 1);
+            l[l.length - 1] = listener;
+            i[i.length - 1] = bits;
+            listeners = l;
+            interests = i;
+        }
+        arm(bits & ~known);
+        java.util.concurrent.atomic.AtomicBoolean live = new java.util.concurrent.atomic.AtomicBoolean(true);
+        return () -> {
+            if (live.compareAndSet(true, false)) { // idempotent: a second close must not remove another subscription
+                remove(listener);
+            }
+        };
+    }
+
+    /**
+     * Tells the readiness that an operation found nothing to do, so {@code condition} no longer
+     * holds; re-arms the poller if someone waits for it. Call it on every EAGAIN.
+     */
+    public void blocked(IoCondition condition) {
+        int bit = bits(Set.of(condition));
+        if ((known & bit) != 0) {
+            synchronized (this) {
+                known &= ~bit;
+            }
+        }
+        if ((wanted() & bit) != 0) {
+            arm(bit);
+        }
+    }
+
+    /** Records conditions that hold for good from now on, and signals the subscribers. */
+    public void hold(IoCondition... conditions) {
+        synchronized (this) {
+            EnumSet<IoCondition> next = EnumSet.noneOf(IoCondition.class);
+            next.addAll(sticky);
+            next.addAll(Arrays.asList(conditions));
+            sticky = Set.copyOf(next);
+        }
+        fire();
+    }
+
+    /**
+     * Call after closing the channel: wakes the subscribers, and the poller, whose next select
+     * releases the closed channel's registration (and with it the descriptor).
+     */
+    public void channelClosed() {
+        fire();
+        Poller.INSTANCE.selector.wakeup(); // wakes the poller so it deregisters the closed channel
+    }
+
+    /** Wakes every subscriber so they re-poll. */
+    public void fire() {
+        for (Runnable r : listeners) {
+            r.run();
+        }
+    }
+
+    private synchronized void remove(Runnable listener) {
+        Runnable[] l = listeners;
+        for (int i = 0; i < l.length; i++) {
+            if (l[i] == listener) {
+                Runnable[] nl = new Runnable[l.length - 1];
+                int[] ni = new int[l.length - 1];
+                System.arraycopy(l, 0, nl, 0, i);
+                System.arraycopy(l, i + 1, nl, i, l.length - i - 1);
+                System.arraycopy(interests, 0, ni, 0, i);
+                System.arraycopy(interests, i + 1, ni, i, l.length - i - 1);
+                listeners = nl;
+                interests = ni;
+                return;
+            }
+        }
+    }
+
+    private int wanted() {
+        int w = 0;
+        for (int i : interests) {
+            w |= i;
+        }
+        return w;
+    }
+
+    private void arm(int bits) {
+        if (bits != 0 && channel.isOpen()) {
+            Poller.INSTANCE.arm(this, bits);
+        }
+    }
+
+    /** Called on the poller thread with the bits that fired. */
+    void ready(int bits) {
+        synchronized (this) {
+            known |= bits;
+        }
+        fire();
+    }
+
+    private static int bits(Set<IoCondition> conditions) {
+        int b = 0;
+        if (conditions.contains(IoCondition.IN)) {
+            b |= IN;
+        }
+        if (conditions.contains(IoCondition.OUT)) {
+            b |= OUT;
+        }
+        return b;
+    }
+
+    /** The one selector thread every {@link SelectorReadiness} shares. */
+    private static final class Poller implements Runnable {
+        static final Poller INSTANCE = new Poller();
+
+        private final Selector selector;
+        /** Arm requests, applied on the poller thread so registration never races select(). */
+        private final ConcurrentLinkedQueue<Arm> requests = new ConcurrentLinkedQueue<>();
+
+        /** A request to watch {@code bits} of one channel. */
+        private record Arm(SelectorReadiness readiness, int bits) {}
+
+        private Poller() {
+            try {
+                selector = Selector.open();
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot open the qio poller's selector", e);
+            }
+            Thread.ofPlatform().name("qio-poller").daemon(true).start(this);
+        }
+
+        void arm(SelectorReadiness r, int bits) {
+            requests.add(new Arm(r, bits));
+            selector.wakeup(); // wakes the poller thread so it applies the request
+        }
+
+        @Override
+        public void run() {
+            while (true) {
+                try {
+                    applyRequests();
+                    selector.select(this::dispatch);
+                } catch (IOException | RuntimeException e) {
+                    Thread t = Thread.currentThread();
+                    t.getUncaughtExceptionHandler().uncaughtException(t, e);
+                }
+            }
+        }
+
+        private void applyRequests() {
+            Arm req;
+            while ((req = requests.poll()) != null) {
+                SelectableChannel ch = req.readiness().channel;
+                int valid = ch.validOps();
+                int ops = 0;
+                if ((req.bits() & IN) != 0) {
+                    ops |= valid & (SelectionKey.OP_READ | SelectionKey.OP_ACCEPT);
+                }
+                if ((req.bits() & OUT) != 0) {
+                    ops |= valid & SelectionKey.OP_WRITE;
+                }
+                try {
+                    SelectionKey key = ch.keyFor(selector);
+                    if (key == null) {
+                        ch.register(selector, ops, req.readiness());
+                    } else {
+                        key.interestOps(key.interestOps() | ops);
+                    }
+                } catch (ClosedChannelException | CancelledKeyException e) {
+                    req.readiness().fire(); // closed meanwhile: let the waiters see it
+                }
+            }
+        }
+
+        private void dispatch(SelectionKey key) {
+            SelectorReadiness r = (SelectorReadiness) key.attachment();
+            int ready;
+            try {
+                ready = key.readyOps();
+                key.interestOps(key.interestOps() & ~ready); // one shot: re-armed by blocked()
+            } catch (CancelledKeyException e) {
+                r.fire();
+                return;
+            }
+            int bits = 0;
+            if ((ready & (SelectionKey.OP_READ | SelectionKey.OP_ACCEPT)) != 0) {
+                bits |= IN;
+            }
+            if ((ready & (SelectionKey.OP_WRITE | SelectionKey.OP_CONNECT)) != 0) {
+                bits |= OUT;
+            }
+            r.ready(bits);
+        }
+    }
+}
