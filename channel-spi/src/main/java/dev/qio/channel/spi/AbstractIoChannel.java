@@ -628,8 +628,13 @@ public abstract class AbstractIoChannel implements IoChannel {
         state.ensureOpen(name);
     }
 
+    /**
+     * A hook failed: if the channel was closed meanwhile (its {@code await} threw
+     * ClosedChannelException, or the transport failed because it was closed), report the
+     * asynchronous close, as java.nio does; otherwise the hook's own exception.
+     */
     private IOException closedMeanwhile(IOException e) {
-        if (isOpen() || e instanceof java.nio.channels.ClosedChannelException) {
+        if (isOpen() || e instanceof java.nio.channels.AsynchronousCloseException) {
             return e;
         }
         IOException closed = new ClosedException.Async(name);
