@@ -6,23 +6,17 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.qio.channel.ChannelProvider;
+import dev.qio.testkit.Registrations;
 import dev.qio.channel.ChannelRegistry;
 import dev.qio.channel.Feature;
 import dev.qio.channel.IoChannel;
 import dev.qio.channel.IoChannels;
 import java.io.IOException;
-import java.io.InputStream;
 import java.lang.module.ModuleDescriptor;
-import java.net.URI;
-import java.net.URISyntaxException;
-import java.net.URL;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Set;
-import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -71,65 +65,12 @@ class ProviderRegistrationTest {
 
     @Test
     void servicesFileAndModuleDescriptorAgree() throws IOException {
-        Set<String> listed = assertRegistrationsAgree(FileProvider.class, ChannelProvider.class);
+        Set<String> listed = Registrations.assertAgree(FileProvider.class);
         assertEquals(Set.of(FileProvider.class.getName()), listed);
         Module module = FileProvider.class.getModule();
-        if (module.isNamed()) { // module-path run: the runtime's view must agree with the class file
-            assertEquals("dev.qio.provider.file", module.getName());
-            ModuleDescriptor.Provides provides = module.getDescriptor().provides().stream()
-                    .filter(p -> p.service().equals(ChannelProvider.class.getName())).findFirst().orElseThrow();
-            assertEquals(listed, new TreeSet<>(provides.providers()));
+        if (module.isNamed()) { // module-path run: the one exported package is the programmatic API
             assertEquals(Set.of("dev.qio.provider.file"), module.getDescriptor().exports().stream()
                     .map(ModuleDescriptor.Exports::source).collect(java.util.stream.Collectors.toSet()));
-        }
-    }
-
-    /**
-     * Asserts that the {@code META-INF/services} file and the {@code module-info.class} of the code
-     * root that holds {@code anchor} name exactly the same providers of {@code service}, and at
-     * least one. Reads both from that root, so other roots on the path cannot answer for it.
-     */
-    static Set<String> assertRegistrationsAgree(Class<?> anchor, Class<?> service) throws IOException {
-        URL root = anchor.getProtectionDomain().getCodeSource().getLocation();
-        Set<String> listed;
-        try (InputStream in = resource(root, "META-INF/services/" + service.getName()).openStream()) {
-            listed = servicesFileEntries(new String(in.readAllBytes(), StandardCharsets.UTF_8));
-        }
-        ModuleDescriptor descriptor;
-        try (InputStream in = resource(root, "module-info.class").openStream()) {
-            descriptor = ModuleDescriptor.read(in);
-        }
-        Set<String> provided = new TreeSet<>();
-        descriptor.provides().stream().filter(p -> p.service().equals(service.getName()))
-                .forEach(p -> provided.addAll(p.providers()));
-        assertFalse(listed.isEmpty(), root + ": META-INF/services lists no " + service.getName());
-        assertEquals(provided, listed, root + ": module " + descriptor.name()
-                + " 'provides' and META-INF/services disagree about " + service.getName());
-        return listed;
-    }
-
-    /** The class names of a services file: one a line, {@code #} starts a comment. */
-    private static Set<String> servicesFileEntries(String text) {
-        Set<String> names = new TreeSet<>();
-        for (String line : text.split("\\R")) {
-            int hash = line.indexOf('#');
-            String name = (hash < 0 ? line : line.substring(0, hash)).strip();
-            if (!name.isEmpty()) {
-                names.add(name);
-            }
-        }
-        return names;
-    }
-
-    private static URL resource(URL root, String path) throws IOException {
-        try {
-            String text = root.toString();
-            if (text.endsWith(".jar")) {
-                return URI.create("jar:" + text + "!/" + path).toURL();
-            }
-            return root.toURI().resolve(path).toURL();
-        } catch (URISyntaxException e) {
-            throw new IOException("bad code source " + root, e);
         }
     }
 }

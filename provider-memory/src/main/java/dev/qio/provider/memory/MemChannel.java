@@ -7,6 +7,7 @@ import dev.qio.channel.ReadFlag;
 import dev.qio.channel.Shutdown;
 import dev.qio.channel.WriteFlag;
 import dev.qio.channel.spi.AbstractIoChannel;
+import dev.qio.channel.spi.ConditionMask;
 import dev.qio.channel.spi.Iov;
 import dev.qio.channel.spi.NativeFds;
 import dev.qio.channel.spi.Readiness;
@@ -14,9 +15,6 @@ import dev.qio.channel.spi.SignalledReadiness;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 
@@ -58,12 +56,6 @@ import java.util.Set;
  * {@code ERR} once a write would fail at once.
  */
 final class MemChannel extends AbstractIoChannel {
-    private static final int IN = 1;
-    private static final int OUT = 2;
-    private static final int ERR = 4;
-    private static final int HUP = 8;
-    /** Every combination of the four conditions, indexed by bit mask, so polling allocates nothing. */
-    private static final List<Set<IoCondition>> CONDITIONS = conditionTable();
 
     /** A connected pair: what the opener gets and what the listener queues. */
     record Connection(MemChannel client, MemChannel server) {}
@@ -156,37 +148,16 @@ final class MemChannel extends AbstractIoChannel {
     private Set<IoCondition> poll() {
         int mask = 0;
         if (in.readable()) {
-            mask |= IN;
+            mask |= ConditionMask.IN;
         }
         if (in.writerEnded()) {
-            mask |= HUP;
+            mask |= ConditionMask.HUP;
         }
         if (out.writeFails()) {
-            mask |= OUT | ERR;
+            mask |= ConditionMask.OUT | ConditionMask.ERR;
         } else if (out.hasRoom()) {
-            mask |= OUT;
+            mask |= ConditionMask.OUT;
         }
-        return CONDITIONS.get(mask);
-    }
-
-    private static List<Set<IoCondition>> conditionTable() {
-        List<Set<IoCondition>> table = new ArrayList<>(16);
-        for (int mask = 0; mask < 16; mask++) {
-            EnumSet<IoCondition> set = EnumSet.noneOf(IoCondition.class);
-            if ((mask & IN) != 0) {
-                set.add(IoCondition.IN);
-            }
-            if ((mask & OUT) != 0) {
-                set.add(IoCondition.OUT);
-            }
-            if ((mask & ERR) != 0) {
-                set.add(IoCondition.ERR);
-            }
-            if ((mask & HUP) != 0) {
-                set.add(IoCondition.HUP);
-            }
-            table.add(Collections.unmodifiableSet(set));
-        }
-        return List.copyOf(table);
+        return ConditionMask.set(mask);
     }
 }

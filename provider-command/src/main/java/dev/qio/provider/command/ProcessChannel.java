@@ -1,0 +1,228 @@
+package dev.qio.provider.command;
+
+import dev.qio.channel.Feature;
+import dev.qio.channel.NativeFd;
+import dev.qio.channel.ReadFlag;
+import dev.qio.channel.Shutdown;
+import dev.qio.channel.WriteFlag;
+import dev.qio.channel.spi.AbstractIoChannel;
+import dev.qio.channel.spi.Readiness;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.lang.ref.Cleaner;
+import java.nio.ByteBuffer;
+import java.nio.channels.NonWritableChannelException;
+import java.util.List;
+import java.util.OptionalInt;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * A child process's stdin and stdout as one channel (QEMU's {@code QIOChannelCommand}).
+ * Features: {@link Feature#SHUTDOWN} (QEMU has no half-close here; qio does) and
+ * {@link Feature#CONCURRENT_IO} (each direction has its own buffer, lock and pump).
+ *
+ * <h2>Transfers: pump threads, not raw pipes</h2>
+ * {@link Process} streams only block, so each direction has a bounded ring of {@value Child#BUFFER}
+ * bytes and a platform daemon thread, {@code qio-command-PID-stdout} and
+ * {@code qio-command-PID-stdin}, that moves bytes between the ring and the child's pipe (see
+ * {@link ChildStdout} and {@link ChildStdin}). Reads and writes touch only the rings: a blocking read
+ * waits for at least one byte, EOF or an error, a non-blocking one returns {@code ERR_BLOCK} while the
+ * ring is empty; a blocking write waits for at least one byte of room and takes what fits, a
+ * non-blocking one returns {@code ERR_BLOCK} while the ring is full. Each write reaches the child
+ * soon after, flushed, whether or not more follows. When nobody reads, the stdout ring fills, the
+ * child blocks writing, and (for a filter such as {@code cat}) stops reading, so the stdin ring fills
+ * too: every buffer on the way is bounded. A write's {@code ERR_BLOCK} means "the stdin ring is full
+ * now", as a pipe's {@code EAGAIN} means "the pipe is full now": while the child still reads, the
+ * pump frees room again without anyone reading this channel, and the writer stays full only once
+ * the child and the pipe are stalled.
+ *
+ * <h2>Modes</h2>
+ * In mode {@code r} the child's stdin is closed at spawn, and a write throws
+ * {@link NonWritableChannelException} (as a read-only {@code FileChannel} does), whose message names
+ * the channel and the mode. In mode {@code w} the child's stdout goes to {@code /dev/null}, so reads
+ * return EOF at once, as QEMU's read from {@code /dev/null} does.
+ *
+ * <h2>Errors</h2>
+ * When the child closes its stdin or exits, the stdin pump's write fails; buffered bytes are dropped
+ * and the next write (a blocked one too) throws {@link IOException} "Broken pipe". A failed read of
+ * the child's stdout is reported by the read after the last buffered byte.
+ *
+ * <h2>Threads</h2>
+ * One read and one write may run at once; a second read (write) waits for the first. A thread
+ * interrupted while blocked gets {@link InterruptedIOException} with its interrupt status set; the
+ * channel stays open.
+ *
+ * <h2>Lifecycle</h2>
+ * <ul>
+ *   <li>{@code shutdown(WRITE)}: the child reads what was written, then EOF; later writes here throw
+ *       "shut down for writing". Its output can still be read. Never waits.
+ *   <li>{@code shutdown(READ)}: buffered output is dropped; reads here (a blocked one too) return
+ *       EOF; the child's further output is read and discarded, so it never blocks on us.
+ *   <li>{@code close()}: see {@link CommandChannel#close()}; the grace period is the
+ *       {@code grace} option (default 5 s). A thread blocked here wakes with
+ *       {@link java.nio.channels.AsynchronousCloseException}. Second close: nothing.
+ *   <li>Dropped without {@code close}: a {@link Cleaner} runs the same ending, with no exception to
+ *       report, once the channel is unreachable. An active watch or a thread in {@code await} keeps it
+ *       reachable (as a QEMU watch source holds a reference on its channel).
+ * </ul>
+ *
+ * <h2>Readiness</h2>
+ * {@code IN} while a read would not wait (bytes, EOF, an error to report, read side shut down, mode
+ * {@code w}); {@code HUP} once the child's stdout ended; {@code OUT} while the stdin ring has room,
+ * and {@code OUT} with {@code ERR} once a write would fail at once (mode {@code r}, shut down, broken
+ * pipe).
+ */
+final class ProcessChannel extends AbstractIoChannel implements CommandChannel {
+    /** One cleaner thread for every command channel; its actions only start a virtual thread. */
+    private static final Cleaner CLEANER = Cleaner.create(
+            r -> Thread.ofPlatform().name("qio-command-cleaner").daemon(true).unstarted(r));
+
+    private final Child child;
+    private final CommandOptions.Mode mode;
+    private final Cleaner.Cleanable cleanable;
+
+    private ProcessChannel(String name, Child child, CommandOptions.Mode mode) {
+        super(name);
+        this.child = child;
+        this.mode = mode;
+        setFeature(Feature.SHUTDOWN);
+        setFeature(Feature.CONCURRENT_IO);
+        this.cleanable = CLEANER.register(this, new Abandon(child));
+    }
+
+    /** The Cleaner action; it holds the child, never the channel. */
+    private record Abandon(Child child) implements Runnable {
+        @Override
+        public void run() {
+            child.abandon();
+        }
+    }
+
+    /**
+     * Starts {@code argv} and returns the channel on it.
+     *
+     * @param name the channel's name: the URI, or one made from the argv
+     * @throws IOException naming what is wrong if the program or the directory is
+     */
+    static ProcessChannel spawn(String name, List<String> argv, CommandOptions options) throws IOException {
+        return new ProcessChannel(name, Child.spawn(name, argv, options), options.mode());
+    }
+
+    @Override
+    protected long implReadv(ByteBuffer[] iov, List<NativeFd> fdsOut, Set<ReadFlag> flags) throws IOException {
+        ChildStdout stdout = child.stdout();
+        if (stdout == null) {
+            return EOF; // mode w: the child's stdout goes to /dev/null
+        }
+        long n = stdout.read(iov, isBlocking());
+        if (n == ChildStdout.FAILED) {
+            throw error("cannot read the child's stdout", stdout.failure());
+        }
+        if (n == ChildStdout.INTERRUPTED) {
+            throw new InterruptedIOException(name() + ": interrupted while waiting to read");
+        }
+        return n;
+    }
+
+    @Override
+    protected long implWritev(ByteBuffer[] iov, List<NativeFd> fds, Set<WriteFlag> flags) throws IOException {
+        ChildStdin stdin = child.stdin();
+        if (stdin == null) {
+            throw new ReadOnly(name());
+        }
+        long n = stdin.write(iov, isBlocking());
+        if (n == ChildStdin.BROKEN) {
+            throw error("Broken pipe: the child no longer reads its stdin", stdin.failure());
+        }
+        if (n == ChildStdin.SHUT_DOWN) {
+            throw error("channel is shut down for writing", null);
+        }
+        if (n == ChildStdin.INTERRUPTED) {
+            throw new InterruptedIOException(name() + ": interrupted while waiting to write");
+        }
+        return n;
+    }
+
+    /** A write on a mode {@code r} channel; the message names the channel. */
+    private static final class ReadOnly extends NonWritableChannelException {
+        private static final long serialVersionUID = 1L;
+        private final String name;
+
+        ReadOnly(String name) {
+            this.name = name;
+        }
+
+        @Override
+        public String getMessage() {
+            return name + ": not open for writing (mode r: the child's stdin is closed)";
+        }
+    }
+
+    @Override
+    protected void implShutdown(Shutdown how) {
+        if (how != Shutdown.WRITE && child.stdout() != null) {
+            child.stdout().endReader();
+        }
+        if (how != Shutdown.READ && child.stdin() != null) {
+            child.stdin().shutdown();
+        }
+    }
+
+    @Override
+    protected void implClose() throws IOException {
+        int status;
+        try {
+            status = child.terminate();
+        } catch (IOException e) {
+            throw error("cannot end the child", e);
+        } finally {
+            cleanable.clean(); // deregisters; terminate() ran, so the action does nothing
+        }
+        if (child.failedOnItsOwn(status)) {
+            throw new CommandExitException(name(), child.argv(), status);
+        }
+    }
+
+    @Override
+    protected Readiness readiness() {
+        return child.readiness;
+    }
+
+    @Override
+    protected void implSetBlocking(boolean blocking) {
+        // Nothing to switch: every transfer passes isBlocking() to its ring.
+    }
+
+    /** Bytes written but not yet taken by the child's stdin (0 in mode r). For tests. */
+    int stdinBuffered() {
+        return child.stdin() == null ? 0 : child.stdin().buffered();
+    }
+
+    @Override
+    public List<String> command() {
+        return child.argv();
+    }
+
+    @Override
+    public long pid() {
+        return child.process().pid();
+    }
+
+    @Override
+    public OptionalInt exitStatus() {
+        Process p = child.process();
+        return p.isAlive() ? OptionalInt.empty() : OptionalInt.of(p.exitValue());
+    }
+
+    @Override
+    public CompletableFuture<Integer> onExit() {
+        return child.process().onExit().thenApply(Process::exitValue);
+    }
+
+    @Override
+    public String toString() {
+        return "ProcessChannel[" + name() + ", pid " + pid() + ", mode " + mode.name().toLowerCase(java.util.Locale.ROOT)
+                + (isOpen() ? "" : ", closed") + "]";
+    }
+}
