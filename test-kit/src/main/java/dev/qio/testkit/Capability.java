@@ -17,10 +17,19 @@ public enum Capability {
     CONCURRENT,
     /** The reader end can have nothing to read without being at end of stream (a non-blocking read gives ERR_BLOCK). */
     STARVE,
-    /** The writer end fills up when nobody reads (a non-blocking write gives ERR_BLOCK). */
+    /**
+     * The writer end fills up when nobody reads (a non-blocking write gives ERR_BLOCK), and stays
+     * full until the kit reads. A fixture whose transport drains on its own (a relay process, a
+     * pump thread) must hold the drain until the first {@link ChannelPair#reader()} call.
+     */
     FILL,
     /** The reader end is at end of stream from the start ({@code null:}). */
     EMPTY_SOURCE,
+    /**
+     * The reader end produces exactly {@link ChannelFixture#knownSource()} and then end of stream,
+     * with nothing written (a read-only child such as {@code seq}, a file with known content).
+     */
+    KNOWN_SOURCE,
     /** The writer end accepts every byte at once and keeps none ({@code null:}). */
     DISCARDING_SINK,
     /**

@@ -129,6 +129,22 @@ public abstract class ChannelContract {
         });
     }
 
+    /**
+     * A known source (a read-only child, a file with known content) gives exactly its bytes through
+     * random iov splits, raw or with {@code readvAll}, then EOF; in both modes. If this fails, check
+     * reads that stop early or run past the end.
+     */
+    @TestFactory
+    Stream<DynamicTest> required_known_source() {
+        Gen<Object[]> cases = c -> new Object[] {Inputs.layouts().next(c), c.drawBoolean()};
+        return modes("required_known_source", SHORT, blocking -> {
+            Kit.require(f(), Capability.KNOWN_SOURCE);
+            Property.forAll(cases).named(name("required_known_source", blocking)).tries(20)
+                    .describedBy(a -> a[0] + (((Boolean) a[1]) ? " raw" : " readvAll"))
+                    .check(a -> EofProperties.knownSource(f(), blocking, (Layout) a[0], (Boolean) a[1]));
+        });
+    }
+
     /** A discarding sink ({@code null:}) takes every write whole, in both modes. */
     @TestFactory
     Stream<DynamicTest> required_sink_discards() {

@@ -30,4 +30,14 @@ public interface ChannelFixture {
      * @throws org.opentest4j.TestAbortedException to skip (for example, no IPv6 on this host); say why
      */
     ChannelPair open() throws IOException;
+
+    /**
+     * What a fresh pair's reader produces before end of stream, for fixtures that declare
+     * {@link Capability#KNOWN_SOURCE}; the same bytes for every pair.
+     *
+     * @throws UnsupportedOperationException by default
+     */
+    default byte[] knownSource() {
+        throw new UnsupportedOperationException("fixture '" + name() + "' declares no KNOWN_SOURCE");
+    }
 }

@@ -16,6 +16,7 @@ public abstract class ChannelPair implements AutoCloseable {
     /**
      * The end the kit reads from. Without {@link Capability#CONCURRENT} the kit calls this only
      * after {@link #finishWriting()}, so a fixture may open it then (a second handle on a file).
+     * The {@link Capability#FILL} properties call it only after they filled the writer.
      */
     public abstract IoChannel reader() throws IOException;
 

@@ -85,6 +85,22 @@ final class EofProperties {
         }
     }
 
+    /**
+     * A known source: read through the layout's iovs, raw or with {@code readvAll}, the reader
+     * gives exactly the fixture's bytes, then EOF.
+     */
+    static void knownSource(ChannelFixture fixture, boolean blocking, Layout layout, boolean raw) throws Throwable {
+        byte[] expected = fixture.knownSource();
+        byte[] got = new byte[expected.length];
+        try (ChannelPair pair = fixture.open()) {
+            IoChannel r = pair.reader();
+            r.setBlocking(blocking);
+            RoundTrip.read(r, new Inputs.Transfer(expected.length, 0, layout, layout, raw, raw), got);
+            RoundTrip.expectEof(r);
+        }
+        RoundTrip.assertSame(expected, got);
+    }
+
     /** A discarding sink ({@code null:}): every write is taken whole at once, in both modes. */
     static void discardingSink(ChannelFixture fixture, boolean blocking, Inputs.Transfer t) throws Throwable {
         try (ChannelPair pair = fixture.open()) {

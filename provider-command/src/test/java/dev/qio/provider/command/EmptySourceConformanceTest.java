@@ -12,8 +12,7 @@ import java.util.Set;
 
 /**
  * The conformance kit over a read-only child with no output, {@code command:true?mode=r}: an empty
- * source, whose writes are refused. (The kit has no capability for a source with known bytes; see
- * {@link KnownStreamTest} for {@code seq}.)
+ * source, whose writes are refused. {@link SeqConformanceTest} covers a source with known bytes.
  */
 class EmptySourceConformanceTest extends ChannelContract {
     @Override
