@@ -9,8 +9,6 @@ import dev.qio.testkit.ChannelPair;
 import java.io.IOException;
 import java.net.Inet6Address;
 import java.net.InetAddress;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.EnumSet;
 import java.util.Set;
 import org.junit.jupiter.api.Assumptions;
@@ -65,15 +63,7 @@ final class SocketFixtures {
     }
 
     static String unix() {
-        try {
-            Path dir = Files.createTempDirectory("qio-sock");
-            dir.toFile().deleteOnExit();
-            Path sock = dir.resolve("s");
-            sock.toFile().deleteOnExit();
-            return "unix://" + sock + "?" + BUFFERS;
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
+        return "unix://" + TestSupport.freshSocketPath() + "?" + BUFFERS;
     }
 
     static boolean hasIpv6Loopback() {

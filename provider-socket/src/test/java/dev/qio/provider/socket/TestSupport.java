@@ -42,12 +42,29 @@ final class TestSupport {
         return written(b);
     }
 
-    /** A fresh {@code unix:///PATH} in its own temp directory; the socket file does not exist yet. */
+    /** One temp directory per test JVM, removed with everything in it when the JVM exits. */
+    private static final Path SOCKETS = socketRoot();
+
+    private static Path socketRoot() {
+        try {
+            Path root = Files.createTempDirectory("qio-sock-test");
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                try (var walk = Files.walk(root)) {
+                    walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                } catch (IOException | UncheckedIOException ignored) {
+                    // best effort at exit
+                }
+            }));
+            return root;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A fresh {@code unix:///PATH} in its own directory; the socket file does not exist yet. */
     static Path freshSocketPath() {
         try {
-            Path dir = Files.createTempDirectory("qio-sock-test");
-            dir.toFile().deleteOnExit();
-            return dir.resolve("s");
+            return Files.createTempDirectory(SOCKETS, "d").resolve("s");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

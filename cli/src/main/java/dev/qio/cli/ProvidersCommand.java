@@ -1,0 +1,83 @@
+package dev.qio.cli;
+
+import dev.qio.channel.ChannelProvider;
+import dev.qio.channel.Feature;
+import java.net.URI;
+import java.nio.file.Path;
+import java.security.CodeSource;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code qio providers}: every installed provider, one row per scheme. */
+@Command(name = "providers", mixinStandardHelpOptions = true, usageHelpAutoWidth = true,
+        parameterListHeading = "%nArguments:%n", optionListHeading = "%nOptions:%n",
+        header = "List the installed providers: scheme, features, module, jar.",
+        description = {
+            "List every installed channel provider, one row per scheme: the features its channels can have,"
+                    + " the module it lives in and the jar (or directory) that module came from. Providers from"
+                    + " --provider-path are listed with the built-in ones."})
+final class ProvidersCommand implements Callable<Integer> {
+    @ParentCommand
+    QioCommand root;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        Table table = new Table("SCHEME", "FEATURES", "MODULE", "JAR");
+        List<List<String>> rows = new ArrayList<>();
+        for (ChannelProvider p : root.installed().registry().providers()) {
+            for (String scheme : new TreeSet<>(p.schemes())) {
+                Set<Feature> features = p.features(scheme);
+                String shown = features.isEmpty() ? "-"
+                        : features.stream().sorted().map(Feature::name).collect(Collectors.joining(","));
+                rows.add(List.of(p.isLayer() ? scheme + "+…" : scheme, shown, module(p.getClass()),
+                        location(p.getClass())));
+            }
+        }
+        rows.sort(Comparator.comparing((List<String> r) -> r.get(0)));
+        rows.forEach(table::row);
+        table.print(spec.commandLine().getOut());
+        return 0;
+    }
+
+    /** The provider's module name, or {@code (class path)}. */
+    static String module(Class<?> type) {
+        Module m = type.getModule();
+        return m.isNamed() ? m.getName() : "(class path)";
+    }
+
+    /**
+     * Where the provider's module was loaded from: the location its layer's configuration
+     * recorded, else its code source.
+     */
+    static String location(Class<?> type) {
+        Module m = type.getModule();
+        Optional<URI> where = Optional.empty();
+        if (m.isNamed() && m.getLayer() != null) {
+            where = m.getLayer().configuration().findModule(m.getName()).flatMap(r -> r.reference().location());
+        }
+        if (where.isEmpty()) {
+            CodeSource code = type.getProtectionDomain().getCodeSource();
+            if (code != null && code.getLocation() != null) {
+                try {
+                    where = Optional.of(code.getLocation().toURI());
+                } catch (java.net.URISyntaxException e) {
+                    return code.getLocation().toString();
+                }
+            }
+        }
+        return where.map(u -> "file".equals(u.getScheme()) ? Path.of(u).toString() : u.toString()).orElse("?");
+    }
+}

@@ -1,0 +1,182 @@
+package dev.qio.cli.kit;
+
+import dev.qio.channel.ChannelRegistry;
+import dev.qio.channel.IoChannel;
+import dev.qio.channel.IoListener;
+import dev.qio.channel.Whence;
+import dev.qio.testkit.Capability;
+import dev.qio.testkit.ChannelFixture;
+import dev.qio.testkit.ChannelPair;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The fixtures of the built-in providers, as their own conformance tests build them: {@code mem}
+ * (a listener, a client and the accepted end), {@code buffer} (one channel, rewound),
+ * {@code null} (an empty source and a discarding sink), {@code file} (written through one
+ * channel, read through a second) and {@code file-rw} (one channel, rewound). The file fixtures
+ * work in a temporary directory that {@link FileFixture#close()} removes.
+ */
+public final class BuiltinFixtures implements FixtureSource {
+    private static final AtomicInteger SERIAL = new AtomicInteger();
+
+    @Override
+    public List<ChannelFixture> fixtures(ChannelRegistry registry) {
+        return List.of(
+                fixture("mem", EnumSet.of(Capability.ROUND_TRIP, Capability.CONCURRENT, Capability.STARVE, Capability.FILL),
+                        () -> {
+                            String uri = "mem://qio-kit-" + ProcessHandle.current().pid() + "-" + SERIAL.incrementAndGet();
+                            IoListener listener = registry.listen(uri);
+                            IoChannel client = registry.open(uri);
+                            IoChannel server = listener.accept();
+                            return ChannelPair.of(client, server, listener);
+                        }),
+                fixture("buffer", EnumSet.of(Capability.ROUND_TRIP),
+                        () -> ChannelPair.loopback(registry.open("buffer:"), ch -> ch.seek(0, Whence.SET))),
+                fixture("null", EnumSet.of(Capability.EMPTY_SOURCE, Capability.DISCARDING_SINK),
+                        () -> ChannelPair.of(registry.open("null:"), registry.open("null:"))),
+                new FileFixture("file", registry, false),
+                new FileFixture("file-rw", registry, true));
+    }
+
+    /** How a simple fixture opens a pair. */
+    @FunctionalInterface
+    private interface Opener {
+        ChannelPair open() throws IOException;
+    }
+
+    private static ChannelFixture fixture(String name, Set<Capability> capabilities, Opener opener) {
+        return new ChannelFixture() {
+            @Override
+            public String name() {
+                return name;
+            }
+
+            @Override
+            public Set<Capability> capabilities() {
+                return capabilities;
+            }
+
+            @Override
+            public ChannelPair open() throws IOException {
+                return opener.open();
+            }
+        };
+    }
+
+    /**
+     * {@code file:} in a temporary directory made on first use. {@code file}: written through a
+     * channel opened {@code mode=rw&create=true&truncate=true} (the kit's SEEKABLE model runs on the
+     * writer, which must read), closed, then read through a second one opened {@code mode=r};
+     * {@code file-rw}: one {@code mode=rw} channel, rewound with {@code seek(0, SET)}.
+     */
+    static final class FileFixture implements ChannelFixture, AutoCloseable {
+        private final String name;
+        private final ChannelRegistry registry;
+        private final boolean loopback;
+        private Path dir;
+
+        FileFixture(String name, ChannelRegistry registry, boolean loopback) {
+            this.name = name;
+            this.registry = registry;
+            this.loopback = loopback;
+        }
+
+        @Override
+        public String name() {
+            return name;
+        }
+
+        @Override
+        public Set<Capability> capabilities() {
+            return EnumSet.of(Capability.ROUND_TRIP);
+        }
+
+        @Override
+        public ChannelPair open() throws IOException {
+            Path file = dir().resolve(name + "-" + SERIAL.incrementAndGet() + ".bin");
+            if (loopback) {
+                return ChannelPair.loopback(registry.open(uri(file, "mode=rw&create=true")),
+                        ch -> ch.seek(0, Whence.SET), () -> Files.deleteIfExists(file));
+            }
+            IoChannel writer = registry.open(uri(file, "mode=rw&create=true&truncate=true"));
+            return new WriteThenRead(file, writer, registry);
+        }
+
+        private synchronized Path dir() throws IOException {
+            if (dir == null) {
+                dir = Files.createTempDirectory("qio-kit-");
+            }
+            return dir;
+        }
+
+        /** Removes the temporary directory and whatever a failed pair left in it. */
+        @Override
+        public synchronized void close() throws IOException {
+            if (dir == null) {
+                return;
+            }
+            try (var files = Files.list(dir)) {
+                files.forEach(f -> {
+                    try {
+                        Files.deleteIfExists(f);
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                });
+            } catch (UncheckedIOException e) {
+                throw e.getCause();
+            }
+            Files.deleteIfExists(dir);
+            dir = null;
+        }
+    }
+
+    /** {@code file:///PATH?QUERY}, the path percent-encoded as a URI needs. */
+    static String uri(Path file, String query) {
+        return file.toAbsolutePath().toUri() + "?" + query;
+    }
+
+    /** A writer on a file, and a reader opened on it once the writer is closed. */
+    private static final class WriteThenRead extends ChannelPair {
+        private final Path file;
+        private final IoChannel writer;
+        private final ChannelRegistry registry;
+        private IoChannel reader;
+
+        WriteThenRead(Path file, IoChannel writer, ChannelRegistry registry) {
+            this.file = file;
+            this.writer = writer;
+            this.registry = registry;
+        }
+
+        @Override
+        public IoChannel writer() {
+            return writer;
+        }
+
+        @Override
+        public IoChannel reader() throws IOException {
+            if (reader == null) {
+                reader = registry.open(uri(file, "mode=r"));
+            }
+            return reader;
+        }
+
+        @Override
+        public void finishWriting() throws IOException {
+            writer.close();
+        }
+
+        @Override
+        public void close() throws IOException {
+            closeAll(writer, reader != null ? reader : writer, () -> Files.deleteIfExists(file));
+        }
+    }
+}

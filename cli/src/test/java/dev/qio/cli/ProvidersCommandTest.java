@@ -1,0 +1,58 @@
+package dev.qio.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+/** {@code qio providers}, as a process. */
+class ProvidersCommandTest {
+    /** The table's rows by scheme, each split on runs of two or more spaces. */
+    private static Map<String, List<String>> rows(String stdout) {
+        return stdout.lines().skip(1).map(l -> List.of(l.split(" {2,}")))
+                .collect(Collectors.toMap(r -> r.get(0), Function.identity()));
+    }
+
+    @Test
+    void listsEveryBuiltInSchemeWithItsFeaturesModuleAndJar() throws Exception {
+        Qio.Result r = Qio.run("providers").exits(0);
+        assertEquals("", r.stderr());
+        assertTrue(r.out().lines().findFirst().orElseThrow().matches("SCHEME +FEATURES +MODULE +JAR"), r.out());
+        Map<String, List<String>> rows = rows(r.out());
+        assertEquals(List.of("buffer", "command", "file", "mem", "null", "tcp", "unix"), rows.keySet().stream().sorted().toList(), r.out());
+        assertEquals("dev.qio.provider.socket", rows.get("tcp").get(2));
+        assertEquals("dev.qio.provider.command", rows.get("command").get(2));
+        assertTrue(List.of(rows.get("mem").get(1).split(",")).containsAll(List.of("SHUTDOWN", "FD_PASS")), r.out());
+        assertEquals("dev.qio.provider.memory", rows.get("mem").get(2));
+        assertEquals("-", rows.get("null").get(1));
+        assertEquals("dev.qio.provider.file", rows.get("file").get(2));
+        for (List<String> row : rows.values()) {
+            assertTrue(Files.exists(Path.of(row.get(3))), "the JAR column names an existing path: " + row);
+        }
+    }
+
+    @Test
+    void providerPathLoadsAThirdPartyJarInItsOwnLayer() throws Exception {
+        Path jar = ThirdParty.jar();
+        Qio.Result r = Qio.run("providers", "--provider-path", jar.toString()).exits(0);
+        Map<String, List<String>> rows = rows(r.out());
+        assertEquals(List.of("pipe", "-", "org.example.qio.pipes", jar.toString()), rows.get("pipe"), r.out());
+        assertEquals(List.of("offbyone", "SEEKABLE", "org.example.qio.pipes", jar.toString()), rows.get("offbyone"));
+        assertTrue(rows.containsKey("mem"), "the built-in providers are still listed: " + r.out());
+    }
+
+    @Test
+    void aMissingProviderPathIsAUsageErrorOnOneLine() throws Exception {
+        Qio.Result r = Qio.run("providers", "--provider-path", "/nonexistent/plugins").exits(2);
+        assertTrue(Qio.oneLine(r.stderr()), r.stderr());
+        assertTrue(r.stderr().startsWith("qio: ") && r.stderr().contains("/nonexistent/plugins"), r.stderr());
+        assertFalse(Qio.hasStackTrace(r.stderr()), r.stderr());
+    }
+}
