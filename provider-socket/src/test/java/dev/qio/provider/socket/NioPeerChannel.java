@@ -7,6 +7,7 @@ import dev.qio.channel.ReadFlag;
 import dev.qio.channel.Shutdown;
 import dev.qio.channel.WriteFlag;
 import dev.qio.channel.spi.AbstractIoChannel;
+import dev.qio.channel.spi.Iov;
 import dev.qio.channel.spi.Readiness;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -58,7 +59,7 @@ final class NioPeerChannel extends AbstractIoChannel {
             }
             long n;
             try {
-                n = raw.read(iov);
+                n = raw.read(iov, live(iov), Math.min(iov.length - live(iov), Iov.IOV_MAX));
             } catch (IOException e) {
                 throw raw.isOpen() ? error("peer read failed", e) : e;
             }
@@ -81,7 +82,7 @@ final class NioPeerChannel extends AbstractIoChannel {
         while (true) {
             long n;
             try {
-                n = raw.write(iov);
+                n = raw.write(iov, live(iov), Math.min(iov.length - live(iov), Iov.IOV_MAX));
             } catch (IOException e) {
                 throw raw.isOpen() ? error("peer write failed", e) : e;
             }
@@ -234,5 +235,13 @@ final class NioPeerChannel extends AbstractIoChannel {
                 signal();
             }
         }
+    }
+
+    /**
+     * The first buffer with room: the JDK walks every buffer it is handed, and 100,000 used-up
+     * segment buffers overflow its stack (see docs/DESIGN.md, "Long iovs").
+     */
+    private static int live(ByteBuffer[] iov) {
+        return Iov.firstWithRemaining(iov);
     }
 }
