@@ -63,9 +63,9 @@ class ConformanceCommandTest {
 
     @Test
     void anUnknownSchemeIsAUsageErrorListingTheFixtures() throws Exception {
-        Qio.Result r = Qio.run("conformance", "tcp").exits(2);
+        Qio.Result r = Qio.run("conformance", "nosuch").exits(2);
         assertTrue(Qio.oneLine(r.stderr()), r.stderr());
-        assertTrue(r.stderr().contains("no fixture for 'tcp'; installed fixtures: buffer, file, file-rw, mem, null"),
+        assertTrue(r.stderr().contains("no fixture for 'nosuch'; installed fixtures: buffer, command, file, file-rw, mem, null, tcp, unix"),
                 r.stderr());
     }
 

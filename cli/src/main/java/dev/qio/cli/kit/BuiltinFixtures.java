@@ -3,6 +3,7 @@ package dev.qio.cli.kit;
 import dev.qio.channel.ChannelRegistry;
 import dev.qio.channel.IoChannel;
 import dev.qio.channel.IoListener;
+import dev.qio.channel.Shutdown;
 import dev.qio.channel.Whence;
 import dev.qio.testkit.Capability;
 import dev.qio.testkit.ChannelFixture;
@@ -20,8 +21,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * The fixtures of the built-in providers, as their own conformance tests build them: {@code mem}
  * (a listener, a client and the accepted end), {@code buffer} (one channel, rewound),
  * {@code null} (an empty source and a discarding sink), {@code file} (written through one
- * channel, read through a second) and {@code file-rw} (one channel, rewound). The file fixtures
- * work in a temporary directory that {@link FileFixture#close()} removes.
+ * channel, read through a second), {@code file-rw} (one channel, rewound), {@code tcp} and
+ * {@code unix} (listen, connect, accept, 64 KiB socket buffers) and {@code command}
+ * ({@code command:cat} as a loopback). The file and unix fixtures work in a temporary directory
+ * that their {@code close()} removes.
  */
 public final class BuiltinFixtures implements FixtureSource {
     private static final AtomicInteger SERIAL = new AtomicInteger();
@@ -42,7 +45,75 @@ public final class BuiltinFixtures implements FixtureSource {
                 fixture("null", EnumSet.of(Capability.EMPTY_SOURCE, Capability.DISCARDING_SINK),
                         () -> ChannelPair.of(registry.open("null:"), registry.open("null:"))),
                 new FileFixture("file", registry, false),
-                new FileFixture("file-rw", registry, true));
+                new FileFixture("file-rw", registry, true),
+                fixture("tcp", STREAM, () -> socketPair(registry, "tcp://127.0.0.1:0?" + SOCKET_BUFFERS)),
+                new UnixFixture(registry),
+                fixture("command", EnumSet.of(Capability.ROUND_TRIP, Capability.CONCURRENT, Capability.STARVE),
+                        () -> ChannelPair.loopback(registry.open("command:cat"), ch -> ch.shutdown(Shutdown.WRITE))));
+    }
+
+    /** What a socket pair can do; its buffers are shrunk so that writes are really partial. */
+    private static final Set<Capability> STREAM =
+            EnumSet.of(Capability.ROUND_TRIP, Capability.CONCURRENT, Capability.STARVE, Capability.FILL);
+    private static final String SOCKET_BUFFERS = "sndbuf=65536&rcvbuf=65536";
+
+    /** Listens on {@code listenUri}, connects to the real address, accepts. */
+    private static ChannelPair socketPair(ChannelRegistry registry, String listenUri) throws IOException {
+        IoListener listener = registry.listen(listenUri);
+        try {
+            IoChannel client = registry.open(listener.localUri() + "?" + SOCKET_BUFFERS);
+            return ChannelPair.of(client, listener.accept(), listener);
+        } catch (IOException | RuntimeException e) {
+            listener.close();
+            throw e;
+        }
+    }
+
+    /** {@code unix:} pairs with their socket files in a temporary directory that close removes. */
+    static final class UnixFixture implements ChannelFixture, AutoCloseable {
+        private final ChannelRegistry registry;
+        private Path dir;
+
+        UnixFixture(ChannelRegistry registry) {
+            this.registry = registry;
+        }
+
+        @Override
+        public String name() {
+            return "unix";
+        }
+
+        @Override
+        public Set<Capability> capabilities() {
+            return STREAM;
+        }
+
+        @Override
+        public ChannelPair open() throws IOException {
+            Path socket = dir().resolve("s" + SERIAL.incrementAndGet());
+            return socketPair(registry, "unix://" + socket.toUri().getRawPath() + "?" + SOCKET_BUFFERS);
+        }
+
+        private synchronized Path dir() throws IOException {
+            if (dir == null) {
+                dir = Files.createTempDirectory("qio-kit-unix-");
+            }
+            return dir;
+        }
+
+        /** Removes the directory; the listeners already removed their socket files. */
+        @Override
+        public synchronized void close() throws IOException {
+            if (dir != null) {
+                try (var left = Files.list(dir)) {
+                    for (Path p : left.toList()) {
+                        Files.deleteIfExists(p);
+                    }
+                }
+                Files.deleteIfExists(dir);
+                dir = null;
+            }
+        }
     }
 
     /** How a simple fixture opens a pair. */
