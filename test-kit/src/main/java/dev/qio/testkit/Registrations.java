@@ -17,7 +17,7 @@ import java.util.TreeSet;
 /**
  * Checks a provider's two registrations: {@code provides} in {@code module-info.java} (read on the
  * module path) and {@code META-INF/services} (read on the class path, written by
- * {@code @AutoService}). Both must name the same classes, or the provider is found on one path and
+ * the AutoService annotation processor). Both must name the same classes, or the provider is found on one path and
  * missing on the other.
  *
  * <pre>{@code
