@@ -1,6 +1,8 @@
 package dev.qio.testkit;
 
+import dev.qio.channel.ChannelRegistry;
 import dev.qio.channel.IoChannel;
+import dev.qio.channel.IoListener;
 import java.io.IOException;
 import java.util.Objects;
 
@@ -98,6 +100,65 @@ public abstract class ChannelPair implements AutoCloseable {
                 closeAll(channel, channel, extras);
             }
         };
+    }
+
+    /** Opens the reader of a {@link #writeThenRead} pair. */
+    @FunctionalInterface
+    public interface ReaderOpener {
+        /** Opens a second channel on what the writer wrote. */
+        IoChannel open() throws IOException;
+    }
+
+    /**
+     * A writer now and a reader opened on the same data once the writer is closed (a second
+     * handle on a file): {@link #finishWriting()} closes the writer, {@link #reader()} then opens
+     * the reader once.
+     */
+    public static ChannelPair writeThenRead(IoChannel writer, ReaderOpener reader, AutoCloseable... extras) {
+        Objects.requireNonNull(writer, "writer");
+        Objects.requireNonNull(reader, "reader");
+        return new ChannelPair() {
+            private IoChannel opened;
+
+            @Override
+            public IoChannel writer() {
+                return writer;
+            }
+
+            @Override
+            public synchronized IoChannel reader() throws IOException {
+                if (opened == null) {
+                    opened = reader.open();
+                }
+                return opened;
+            }
+
+            @Override
+            public void finishWriting() throws IOException {
+                writer.close();
+            }
+
+            @Override
+            public synchronized void close() throws IOException {
+                closeAll(writer, opened != null ? opened : writer, extras);
+            }
+        };
+    }
+
+    /**
+     * Listens on {@code listenUri}, connects to the listener's real address (with {@code query}
+     * appended when not empty, for client options) and accepts: the client writes, the accepted
+     * end reads, and closing the pair closes the listener too.
+     */
+    public static ChannelPair connected(ChannelRegistry registry, String listenUri, String query) throws IOException {
+        IoListener listener = registry.listen(listenUri);
+        try {
+            IoChannel client = registry.open(listener.localUri() + (query.isEmpty() ? "" : "?" + query));
+            return of(client, listener.accept(), listener);
+        } catch (IOException | RuntimeException e) {
+            listener.close();
+            throw e;
+        }
     }
 
     /** Closes {@code a}, {@code b} and {@code extras}, every one even if an earlier one fails. */

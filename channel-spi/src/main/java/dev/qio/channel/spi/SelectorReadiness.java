@@ -9,7 +9,6 @@ import java.nio.channels.SelectableChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.util.Arrays;
-import java.util.EnumSet;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -39,8 +38,8 @@ public final class SelectorReadiness implements Readiness {
     private final SelectableChannel channel;
     /** IN/OUT bits the poller saw and no EAGAIN has cleared since. */
     private volatile int known;
-    /** Conditions that hold for good (EOF, failed writes). Written under {@code this}. */
-    private volatile Set<IoCondition> sticky = Set.of();
+    /** {@link ConditionMask} bits that hold for good (EOF, failed writes). Written under {@code this}. */
+    private volatile int sticky;
     /** Copy-on-write under {@code this}; iterated without a lock by {@link #fire}. */
     private volatile Runnable[] listeners = NONE;
     /** Interest bits per listener, parallel to {@code listeners}. */
@@ -56,19 +55,14 @@ public final class SelectorReadiness implements Readiness {
     @Override
     public Set<IoCondition> poll() {
         int k = known;
-        Set<IoCondition> s = sticky;
-        if (k == 0 && s.isEmpty()) {
-            return Set.of();
-        }
-        EnumSet<IoCondition> now = EnumSet.noneOf(IoCondition.class);
-        now.addAll(s);
+        int mask = sticky;
         if ((k & IN) != 0) {
-            now.add(IoCondition.IN);
+            mask |= ConditionMask.IN;
         }
         if ((k & OUT) != 0) {
-            now.add(IoCondition.OUT);
+            mask |= ConditionMask.OUT;
         }
-        return now;
+        return ConditionMask.set(mask); // shared sets: polling allocates nothing
     }
 
     @Override
@@ -97,7 +91,7 @@ public final class SelectorReadiness implements Readiness {
      * holds; re-arms the poller if someone waits for it. Call it on every EAGAIN.
      */
     public void blocked(IoCondition condition) {
-        int bit = bits(Set.of(condition));
+        int bit = condition == IoCondition.IN ? IN : condition == IoCondition.OUT ? OUT : 0; // no set per EAGAIN
         if ((known & bit) != 0) {
             synchronized (this) {
                 known &= ~bit;
@@ -111,10 +105,11 @@ public final class SelectorReadiness implements Readiness {
     /** Records conditions that hold for good from now on, and signals the subscribers. */
     public void hold(IoCondition... conditions) {
         synchronized (this) {
-            EnumSet<IoCondition> next = EnumSet.noneOf(IoCondition.class);
-            next.addAll(sticky);
-            next.addAll(Arrays.asList(conditions));
-            sticky = Set.copyOf(next);
+            int next = sticky;
+            for (IoCondition c : conditions) {
+                next |= 1 << c.ordinal();
+            }
+            sticky = next;
         }
         fire();
     }

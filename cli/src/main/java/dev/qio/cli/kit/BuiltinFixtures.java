@@ -1,8 +1,6 @@
 package dev.qio.cli.kit;
 
 import dev.qio.channel.ChannelRegistry;
-import dev.qio.channel.IoChannel;
-import dev.qio.channel.IoListener;
 import dev.qio.channel.Shutdown;
 import dev.qio.channel.Whence;
 import dev.qio.testkit.Capability;
@@ -33,20 +31,15 @@ public final class BuiltinFixtures implements FixtureSource {
     public List<ChannelFixture> fixtures(ChannelRegistry registry) {
         return List.of(
                 fixture("mem", EnumSet.of(Capability.ROUND_TRIP, Capability.CONCURRENT, Capability.STARVE, Capability.FILL),
-                        () -> {
-                            String uri = "mem://qio-kit-" + ProcessHandle.current().pid() + "-" + SERIAL.incrementAndGet();
-                            IoListener listener = registry.listen(uri);
-                            IoChannel client = registry.open(uri);
-                            IoChannel server = listener.accept();
-                            return ChannelPair.of(client, server, listener);
-                        }),
+                        () -> ChannelPair.connected(registry,
+                                "mem://qio-kit-" + ProcessHandle.current().pid() + "-" + SERIAL.incrementAndGet(), "")),
                 fixture("buffer", EnumSet.of(Capability.ROUND_TRIP),
                         () -> ChannelPair.loopback(registry.open("buffer:"), ch -> ch.seek(0, Whence.SET))),
                 fixture("null", EnumSet.of(Capability.EMPTY_SOURCE, Capability.DISCARDING_SINK),
                         () -> ChannelPair.of(registry.open("null:"), registry.open("null:"))),
                 new FileFixture("file", registry, false),
                 new FileFixture("file-rw", registry, true),
-                fixture("tcp", STREAM, () -> socketPair(registry, "tcp://127.0.0.1:0?" + SOCKET_BUFFERS)),
+                fixture("tcp", STREAM, () -> ChannelPair.connected(registry, "tcp://127.0.0.1:0?" + SOCKET_BUFFERS, SOCKET_BUFFERS)),
                 new UnixFixture(registry),
                 fixture("command", EnumSet.of(Capability.ROUND_TRIP, Capability.CONCURRENT, Capability.STARVE),
                         () -> ChannelPair.loopback(registry.open("command:cat"), ch -> ch.shutdown(Shutdown.WRITE))));
@@ -56,18 +49,6 @@ public final class BuiltinFixtures implements FixtureSource {
     private static final Set<Capability> STREAM =
             EnumSet.of(Capability.ROUND_TRIP, Capability.CONCURRENT, Capability.STARVE, Capability.FILL);
     private static final String SOCKET_BUFFERS = "sndbuf=65536&rcvbuf=65536";
-
-    /** Listens on {@code listenUri}, connects to the real address, accepts. */
-    private static ChannelPair socketPair(ChannelRegistry registry, String listenUri) throws IOException {
-        IoListener listener = registry.listen(listenUri);
-        try {
-            IoChannel client = registry.open(listener.localUri() + "?" + SOCKET_BUFFERS);
-            return ChannelPair.of(client, listener.accept(), listener);
-        } catch (IOException | RuntimeException e) {
-            listener.close();
-            throw e;
-        }
-    }
 
     /** {@code unix:} pairs with their socket files in a temporary directory that close removes. */
     static final class UnixFixture implements ChannelFixture, AutoCloseable {
@@ -91,7 +72,7 @@ public final class BuiltinFixtures implements FixtureSource {
         @Override
         public ChannelPair open() throws IOException {
             Path socket = dir().resolve("s" + SERIAL.incrementAndGet());
-            return socketPair(registry, "unix://" + socket.toUri().getRawPath() + "?" + SOCKET_BUFFERS);
+            return ChannelPair.connected(registry, "unix://" + socket.toUri().getRawPath() + "?" + SOCKET_BUFFERS, SOCKET_BUFFERS);
         }
 
         private synchronized Path dir() throws IOException {
@@ -176,8 +157,8 @@ public final class BuiltinFixtures implements FixtureSource {
                 return ChannelPair.loopback(registry.open(uri(file, "mode=rw&create=true")),
                         ch -> ch.seek(0, Whence.SET), () -> Files.deleteIfExists(file));
             }
-            IoChannel writer = registry.open(uri(file, "mode=rw&create=true&truncate=true"));
-            return new WriteThenRead(file, writer, registry);
+            return ChannelPair.writeThenRead(registry.open(uri(file, "mode=rw&create=true&truncate=true")),
+                    () -> registry.open(uri(file, "mode=r")), () -> Files.deleteIfExists(file));
         }
 
         private synchronized Path dir() throws IOException {
@@ -212,42 +193,5 @@ public final class BuiltinFixtures implements FixtureSource {
     /** {@code file:///PATH?QUERY}, the path percent-encoded as a URI needs. */
     static String uri(Path file, String query) {
         return file.toAbsolutePath().toUri() + "?" + query;
-    }
-
-    /** A writer on a file, and a reader opened on it once the writer is closed. */
-    private static final class WriteThenRead extends ChannelPair {
-        private final Path file;
-        private final IoChannel writer;
-        private final ChannelRegistry registry;
-        private IoChannel reader;
-
-        WriteThenRead(Path file, IoChannel writer, ChannelRegistry registry) {
-            this.file = file;
-            this.writer = writer;
-            this.registry = registry;
-        }
-
-        @Override
-        public IoChannel writer() {
-            return writer;
-        }
-
-        @Override
-        public IoChannel reader() throws IOException {
-            if (reader == null) {
-                reader = registry.open(uri(file, "mode=r"));
-            }
-            return reader;
-        }
-
-        @Override
-        public void finishWriting() throws IOException {
-            writer.close();
-        }
-
-        @Override
-        public void close() throws IOException {
-            closeAll(writer, reader != null ? reader : writer, () -> Files.deleteIfExists(file));
-        }
     }
 }

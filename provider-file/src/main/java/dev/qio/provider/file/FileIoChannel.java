@@ -7,6 +7,7 @@ import dev.qio.channel.ReadFlag;
 import dev.qio.channel.Whence;
 import dev.qio.channel.WriteFlag;
 import dev.qio.channel.spi.AbstractIoChannel;
+import dev.qio.channel.spi.Iov;
 import dev.qio.channel.spi.Readiness;
 import dev.qio.channel.spi.SignalledReadiness;
 import java.io.IOException;
@@ -52,16 +53,6 @@ import java.util.Set;
  */
 final class FileIoChannel extends AbstractIoChannel {
     private static final Readiness ALWAYS = SignalledReadiness.always(EnumSet.of(IoCondition.IN, IoCondition.OUT));
-    /**
-     * The most buffers one {@link FileChannel} call gets (Linux's {@code IOV_MAX}), starting at the
-     * first with bytes remaining. The JDK visits every buffer of the slice it is given, empty ones
-     * too, and releases {@code MemorySegment} buffers through a recursive chain one link per
-     * buffer visited: a long iov (a {@code readvAll} of 100 000 small segment buffers, whose
-     * filled prefix stays in the array) overflows the stack in {@code IOUtil$LinkedRunnable}.
-     * Bounding the slice bounds that depth and the native iovec the JDK allocates per call.
-     */
-    private static final int MAX_IOV = 1024;
-
     private final FileChannel file;
     private final Path path;
     /** Every write goes to the end of the file (StandardOpenOption.APPEND). */
@@ -180,8 +171,8 @@ final class FileIoChannel extends AbstractIoChannel {
     @Override
     protected long implReadv(ByteBuffer[] iov, List<NativeFd> fdsOut, Set<ReadFlag> flags) throws IOException {
         try {
-            int from = firstWithRoom(iov);
-            long n = file.read(iov, from, Math.min(iov.length - from, MAX_IOV));
+            int from = Iov.firstWithRemaining(iov); // a bounded live slice: see Iov.IOV_MAX
+            long n = file.read(iov, from, Math.min(iov.length - from, Iov.IOV_MAX));
             return n <= 0 ? EOF : n; // FileChannel reports end of stream as -1 and never 0 for room > 0
         } catch (NonReadableChannelException e) {
             throw error("Unable to read from file: it was not opened for reading", e);
@@ -194,8 +185,8 @@ final class FileIoChannel extends AbstractIoChannel {
     protected long implWritev(ByteBuffer[] iov, List<NativeFd> fds, Set<WriteFlag> flags) throws IOException {
         long n;
         try {
-            int from = firstWithRoom(iov);
-            n = file.write(iov, from, Math.min(iov.length - from, MAX_IOV));
+            int from = Iov.firstWithRemaining(iov);
+            n = file.write(iov, from, Math.min(iov.length - from, Iov.IOV_MAX));
         } catch (NonWritableChannelException e) {
             throw error("Unable to write to file: it was not opened for writing", e);
         } catch (IOException e) {
@@ -205,15 +196,6 @@ final class FileIoChannel extends AbstractIoChannel {
             throw error("Unable to write to file: no byte was written", null);
         }
         return n;
-    }
-
-    /** The index of the first buffer with bytes remaining (the base guarantees there is one). */
-    private static int firstWithRoom(ByteBuffer[] iov) {
-        int i = 0;
-        while (i < iov.length - 1 && !iov[i].hasRemaining()) {
-            i++;
-        }
-        return i;
     }
 
     /** Reads buffer by buffer at {@code offset}, stopping at the first short read. */

@@ -1,6 +1,5 @@
 package dev.qio.provider.file;
 
-import dev.qio.channel.IoChannel;
 import dev.qio.channel.IoChannels;
 import dev.qio.testkit.Capability;
 import dev.qio.testkit.ChannelContract;
@@ -43,43 +42,9 @@ class FileConformanceTest extends ChannelContract {
             @Override
             public ChannelPair open() throws IOException {
                 Path file = dir.resolve(TestSupport.unique("kit") + ".bin");
-                return new WriteThenRead(file, IoChannels.open(TestSupport.uri(file, "mode=rw&create=true&truncate=true")));
+                return ChannelPair.writeThenRead(IoChannels.open(TestSupport.uri(file, "mode=rw&create=true&truncate=true")),
+                        () -> IoChannels.open(TestSupport.uri(file, "mode=r")), () -> Files.deleteIfExists(file));
             }
         };
-    }
-
-    /** A writer on a file, and a reader opened on the same file once the writer is closed. */
-    private static final class WriteThenRead extends ChannelPair {
-        private final Path file;
-        private final IoChannel writer;
-        private IoChannel reader;
-
-        WriteThenRead(Path file, IoChannel writer) {
-            this.file = file;
-            this.writer = writer;
-        }
-
-        @Override
-        public IoChannel writer() {
-            return writer;
-        }
-
-        @Override
-        public IoChannel reader() throws IOException {
-            if (reader == null) {
-                reader = IoChannels.open(TestSupport.uri(file, "mode=r"));
-            }
-            return reader;
-        }
-
-        @Override
-        public void finishWriting() throws IOException {
-            writer.close();
-        }
-
-        @Override
-        public void close() throws IOException {
-            closeAll(writer, reader != null ? reader : writer, () -> Files.deleteIfExists(file));
-        }
     }
 }

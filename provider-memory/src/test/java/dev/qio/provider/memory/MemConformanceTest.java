@@ -1,8 +1,6 @@
 package dev.qio.provider.memory;
 
-import dev.qio.channel.IoChannel;
 import dev.qio.channel.IoChannels;
-import dev.qio.channel.IoListener;
 import dev.qio.testkit.Capability;
 import dev.qio.testkit.ChannelContract;
 import dev.qio.testkit.ChannelFixture;
@@ -31,11 +29,7 @@ class MemConformanceTest extends ChannelContract {
 
             @Override
             public ChannelPair open() throws IOException {
-                String uri = "mem://kit-" + NAMES.incrementAndGet();
-                IoListener listener = IoChannels.listen(uri);
-                IoChannel client = IoChannels.open(uri);
-                IoChannel server = listener.accept();
-                return ChannelPair.of(client, server, listener);
+                return ChannelPair.connected(IoChannels.registry(), "mem://kit-" + NAMES.incrementAndGet(), "");
             }
         };
     }

@@ -94,9 +94,10 @@ final class SocketIoChannel extends AbstractIoChannel {
                 return EOF;
             }
             readiness.blocked(IoCondition.IN);
-            if (!isBlocking() || !awaitOpen(IoCondition.IN)) {
-                return ERR_BLOCK; // closed while parked: the base reports AsynchronousCloseException
+            if (!isBlocking()) {
+                return ERR_BLOCK;
             }
+            await(IoCondition.IN); // a close meanwhile: the base reports AsynchronousCloseException
         }
     }
 
@@ -126,9 +127,10 @@ final class SocketIoChannel extends AbstractIoChannel {
                 return n;
             }
             readiness.blocked(IoCondition.OUT);
-            if (!isBlocking() || !awaitOpen(IoCondition.OUT)) {
-                return ERR_BLOCK; // closed while parked: the base reports AsynchronousCloseException
+            if (!isBlocking()) {
+                return ERR_BLOCK;
             }
+            await(IoCondition.OUT); // a close meanwhile: the base reports AsynchronousCloseException
         }
     }
 
@@ -209,25 +211,6 @@ final class SocketIoChannel extends AbstractIoChannel {
             // A hint never fails: the bytes stay held and the next write reports the socket's error.
         } finally {
             corkLock.unlock();
-        }
-    }
-
-    /**
-     * Parks until {@code condition} holds, as {@link #await}, but returns {@code false} instead of
-     * throwing when another thread closed the channel meanwhile. The hook then returns
-     * {@code ERR_BLOCK} on a closed channel, which the base reports as
-     * {@link java.nio.channels.AsynchronousCloseException}, as java.nio does for a thread blocked in
-     * I/O; the plain {@code ClosedChannelException} that {@code await} throws would pass through as is.
-     */
-    private boolean awaitOpen(IoCondition condition) throws IOException {
-        try {
-            await(condition);
-            return true;
-        } catch (java.nio.channels.ClosedChannelException e) {
-            if (isOpen()) {
-                throw e;
-            }
-            return false;
         }
     }
 

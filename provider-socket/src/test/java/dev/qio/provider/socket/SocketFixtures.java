@@ -1,8 +1,6 @@
 package dev.qio.provider.socket;
 
-import dev.qio.channel.IoChannel;
 import dev.qio.channel.IoChannels;
-import dev.qio.channel.IoListener;
 import dev.qio.testkit.Capability;
 import dev.qio.testkit.ChannelFixture;
 import dev.qio.testkit.ChannelPair;
@@ -40,15 +38,7 @@ final class SocketFixtures {
 
             @Override
             public ChannelPair open() throws IOException {
-                IoListener listener = IoChannels.listen(listenUri.get());
-                try {
-                    IoChannel client = IoChannels.open(listener.localUri() + "?" + BUFFERS);
-                    IoChannel server = listener.accept();
-                    return ChannelPair.of(client, server, listener);
-                } catch (IOException | RuntimeException e) {
-                    listener.close();
-                    throw e;
-                }
+                return ChannelPair.connected(IoChannels.registry(), listenUri.get(), BUFFERS);
             }
         };
     }
