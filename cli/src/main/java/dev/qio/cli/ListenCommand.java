@@ -180,7 +180,9 @@ final class ListenCommand implements Callable<Integer> {
             if (!keep) {
                 throw e instanceof IOException io ? new java.io.UncheckedIOException(io) : (RuntimeException) e;
             }
-            root.stdio().err().println("qio: " + client.name() + ": " + Errors.message(e));
+            String message = Errors.message(e);
+            // the copy names the endpoint already; say it once
+            root.stdio().err().println("qio: " + (message.startsWith(client.name()) ? message : client.name() + ": " + message));
             if (root.verbose()) {
                 e.printStackTrace(root.stdio().err());
             }

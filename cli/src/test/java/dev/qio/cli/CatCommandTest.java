@@ -100,7 +100,7 @@ class CatCommandTest {
     void anUnknownSchemeIsAUsageErrorListingTheInstalledOnes() throws Exception {
         Qio.Result r = Qio.run("cat", "nosuch://x").exits(2);
         assertTrue(Qio.oneLine(r.stderr()), r.stderr());
-        assertTrue(r.stderr().contains("nosuch") && r.stderr().contains("buffer, command, file, mem, null, tcp, unix"), r.stderr());
+        assertTrue(r.stderr().contains("nosuch") && r.stderr().contains("buffer, command, file, mem, null, tcp, tls, unix"), r.stderr());
     }
 
     @Test

@@ -40,4 +40,42 @@ public interface ChannelFixture {
     default byte[] knownSource() {
         throw new UnsupportedOperationException("fixture '" + name() + "' declares no KNOWN_SOURCE");
     }
+
+    /** Opens a fresh pair; the one method a simple fixture needs beyond its name and capabilities. */
+    @FunctionalInterface
+    interface Opener {
+        /** As {@link ChannelFixture#open()}. */
+        ChannelPair open() throws IOException;
+    }
+
+    /**
+     * A fixture from its parts, for the common case without a known source, e.g.
+     * {@code ChannelFixture.of("tcp", STREAM, () -> ChannelPair.connected(registry, "tcp://127.0.0.1:0", ""))}.
+     */
+    static ChannelFixture of(String name, Set<Capability> capabilities, Opener opener) {
+        java.util.Objects.requireNonNull(name, "name");
+        Set<Capability> caps = Set.copyOf(capabilities);
+        java.util.Objects.requireNonNull(opener, "opener");
+        return new ChannelFixture() {
+            @Override
+            public String name() {
+                return name;
+            }
+
+            @Override
+            public Set<Capability> capabilities() {
+                return caps;
+            }
+
+            @Override
+            public ChannelPair open() throws IOException {
+                return opener.open();
+            }
+
+            @Override
+            public String toString() {
+                return "ChannelFixture[" + name + "]";
+            }
+        };
+    }
 }

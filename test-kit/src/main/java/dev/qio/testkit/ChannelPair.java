@@ -4,6 +4,9 @@ import dev.qio.channel.ChannelRegistry;
 import dev.qio.channel.IoChannel;
 import dev.qio.channel.IoListener;
 import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.Objects;
 
 /**
@@ -149,15 +152,65 @@ public abstract class ChannelPair implements AutoCloseable {
      * Listens on {@code listenUri}, connects to the listener's real address (with {@code query}
      * appended when not empty, for client options) and accepts: the client writes, the accepted
      * end reads, and closing the pair closes the listener too.
+     *
+     * <p>The accept runs on its own thread while the client connects, so layers whose open and
+     * accept talk to each other before returning (a TLS handshake) pair up too.
      */
     public static ChannelPair connected(ChannelRegistry registry, String listenUri, String query) throws IOException {
         IoListener listener = registry.listen(listenUri);
+        CompletableFuture<IoChannel> accepted = new CompletableFuture<>();
+        Thread acceptor = Thread.ofVirtual().name("qio-kit-accept").start(() -> {
+            try {
+                accepted.complete(listener.accept());
+            } catch (Throwable t) {
+                accepted.completeExceptionally(t);
+            }
+        });
+        IoChannel client = null;
         try {
-            IoChannel client = registry.open(listener.localUri() + (query.isEmpty() ? "" : "?" + query));
-            return of(client, listener.accept(), listener);
+            client = registry.open(listener.localUri() + (query.isEmpty() ? "" : "?" + query));
+            return of(client, join(accepted), listener);
         } catch (IOException | RuntimeException e) {
-            listener.close();
+            listener.close(); // wakes the acceptor if the client never arrived
+            joinQuietly(acceptor);
+            accepted.thenAccept(ChannelPair::closeQuietly);
+            if (client != null) {
+                closeQuietly(client);
+            }
             throw e;
+        }
+    }
+
+    private static IoChannel join(CompletableFuture<IoChannel> accepted) throws IOException {
+        try {
+            return accepted.get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof IOException io) {
+                throw io;
+            }
+            if (e.getCause() instanceof RuntimeException re) {
+                throw re;
+            }
+            throw new IOException("accept failed", e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while accepting");
+        }
+    }
+
+    private static void joinQuietly(Thread t) {
+        try {
+            t.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void closeQuietly(IoChannel c) {
+        try {
+            c.close();
+        } catch (IOException ignored) {
+            // failing already; the first error is the one to report
         }
     }
 

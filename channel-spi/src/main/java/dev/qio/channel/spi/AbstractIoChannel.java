@@ -170,6 +170,18 @@ public abstract class AbstractIoChannel implements IoChannel {
     }
 
     /**
+     * The readiness of another channel, for a layer that combines its own buffered state with the
+     * channel under it (TLS reports IN while decrypted bytes wait, whatever the socket says).
+     *
+     * @return the readiness of {@code inner} if it is built on this class; empty for a channel
+     *     that implements {@link IoChannel} by hand, whose readiness is not visible (such a layer
+     *     can still block, or wait through {@link IoChannel#addWatch})
+     */
+    protected static java.util.Optional<Readiness> readinessOf(IoChannel inner) {
+        return inner instanceof AbstractIoChannel base ? java.util.Optional.of(base.readiness()) : java.util.Optional.empty();
+    }
+
+    /**
      * An {@link IOException} whose message names this channel, for hooks to throw.
      *
      * @param what what failed, e.g. "Unable to read from pipe"

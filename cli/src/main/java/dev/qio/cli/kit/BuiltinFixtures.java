@@ -30,18 +30,18 @@ public final class BuiltinFixtures implements FixtureSource {
     @Override
     public List<ChannelFixture> fixtures(ChannelRegistry registry) {
         return List.of(
-                fixture("mem", EnumSet.of(Capability.ROUND_TRIP, Capability.CONCURRENT, Capability.STARVE, Capability.FILL),
+                ChannelFixture.of("mem", EnumSet.of(Capability.ROUND_TRIP, Capability.CONCURRENT, Capability.STARVE, Capability.FILL),
                         () -> ChannelPair.connected(registry,
                                 "mem://qio-kit-" + ProcessHandle.current().pid() + "-" + SERIAL.incrementAndGet(), "")),
-                fixture("buffer", EnumSet.of(Capability.ROUND_TRIP),
+                ChannelFixture.of("buffer", EnumSet.of(Capability.ROUND_TRIP),
                         () -> ChannelPair.loopback(registry.open("buffer:"), ch -> ch.seek(0, Whence.SET))),
-                fixture("null", EnumSet.of(Capability.EMPTY_SOURCE, Capability.DISCARDING_SINK),
+                ChannelFixture.of("null", EnumSet.of(Capability.EMPTY_SOURCE, Capability.DISCARDING_SINK),
                         () -> ChannelPair.of(registry.open("null:"), registry.open("null:"))),
                 new FileFixture("file", registry, false),
                 new FileFixture("file-rw", registry, true),
-                fixture("tcp", STREAM, () -> ChannelPair.connected(registry, "tcp://127.0.0.1:0?" + SOCKET_BUFFERS, SOCKET_BUFFERS)),
+                ChannelFixture.of("tcp", STREAM, () -> ChannelPair.connected(registry, "tcp://127.0.0.1:0?" + SOCKET_BUFFERS, SOCKET_BUFFERS)),
                 new UnixFixture(registry),
-                fixture("command", EnumSet.of(Capability.ROUND_TRIP, Capability.CONCURRENT, Capability.STARVE),
+                ChannelFixture.of("command", EnumSet.of(Capability.ROUND_TRIP, Capability.CONCURRENT, Capability.STARVE),
                         () -> ChannelPair.loopback(registry.open("command:cat"), ch -> ch.shutdown(Shutdown.WRITE))));
     }
 
@@ -97,30 +97,6 @@ public final class BuiltinFixtures implements FixtureSource {
         }
     }
 
-    /** How a simple fixture opens a pair. */
-    @FunctionalInterface
-    private interface Opener {
-        ChannelPair open() throws IOException;
-    }
-
-    private static ChannelFixture fixture(String name, Set<Capability> capabilities, Opener opener) {
-        return new ChannelFixture() {
-            @Override
-            public String name() {
-                return name;
-            }
-
-            @Override
-            public Set<Capability> capabilities() {
-                return capabilities;
-            }
-
-            @Override
-            public ChannelPair open() throws IOException {
-                return opener.open();
-            }
-        };
-    }
 
     /**
      * {@code file:} in a temporary directory made on first use. {@code file}: written through a

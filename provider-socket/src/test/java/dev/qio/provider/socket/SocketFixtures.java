@@ -25,22 +25,7 @@ final class SocketFixtures {
 
     /** A fixture that listens on {@code listenUri} and connects to the listener's real address. */
     static ChannelFixture pairs(String name, java.util.function.Supplier<String> listenUri) {
-        return new ChannelFixture() {
-            @Override
-            public String name() {
-                return name;
-            }
-
-            @Override
-            public Set<Capability> capabilities() {
-                return STREAM;
-            }
-
-            @Override
-            public ChannelPair open() throws IOException {
-                return ChannelPair.connected(IoChannels.registry(), listenUri.get(), BUFFERS);
-            }
-        };
+        return ChannelFixture.of(name, STREAM, () -> ChannelPair.connected(IoChannels.registry(), listenUri.get(), BUFFERS));
     }
 
     static String tcp4() {

@@ -8,6 +8,7 @@ import dev.qio.channel.Feature;
 import dev.qio.channel.IoChannel;
 import dev.qio.channel.IoListener;
 import dev.qio.channel.Watch;
+import dev.qio.channel.spi.LayerUri;
 import dev.qio.channel.spi.UriOptions;
 import java.io.IOException;
 import java.net.URI;
@@ -72,17 +73,13 @@ public final class GzipProvider implements ChannelProvider {
         return new GzipListener(registry.listen(inner));
     }
 
-    /** {@code gzip+file:///x?mode=w} → {@code file:///x?mode=w}; refuses a bare {@code gzip:}. */
+    /**
+     * {@code gzip+file:///x?mode=w} → {@code file:///x?mode=w}: the spi's {@link LayerUri} takes
+     * a layered URI apart (the gzip layer has no options of its own, so all go inside) and
+     * refuses a bare {@code gzip:} with the form to use.
+     */
     static URI inner(URI uri) {
-        String scheme = uri.getScheme();
-        String display = UriOptions.displayName(uri);
-        if (scheme == null || !scheme.toLowerCase(Locale.ROOT).startsWith(SCHEME + "+")
-                || scheme.length() == SCHEME.length() + 1) {
-            throw new IllegalArgumentException(display
-                    + ": gzip is a layer: write gzip+SCHEME://…, for example gzip+file:///tmp/x.gz?mode=w");
-        }
-        String text = uri.toString();
-        return URI.create(text.substring(SCHEME.length() + 1));
+        return LayerUri.split(uri, SCHEME, Set.of()).inner();
     }
 
     /** Wraps a listener of the inner scheme: accepted channels come out as gzip channels. */

@@ -1,0 +1,99 @@
+package dev.qio.provider.tls;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.qio.channel.IoChannel;
+import dev.qio.channel.IoChannels;
+import dev.qio.channel.IoListener;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Sessions opened, used and closed, and handshakes that fail, leave no descriptor and no thread
+ * behind: the layer closes its inner channel on every path.
+ */
+@Timeout(120)
+class TlsLeakTest {
+    private static final int PAIRS = 100;
+    /** Descriptors other code in the JVM may open meanwhile (class loading, the test runner). */
+    private static final int SLACK = 5;
+
+    private static int openDescriptors() throws IOException {
+        try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
+            return (int) fds.count();
+        }
+    }
+
+    /** Platform threads only (the JDK does not list virtual ones), which is where a leaked pump or loop would be. */
+    private static Set<String> liveThreadNames() {
+        Set<String> names = new HashSet<>();
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            names.add(t.getName() + "#" + t.threadId());
+        }
+        return names;
+    }
+
+    private static void session(IoListener listener, String clientQuery, int i) throws Exception {
+        try (TlsTestSupport.Bg<IoChannel> accepted = TlsTestSupport.accept(listener);
+                IoChannel client = IoChannels.open(listener.localUri() + "?" + clientQuery);
+                IoChannel server = accepted.get()) {
+            client.writeAll(TlsTestSupport.ascii(i + "\n"));
+            assertEquals(i + "\n", TlsTestSupport.readLine(server));
+            server.writeAll(TlsTestSupport.ascii("ok\n"));
+            assertEquals("ok\n", TlsTestSupport.readLine(client));
+        }
+    }
+
+    /** Round trips on fresh pairs until the shared poller has seen every earlier close. */
+    private static void settle(IoListener listener, String clientQuery) throws Exception {
+        session(listener, clientQuery, -1);
+        session(listener, clientQuery, -2);
+    }
+
+    @Test
+    void aHundredSessionsLeaveNoDescriptorOrThreadBehind() throws Exception {
+        String creds = TlsFixtures.credsQuery();
+        try (IoListener listener = IoChannels.listen("tls+tcp://127.0.0.1:0?" + creds)) {
+            settle(listener, creds);
+            int before = openDescriptors();
+            Set<String> threadsBefore = liveThreadNames();
+            for (int i = 0; i < PAIRS; i++) {
+                session(listener, creds, i);
+            }
+            settle(listener, creds);
+            int after = openDescriptors();
+            assertTrue(after <= before + SLACK, "descriptors before: " + before + ", after " + PAIRS + " sessions: " + after);
+            Set<String> threadsAfter = liveThreadNames();
+            threadsAfter.removeAll(threadsBefore);
+            assertEquals(Set.of(), threadsAfter, "threads started by the sessions are still alive");
+        }
+    }
+
+    @Test
+    void failedHandshakesLeaveNoDescriptorBehind() throws Exception {
+        String creds = TlsFixtures.credsQuery();
+        try (IoListener listener = IoChannels.listen("tls+tcp://127.0.0.1:0?" + creds)) {
+            settle(listener, creds);
+            int before = openDescriptors();
+            for (int i = 0; i < PAIRS; i++) {
+                try (TlsTestSupport.Bg<IoChannel> accepted = TlsTestSupport.accept(listener)) {
+                    // the certificate names localhost and 127.0.0.1, not this name
+                    assertThrows(javax.net.ssl.SSLHandshakeException.class,
+                            () -> IoChannels.open(listener.localUri() + "?" + creds + "&hostname=wrong.example"));
+                    assertThrows(Exception.class, accepted::get);
+                }
+            }
+            settle(listener, creds);
+            int after = openDescriptors();
+            assertTrue(after <= before + SLACK, "descriptors before: " + before + ", after " + PAIRS + " failed handshakes: " + after);
+        }
+    }
+}

@@ -1,0 +1,357 @@
+package dev.qio.provider.tls;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import dev.qio.channel.IoChannel;
+import dev.qio.channel.IoChannels;
+import dev.qio.channel.IoListener;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Predicate;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+
+/**
+ * Helpers shared by the TLS tests: creds-dirs that keep their keys at hand, a JDK
+ * {@link SSLContext} from them, work on a virtual thread, text over a channel, and the
+ * {@code openssl} binary.
+ */
+final class TlsTestSupport {
+    private TlsTestSupport() {}
+
+    /** The hang guard for every wait; never a performance bound. Scales with -Dqio.timeout.scale. */
+    static final Duration HANG_GUARD =
+            Duration.ofSeconds((long) (60 * Double.parseDouble(System.getProperty("qio.timeout.scale", "1"))));
+
+    // ---- credentials --------------------------------------------------------------------------
+
+    /** A creds-dir in QEMU's layout, with the CA, server and client identities it holds. */
+    record Creds(Path dir, TestCerts.Issued ca, TestCerts.Issued server, TestCerts.Issued client) {
+        Path file(String name) {
+            return dir.resolve(name);
+        }
+
+        /** {@code creds-dir=DIR}, for a URI query. */
+        String query() {
+            return "creds-dir=" + dir;
+        }
+    }
+
+    /** Writes a fresh creds-dir (its own CA) into {@code dir}, keys as PKCS#8. */
+    static Creds creds(Path dir) throws IOException {
+        TestCerts.Issued ca = TestCerts.ca(TestCerts.CA_DN);
+        return creds(dir, ca, TestCerts.leaf(ca, TestCerts.SERVER_DN, TestCerts.SERVER_NAMES));
+    }
+
+    /** A creds-dir with {@code ca} and the given server identity, and a client certificate from {@code ca}. */
+    static Creds creds(Path dir, TestCerts.Issued ca, TestCerts.Issued server) throws IOException {
+        Files.createDirectories(dir);
+        TestCerts.Issued client = TestCerts.leaf(ca, TestCerts.CLIENT_DN, List.of());
+        TestCerts.writeCerts(dir.resolve("ca-cert.pem"), ca.certificate());
+        TestCerts.writeCerts(dir.resolve("server-cert.pem"), server.certificate());
+        TestCerts.writePkcs8(dir.resolve("server-key.pem"), server.key());
+        TestCerts.writeCerts(dir.resolve("client-cert.pem"), client.certificate());
+        TestCerts.writePkcs8(dir.resolve("client-key.pem"), client.key());
+        return new Creds(dir, ca, server, client);
+    }
+
+    /** The JDK's own TLS context, independent of the code under test: trusts {@code ca}, presents {@code identity}. */
+    static SSLContext jdkContext(TestCerts.Issued ca, TestCerts.Issued identity) throws GeneralSecurityException, IOException {
+        char[] none = new char[0];
+        KeyStore keys = KeyStore.getInstance("PKCS12");
+        keys.load(null, null);
+        keys.setKeyEntry("me", identity.key(), none, new Certificate[] {identity.certificate(), ca.certificate()});
+        KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        kmf.init(keys, none);
+        KeyStore trust = KeyStore.getInstance("PKCS12");
+        trust.load(null, null);
+        trust.setCertificateEntry("ca", ca.certificate());
+        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(trust);
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(kmf.getKeyManagers(), tmf.getTrustManagers(), null);
+        return context;
+    }
+
+    /** A {@code mem://} name no other test uses. */
+    static String memName() {
+        return "tls-test-" + UUID.randomUUID();
+    }
+
+    // ---- background work ------------------------------------------------------------------------
+
+    /**
+     * A task on its own virtual thread, for the blocking end of a handshake (an accept, a server
+     * loop). {@link #get()} hands the result over to the caller; otherwise closing this closes
+     * the result if it is {@link AutoCloseable}, whenever it arrives. A task still blocked ends
+     * when the test closes the channel it waits on.
+     */
+    static final class Bg<T> implements AutoCloseable {
+        private final CompletableFuture<T> result = new CompletableFuture<>();
+        private volatile boolean taken;
+
+        private Bg(String name, Callable<T> task) {
+            Thread.ofVirtual().name(name).start(() -> {
+                try {
+                    result.complete(task.call());
+                } catch (Throwable t) {
+                    result.completeExceptionally(t);
+                }
+            });
+        }
+
+        /** The result; rethrows what the task threw (its own type, not wrapped). */
+        T get() throws Exception {
+            try {
+                T value = result.get(HANG_GUARD.toSeconds(), TimeUnit.SECONDS);
+                taken = true;
+                return value;
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof Exception cause) {
+                    throw cause;
+                }
+                throw e;
+            } catch (TimeoutException e) {
+                throw new AssertionError("background task did not finish within " + HANG_GUARD + " (hang guard)", e);
+            }
+        }
+
+        /** What the task threw; fails if it returned normally. */
+        Throwable failure() throws InterruptedException {
+            try {
+                T value = result.get(HANG_GUARD.toSeconds(), TimeUnit.SECONDS);
+                return fail("expected the background task to fail, but it returned " + value);
+            } catch (ExecutionException e) {
+                return e.getCause();
+            } catch (TimeoutException e) {
+                throw new AssertionError("background task did not finish within " + HANG_GUARD + " (hang guard)", e);
+            }
+        }
+
+        @Override
+        public void close() {
+            result.whenComplete((value, failure) -> {
+                if (!taken && value instanceof AutoCloseable c) {
+                    try {
+                        c.close();
+                    } catch (Exception ignored) {
+                        // closing is all a test's cleanup can do
+                    }
+                }
+            });
+        }
+    }
+
+    static <T> Bg<T> bg(String name, Callable<T> task) {
+        return new Bg<>(name, task);
+    }
+
+    /** {@code listener.accept()} on a virtual thread (a blocking tls accept does the server handshake). */
+    static Bg<IoChannel> accept(IoListener listener) {
+        return bg("accept " + listener.name(), listener::accept);
+    }
+
+    /** Listens on {@code listenUri}, connects with {@code clientUri(port)}, and returns both ends with the handshake done. */
+    record Pair(IoListener listener, IoChannel client, IoChannel server) implements AutoCloseable {
+        @Override
+        public void close() throws IOException {
+            try (listener; client; server) {
+                // closes all three, in reverse order, even if one fails
+            }
+        }
+    }
+
+    /** A connected tls+tcp pair on 127.0.0.1 with {@code listenQuery} and {@code clientQuery}. */
+    static Pair tcpPair(String listenQuery, String clientQuery) throws Exception {
+        IoListener listener = IoChannels.listen("tls+tcp://127.0.0.1:0?" + listenQuery);
+        try (Bg<IoChannel> accepted = accept(listener)) {
+            IoChannel client;
+            try {
+                client = IoChannels.open("tls+tcp://127.0.0.1:" + listener.localUri().getPort() + "?" + clientQuery);
+            } catch (Exception e) {
+                listener.close();
+                throw e;
+            }
+            try {
+                return new Pair(listener, client, accepted.get());
+            } catch (Exception e) {
+                client.close();
+                listener.close();
+                throw e;
+            }
+        }
+    }
+
+    // ---- text and bytes over a channel ------------------------------------------------------
+
+    static ByteBuffer ascii(String s) {
+        return ByteBuffer.wrap(s.getBytes(StandardCharsets.US_ASCII));
+    }
+
+    /** Reads exactly {@code n} bytes. */
+    static byte[] readN(IoChannel ch, int n) throws IOException {
+        ByteBuffer got = ByteBuffer.allocate(n);
+        ch.readAll(got);
+        return got.array();
+    }
+
+    /** Reads up to and including the first newline; fails at EOF before one. */
+    static String readLine(IoChannel ch) throws IOException {
+        StringBuilder line = new StringBuilder();
+        ByteBuffer one = ByteBuffer.allocate(1);
+        while (true) {
+            one.clear();
+            if (ch.read(one) == IoChannel.EOF) {
+                throw new java.io.EOFException("EOF after '" + line + "' without a newline");
+            }
+            char c = (char) one.get(0);
+            line.append(c);
+            if (c == '\n') {
+                return line.toString();
+            }
+        }
+    }
+
+    // ---- the openssl binary -----------------------------------------------------------------
+
+    /** Whether {@code openssl version} runs. */
+    static boolean opensslAvailable() {
+        try {
+            Process p = new ProcessBuilder("openssl", "version").redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            try {
+                return p.waitFor(HANG_GUARD.toSeconds(), TimeUnit.SECONDS) && p.exitValue() == 0;
+            } finally {
+                p.destroyForcibly();
+            }
+        } catch (IOException | InterruptedException e) {
+            return false;
+        }
+    }
+
+    /**
+     * An {@code openssl} child process: stdout lines arrive on a queue (read by a virtual
+     * thread, so the child never blocks on a full pipe), stderr goes to a file for the failure
+     * message. {@link #close()} kills it and waits for it.
+     */
+    static final class Openssl implements AutoCloseable {
+        private final Process process;
+        private final Path stderr;
+        private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+        private final List<String> seen = new ArrayList<>();
+        /** Queued after the last line; no line of text holds a NUL. */
+        private static final String END = "\u0000end of stdout";
+
+        Openssl(Path workDir, List<String> args) throws IOException {
+            List<String> command = new ArrayList<>();
+            command.add("openssl");
+            command.addAll(args);
+            this.stderr = Files.createTempFile(workDir, "openssl-", ".err");
+            this.process = new ProcessBuilder(command).directory(workDir.toFile())
+                    .redirectError(stderr.toFile()).start();
+            Thread.ofVirtual().name("openssl stdout").start(() -> {
+                try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                    String line;
+                    while ((line = r.readLine()) != null) {
+                        lines.add(line);
+                    }
+                } catch (IOException ignored) {
+                    // the process was killed
+                } finally {
+                    lines.add(END);
+                }
+            });
+        }
+
+        OutputStream stdin() {
+            return process.getOutputStream();
+        }
+
+        /** Waits for the first stdout line that {@code wanted} accepts; fails at the end of output. */
+        String awaitLine(Predicate<String> wanted, String what) throws InterruptedException, IOException {
+            long deadline = System.nanoTime() + HANG_GUARD.toNanos();
+            while (true) {
+                String line = lines.poll(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                if (line == null) {
+                    throw new AssertionError("openssl printed no " + what + " within " + HANG_GUARD + "; stdout so far " + seen
+                            + ", stderr: " + Files.readString(stderr));
+                }
+                if (line.equals(END)) {
+                    throw new AssertionError("openssl ended (exit " + exitIfDone() + ") without printing " + what
+                            + "; stdout " + seen + ", stderr: " + Files.readString(stderr));
+                }
+                seen.add(line);
+                if (wanted.test(line)) {
+                    return line;
+                }
+            }
+        }
+
+        private String exitIfDone() {
+            try {
+                return process.waitFor(5, TimeUnit.SECONDS) ? String.valueOf(process.exitValue()) : "still running";
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return "unknown";
+            }
+        }
+
+        /** Waits for the process to end by itself; returns its exit code. */
+        int awaitExit() throws InterruptedException, IOException {
+            assertTrue(process.waitFor(HANG_GUARD.toSeconds(), TimeUnit.SECONDS),
+                    () -> "openssl did not exit within " + HANG_GUARD + "; stderr: " + readQuietly(stderr));
+            return process.exitValue();
+        }
+
+        String stderrText() throws IOException {
+            return Files.readString(stderr);
+        }
+
+        private static String readQuietly(Path p) {
+            try {
+                return Files.readString(p);
+            } catch (IOException e) {
+                return "(unreadable: " + e + ")";
+            }
+        }
+
+        @Override
+        public void close() {
+            process.destroyForcibly();
+            boolean interrupted = false;
+            while (true) {
+                try {
+                    process.waitFor();
+                    break;
+                } catch (InterruptedException e) {
+                    interrupted = true; // still reap it, then keep the interrupt
+                }
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}
