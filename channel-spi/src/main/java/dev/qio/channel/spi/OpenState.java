@@ -4,7 +4,6 @@ import dev.qio.channel.EventLoop;
 import dev.qio.channel.IoCondition;
 import dev.qio.channel.Watch;
 import java.io.IOException;
-import java.io.InterruptedIOException;
 import java.nio.channels.ClosedChannelException;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -67,9 +66,11 @@ final class OpenState {
         return w;
     }
 
-    /** Parks until {@code condition} holds; {@link #close} wakes it with ClosedChannelException. */
-    void await(Readiness readiness, IoCondition condition, String name)
-            throws ClosedChannelException, InterruptedIOException {
+    /**
+     * Waits until {@code condition} holds ({@link Waiter#await}); {@link #close} wakes it with
+     * ClosedChannelException.
+     */
+    void await(Readiness readiness, IoCondition condition, String name) throws IOException {
         Waiter.await(readiness, condition, this::isOpen, wakeups, name);
     }
 }

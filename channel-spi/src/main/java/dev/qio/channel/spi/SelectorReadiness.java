@@ -2,9 +2,11 @@ package dev.qio.channel.spi;
 
 import dev.qio.channel.IoCondition;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.CancelledKeyException;
 import java.nio.channels.ClosedChannelException;
+import java.nio.channels.ClosedSelectorException;
 import java.nio.channels.SelectableChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
@@ -12,6 +14,8 @@ import java.util.Arrays;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 
 /**
  * {@link Readiness} of a non-blocking {@code java.nio} {@link SelectableChannel}, fed by one shared
@@ -29,6 +33,16 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  *
  * <p>The channel must stay in non-blocking mode; blocking operations are built on top by the
  * provider (try, then {@code await}), so a blocked virtual thread parks instead of pinning.
+ *
+ * <h2>Platform threads wait directly</h2>
+ * A virtual thread that waits for {@code IN} or {@code OUT} parks and the poller wakes it, so it
+ * holds no carrier. A platform thread holds its own thread either way, and the poller would only add
+ * a hop (the poller wakes up, then wakes the waiter): on a 1-byte round trip over loopback that hop
+ * made qio three times slower than a blocking {@code SocketChannel}. So a platform thread waits in
+ * {@code epoll_wait} itself, on a {@link Selector} of this channel's own for that direction, and
+ * the kernel wakes it as it wakes a blocking read. Each direction's selector is opened the first
+ * time a platform thread waits in it (two descriptors, the epoll instance and its wake-up eventfd)
+ * and closed by {@link #channelClosed()}; channels only virtual threads wait on never open one.
  */
 public final class SelectorReadiness implements Readiness {
     private static final int IN = 1;
@@ -44,6 +58,15 @@ public final class SelectorReadiness implements Readiness {
     private volatile Runnable[] listeners = NONE;
     /** Interest bits per listener, parallel to {@code listeners}. */
     private volatile int[] interests = new int[0];
+    /** Where platform threads wait for IN; opened on first use under {@code this}. */
+    private volatile DirectWait directIn;
+    /** Where platform threads wait for OUT; opened on first use under {@code this}. */
+    private volatile DirectWait directOut;
+    /** Set once by {@link #channelClosed()} under {@code this}: no direct wait may start or continue. */
+    private volatile boolean directClosed;
+
+    /** What a direct select does with a ready key: nothing; the count it returns is enough. */
+    private static final Consumer<SelectionKey> IGNORE = key -> {};
 
     /**
      * @param channel a channel in non-blocking mode; the poller registers it on demand
@@ -115,18 +138,157 @@ public final class SelectorReadiness implements Readiness {
     }
 
     /**
-     * Call after closing the channel: wakes the subscribers, and the poller, whose next select
-     * releases the closed channel's registration (and with it the descriptor).
+     * Call after closing the channel: ends direct waits (their threads get
+     * {@link ClosedChannelException}) and closes their selectors, wakes the subscribers, and wakes
+     * the poller, whose next select releases the closed channel's registration (and with it the
+     * descriptor).
      */
     public void channelClosed() {
+        DirectWait in;
+        DirectWait out;
+        synchronized (this) {
+            directClosed = true;
+            in = directIn;
+            out = directOut;
+        }
+        close(in);
+        close(out);
         fire();
         Poller.INSTANCE.selector.wakeup(); // wakes the poller so it deregisters the closed channel
     }
 
-    /** Wakes every subscriber so they re-poll. */
+    /** Wakes every subscriber so they re-poll, and every platform thread waiting directly. */
     public void fire() {
         for (Runnable r : listeners) {
             r.run();
+        }
+        wake(directIn);
+        wake(directOut);
+    }
+
+    /**
+     * Whether {@link #awaitDirect} can wait for {@code condition} on the calling thread: a platform
+     * thread waiting for {@code IN} or {@code OUT}. Virtual threads park on the poller instead.
+     */
+    boolean waitsDirectly(IoCondition condition) {
+        return (condition == IoCondition.IN || condition == IoCondition.OUT) && !Thread.currentThread().isVirtual();
+    }
+
+    /**
+     * Blocks the calling platform thread in a select of its own until {@code condition} holds
+     * ({@link Waiter#holds}); see the class description. Wakes for the kernel's report, for
+     * {@link #hold} and {@link #fire}, for an interrupt and for {@link #channelClosed()}. Allocates
+     * nothing once the direction's selector exists.
+     *
+     * @param condition {@code IN} or {@code OUT} (see {@link #waitsDirectly})
+     * @param open whether the waited-on object is still open; checked after every wake-up
+     * @param name the waited-on object's name, for messages
+     * @throws ClosedChannelException if the object is closed, or closes while waiting
+     * @throws InterruptedIOException if the thread is interrupted; its interrupt status stays set
+     * @throws IOException if the selector cannot be opened or fails
+     */
+    void awaitDirect(IoCondition condition, BooleanSupplier open, String name) throws IOException {
+        int bit = condition == IoCondition.IN ? IN : OUT;
+        DirectWait w = direct(bit, name);
+        Thread me = Thread.currentThread();
+        w.waiting = true; // before the checks below, so a hold() or fire() after them wakes the select
+        try {
+            while (true) {
+                if (directClosed || !open.getAsBoolean()) {
+                    throw new ClosedException(name);
+                }
+                if (Waiter.holds(this, condition)) {
+                    return;
+                }
+                if (me.isInterrupted()) {
+                    throw new InterruptedIOException(name + ": interrupted while waiting for " + condition);
+                }
+                try {
+                    if (w.selector.select(IGNORE) > 0) {
+                        synchronized (this) {
+                            known |= bit; // the next poll says so; an EAGAIN clears it again
+                        }
+                    }
+                } catch (ClosedSelectorException e) {
+                    throw new ClosedException(name); // channelClosed() closed it under us
+                }
+            }
+        } finally {
+            w.waiting = false;
+        }
+    }
+
+    /** The direction's selector, opened and registered on first use. */
+    private DirectWait direct(int bit, String name) throws IOException {
+        DirectWait w = bit == IN ? directIn : directOut;
+        if (w != null) {
+            return w;
+        }
+        synchronized (this) {
+            w = bit == IN ? directIn : directOut;
+            if (w != null) {
+                return w;
+            }
+            if (directClosed) {
+                throw new ClosedException(name);
+            }
+            Selector selector = Selector.open();
+            try {
+                channel.register(selector, ops(bit, channel.validOps()));
+            } catch (ClosedChannelException e) {
+                selector.close();
+                throw new ClosedException(name);
+            } catch (IOException | RuntimeException e) {
+                selector.close();
+                throw e;
+            }
+            w = new DirectWait(selector);
+            if (bit == IN) {
+                directIn = w;
+            } else {
+                directOut = w;
+            }
+            return w;
+        }
+    }
+
+    private static void wake(DirectWait w) {
+        if (w != null && w.waiting) {
+            w.selector.wakeup(); // a wake-up before the select makes it return at once
+        }
+    }
+
+    /** Closes a direction's selector: a thread in its select returns at once, and its key goes. */
+    private static void close(DirectWait w) {
+        if (w != null) {
+            try {
+                w.selector.close();
+            } catch (IOException ignored) {
+                // releasing an epoll instance does not fail in a way anyone could act on
+            }
+        }
+    }
+
+    /** The interest ops of {@code channel} for IN/OUT bits. */
+    private static int ops(int bits, int valid) {
+        int ops = 0;
+        if ((bits & IN) != 0) {
+            ops |= valid & (SelectionKey.OP_READ | SelectionKey.OP_ACCEPT);
+        }
+        if ((bits & OUT) != 0) {
+            ops |= valid & SelectionKey.OP_WRITE;
+        }
+        return ops;
+    }
+
+    /** One direction's own selector, with the channel registered for that direction for good. */
+    private static final class DirectWait {
+        final Selector selector;
+        /** Whether a thread is in {@link #awaitDirect}, so {@link #fire} knows to wake the select. */
+        volatile boolean waiting;
+
+        DirectWait(Selector selector) {
+            this.selector = selector;
         }
     }
 
@@ -222,14 +384,7 @@ public final class SelectorReadiness implements Readiness {
             Arm req;
             while ((req = requests.poll()) != null) {
                 SelectableChannel ch = req.readiness().channel;
-                int valid = ch.validOps();
-                int ops = 0;
-                if ((req.bits() & IN) != 0) {
-                    ops |= valid & (SelectionKey.OP_READ | SelectionKey.OP_ACCEPT);
-                }
-                if ((req.bits() & OUT) != 0) {
-                    ops |= valid & SelectionKey.OP_WRITE;
-                }
+                int ops = ops(req.bits(), ch.validOps());
                 try {
                     SelectionKey key = ch.keyFor(selector);
                     if (key == null) {

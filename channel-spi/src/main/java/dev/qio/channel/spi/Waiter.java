@@ -1,6 +1,7 @@
 package dev.qio.channel.spi;
 
 import dev.qio.channel.IoCondition;
+import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.nio.channels.ClosedChannelException;
 import java.util.EnumSet;
@@ -27,15 +28,24 @@ final class Waiter {
     }
 
     /**
-     * Waits until {@code condition} (or a terminal condition) holds.
+     * Waits until {@code condition} (or a terminal condition) holds. A platform thread waiting on a
+     * {@link SelectorReadiness} waits in the kernel directly ({@link SelectorReadiness#awaitDirect});
+     * every other wait parks until the readiness signals.
      *
      * @param open whether the waited-on object is still open; checked after every wake-up
      * @param wakeups where to register the wake-up so that closing the object unparks us
      * @param name for messages
+     * @throws ClosedChannelException if the object is closed before or while waiting
+     * @throws InterruptedIOException if the thread is interrupted; its interrupt status stays set
+     * @throws IOException if a direct wait cannot open its selector
      */
     static void await(Readiness readiness, IoCondition condition, BooleanSupplier open,
-            java.util.Collection<Runnable> wakeups, String name) throws ClosedChannelException, InterruptedIOException {
+            java.util.Collection<Runnable> wakeups, String name) throws IOException {
         if (holds(readiness, condition)) {
+            return;
+        }
+        if (readiness instanceof SelectorReadiness selectable && selectable.waitsDirectly(condition)) {
+            selectable.awaitDirect(condition, open, name); // its channelClosed() ends the wait on close
             return;
         }
         Thread me = Thread.currentThread();

@@ -81,8 +81,7 @@ final class SocketIoChannel extends AbstractIoChannel {
             }
             long n;
             try {
-                int from = Iov.firstWithRemaining(iov);
-                n = socket.read(iov, from, Math.min(iov.length - from, Iov.IOV_MAX));
+                n = read(iov);
             } catch (IOException e) {
                 throw socket.isOpen() ? error("Unable to read from socket", e) : e;
             }
@@ -114,8 +113,7 @@ final class SocketIoChannel extends AbstractIoChannel {
         while (true) {
             long n;
             try {
-                int from = Iov.firstWithRemaining(iov);
-                n = socket.write(iov, from, Math.min(iov.length - from, Iov.IOV_MAX));
+                n = write(iov);
             } catch (IOException e) {
                 if (!socket.isOpen()) {
                     throw e;
@@ -132,6 +130,24 @@ final class SocketIoChannel extends AbstractIoChannel {
             }
             await(IoCondition.OUT); // a close meanwhile: the base reports AsynchronousCloseException
         }
+    }
+
+    /**
+     * One read from the socket into the live slice of {@code iov}. A slice of one buffer, the
+     * common case, takes {@code java.nio}'s single-buffer path ({@code read(2)}) and skips the
+     * scattering path's bookkeeping (an iovec array filled per call, then a {@code readv(2)}).
+     */
+    private long read(ByteBuffer[] iov) throws IOException {
+        int from = Iov.firstWithRemaining(iov);
+        int length = Math.min(iov.length - from, Iov.IOV_MAX);
+        return length == 1 ? socket.read(iov[from]) : socket.read(iov, from, length);
+    }
+
+    /** One write to the socket from the live slice of {@code iov}; one buffer as in {@link #read}. */
+    private long write(ByteBuffer[] iov) throws IOException {
+        int from = Iov.firstWithRemaining(iov);
+        int length = Math.min(iov.length - from, Iov.IOV_MAX);
+        return length == 1 ? socket.write(iov[from]) : socket.write(iov, from, length);
     }
 
     /**

@@ -15,8 +15,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * Closing releases every descriptor and starts no thread: 200 tcp pairs opened, used (so each is
- * registered with the shared poller) and closed leave the process with the descriptors and
+ * Closing releases every descriptor and starts no thread: 200 tcp pairs opened, used (so each end
+ * is registered for readiness: the reader, a platform thread, waits on a selector of the channel's
+ * own, which close must release too) and closed leave the process with the descriptors and
  * threads it had, give or take the few that other code may open meanwhile.
  */
 @Timeout(60)
@@ -25,7 +26,7 @@ class LeakTest {
     /** Descriptors other code in the JVM may open meanwhile (class loading, the test runner). */
     private static final int SLACK = 5;
 
-    /** One pair: each end waits for data once, which registers it with the poller, then both close. */
+    /** One pair: each end waits for data once, which registers it for readiness, then both close. */
     private static void openUseClose(IoListener listener, int i) throws Exception {
         try (IoChannel client = IoChannels.open(listener.localUri()); IoChannel server = listener.accept()) {
             var reader = TestSupport.Background.start("leak-reader", () -> TestSupport.readAscii(server, 1));
@@ -39,9 +40,9 @@ class LeakTest {
     }
 
     /**
-     * A closed channel's descriptor is released when the poller next deregisters it. A blocking read
-     * that only the poller can end (the reader parks before the data is sent) proves the poller
-     * has gone round its loop since every earlier close, so the count is not taken too early.
+     * A closed channel's descriptor is released when every selector it is registered with lets go
+     * of it: its own selectors at close, the shared poller at its next select. Two more round
+     * trips after the last close give the poller that select, so the count is not taken too early.
      */
     private static void pollerBarrier(IoListener listener) throws Exception {
         openUseClose(listener, 0);

@@ -131,6 +131,19 @@ final class TestSupport {
         return Long.MAX_VALUE;
     }
 
+    /** Whether {@code t} is parked, or waits in a native call of java.nio (a system call such as epoll_wait). */
+    static boolean isBlocked(Thread t) {
+        Thread.State s = t.getState();
+        if (s == Thread.State.WAITING) {
+            return true;
+        }
+        if (s != Thread.State.RUNNABLE) {
+            return false;
+        }
+        StackTraceElement[] stack = t.getStackTrace();
+        return stack.length > 0 && stack[0].isNativeMethod() && stack[0].getClassName().startsWith("sun.nio.ch.");
+    }
+
     /** Whether {@code t}'s stack has a frame of {@code className}. */
     static boolean hasFrameOf(Thread t, String className) {
         for (StackTraceElement e : t.getStackTrace()) {
@@ -159,15 +172,18 @@ final class TestSupport {
         }
 
         /**
-         * Returns once the thread is parked with a frame of {@code className} on its stack: the
-         * event "it is blocked there". Spins without sleeping; the test's timeout bounds it.
+         * Returns once the thread is blocked with a frame of {@code className} on its stack: the
+         * event "it is blocked there". Blocked is parked (WAITING), or, for a platform thread that
+         * waits for a socket in the kernel (SelectorReadiness' direct wait, in epoll_wait), RUNNABLE
+         * in a native method of java.nio, as the JDK's own blocking reads are. Spins without
+         * sleeping; the test's timeout bounds it.
          */
         void awaitParkedIn(String className) {
             while (true) {
                 if (task.isDone()) {
                     fail(thread.getName() + " finished instead of blocking in " + className + ": " + outcome());
                 }
-                if (thread.getState() == Thread.State.WAITING && hasFrameOf(thread, className)) {
+                if (isBlocked(thread) && hasFrameOf(thread, className)) {
                     return;
                 }
                 Thread.onSpinWait();

@@ -1,0 +1,250 @@
+package dev.qio.benchmarks;
+
+import com.sun.management.UnixOperatingSystemMXBean;
+import dev.qio.channel.IoChannel;
+import dev.qio.channel.IoChannels;
+import dev.qio.channel.IoCondition;
+import dev.qio.channel.IoListener;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.OperatingSystemMXBean;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Measures qio with many idle connections: N {@code mem://} and N {@code tcp://} loopback
+ * connections, each served by a virtual thread of its own that blocks in {@code readv} (or in
+ * {@code await(IN)} and then reads). Not a JMH benchmark: it builds one steady state per row and
+ * measures it once, printing a Markdown table.
+ *
+ * <p>Per row: the heap (after a full GC), the memory outside the heap (the resident set, with the
+ * heap touched in full at start: run with {@code -XX:+AlwaysPreTouch}) and the descriptors each idle
+ * connection costs, counting both of its ends, its parked virtual thread and that thread's 1-byte
+ * buffer; the platform threads alive while they all wait (carriers and pollers: none per
+ * connection); the time from sending one byte to every connection, one after another from one
+ * thread, until every virtual thread has read its byte and answered with one, in total and per
+ * connection, with the spread of each message's own latency. Then everything is closed and the
+ * descriptors, platform threads (by name) and heap are compared with before the row: a leak shows
+ * there.
+ *
+ * <p>TCP needs two descriptors per connection; when the soft limit ({@code ulimit -n}) cannot hold
+ * 2N of them, the TCP rows use as many connections as fit and say so.
+ *
+ * <p>Usage: {@code java -cp benchmarks.jar dev.qio.benchmarks.ScaleReport [CONNECTIONS]} (default 10,000).
+ */
+public final class ScaleReport {
+    /** Descriptors kept free for the JVM, the listener and the poller. */
+    private static final int FD_RESERVE = 256;
+    private static final Duration SETTLE = Duration.ofMinutes(2);
+
+    private ScaleReport() {}
+
+    /** What one row measured. */
+    private record Row(String transport, String waitsIn, int connections, Snapshot before, Snapshot idle,
+            Snapshot after, long serveNanos, long[] latencies) {}
+
+    /** Process-wide counters at one moment, after a full GC; {@code threads} are the platform threads' names. */
+    private record Snapshot(long heap, long rss, long fds, List<String> threads) {
+        int platformThreads() {
+            return threads.size();
+        }
+    }
+
+    /** Runs every row and prints the table. */
+    public static void main(String[] args) throws Exception {
+        int n = args.length > 0 ? Integer.parseInt(args[0]) : 10_000;
+        UnixOperatingSystemMXBean os = unixOs();
+        long fdLimit = os.getMaxFileDescriptorCount();
+        long fdFree = fdLimit - os.getOpenFileDescriptorCount() - FD_RESERVE;
+        int tcp = (int) Math.max(0, Math.min(n, fdFree / 2));
+        List<Row> rows = new ArrayList<>();
+        for (String wait : List.of("readv", "await")) {
+            rows.add(measure("mem://", wait, n));
+        }
+        for (String wait : List.of("readv", "await")) {
+            rows.add(measure("tcp://", wait, tcp));
+        }
+        print(rows, n, tcp, fdLimit);
+    }
+
+    private static Row measure(String transport, String wait, int n) throws Exception {
+        Snapshot before = snapshot();
+        IoChannel[] clients = new IoChannel[n];
+        IoChannel[] servers = new IoChannel[n];
+        Thread[] threads = new Thread[n];
+        long[] sentAt = new long[n];
+        long[] servedAt = new long[n];
+        CountDownLatch served = new CountDownLatch(n);
+        boolean useAwait = wait.equals("await");
+        try (IoListener listener = IoChannels.listen(transport.equals("mem://")
+                ? "mem://scale-" + ProcessHandle.current().pid() + "-" + wait
+                : "tcp://127.0.0.1:0")) {
+            for (int i = 0; i < n; i++) {
+                clients[i] = IoChannels.open(listener.localUri());
+                servers[i] = listener.accept();
+            }
+        }
+        for (int i = 0; i < n; i++) {
+            IoChannel server = servers[i];
+            int me = i;
+            threads[i] = Thread.ofVirtual().start(() -> serve(server, useAwait, servedAt, me, served));
+        }
+        awaitParked(threads);
+        Snapshot idle = snapshot();
+
+        ByteBuffer ping = ByteBuffer.allocate(1);
+        long start = System.nanoTime();
+        for (int i = 0; i < n; i++) {
+            sentAt[i] = System.nanoTime();
+            clients[i].writeAll(ping.clear());
+        }
+        if (!served.await(SETTLE.toSeconds(), TimeUnit.SECONDS)) {
+            throw new IllegalStateException(transport + " " + wait + ": " + served.getCount() + " connections not served");
+        }
+        long serveNanos = System.nanoTime() - start;
+
+        for (int i = 0; i < n; i++) {
+            clients[i].close();
+            servers[i].close();
+        }
+        for (Thread t : threads) {
+            t.join();
+        }
+        long[] latencies = new long[n];
+        for (int i = 0; i < n; i++) {
+            latencies[i] = servedAt[i] - sentAt[i];
+        }
+        Arrays.sort(latencies);
+        Arrays.fill(clients, null); // the after-snapshot must not count what this row held
+        Arrays.fill(servers, null);
+        Arrays.fill(threads, null);
+        Thread.sleep(200); // the poller releases closed sockets at its next select
+        Snapshot after = snapshot();
+        return new Row(transport, wait, n, before, idle, after, serveNanos, latencies);
+    }
+
+    /** One connection's virtual thread: wait for the message, read it, answer with one byte. */
+    private static void serve(IoChannel server, boolean useAwait, long[] servedAt, int me, CountDownLatch served) {
+        try {
+            ByteBuffer[] iov = {ByteBuffer.allocate(1)};
+            if (useAwait) {
+                server.await(IoCondition.IN);
+            }
+            if (server.readv(iov) != 1) {
+                throw new IOException(server.name() + ": no message");
+            }
+            servedAt[me] = System.nanoTime();
+            server.writeAll(iov[0].flip());
+            served.countDown();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** Waits until every thread is parked (a virtual thread blocked in a read reports WAITING). */
+    private static void awaitParked(Thread[] threads) throws InterruptedException {
+        long deadline = System.nanoTime() + SETTLE.toNanos();
+        for (Thread t : threads) {
+            while (t.getState() != Thread.State.WAITING) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException(t + " did not park: " + t.getState());
+                }
+                Thread.sleep(1);
+            }
+        }
+    }
+
+    private static Snapshot snapshot() throws IOException, InterruptedException {
+        for (int i = 0; i < 3; i++) {
+            System.gc();
+            Thread.sleep(50);
+        }
+        long heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+        List<String> threads = new ArrayList<>();
+        for (Thread t : Thread.getAllStackTraces().keySet()) { // platform threads only
+            threads.add(t.getName());
+        }
+        return new Snapshot(heap, rss(), unixOs().getOpenFileDescriptorCount(), threads);
+    }
+
+    /** The resident set size from /proc/self/status, in bytes; -1 where there is none. */
+    private static long rss() throws IOException {
+        Path status = Path.of("/proc/self/status");
+        if (!Files.exists(status)) {
+            return -1;
+        }
+        for (String line : Files.readAllLines(status)) {
+            if (line.startsWith("VmRSS:")) {
+                return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+            }
+        }
+        return -1;
+    }
+
+    private static UnixOperatingSystemMXBean unixOs() {
+        OperatingSystemMXBean os = ManagementFactory.getOperatingSystemMXBean();
+        if (os instanceof UnixOperatingSystemMXBean unix) {
+            return unix;
+        }
+        throw new UnsupportedOperationException("ScaleReport counts descriptors, which needs a Unix-like OS");
+    }
+
+    private static void print(List<Row> rows, int asked, int tcp, long fdLimit) {
+        StringBuilder b = new StringBuilder();
+        b.append(String.format(Locale.ROOT, "%,d connections per row, each served by its own virtual thread; "
+                + "descriptor limit %,d; %d CPUs; max heap %,d MiB%n", asked, fdLimit,
+                Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() >> 20));
+        if (tcp < asked) {
+            b.append(String.format(Locale.ROOT, "tcp:// rows: %,d connections, not %,d: each needs two descriptors and the "
+                    + "limit (ulimit -n %,d) holds no more; raise the hard limit to run all of them%n", tcp, asked, fdLimit));
+        }
+        b.append('\n');
+        b.append("| transport | waits in | connections | heap / idle conn | native / idle conn | fds / idle conn | platform threads while idle | serve all | per conn | latency p50 / p99 / max | after close: fds, threads, heap |\n");
+        b.append("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |\n");
+        for (Row r : rows) {
+            int n = Math.max(1, r.connections());
+            long[] l = r.latencies();
+            b.append(String.format(Locale.ROOT, "| %s | %s | %,d | %,d B | %,d B | %.2f | %d | %,.0f ms | %.2f µs | %s / %s / %s | %+d fds, %+d threads, %+,d KiB heap |%n",
+                    r.transport(), r.waitsIn(), r.connections(),
+                    (r.idle().heap() - r.before().heap()) / n,
+                    (r.idle().rss() - r.before().rss()) / n,
+                    (double) (r.idle().fds() - r.before().fds()) / n,
+                    r.idle().platformThreads(),
+                    r.serveNanos() / 1e6, r.serveNanos() / 1e3 / n,
+                    millis(l, 0.50), millis(l, 0.99), millis(l, 1.0),
+                    r.after().fds() - r.before().fds(), r.after().platformThreads() - r.before().platformThreads(),
+                    (r.after().heap() - r.before().heap()) >> 10));
+        }
+        for (Row r : rows) {
+            List<String> started = new ArrayList<>(r.after().threads());
+            r.before().threads().forEach(started::remove);
+            if (!started.isEmpty()) {
+                b.append(String.format(Locale.ROOT, "%nPlatform threads alive after the %s %s row that were not before it: %s",
+                        r.transport(), r.waitsIn(), String.join(", ", started.stream().sorted().toList())));
+            }
+        }
+        b.append('\n');
+        b.append("\nheap: used heap after a full GC, idle minus before, per connection (both ends, the parked virtual thread, "
+                + "its buffer). native: the resident set, same difference; the heap is touched in full at start "
+                + "(-XX:+AlwaysPreTouch), so this is memory outside it (kernel socket buffers are in neither). "
+                + "serve all: first byte sent until every connection has read its byte and answered; "
+                + "latency: each byte from its send to its read.\n");
+        System.out.print(b);
+    }
+
+    private static String millis(long[] sorted, double q) {
+        if (sorted.length == 0) {
+            return "—";
+        }
+        long v = sorted[Math.min(sorted.length - 1, (int) Math.ceil(q * sorted.length) - 1)];
+        return String.format(Locale.ROOT, "%.1f ms", v / 1e6);
+    }
+}
