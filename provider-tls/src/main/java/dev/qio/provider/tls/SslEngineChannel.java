@@ -64,6 +64,12 @@ final class SslEngineChannel extends AbstractIoChannel implements TlsChannel {
     private final SignalledReadiness own;
     private final Readiness readiness;
 
+    /**
+     * The session's record sizes, read once after the handshake rather than per call:
+     * {@code SSLEngine.getSession()} takes the engine's lock.
+     */
+    private volatile int appBufferSize;
+    private volatile int packetBufferSize;
     private ByteBuffer netIn;
     private ByteBuffer appIn;
     private final ByteBuffer[] netInOne = new ByteBuffer[1];
@@ -103,6 +109,8 @@ final class SslEngineChannel extends AbstractIoChannel implements TlsChannel {
         this.readiness = innerReadiness == null ? SignalledReadiness.always(EnumSet.of(IoCondition.IN, IoCondition.OUT)) : new Combined();
         SSLSession session = engine.getSession();
         int packet = session.getPacketBufferSize();
+        this.appBufferSize = session.getApplicationBufferSize();
+        this.packetBufferSize = packet;
         this.netIn = ByteBuffer.allocate(2 * packet).flip();
         this.appIn = ByteBuffer.allocate(session.getApplicationBufferSize()).flip();
         this.netOut = ByteBuffer.allocate(4 * packet).flip();
@@ -272,6 +280,8 @@ final class SslEngineChannel extends AbstractIoChannel implements TlsChannel {
                     // from the handshake's last read, so a watch for data waits for data.
                     fillNetIn();
                 }
+                appBufferSize = engine.getSession().getApplicationBufferSize(); // as negotiated
+                packetBufferSize = engine.getSession().getPacketBufferSize();
                 handshakeDone = true;
                 updateInputBuffered();
             }
@@ -393,7 +403,7 @@ final class SslEngineChannel extends AbstractIoChannel implements TlsChannel {
      */
     private SSLEngineResult unwrapInto(ByteBuffer[] iov) throws IOException {
         producedDirect = 0;
-        if (Iov.remaining(iov) >= engine.getSession().getApplicationBufferSize()) {
+        if (Iov.remaining(iov) >= appBufferSize) {
             int first = Iov.firstWithRemaining(iov);
             SSLEngineResult r = engine.unwrap(netIn, iov, first, Math.min(iov.length - first, Iov.IOV_MAX));
             if (r.getStatus() != Status.BUFFER_OVERFLOW) {
@@ -401,7 +411,7 @@ final class SslEngineChannel extends AbstractIoChannel implements TlsChannel {
                 return r;
             }
         }
-        int size = engine.getSession().getApplicationBufferSize();
+        int size = appBufferSize;
         if (appIn.capacity() < size) {
             appIn = ByteBuffer.allocate(size).flip(); // the session can grow its records after the handshake
         }
@@ -545,7 +555,7 @@ final class SslEngineChannel extends AbstractIoChannel implements TlsChannel {
                         runTasks();
                     }
                 } while (records < RECORDS_PER_CALL && Iov.remaining(iov) > 0
-                        && netOut.remaining() >= engine.getSession().getPacketBufferSize());
+                        && netOut.remaining() >= packetBufferSize);
             } finally {
                 netOut.flip();
             }
@@ -650,7 +660,7 @@ final class SslEngineChannel extends AbstractIoChannel implements TlsChannel {
      * Holds outLock.
      */
     private void wrapControl() throws SSLException {
-        int packet = engine.getSession().getPacketBufferSize();
+        int packet = packetBufferSize;
         if (netOut.capacity() - netOut.remaining() < packet) {
             ByteBuffer bigger = ByteBuffer.allocate(netOut.remaining() + packet);
             bigger.put(netOut).flip();
