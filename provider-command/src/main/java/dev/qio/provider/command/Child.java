@@ -28,8 +28,15 @@ import java.util.concurrent.TimeUnit;
  * a write. The JDK's reaper thread reaps every child it started, so none is left a zombie.
  */
 final class Child {
-    /** Bytes each direction buffers in the JVM, on top of the kernel's pipe. */
-    static final int BUFFER = 64 * 1024;
+    /**
+     * Bytes each direction buffers in the JVM, on top of the kernel's pipe. Four pipes' worth: with
+     * room for several writes the writer and the pump rarely wait for each other, where a ring the
+     * size of one pipe made them hand over on almost every 64 KiB write. {@code command:cat} moved
+     * 0.43 of what {@code Process} streams move with 64 KiB, 0.6 with 128 KiB, 0.7 with 256 KiB
+     * and 0.55 to 0.6 with 1 MiB, whose rings no longer stay in the CPU's cache (benchmarks/run,
+     * docs/BENCHMARKS.md).
+     */
+    static final int BUFFER = 256 * 1024;
     /** How long to wait for SIGKILL to take effect before reporting that the child refused to die. */
     private static final Duration KILL_WAIT = Duration.ofSeconds(10);
     /**

@@ -39,10 +39,11 @@ final class ChildStdin implements Runnable {
     /** Write result: the waiting thread was interrupted; its interrupt status is set. */
     static final int INTERRUPTED = -5;
     /**
-     * The most the pump writes in one call: a whole 64 KiB ring, which is also what a Linux pipe
-     * holds. Smaller chunks would free ring space sooner, but every chunk costs a system call and
-     * wakes the child, which wakes whoever reads its output: with 16 KiB chunks {@code command:cat}
-     * moved about a third less than with 64 KiB (benchmarks/run, docs/BENCHMARKS.md).
+     * The most the pump writes in one call: what a Linux pipe holds, so a write into an empty pipe
+     * never waits halfway. Smaller chunks would free ring space sooner, but every chunk costs a
+     * system call and wakes the child, which wakes whoever reads its output: with 16 KiB chunks
+     * {@code command:cat} moved about a third less than with 64 KiB (benchmarks/run,
+     * docs/BENCHMARKS.md).
      */
     static final int CHUNK = 64 * 1024;
 

@@ -23,7 +23,7 @@ import java.util.concurrent.CompletableFuture;
  *
  * <h2>Transfers</h2>
  * Process pipes are blocking in Java, so each direction has a pump thread (platform, daemon, named
- * {@code qio-command-PID-stdin} and {@code -stdout}) and a 64 KiB buffer between the channel and
+ * {@code qio-command-PID-stdin} and {@code -stdout}) and a 256 KiB buffer between the channel and
  * the pipe. Non-blocking reads and writes return {@code ERR_BLOCK} when their buffer is empty (full),
  * and readiness (watches, {@code await}) follows the buffers: {@code IN} with data or at EOF,
  * {@code HUP} once the child's stdout ended, {@code OUT} with room, {@code OUT} and {@code ERR} when a

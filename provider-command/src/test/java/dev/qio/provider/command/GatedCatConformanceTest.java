@@ -35,7 +35,7 @@ import java.util.concurrent.TimeUnit;
  * <p>So here the child is {@code sh -c 'read -r go < FIFO; dd bs=64k count=1 ...; exec cat'}, and
  * before handing the pair out the fixture writes 64 KiB of filler and waits until the pump has
  * moved it into the pipe: the pipe (64 KiB, Linux's default on 4 KiB pages) is then full, nobody
- * reads it, and the next 64 KiB the kit writes fill the ring for good. The first
+ * reads it, and the next {@value Child#BUFFER} bytes the kit writes fill the ring for good. The first
  * {@link ChannelPair#reader()} call opens the gate: dd drops exactly the filler and cat echoes the
  * kit's bytes, a plain cat loopback from then on.
  */
