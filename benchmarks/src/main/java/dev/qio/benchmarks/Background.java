@@ -58,6 +58,24 @@ final class Background {
         }
     }
 
+    /**
+     * A benchmark's teardown: runs {@code end}, which makes the loop's input reach end of stream
+     * (closes or shuts down its peer), waits for the loop as {@link #join()} does, then runs each
+     * of {@code thenClose} in order, whether the wait failed or not, ignoring what they throw.
+     *
+     * @throws IllegalStateException if the loop failed, or did not end in time
+     */
+    void stop(Loop end, Loop... thenClose) throws InterruptedException {
+        quietly(end);
+        try {
+            join();
+        } finally {
+            for (Loop c : thenClose) {
+                quietly(c);
+            }
+        }
+    }
+
     /** Runs {@code action}, ignoring what it throws: teardown goes on closing the rest. */
     static void quietly(Loop action) {
         try {

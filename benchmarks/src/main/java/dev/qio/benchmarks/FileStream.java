@@ -5,6 +5,7 @@ import dev.qio.channel.IoChannels;
 import dev.qio.channel.Whence;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.Channel;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -57,9 +58,14 @@ public class FileStream {
         return f;
     }
 
-    /** A {@code file:} channel on a file of its own. */
+    /**
+     * What {@link Qio} and {@link Raw} share: the parameters, a file of their own in the bench
+     * directory, the buffer, where the next write goes, and the teardown.
+     *
+     * @param <C> the channel on the file
+     */
     @State(Scope.Benchmark)
-    public static class Qio {
+    public abstract static class OnFile<C extends Channel> {
         @Param({"read", "write"})
         public String op;
 
@@ -67,14 +73,13 @@ public class FileStream {
         public int size;
 
         Path path;
-        IoChannel ch;
+        C ch;
         ByteBuffer buf;
         long at;
 
-        @Setup(Level.Trial)
-        public void open() throws IOException {
+        /** Makes the file (filled when reading) and the buffer; the subclass opens {@link #ch} on it. */
+        void prepare() throws IOException {
             path = file(op);
-            ch = IoChannels.open(path.toUri() + (op.equals("read") ? "" : "?mode=w"));
             buf = Buffers.direct(size);
         }
 
@@ -85,33 +90,25 @@ public class FileStream {
         }
     }
 
-    /** A raw {@link FileChannel}, the same shape as {@link Qio}. */
+    /** A {@code file:} channel on a file of its own. */
     @State(Scope.Benchmark)
-    public static class Raw {
-        @Param({"read", "write"})
-        public String op;
-
-        @Param({"65536", "1048576"})
-        public int size;
-
-        Path path;
-        FileChannel ch;
-        ByteBuffer buf;
-        long at;
-
+    public static class Qio extends OnFile<IoChannel> {
         @Setup(Level.Trial)
         public void open() throws IOException {
-            path = file(op);
+            prepare();
+            ch = IoChannels.open(path.toUri() + (op.equals("read") ? "" : "?mode=w"));
+        }
+    }
+
+    /** A raw {@link FileChannel}, the same shape as {@link Qio}. */
+    @State(Scope.Benchmark)
+    public static class Raw extends OnFile<FileChannel> {
+        @Setup(Level.Trial)
+        public void open() throws IOException {
+            prepare();
             ch = op.equals("read")
                     ? FileChannel.open(path, StandardOpenOption.READ)
                     : FileChannel.open(path, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
-            buf = Buffers.direct(size);
-        }
-
-        @TearDown(Level.Trial)
-        public void close() throws IOException {
-            ch.close();
-            Files.deleteIfExists(path);
         }
     }
 

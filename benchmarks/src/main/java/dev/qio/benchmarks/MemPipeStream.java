@@ -70,13 +70,7 @@ public class MemPipeStream {
 
         @TearDown(Level.Trial)
         public void close() throws Exception {
-            Background.quietly(writer::close); // the reader drains, reads EOF and ends
-            try {
-                drain.join();
-            } finally {
-                Background.quietly(reader::close);
-                Background.quietly(listener::close);
-            }
+            drain.stop(writer::close, reader::close, listener::close); // the reader drains, reads EOF and ends
         }
     }
 
@@ -111,12 +105,7 @@ public class MemPipeStream {
 
         @TearDown(Level.Trial)
         public void close() throws Exception {
-            Background.quietly(writer::close);
-            try {
-                drain.join();
-            } finally {
-                Background.quietly(reader::close);
-            }
+            drain.stop(writer::close, reader::close);
         }
     }
 

@@ -64,19 +64,15 @@ public class PingPong {
 
         @TearDown(Level.Trial)
         public void close() throws Exception {
-            Background.quietly(client::close); // the echo thread reads EOF and ends
-            try {
-                echo.join();
-            } finally {
-                Background.quietly(server::close);
-                Background.quietly(listener::close);
-            }
+            echo.stop(client::close, server::close, listener::close); // the echo thread reads EOF and ends
         }
     }
 
-    /** A raw pair, the same shape as {@link Qio}. */
-    @State(Scope.Benchmark)
-    public static class Raw {
+    /**
+     * A raw loopback pair with TCP_NODELAY on both ends, what {@link Raw} and {@link RawSelect}
+     * share. Not a state itself: each subclass has its own setup and teardown.
+     */
+    abstract static class RawPair {
         ServerSocketChannel listener;
         SocketChannel client;
         SocketChannel server;
@@ -84,33 +80,40 @@ public class PingPong {
         final ByteBuffer pong = ByteBuffer.allocateDirect(1);
         Background echo;
 
-        @Setup(Level.Trial)
-        public void open() throws IOException {
+        /** Opens the listener and connects the pair, both ends blocking. */
+        void connect() throws IOException {
             listener = ServerSocketChannel.open().bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
             client = SocketChannel.open(listener.getLocalAddress());
             server = listener.accept();
             client.setOption(StandardSocketOptions.TCP_NODELAY, true);
             server.setOption(StandardSocketOptions.TCP_NODELAY, true);
+        }
+
+        /** Writes {@code b} whole; a write that takes nothing (non-blocking, buffer full) is retried at once. */
+        static void writeFully(SocketChannel ch, ByteBuffer b) throws IOException {
+            while (b.hasRemaining()) {
+                ch.write(b);
+            }
+        }
+    }
+
+    /** A raw pair, the same shape as {@link Qio}. */
+    @State(Scope.Benchmark)
+    public static class Raw extends RawPair {
+        @Setup(Level.Trial)
+        public void open() throws IOException {
+            connect();
             echo = Background.start("raw-echo", () -> {
                 ByteBuffer b = ByteBuffer.allocateDirect(1);
                 while (server.read(b.clear()) > 0) {
-                    b.flip();
-                    while (b.hasRemaining()) {
-                        server.write(b);
-                    }
+                    writeFully(server, b.flip());
                 }
             }, () -> Background.quietly(client::close));
         }
 
         @TearDown(Level.Trial)
         public void close() throws Exception {
-            Background.quietly(client::close);
-            try {
-                echo.join();
-            } finally {
-                Background.quietly(server::close);
-                Background.quietly(listener::close);
-            }
+            echo.stop(client::close, server::close, listener::close);
         }
     }
 
@@ -119,22 +122,12 @@ public class PingPong {
      * blocking mechanism for platform threads, by hand.
      */
     @State(Scope.Benchmark)
-    public static class RawSelect {
-        ServerSocketChannel listener;
-        SocketChannel client;
-        SocketChannel server;
+    public static class RawSelect extends RawPair {
         Selector clientReadable;
-        final ByteBuffer ping = ByteBuffer.allocateDirect(1);
-        final ByteBuffer pong = ByteBuffer.allocateDirect(1);
-        Background echo;
 
         @Setup(Level.Trial)
         public void open() throws IOException {
-            listener = ServerSocketChannel.open().bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-            client = SocketChannel.open(listener.getLocalAddress());
-            server = listener.accept();
-            client.setOption(StandardSocketOptions.TCP_NODELAY, true);
-            server.setOption(StandardSocketOptions.TCP_NODELAY, true);
+            connect();
             client.configureBlocking(false);
             server.configureBlocking(false);
             clientReadable = Selector.open();
@@ -144,10 +137,7 @@ public class PingPong {
                 try (Selector readable = Selector.open()) {
                     server.register(readable, SelectionKey.OP_READ);
                     while (readFully(server, b.clear(), readable)) {
-                        b.flip();
-                        while (b.hasRemaining()) {
-                            server.write(b);
-                        }
+                        writeFully(server, b.flip());
                     }
                 }
             }, () -> Background.quietly(client::close));
@@ -156,13 +146,7 @@ public class PingPong {
         @TearDown(Level.Trial)
         public void close() throws Exception {
             clientReadable.close(); // deregisters the client, so its close below closes the socket at once
-            Background.quietly(client::close);
-            try {
-                echo.join();
-            } finally {
-                Background.quietly(server::close);
-                Background.quietly(listener::close);
-            }
+            echo.stop(client::close, server::close, listener::close);
         }
     }
 
@@ -195,10 +179,7 @@ public class PingPong {
 
     @Benchmark
     public byte raw(Raw s) throws IOException {
-        ByteBuffer ping = s.ping.clear();
-        while (ping.hasRemaining()) {
-            s.client.write(ping);
-        }
+        RawPair.writeFully(s.client, s.ping.clear());
         ByteBuffer pong = s.pong.clear();
         while (pong.hasRemaining()) {
             if (s.client.read(pong) < 0) {
@@ -210,10 +191,7 @@ public class PingPong {
 
     @Benchmark
     public byte rawSelect(RawSelect s) throws IOException {
-        ByteBuffer ping = s.ping.clear();
-        while (ping.hasRemaining()) {
-            s.client.write(ping);
-        }
+        RawPair.writeFully(s.client, s.ping.clear());
         if (!readFully(s.client, s.pong.clear(), s.clientReadable)) {
             throw new IOException("the echo ended");
         }

@@ -49,9 +49,12 @@ public class SocketStream {
     /** Bytes the reader asks for per read. */
     static final int READ_BUFFER = 64 * 1024;
 
-    /** A connected qio pair: the benchmark writes to {@code writer}, a thread drains {@code reader}. */
+    /**
+     * What {@link Qio} and {@link Raw} share: the parameters, the buffer written, the drain
+     * thread, and for {@code unix} a directory of their own for the socket.
+     */
     @State(Scope.Benchmark)
-    public static class Qio {
+    public abstract static class Pair {
         @Param({"tcp", "unix"})
         public String transport;
 
@@ -61,26 +64,43 @@ public class SocketStream {
         @Param({"blocking", "nonblocking"})
         public String mode;
 
-        IoListener listener;
-        IoChannel writer;
-        IoChannel reader;
         ByteBuffer buf;
         Background drain;
         Path dir;
 
+        boolean blocking() {
+            return mode.equals("blocking");
+        }
+
+        /** A fresh directory, and the path of the {@code unix} socket in it. */
+        Path socketPath() throws IOException {
+            dir = Files.createTempDirectory("qio-bench");
+            return dir.resolve("s.sock");
+        }
+
+        /** Deletes the directory of {@link #socketPath()}, if there is one, and the socket file left in it. */
+        void deleteDir() throws IOException {
+            if (dir != null) {
+                Files.deleteIfExists(dir.resolve("s.sock"));
+                Files.deleteIfExists(dir);
+            }
+        }
+    }
+
+    /** A connected qio pair: the benchmark writes to {@code writer}, a thread drains {@code reader}. */
+    @State(Scope.Benchmark)
+    public static class Qio extends Pair {
+        IoListener listener;
+        IoChannel writer;
+        IoChannel reader;
+
         @Setup(Level.Trial)
         public void open() throws IOException {
-            if (transport.equals("unix")) {
-                dir = Files.createTempDirectory("qio-bench");
-                listener = IoChannels.listen("unix://" + dir.resolve("s.sock"));
-            } else {
-                listener = IoChannels.listen("tcp://127.0.0.1:0");
-            }
+            listener = IoChannels.listen(transport.equals("unix") ? "unix://" + socketPath() : "tcp://127.0.0.1:0");
             writer = IoChannels.open(listener.localUri());
             reader = listener.accept();
-            boolean blocking = mode.equals("blocking");
-            writer.setBlocking(blocking);
-            reader.setBlocking(blocking);
+            writer.setBlocking(blocking());
+            reader.setBlocking(blocking());
             buf = Buffers.direct(size);
             drain = Background.start("qio-drain", () -> drain(reader), () -> Background.quietly(writer::close));
         }
@@ -100,46 +120,28 @@ public class SocketStream {
 
         @TearDown(Level.Trial)
         public void close() throws Exception {
-            Background.quietly(writer::close); // the reader sees EOF and ends
             try {
-                drain.join();
+                drain.stop(writer::close, reader::close, listener::close); // the reader sees EOF and ends
             } finally {
-                Background.quietly(reader::close);
-                Background.quietly(listener::close);
-                if (dir != null) {
-                    Files.deleteIfExists(dir);
-                }
+                deleteDir();
             }
         }
     }
 
     /** A connected raw pair, the same shape as {@link Qio}. */
     @State(Scope.Benchmark)
-    public static class Raw {
-        @Param({"tcp", "unix"})
-        public String transport;
-
-        @Param({"4096", "65536"})
-        public int size;
-
-        @Param({"blocking", "nonblocking"})
-        public String mode;
-
+    public static class Raw extends Pair {
         ServerSocketChannel server;
         SocketChannel writer;
         SocketChannel reader;
         /** The benchmark thread's selector, in non-blocking mode. */
         Selector writable;
-        ByteBuffer buf;
-        Background drain;
-        Path dir;
 
         @Setup(Level.Trial)
         public void open() throws IOException {
             SocketAddress at;
             if (transport.equals("unix")) {
-                dir = Files.createTempDirectory("qio-bench");
-                at = UnixDomainSocketAddress.of(dir.resolve("s.sock"));
+                at = UnixDomainSocketAddress.of(socketPath());
                 server = ServerSocketChannel.open(StandardProtocolFamily.UNIX).bind(at);
                 writer = SocketChannel.open(StandardProtocolFamily.UNIX);
             } else {
@@ -149,7 +151,7 @@ public class SocketStream {
             }
             writer.connect(at);
             reader = server.accept();
-            boolean blocking = mode.equals("blocking");
+            boolean blocking = blocking();
             if (!blocking) {
                 writer.configureBlocking(false);
                 reader.configureBlocking(false);
@@ -194,16 +196,10 @@ public class SocketStream {
             if (writable != null) {
                 writable.close(); // deregisters the writer, so its close below closes the socket at once
             }
-            Background.quietly(writer::close);
             try {
-                drain.join();
+                drain.stop(writer::close, reader::close, server::close);
             } finally {
-                Background.quietly(reader::close);
-                Background.quietly(server::close);
-                if (dir != null) {
-                    Files.deleteIfExists(dir.resolve("s.sock"));
-                    Files.deleteIfExists(dir);
-                }
+                deleteDir();
             }
         }
     }

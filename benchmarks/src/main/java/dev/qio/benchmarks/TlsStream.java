@@ -82,14 +82,7 @@ public class TlsStream {
             // reads, so the server's session ticket is still unread at its end, and closing a
             // socket with unread input resets the connection, which could cut off the ciphertext
             // still in flight before the reader sees the end of the stream.
-            Background.quietly(((TlsChannel) writer)::bye);
-            try {
-                drain.join();
-            } finally {
-                Background.quietly(writer::close);
-                Background.quietly(reader::close);
-                Background.quietly(listener::close);
-            }
+            drain.stop(((TlsChannel) writer)::bye, writer::close, reader::close, listener::close);
         }
     }
 
@@ -131,14 +124,7 @@ public class TlsStream {
 
         @TearDown(Level.Trial)
         public void close() throws Exception {
-            Background.quietly(writer::shutdownOutput); // close_notify, then close: see Qio.close()
-            try {
-                drain.join();
-            } finally {
-                Background.quietly(writer::close);
-                Background.quietly(reader::close);
-                Background.quietly(listener::close);
-            }
+            drain.stop(writer::shutdownOutput, writer::close, reader::close, listener::close); // close_notify first: see Qio.close()
         }
     }
 
