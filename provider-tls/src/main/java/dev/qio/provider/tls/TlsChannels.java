@@ -23,9 +23,28 @@ public final class TlsChannels {
      *     does without a host name)
      */
     public static TlsChannel client(IoChannel inner, TlsCredentials credentials, String hostname) throws IOException {
+        return client(inner, credentials, hostname, -1);
+    }
+
+    /**
+     * The client end of a TLS session over {@code inner} that can resume an earlier session with
+     * the same server: sessions are kept, per {@link TlsCredentials} instance, under
+     * {@code hostname} and {@code port}, and a later client with the same credentials, name and
+     * port offers the kept session (TLS 1.3: the server's ticket) instead of a full handshake.
+     * {@code IoChannels.open("tls+tcp://HOST:PORT?...")} passes the URI's port.
+     *
+     * @param hostname as in {@link #client(IoChannel, TlsCredentials, String)}; {@code null}: no
+     *     resumption
+     * @param port the server's port, or -1 for no resumption
+     */
+    public static TlsChannel client(IoChannel inner, TlsCredentials credentials, String hostname, int port)
+            throws IOException {
         Objects.requireNonNull(inner, "inner");
         Objects.requireNonNull(credentials, "credentials");
-        return new SslEngineChannel(inner, credentials.newEngine(true, hostname, null));
+        if (port < -1 || port > 65535) {
+            throw new IllegalArgumentException("port " + port + " is not a TCP port (0 to 65535) or -1");
+        }
+        return new SslEngineChannel(inner, credentials.newEngine(true, hostname, port, null));
     }
 
     /**
@@ -38,7 +57,7 @@ public final class TlsChannels {
     public static TlsChannel server(IoChannel inner, TlsCredentials credentials, Authz authz) throws IOException {
         Objects.requireNonNull(inner, "inner");
         Objects.requireNonNull(credentials, "credentials");
-        return new SslEngineChannel(inner, credentials.newEngine(false, null, authz));
+        return new SslEngineChannel(inner, credentials.newEngine(false, null, -1, authz));
     }
 
     /** As {@link #server(IoChannel, TlsCredentials, Authz)} without an authz list. */

@@ -124,13 +124,15 @@ public final class TlsCredentials {
      * A new engine for one end of one connection.
      *
      * @param hostname the server name a client checks and sends as SNI; {@code null} for none
+     * @param port (clients) the server's port, or -1: with {@code hostname}, the key under which the
+     *     client context keeps the session for resumption; without a port nothing is resumed
      * @param authz (servers) the client certificates to accept, or {@code null}; with a list a
      *     client certificate is required even without verify-peer
      */
-    SSLEngine newEngine(boolean client, String hostname, Authz authz) throws IOException {
+    SSLEngine newEngine(boolean client, String hostname, int port, Authz authz) throws IOException {
         SSLEngine engine;
         if (client) {
-            engine = hostname == null ? clientContext().createSSLEngine() : clientContext().createSSLEngine(hostname, -1);
+            engine = hostname == null ? clientContext().createSSLEngine() : clientContext().createSSLEngine(hostname, port);
             engine.setUseClientMode(true);
         } else {
             if (serverIdentity == null) {

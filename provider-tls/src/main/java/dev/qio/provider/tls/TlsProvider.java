@@ -64,7 +64,7 @@ public final class TlsProvider implements ChannelProvider {
         IoChannel channel = registry.open(inner);
         TlsChannel tls;
         try {
-            tls = TlsChannels.client(channel, options.credentials, hostname);
+            tls = TlsChannels.client(channel, options.credentials, hostname, inner.getPort());
         } catch (IOException | RuntimeException e) {
             channel.close();
             throw e;
