@@ -42,10 +42,11 @@ class AbstractIoListenerTest {
             super(URI.create("scripted://listener:0?"));
         }
 
-        /** Queues a client and signals, as a transport does when a connection comes in. */
-        void arrive(IoChannel client) {
+        /** Queues a client and signals, as a transport does when a connection comes in; returns it. */
+        <C extends IoChannel> C arrive(C client) {
             pending.add(client);
             readiness.signal();
+            return client;
         }
 
         @Override

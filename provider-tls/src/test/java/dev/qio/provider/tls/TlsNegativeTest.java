@@ -366,6 +366,28 @@ class TlsNegativeTest {
         }
     }
 
+    /**
+     * A client that connects and says nothing holds a blocking accept in its handshake (there is
+     * no handshake timeout); closing the listener closes that client and wakes the accept, as
+     * {@code IoListener} asks of an accept that waits.
+     */
+    @Test
+    void closingTheListenerWakesAnAcceptWaitingForAClientThatSaysNothing() throws Exception {
+        Path creds = TlsFixtures.creds();
+        IoListener listener = IoChannels.listen(listenTcp(creds, ""));
+        try (Bg<IoChannel> accepted = accept(listener); Socket silent = new Socket()) {
+            silent.connect(new InetSocketAddress("127.0.0.1", listener.localUri().getPort()));
+            Thread.sleep(1000); // for the accept to take the client and wait in its handshake: nothing to observe
+
+            listener.close();
+
+            Throwable failure = accepted.failure();
+            assertInstanceOf(java.nio.channels.AsynchronousCloseException.class, failure, () -> messages(failure));
+            assertTrue(failure.getMessage().startsWith(listener.name() + ": "), failure.getMessage()); // not the inner accept
+            assertEquals(-1, silent.getInputStream().read(), "the client is closed, with a FIN, not left open");
+        }
+    }
+
     @Test
     void aTlsClientAgainstAPlainServerFailsItsHandshake() throws Exception {
         // The mirror image: the server answers in plaintext; the client must not take it for data.

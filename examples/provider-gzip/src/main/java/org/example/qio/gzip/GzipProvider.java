@@ -3,18 +3,16 @@ package org.example.qio.gzip;
 import com.google.auto.service.AutoService;
 import dev.qio.channel.ChannelProvider;
 import dev.qio.channel.ChannelRegistry;
-import dev.qio.channel.EventLoop;
 import dev.qio.channel.Feature;
 import dev.qio.channel.IoChannel;
 import dev.qio.channel.IoListener;
-import dev.qio.channel.Watch;
+import dev.qio.channel.spi.LayerListener;
 import dev.qio.channel.spi.LayerUri;
 import dev.qio.channel.spi.UriOptions;
 import java.io.IOException;
 import java.net.URI;
 import java.util.Locale;
 import java.util.Set;
-import java.util.function.Consumer;
 
 /**
  * The {@code gzip+SCHEME://…} layer. The registry hands it every URI whose scheme starts with
@@ -82,82 +80,19 @@ public final class GzipProvider implements ChannelProvider {
         return LayerUri.split(uri, SCHEME, Set.of()).inner();
     }
 
-    /** Wraps a listener of the inner scheme: accepted channels come out as gzip channels. */
-    private static final class GzipListener implements IoListener {
-        private final IoListener inner;
-
+    /**
+     * Wraps a listener of the inner scheme: accepted channels come out as gzip channels. The
+     * spi's {@link LayerListener} does the delegation, {@code accept} and {@code onAccept}; a
+     * gzip stream needs no handshake, so {@code wrap} is the only hook.
+     */
+    private static final class GzipListener extends LayerListener<GzipChannel> {
         GzipListener(IoListener inner) {
-            this.inner = inner;
-        }
-
-        private static IoChannel wrap(IoChannel ch) throws IOException {
-            if (ch == null) {
-                return null;
-            }
-            try {
-                return new GzipChannel(SCHEME + "+" + ch.name(), ch);
-            } catch (RuntimeException e) {
-                ch.close();
-                throw e;
-            }
+            super(SCHEME, inner);
         }
 
         @Override
-        public IoChannel accept() throws IOException {
-            return wrap(inner.accept());
-        }
-
-        @Override
-        public void setBlocking(boolean blocking) throws IOException {
-            inner.setBlocking(blocking);
-        }
-
-        @Override
-        public boolean isBlocking() {
-            return inner.isBlocking();
-        }
-
-        @Override
-        public URI localUri() {
-            return URI.create(SCHEME + "+" + inner.localUri());
-        }
-
-        @Override
-        public String name() {
-            return SCHEME + "+" + inner.name();
-        }
-
-        @Override
-        public Set<Feature> features() {
-            return inner.features();
-        }
-
-        @Override
-        public Watch onAccept(Consumer<IoChannel> handler, EventLoop loop) {
-            return inner.onAccept(ch -> {
-                IoChannel wrapped;
-                try {
-                    wrapped = wrap(ch);
-                } catch (IOException | RuntimeException e) {
-                    return; // the inner channel is closed by wrap; nothing to hand over
-                }
-                handler.accept(wrapped);
-            }, loop);
-        }
-
-        @Override
-        public boolean isOpen() {
-            return inner.isOpen();
-        }
-
-        @Override
-        public void close() throws IOException {
-            inner.close();
-        }
-
-        @Override
-        public String toString() {
-            return "GzipListener[" + name() + "]";
+        protected GzipChannel wrap(IoChannel inner) {
+            return new GzipChannel(SCHEME + "+" + inner.name(), inner);
         }
     }
 }
