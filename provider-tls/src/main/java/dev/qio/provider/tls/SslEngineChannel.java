@@ -373,14 +373,11 @@ final class SslEngineChannel extends AbstractIoChannel implements TlsChannel {
                 if (engine.isInboundDone() || !wholeRecord(netIn)) {
                     break;
                 }
-                SSLEngineResult r = unwrapInto(iov);
-                moved += producedDirect;
-                if (r.getStatus() == Status.CLOSED) {
+                long unwrapped = unwrapInto(iov);
+                moved += unwrapped & DELIVERED;
+                if ((unwrapped & PEER_CLOSED) != 0) {
                     replyCloseNotify();
                     break;
-                }
-                if (r.getHandshakeStatus() == HandshakeStatus.NEED_TASK) {
-                    runTasks();
                 }
                 if (engine.getHandshakeStatus() == HandshakeStatus.NEED_WRAP) {
                     answerPostHandshake();
@@ -406,22 +403,25 @@ final class SslEngineChannel extends AbstractIoChannel implements TlsChannel {
         }
     }
 
-    /** Bytes the last {@link #unwrapInto} wrote straight into the caller's buffers. */
-    private long producedDirect;
+    /** In {@link #unwrapInto}'s result: the plaintext bytes that reached the caller's buffers. */
+    private static final long DELIVERED = 0xFFFF_FFFFL;
+    /** In {@link #unwrapInto}'s result: the record was the peer's close_notify (the engine said CLOSED). */
+    private static final long PEER_CLOSED = 1L << 32;
 
     /**
      * Decrypts the next record: into the caller's buffers if they have room for a whole record,
-     * else into {@code appIn} and from there as much as fits. Sets {@link #producedDirect} to
-     * what reached the caller.
+     * else into {@code appIn} and from there as much as fits. Runs the tasks the engine delegates.
+     *
+     * @return the bytes that reached the caller ({@code & DELIVERED}; a record holds at most
+     *     16 KiB), with {@link #PEER_CLOSED} set if the engine reported CLOSED. Both in one
+     *     {@code long}, as a record per call would allocate on the read path.
      */
-    private SSLEngineResult unwrapInto(ByteBuffer[] iov) throws IOException {
-        producedDirect = 0;
+    private long unwrapInto(ByteBuffer[] iov) throws IOException {
         if (Iov.remaining(iov) >= appBufferSize) {
             int first = Iov.firstWithRemaining(iov);
             SSLEngineResult r = engine.unwrap(netIn, iov, first, Math.min(iov.length - first, Iov.IOV_MAX));
             if (r.getStatus() != Status.BUFFER_OVERFLOW) {
-                producedDirect = r.bytesProduced();
-                return r;
+                return unwrapped(r, r.bytesProduced());
             }
         }
         int size = appBufferSize;
@@ -429,8 +429,15 @@ final class SslEngineChannel extends AbstractIoChannel implements TlsChannel {
             appIn = ByteBuffer.allocate(size).flip(); // the session can grow its records after the handshake
         }
         SSLEngineResult r = unwrapToAppIn();
-        producedDirect = Iov.fill(iov, appIn, appIn.remaining());
-        return r;
+        return unwrapped(r, Iov.fill(iov, appIn, appIn.remaining()));
+    }
+
+    /** {@link #unwrapInto}'s result for {@code r}, once the tasks it asks for have run. */
+    private long unwrapped(SSLEngineResult r, long delivered) {
+        if (r.getHandshakeStatus() == HandshakeStatus.NEED_TASK) {
+            runTasks();
+        }
+        return r.getStatus() == Status.CLOSED ? delivered | PEER_CLOSED : delivered;
     }
 
     /** Decrypts the next record from {@code netIn} into {@code appIn}, keeping both in read mode. */
