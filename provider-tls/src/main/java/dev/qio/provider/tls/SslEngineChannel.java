@@ -20,6 +20,7 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLEngineResult;
@@ -83,11 +84,18 @@ final class SslEngineChannel extends AbstractIoChannel implements TlsChannel {
     /** Set once close has handed the inner channel to the flusher, which closes it when done. */
     private volatile boolean lingering;
     /**
-     * Whether a caller's write or bye holds outLock, as opposed to the flusher or a poll, which
-     * hold it only for a non-blocking push: close waits for those, but not for a caller (which
-     * may be blocked in the inner channel, waiting for the very close that wakes it).
+     * Whether a caller (a write, bye, a reader answering the engine) holds outLock, as opposed
+     * to the flusher, a poll or the handshake, which hold it only for a non-blocking push: close
+     * waits for those, but not for a caller, which may be blocked in the inner channel waiting
+     * for the very close that wakes it.
      */
     private volatile boolean callerWriting;
+    /** Guards close's wait for outLock ({@link #lockUnlessCallerWrites}). */
+    private final ReentrantLock closeWait = new ReentrantLock();
+    /** Signalled when outLock is released, or taken by a caller, while close waits. */
+    private final Condition outLockChanged = closeWait.newCondition();
+    /** Whether close waits for outLock; only then do its holders take closeWait to signal. */
+    private volatile boolean closeWaiting;
 
     private final ReentrantLock handshakeLock = new ReentrantLock();
     private volatile boolean handshakeDone;
@@ -246,7 +254,7 @@ final class SslEngineChannel extends AbstractIoChannel implements TlsChannel {
                 try {
                     wrapControl();
                 } finally {
-                    outLock.unlock();
+                    unlockOut();
                 }
             }
             case NEED_UNWRAP, NEED_UNWRAP_AGAIN -> {
@@ -298,7 +306,7 @@ final class SslEngineChannel extends AbstractIoChannel implements TlsChannel {
         } catch (IOException e) {
             throw peerAlertOr(e);
         } finally {
-            outLock.unlock();
+            unlockOut();
         }
     }
 
@@ -336,7 +344,7 @@ final class SslEngineChannel extends AbstractIoChannel implements TlsChannel {
         } catch (IOException | RuntimeException ignored) {
             // the handshake failure is what the caller needs to see
         } finally {
-            outLock.unlock();
+            unlockOut();
         }
     }
 
@@ -507,13 +515,16 @@ final class SslEngineChannel extends AbstractIoChannel implements TlsChannel {
         } catch (IOException | RuntimeException ignored) {
             // the peer closed first; its close_notify already ended our reading
         } finally {
-            outLock.unlock();
+            unlockOut();
         }
     }
 
-    /** A record the engine must send after the handshake (a TLS 1.3 key update, say). */
+    /**
+     * A record the engine must send after the handshake (a TLS 1.3 key update, say). The reader
+     * holds outLock as a caller: in blocking mode it may wait in the inner channel for room.
+     */
     private void answerPostHandshake() throws IOException {
-        outLock.lock();
+        lockOutAsCaller();
         try {
             while (engine.getHandshakeStatus() == HandshakeStatus.NEED_WRAP) {
                 wrapControl();
@@ -522,7 +533,7 @@ final class SslEngineChannel extends AbstractIoChannel implements TlsChannel {
                 armFlusher();
             }
         } finally {
-            outLock.unlock();
+            unlockOutAsCaller();
         }
     }
 
@@ -546,8 +557,7 @@ final class SslEngineChannel extends AbstractIoChannel implements TlsChannel {
         if (!handshakeDone && !handshakeFirst()) {
             return ERR_BLOCK;
         }
-        outLock.lock();
-        callerWriting = true;
+        lockOutAsCaller();
         try {
             if (netOut.hasRemaining() && !flushOrWait()) {
                 return ERR_BLOCK;
@@ -584,8 +594,7 @@ final class SslEngineChannel extends AbstractIoChannel implements TlsChannel {
             }
             return consumed;
         } finally {
-            callerWriting = false;
-            outLock.unlock();
+            unlockOutAsCaller();
         }
     }
 
@@ -643,7 +652,7 @@ final class SslEngineChannel extends AbstractIoChannel implements TlsChannel {
             if (done) {
                 flusherArmed = false;
             }
-            outLock.unlock();
+            unlockOut();
         }
         if (done) {
             if (lingering) {
@@ -670,7 +679,7 @@ final class SslEngineChannel extends AbstractIoChannel implements TlsChannel {
         } catch (IOException | RuntimeException e) {
             return true; // the next write meets the failure and reports it
         } finally {
-            outLock.unlock();
+            unlockOut();
         }
     }
 
@@ -703,16 +712,14 @@ final class SslEngineChannel extends AbstractIoChannel implements TlsChannel {
         if (!handshakeDone) {
             throw new IllegalStateException(name() + ": bye before the TLS handshake completed");
         }
-        outLock.lock();
-        callerWriting = true;
+        lockOutAsCaller();
         try {
             sendCloseNotify();
             while (!flushOut()) {
                 inner.await(IoCondition.OUT);
             }
         } finally {
-            callerWriting = false;
-            outLock.unlock();
+            unlockOutAsCaller();
         }
     }
 
@@ -798,19 +805,60 @@ final class SslEngineChannel extends AbstractIoChannel implements TlsChannel {
         } catch (IOException | RuntimeException e) {
             return false; // best effort: the inner channel is closed now
         } finally {
-            outLock.unlock();
+            unlockOut();
         }
     }
 
-    /** Takes outLock, waiting out the flusher or a poll, but not a caller's write. */
+    /**
+     * Takes outLock, waiting out the flusher, a poll or the handshake, but not a caller, so that
+     * close never waits for a writer blocked until that close wakes it.
+     *
+     * @return whether it holds outLock; false if a caller holds it
+     */
     private boolean lockUnlessCallerWrites() {
-        while (!outLock.tryLock()) {
-            if (callerWriting) {
-                return false;
+        closeWait.lock();
+        try {
+            closeWaiting = true; // before tryLock: a holder releasing after it fails sees the flag and signals
+            while (!outLock.tryLock()) {
+                if (callerWriting) {
+                    return false;
+                }
+                outLockChanged.awaitUninterruptibly(); // close must work from an interrupted thread too
             }
-            Thread.onSpinWait(); // the holder is a non-blocking push, done in microseconds
+            return true;
+        } finally {
+            closeWaiting = false;
+            closeWait.unlock();
         }
-        return true;
+    }
+
+    /** Takes outLock for a caller; a close waiting for it stops waiting. */
+    private void lockOutAsCaller() {
+        outLock.lock();
+        callerWriting = true;
+        signalCloseWaiting();
+    }
+
+    private void unlockOutAsCaller() {
+        callerWriting = false;
+        unlockOut();
+    }
+
+    /** Releases outLock, and tells a close waiting for it. */
+    private void unlockOut() {
+        outLock.unlock();
+        signalCloseWaiting();
+    }
+
+    private void signalCloseWaiting() {
+        if (closeWaiting) { // a volatile read: the write path takes no second lock unless close waits
+            closeWait.lock();
+            try {
+                outLockChanged.signal();
+            } finally {
+                closeWait.unlock();
+            }
+        }
     }
 
     /**
