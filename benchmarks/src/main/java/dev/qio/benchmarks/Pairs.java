@@ -9,8 +9,10 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.results.format.ResultFormatFactory;
 import org.openjdk.jmh.results.format.ResultFormatType;
@@ -18,6 +20,7 @@ import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
 import org.openjdk.jmh.runner.options.CommandLineOptions;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
 
 /**
  * Runs benchmarks through JMH so that each qio benchmark runs right beside its baselines: for
@@ -61,11 +64,32 @@ public final class Pairs {
                     b.include("^" + Pattern.quote(g.className() + "." + m) + "$");
                 }
                 params.forEach((k, v) -> b.param(k, v));
+                warmupFloor(b, options, Class.forName(g.className()));
                 Collection<RunResult> run = new Runner(b.build()).run();
                 results.addAll(run);
             }
         }
         ResultFormatFactory.getInstance(ResultFormatType.JSON, args[0]).writeOut(results);
+    }
+
+    /**
+     * A class's JMH {@link Warmup} annotation as a floor under the profile's warm-up: JMH lets a
+     * command line override annotations, so the short profile's one second would cut short a
+     * benchmark that needs longer (TLS: the JIT takes the cipher's intrinsics seconds in).
+     */
+    private static void warmupFloor(ChainedOptionsBuilder b, CommandLineOptions options, Class<?> c) {
+        Warmup floor = c.getAnnotation(Warmup.class);
+        if (floor == null) {
+            return;
+        }
+        if (floor.iterations() > options.getWarmupIterations().orElse(0)) {
+            b.warmupIterations(floor.iterations());
+        }
+        TimeValue time = new TimeValue(floor.time(), floor.timeUnit());
+        if (floor.time() > 0 && options.getWarmupTime().orElse(TimeValue.NONE).convertTo(TimeUnit.MILLISECONDS)
+                < time.convertTo(TimeUnit.MILLISECONDS)) {
+            b.warmupTime(time);
+        }
     }
 
     /** Methods of one class to run together, and every combination of their parameters. */

@@ -21,6 +21,7 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * TLS handshakes per second over loopback TCP: {@code tls+tcp://} against the JDK's
@@ -65,6 +66,9 @@ import org.openjdk.jmh.annotations.TearDown;
  * ({@link HandshakeCount}), and teardown fails the benchmark if any handshake resumed one.
  */
 @BenchmarkMode(Mode.Throughput)
+// TLS warms up slowly (the cipher's intrinsics come with C2); Pairs keeps this as a floor under
+// benchmarks/run's short profile.
+@Warmup(iterations = 3, time = 2, timeUnit = TimeUnit.SECONDS)
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Fork(value = 1, jvmArgsAppend = {"-Xms1g", "-Xmx1g", "--enable-native-access=ALL-UNNAMED",
     "-Djdk.tls.server.newSessionTicketCount=0"})

@@ -24,6 +24,7 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Bulk throughput of TLS over loopback TCP: a {@code tls+tcp://} pair against a JDK
@@ -40,6 +41,9 @@ import org.openjdk.jmh.annotations.TearDown;
  * {@code byte[]}. Both ends block; socket options are the kernel's defaults on both sides.
  */
 @BenchmarkMode(Mode.Throughput)
+// TLS warms up slowly (the cipher's intrinsics come with C2); Pairs keeps this as a floor under
+// benchmarks/run's short profile.
+@Warmup(iterations = 3, time = 2, timeUnit = TimeUnit.SECONDS)
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Fork(value = 1, jvmArgsAppend = {"-Xms1g", "-Xmx1g", "--enable-native-access=ALL-UNNAMED"})
 public class TlsStream {
