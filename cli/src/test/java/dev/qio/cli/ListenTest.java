@@ -1,5 +1,6 @@
 package dev.qio.cli;
 
+import static dev.qio.testkit.TestIo.readToEof;
 import static java.nio.charset.StandardCharsets.US_ASCII;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -112,15 +113,6 @@ class ListenTest {
         return done;
     }
 
-    private static byte[] drain(IoChannel ch) throws IOException {
-        ByteArrayOutputStream all = new ByteArrayOutputStream();
-        ByteBuffer buf = ByteBuffer.allocate(8192);
-        while (ch.read(buf.clear()) >= 0) {
-            all.write(buf.array(), 0, buf.position());
-        }
-        return all.toByteArray();
-    }
-
     @Test
     void catWithoutADestinationWritesTheClientToStandardOutput() {
         assertTimeoutPreemptively(TIMEOUT, () -> {
@@ -146,10 +138,10 @@ class ListenTest {
                     client.writeAll(ByteBuffer.wrap("hi".getBytes(US_ASCII)));
                     client.shutdown(Shutdown.WRITE);
                     try (IoChannel server = backend.accept()) {
-                        assertEquals("hi", new String(drain(server), US_ASCII));
+                        assertEquals("hi", new String(readToEof(server), US_ASCII));
                         server.writeAll(ByteBuffer.wrap("ho".getBytes(US_ASCII)));
                         server.shutdown(Shutdown.WRITE);
-                        assertEquals("ho", new String(drain(client), US_ASCII));
+                        assertEquals("ho", new String(readToEof(client), US_ASCII));
                     }
                 }
                 assertEquals(0, cmd.join().exit(), () -> cmd.join().stderr());
@@ -164,7 +156,7 @@ class ListenTest {
             CompletableFuture<Qio.Result> cmd = listen(new ByteArrayInputStream("from stdin".getBytes(US_ASCII)),
                     new ByteArrayOutputStream(), "listen", uri);
             try (IoChannel client = IoChannels.open(uri)) {
-                assertEquals("from stdin", new String(drain(client), US_ASCII));
+                assertEquals("from stdin", new String(readToEof(client), US_ASCII));
                 client.writeAll(ByteBuffer.wrap("to stdout".getBytes(US_ASCII)));
                 client.shutdown(Shutdown.WRITE);
                 Qio.Result r = cmd.join().exits(0);

@@ -1,5 +1,6 @@
 package dev.qio.cli;
 
+import static dev.qio.testkit.TestIo.readToEof;
 import static java.nio.charset.StandardCharsets.US_ASCII;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -16,7 +17,6 @@ import dev.qio.cli.io.Endpoint;
 import dev.qio.cli.io.Endpoints;
 import dev.qio.cli.io.Relay;
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
@@ -55,16 +55,6 @@ class RelayTest {
         return b;
     }
 
-    /** Reads {@code ch} to end of stream. */
-    private static byte[] drain(IoChannel ch) throws IOException {
-        ByteArrayOutputStream all = new ByteArrayOutputStream();
-        ByteBuffer buf = ByteBuffer.allocate(8192);
-        while (ch.read(buf.clear()) >= 0) {
-            all.write(buf.array(), 0, buf.position());
-        }
-        return all.toByteArray();
-    }
-
     /** Writes {@code data} to {@code ch} and half-closes it, on a thread of its own. */
     private static CompletableFuture<Void> send(IoChannel ch, byte[] data) {
         return CompletableFuture.runAsync(() -> {
@@ -94,8 +84,8 @@ class RelayTest {
             // Both ends write at once: more than the pipes hold, so the relay must move both ways together.
             CompletableFuture<Void> a = send(left[0], toRight);
             CompletableFuture<Void> b = send(right[1], toLeft);
-            assertArrayEquals(toRight, drain(right[1]), "left to right, then end of stream from the half-close");
-            assertArrayEquals(toLeft, drain(left[0]), "right to left, then end of stream from the half-close");
+            assertArrayEquals(toRight, readToEof(right[1]), "left to right, then end of stream from the half-close");
+            assertArrayEquals(toLeft, readToEof(left[0]), "right to left, then end of stream from the half-close");
             CompletableFuture.allOf(a, b, relay).join();
             left[0].close();
             right[1].close();
@@ -116,10 +106,10 @@ class RelayTest {
             }, r -> Thread.ofVirtual().start(r));
             // A request, then end of stream; the answer comes only after the request has ended.
             send(left[0], "request".getBytes(US_ASCII)).join();
-            assertEquals("request", new String(drain(right[1]), US_ASCII));
+            assertEquals("request", new String(readToEof(right[1]), US_ASCII));
             assertFalse(relay.isDone(), "one direction ended, the other is still open");
             send(right[1], "answer".getBytes(US_ASCII)).join();
-            assertEquals("answer", new String(drain(left[0]), US_ASCII));
+            assertEquals("answer", new String(readToEof(left[0]), US_ASCII));
             relay.join();
         });
     }
@@ -138,7 +128,7 @@ class RelayTest {
             };
             IOException e = assertThrows(IOException.class, () -> Relay.run(Endpoints.of("left", left[1]), broken, null));
             assertEquals("broken://x: device on fire", e.getMessage());
-            assertEquals(0, drain(left[0]).length, "the relay closed the other side: its peer reads end of stream");
+            assertEquals(0, readToEof(left[0]).length, "the relay closed the other side: its peer reads end of stream");
             left[0].close();
         });
     }
@@ -152,7 +142,7 @@ class RelayTest {
                         new ByteArrayInputStream("ping".getBytes(US_ASCII)), "relay", "-", uri),
                         r -> Thread.ofVirtual().start(r));
                 try (IoChannel server = peer.accept()) {
-                    assertEquals("ping", new String(drain(server), US_ASCII), "stdin, then its end as a half-close");
+                    assertEquals("ping", new String(readToEof(server), US_ASCII), "stdin, then its end as a half-close");
                     server.writeAll(ByteBuffer.wrap("pong".getBytes(US_ASCII)));
                     server.shutdown(Shutdown.WRITE);
                     Qio.Result r = cmd.join().exits(0);

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.qio.channel.IoChannel;
 import dev.qio.channel.IoChannels;
+import dev.qio.testkit.TestIo;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -44,7 +45,7 @@ class ArgvAndPathTest {
         List<String> argv = new ArrayList<>(List.of("sh", "-c", PRINT_ARGV));
         argv.addAll(NASTY);
         try (CommandChannel ch = CommandChannels.spawn(argv, CommandOptions.defaults().withMode(CommandOptions.Mode.R))) {
-            assertArrayEquals(cmdline(argv), TestSupport.readToEof(ch));
+            assertArrayEquals(cmdline(argv), TestIo.readToEof(ch));
             assertEquals(argv, ch.command());
         }
     }
@@ -56,13 +57,13 @@ class ArgvAndPathTest {
         // What the API names the channel is the URI that opens the same argv.
         String uri = CommandChannels.nameOf(argv) + "&mode=r";
         try (IoChannel ch = IoChannels.open(uri)) {
-            assertArrayEquals(cmdline(argv), TestSupport.readToEof(ch));
+            assertArrayEquals(cmdline(argv), TestIo.readToEof(ch));
         }
         // Written by hand, with raw ';', '$', '*', '\'' and '=' where a URI allows them.
         try (IoChannel ch = IoChannels.open("command:sh?arg=-c&arg=cat%20/proc/$$/cmdline;%20exit%200"
                 + "&arg=a%20b&arg='q'&arg=%22dq%22&arg=;&arg=$HOME&arg=*&arg=&arg=x=y&arg=1+1&mode=r")) {
             assertArrayEquals(cmdline(List.of("sh", "-c", PRINT_ARGV, "a b", "'q'", "\"dq\"", ";", "$HOME", "*", "",
-                    "x=y", "1+1")), TestSupport.readToEof(ch));
+                    "x=y", "1+1")), TestIo.readToEof(ch));
         }
     }
 

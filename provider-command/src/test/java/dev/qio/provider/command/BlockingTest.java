@@ -8,14 +8,14 @@ import dev.qio.channel.EventLoop;
 import dev.qio.channel.IoChannel;
 import dev.qio.channel.IoChannels;
 import dev.qio.channel.IoCondition;
+import dev.qio.testkit.Background;
+import dev.qio.testkit.TestIo;
 import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
 import java.util.EnumSet;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.FutureTask;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -23,37 +23,15 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(30)
 class BlockingTest {
 
-    /** Spins until {@code t} is parked with a frame of {@code className}: the event "it blocked there". */
-    private static void awaitParkedIn(Thread t, String className) {
-        while (true) {
-            if (t.getState() == Thread.State.WAITING) {
-                for (StackTraceElement e : t.getStackTrace()) {
-                    if (e.getClassName().equals(className)) {
-                        return;
-                    }
-                }
-            }
-            assertTrue(t.isAlive(), t.getName() + " ended before blocking in " + className);
-            Thread.onSpinWait();
-        }
-    }
-
     @Test
     void anInterruptWakesABlockedReaderAndTheChannelStaysOpen() throws Exception {
         try (IoChannel ch = IoChannels.open("command:cat")) {
-            FutureTask<Throwable> read = new FutureTask<>(() -> {
-                try {
-                    return new AssertionError("read returned " + ch.read(ByteBuffer.allocate(4)));
-                } catch (Throwable t) {
-                    return t;
-                }
-            });
-            Thread reader = Thread.ofPlatform().name("blocked-reader").start(read);
-            awaitParkedIn(reader, ChildStdout.class.getName());
-            reader.interrupt();
-            assertInstanceOf(InterruptedIOException.class, read.get(10, TimeUnit.SECONDS));
+            var read = Background.start("blocked-reader", () -> ch.read(ByteBuffer.allocate(4)));
+            read.awaitBlockedIn(ChildStdout.class);
+            read.thread().interrupt();
+            assertInstanceOf(InterruptedIOException.class, read.failure());
             assertTrue(ch.isOpen());
-            ch.writeAll(TestSupport.ascii("still"));
+            ch.writeAll(TestIo.ascii("still"));
             TestSupport.expect(ch, "still");
         }
     }

@@ -7,6 +7,7 @@ import dev.qio.testkit.Capability;
 import dev.qio.testkit.ChannelContract;
 import dev.qio.testkit.ChannelFixture;
 import dev.qio.testkit.ChannelPair;
+import dev.qio.testkit.TestIo;
 import java.io.IOException;
 import java.net.URLEncoder;
 import java.nio.ByteBuffer;
@@ -79,12 +80,7 @@ class GatedCatConformanceTest extends ChannelContract {
         static GatedPair open() throws IOException {
             Path dir = Files.createTempDirectory("qio-gate");
             Path fifo = dir.resolve("gate");
-            try {
-                TestSupport.mkfifo(fifo);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IOException("interrupted making " + fifo, e);
-            }
+            TestIo.mkfifo(fifo);
             String script = URLEncoder.encode("read -r go < \"$0\"; dd bs=" + FILLER + " count=1 iflag=fullblock"
                     + " of=/dev/null status=none; exec cat", StandardCharsets.UTF_8).replace("+", "%20");
             // grace: a kit property may close before the gate opens; then SIGTERM ends the waiting sh.

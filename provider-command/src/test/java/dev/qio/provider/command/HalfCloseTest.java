@@ -10,6 +10,7 @@ import dev.qio.channel.IoChannel;
 import dev.qio.channel.IoChannels;
 import dev.qio.channel.IoCondition;
 import dev.qio.channel.Shutdown;
+import dev.qio.testkit.TestIo;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.concurrent.TimeUnit;
@@ -32,7 +33,7 @@ class HalfCloseTest {
             ch.writeAll(ByteBuffer.allocate(size));
             ch.shutdown(Shutdown.WRITE);
             ch.shutdown(Shutdown.WRITE); // idempotent
-            IOException e = assertThrows(IOException.class, () -> ch.write(TestSupport.ascii("late")));
+            IOException e = assertThrows(IOException.class, () -> ch.write(TestIo.ascii("late")));
             assertContains(e.getMessage(), "command:wc?arg=-c", "shut down for writing");
             ch.await(IoCondition.OUT); // a write would fail at once: OUT (with ERR) holds
             assertEquals(size, Integer.parseInt(TestSupport.readString(ch).strip()));
@@ -44,7 +45,7 @@ class HalfCloseTest {
     void shutdownWriteWhileNonBlocking() throws IOException {
         try (IoChannel ch = IoChannels.open("command:sort")) {
             ch.setBlocking(false);
-            ch.writeAll(TestSupport.ascii("b\nc\na\n"));
+            ch.writeAll(TestIo.ascii("b\nc\na\n"));
             assertEquals(IoChannel.ERR_BLOCK, ch.read(ByteBuffer.allocate(8)), "sort answers only after EOF");
             ch.shutdown(Shutdown.WRITE);
             assertEquals("a\nb\nc\n", TestSupport.readString(ch));

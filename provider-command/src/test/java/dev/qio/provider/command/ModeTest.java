@@ -10,6 +10,7 @@ import dev.qio.channel.IoChannel;
 import dev.qio.channel.IoChannels;
 import dev.qio.channel.IoCondition;
 import dev.qio.channel.Shutdown;
+import dev.qio.testkit.TestIo;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.NonWritableChannelException;
@@ -30,7 +31,7 @@ class ModeTest {
         try (IoChannel ch = IoChannels.open("command:cat?mode=r")) {
             assertEquals(IoChannel.EOF, ch.read(ByteBuffer.allocate(16)), "cat's stdin is empty, so it prints nothing");
             ch.await(IoCondition.OUT); // a write would not block: it fails at once
-            ByteBuffer data = TestSupport.ascii("x");
+            ByteBuffer data = TestIo.ascii("x");
             NonWritableChannelException e = assertThrows(NonWritableChannelException.class, () -> ch.write(data));
             assertContains(e.getMessage(), "command:cat?mode=r", "not open for writing", "mode r");
             assertThrows(NonWritableChannelException.class, () -> ch.writeAll(data));
@@ -68,7 +69,7 @@ class ModeTest {
     @Test
     void readWriteCarriesBothWays() throws IOException {
         try (CommandChannel ch = CommandChannels.spawn(List.of("tr", "a-z", "A-Z"), CommandOptions.defaults())) {
-            ch.writeAll(TestSupport.ascii("hello, world"));
+            ch.writeAll(TestIo.ascii("hello, world"));
             ch.shutdown(Shutdown.WRITE);
             assertEquals("HELLO, WORLD", TestSupport.readString(ch));
         }
@@ -77,7 +78,7 @@ class ModeTest {
     @Test
     void theDefaultModeIsReadWrite() throws IOException {
         try (IoChannel ch = IoChannels.open("command:cat")) {
-            ch.writeAll(TestSupport.ascii("echo"));
+            ch.writeAll(TestIo.ascii("echo"));
             TestSupport.expect(ch, "echo");
         }
     }

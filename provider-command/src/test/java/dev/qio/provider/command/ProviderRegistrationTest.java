@@ -10,6 +10,7 @@ import dev.qio.channel.ChannelRegistry;
 import dev.qio.channel.Feature;
 import dev.qio.channel.IoChannel;
 import dev.qio.channel.IoChannels;
+import dev.qio.testkit.TestIo;
 import java.io.IOException;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -36,7 +37,7 @@ class ProviderRegistrationTest {
         ChannelRegistry registry = ChannelRegistry.of(new CommandProvider());
         assertEquals(Set.of("command"), registry.schemes());
         try (IoChannel ch = registry.open("command:cat")) {
-            ch.writeAll(TestSupport.ascii("ok"));
+            ch.writeAll(TestIo.ascii("ok"));
             TestSupport.expect(ch, "ok");
         }
     }

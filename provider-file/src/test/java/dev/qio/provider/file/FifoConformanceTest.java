@@ -4,6 +4,7 @@ import dev.qio.testkit.Capability;
 import dev.qio.testkit.ChannelContract;
 import dev.qio.testkit.ChannelFixture;
 import dev.qio.testkit.ChannelPair;
+import dev.qio.testkit.TestIo;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -44,7 +45,7 @@ class FifoConformanceTest extends ChannelContract {
 
             @Override
             public ChannelPair open() throws IOException {
-                Path fifo = TestSupport.mkfifo(dir.resolve(TestSupport.unique("kit") + ".fifo"));
+                Path fifo = TestIo.mkfifo(dir.resolve(TestSupport.unique("kit") + ".fifo"));
                 TestSupport.FifoEnds ends = TestSupport.openFifo(fifo);
                 return ChannelPair.of(ends.writer(), ends.reader(), () -> Files.deleteIfExists(fifo));
             }

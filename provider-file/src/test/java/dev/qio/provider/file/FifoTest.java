@@ -11,6 +11,8 @@ import dev.qio.channel.IoChannels;
 import dev.qio.channel.IoCondition;
 import dev.qio.channel.UnsupportedFeatureException;
 import dev.qio.channel.Whence;
+import dev.qio.testkit.Background;
+import dev.qio.testkit.TestIo;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.AsynchronousCloseException;
@@ -18,10 +20,6 @@ import java.nio.channels.ClosedChannelException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.FutureTask;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.function.Executable;
@@ -37,27 +35,7 @@ class FifoTest {
     Path dir;
 
     private TestSupport.FifoEnds fifo() throws IOException {
-        return TestSupport.openFifo(TestSupport.mkfifo(dir.resolve(TestSupport.unique("fifo"))));
-    }
-
-    /** Runs {@code body} on its own platform thread. */
-    private static <T> FutureTask<T> background(String name, Callable<T> body) {
-        FutureTask<T> task = new FutureTask<>(body);
-        Thread.ofPlatform().name(name).daemon(true).start(task);
-        return task;
-    }
-
-    private static Throwable failure(FutureTask<?> task) throws Exception {
-        ExecutionException e = assertThrows(ExecutionException.class, () -> task.get(30, TimeUnit.SECONDS));
-        return e.getCause();
-    }
-
-    /** The thread a background task stored in {@code holder} once it started. */
-    private static Thread threadOf(Thread[] holder) {
-        while (holder[0] == null) {
-            Thread.onSpinWait();
-        }
-        return holder[0];
+        return TestSupport.openFifo(TestIo.mkfifo(dir.resolve(TestSupport.unique("fifo"))));
     }
 
     @Test
@@ -70,15 +48,15 @@ class FifoTest {
                 for (Executable op : List.<Executable>of(
                         () -> ch.seek(0, Whence.SET), () -> ch.seek(0, Whence.CUR),
                         () -> ch.preadv(new ByteBuffer[] {ByteBuffer.allocate(1)}, 0),
-                        () -> ch.pwritev(new ByteBuffer[] {TestSupport.ascii("x")}, 0))) {
+                        () -> ch.pwritev(new ByteBuffer[] {TestIo.ascii("x")}, 0))) {
                     UnsupportedFeatureException e = assertThrows(UnsupportedFeatureException.class, op);
                     assertEquals(Feature.SEEKABLE, e.feature());
                 }
             }
-            w.writeAll(TestSupport.ascii("through"));
+            w.writeAll(TestIo.ascii("through"));
             ByteBuffer got = ByteBuffer.allocate(7);
             r.readAll(got);
-            assertEquals("through", TestSupport.written(got));
+            assertEquals("through", TestIo.written(got));
         }
     }
 
@@ -103,18 +81,14 @@ class FifoTest {
         try (TestSupport.FifoEnds ends = fifo()) {
             IoChannel w = ends.writer();
             IoChannel r = ends.reader();
-            Thread[] reader = new Thread[1];
             ByteBuffer dst = ByteBuffer.allocate(5);
-            FutureTask<Long> read = background("qio-fifo-reader", () -> {
-                reader[0] = Thread.currentThread();
-                return r.readv(dst);
-            });
-            TestSupport.awaitBlocked(threadOf(reader));
-            w.writeAll(TestSupport.ascii("wake!"));
-            long n = read.get(30, TimeUnit.SECONDS);
+            var read = Background.start("qio-fifo-reader", () -> r.readv(dst));
+            read.awaitBlocked();
+            w.writeAll(TestIo.ascii("wake!"));
+            long n = read.result();
             assertTrue(n > 0, "a blocking read returned " + n);
             r.readAll(dst);
-            assertEquals("wake!", TestSupport.written(dst));
+            assertEquals("wake!", TestIo.written(dst));
         }
     }
 
@@ -123,14 +97,10 @@ class FifoTest {
         try (TestSupport.FifoEnds ends = fifo()) {
             IoChannel w = ends.writer();
             IoChannel r = ends.reader();
-            Thread[] reader = new Thread[1];
-            FutureTask<Long> read = background("qio-fifo-reader", () -> {
-                reader[0] = Thread.currentThread();
-                return r.readv(ByteBuffer.allocate(8));
-            });
-            TestSupport.awaitBlocked(threadOf(reader));
+            var read = Background.start("qio-fifo-reader", () -> r.readv(ByteBuffer.allocate(8)));
+            read.awaitBlocked();
             w.close();
-            assertEquals(IoChannel.EOF, read.get(30, TimeUnit.SECONDS));
+            assertEquals(IoChannel.EOF, read.result());
             assertEquals(IoChannel.EOF, r.read(ByteBuffer.allocate(1)));
         }
     }
@@ -140,14 +110,10 @@ class FifoTest {
         try (TestSupport.FifoEnds ends = fifo()) {
             IoChannel w = ends.writer();
             IoChannel r = ends.reader();
-            Thread[] reader = new Thread[1];
-            FutureTask<Long> read = background("qio-fifo-reader", () -> {
-                reader[0] = Thread.currentThread();
-                return r.readv(ByteBuffer.allocate(8));
-            });
-            TestSupport.awaitBlocked(threadOf(reader));
+            var read = Background.start("qio-fifo-reader", () -> r.readv(ByteBuffer.allocate(8)));
+            read.awaitBlocked();
             r.close();
-            assertInstanceOf(AsynchronousCloseException.class, failure(read));
+            assertInstanceOf(AsynchronousCloseException.class, read.failure());
             assertTrue(w.isOpen());
         }
     }
@@ -157,16 +123,14 @@ class FifoTest {
         try (TestSupport.FifoEnds ends = fifo()) {
             IoChannel w = ends.writer();
             IoChannel r = ends.reader();
-            Thread[] writer = new Thread[1];
-            FutureTask<Void> write = background("qio-fifo-writer", () -> {
-                writer[0] = Thread.currentThread();
+            var write = Background.start("qio-fifo-writer", () -> {
                 w.writeAll(ByteBuffer.allocate(4 << 20)); // far more than a pipe holds: blocks
                 return null;
             });
-            TestSupport.awaitBlocked(threadOf(writer));
+            write.awaitBlocked();
             w.close();
             // The interrupted write(2) may return what it moved; then the next chunk finds the channel closed.
-            assertInstanceOf(ClosedChannelException.class, failure(write));
+            assertInstanceOf(ClosedChannelException.class, write.failure());
             assertTrue(r.isOpen());
         }
     }
@@ -176,7 +140,7 @@ class FifoTest {
         try (TestSupport.FifoEnds ends = fifo()) {
             IoChannel w = ends.writer();
             ends.reader().close();
-            IOException e = assertThrows(IOException.class, () -> w.writeAll(TestSupport.ascii("nobody")));
+            IOException e = assertThrows(IOException.class, () -> w.writeAll(TestIo.ascii("nobody")));
             assertTrue(e.getMessage().startsWith(w.name() + ": Unable to write to file"), e.getMessage());
             assertTrue(w.isOpen(), "a failed write does not close the channel");
         }
@@ -189,7 +153,7 @@ class FifoTest {
             assertEquals(Set.of(), nul.features());
             assertThrows(UnsupportedFeatureException.class, () -> nul.seek(0, Whence.SET));
             assertEquals(IoChannel.EOF, nul.read(ByteBuffer.allocate(4)));
-            assertEquals(5, nul.write(TestSupport.ascii("gone!")));
+            assertEquals(5, nul.write(TestIo.ascii("gone!")));
             assertThrows(UnsupportedOperationException.class, () -> nul.setBlocking(false));
             assertEquals("file:///dev/null?mode=rw", nul.name());
             ByteBuffer zeros = ByteBuffer.allocate(4096);

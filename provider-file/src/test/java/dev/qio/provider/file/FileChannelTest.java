@@ -13,6 +13,7 @@ import dev.qio.channel.IoChannels;
 import dev.qio.channel.IoCondition;
 import dev.qio.channel.Watch;
 import dev.qio.channel.Whence;
+import dev.qio.testkit.TestIo;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.nio.ByteBuffer;
@@ -84,7 +85,7 @@ class FileChannelTest {
         Path f = dir.resolve("seek");
         try (IoChannel ch = IoChannels.open(TestSupport.uri(f, "mode=rw&create=true"))) {
             assertTrue(ch.hasFeature(Feature.SEEKABLE));
-            ch.writeAll(TestSupport.ascii("0123456789"));
+            ch.writeAll(TestIo.ascii("0123456789"));
             assertEquals(10, ch.seek(0, Whence.CUR));
             assertEquals(3, ch.seek(3, Whence.SET));
             assertEquals(5, ch.seek(2, Whence.CUR));
@@ -92,7 +93,7 @@ class FileChannelTest {
             assertEquals(7, ch.seek(-3, Whence.END));
             ByteBuffer b = ByteBuffer.allocate(3);
             ch.readAll(b);
-            assertEquals("789", TestSupport.written(b));
+            assertEquals("789", TestIo.written(b));
             assertEquals(10, ch.seek(0, Whence.END));
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ch.seek(-11, Whence.END));
             assertTrue(e.getMessage().contains(ch.name()) && e.getMessage().contains("-11") && e.getMessage().contains("-1"),
@@ -107,12 +108,12 @@ class FileChannelTest {
     void seekPastTheEndThenWriteLeavesAHoleOfZeros() throws IOException {
         Path f = dir.resolve("hole");
         try (IoChannel ch = IoChannels.open(TestSupport.uri(f, "mode=rw&create=true"))) {
-            ch.writeAll(TestSupport.ascii("ab"));
+            ch.writeAll(TestIo.ascii("ab"));
             assertEquals(1000, ch.seek(1000, Whence.SET));
             ByteBuffer past = ByteBuffer.allocate(4);
             assertEquals(IoChannel.EOF, ch.read(past), "a read past the end is EOF");
             assertEquals(2, Files.size(f), "a seek alone does not grow the file");
-            ch.writeAll(TestSupport.ascii("yz"));
+            ch.writeAll(TestIo.ascii("yz"));
             assertEquals(1002, Files.size(f));
             ch.seek(0, Whence.SET);
             ByteBuffer all = ByteBuffer.allocate(1002);
@@ -130,28 +131,28 @@ class FileChannelTest {
     void preadvAndPwritevLeaveThePosition() throws IOException {
         Path f = dir.resolve("positional");
         try (IoChannel ch = IoChannels.open(TestSupport.uri(f, "mode=rw&create=true"))) {
-            ch.writeAll(TestSupport.ascii("hello world"));
+            ch.writeAll(TestIo.ascii("hello world"));
             ch.seek(4, Whence.SET);
             ByteBuffer a = ByteBuffer.allocate(3);
             ByteBuffer b = ByteBuffer.allocate(0);
             ByteBuffer c = ByteBuffer.allocate(4);
             assertEquals(7, ch.preadv(new ByteBuffer[] {a, b, c}, 2));
-            assertEquals("llo", TestSupport.written(a));
-            assertEquals(" wor", TestSupport.written(c));
+            assertEquals("llo", TestIo.written(a));
+            assertEquals(" wor", TestIo.written(c));
             assertEquals(4, ch.seek(0, Whence.CUR));
-            assertEquals(5, ch.pwritev(new ByteBuffer[] {TestSupport.ascii("HE"), TestSupport.ascii("LLO")}, 0));
+            assertEquals(5, ch.pwritev(new ByteBuffer[] {TestIo.ascii("HE"), TestIo.ascii("LLO")}, 0));
             assertEquals(4, ch.seek(0, Whence.CUR));
             assertEquals("HELLO world", Files.readString(f));
             // A short read stops the preadv: 2 bytes are left at offset 9.
             ByteBuffer x = ByteBuffer.allocate(5);
             ByteBuffer y = ByteBuffer.allocate(5);
             assertEquals(2, ch.preadv(new ByteBuffer[] {x, y}, 9));
-            assertEquals("ld", TestSupport.written(x));
+            assertEquals("ld", TestIo.written(x));
             assertEquals(0, y.position());
             assertEquals(IoChannel.EOF, ch.preadv(new ByteBuffer[] {ByteBuffer.allocate(1)}, 11), "at the end");
             assertEquals(IoChannel.EOF, ch.preadv(new ByteBuffer[] {ByteBuffer.allocate(1)}, 500), "past the end");
             assertEquals(0, ch.preadv(new ByteBuffer[] {ByteBuffer.allocate(0)}, 500), "an empty iov");
-            assertEquals(2, ch.pwritev(new ByteBuffer[] {TestSupport.ascii("!!")}, 20), "past the end");
+            assertEquals(2, ch.pwritev(new ByteBuffer[] {TestIo.ascii("!!")}, 20), "past the end");
             assertEquals(22, Files.size(f));
             assertEquals(4, ch.seek(0, Whence.CUR));
             assertThrows(IllegalArgumentException.class, () -> ch.preadv(new ByteBuffer[] {ByteBuffer.allocate(1)}, -1));
@@ -164,12 +165,12 @@ class FileChannelTest {
         Path f = dir.resolve("sparse");
         long far = 5 * GIB + 3;
         try (IoChannel ch = IoChannels.open(TestSupport.uri(f, "mode=rw&create=true"))) {
-            assertEquals(5, ch.pwritev(new ByteBuffer[] {TestSupport.ascii("far..")}, far));
+            assertEquals(5, ch.pwritev(new ByteBuffer[] {TestIo.ascii("far..")}, far));
             assertEquals(far + 5, Files.size(f));
             assertEquals(0, ch.seek(0, Whence.CUR));
             ByteBuffer back = ByteBuffer.allocate(5);
             assertEquals(5, ch.preadv(new ByteBuffer[] {back}, far));
-            assertEquals("far..", TestSupport.written(back));
+            assertEquals("far..", TestIo.written(back));
             ByteBuffer zeros = ByteBuffer.allocate(16);
             assertEquals(16, ch.preadv(new ByteBuffer[] {zeros}, 4 * GIB + 1));
             assertArrayEquals(new byte[16], zeros.array());
@@ -177,10 +178,10 @@ class FileChannelTest {
             assertEquals(far, ch.seek(far, Whence.SET));
             ByteBuffer again = ByteBuffer.allocate(5);
             ch.readAll(again);
-            assertEquals("far..", TestSupport.written(again));
+            assertEquals("far..", TestIo.written(again));
             assertEquals(far + 5, ch.seek(0, Whence.CUR));
             ch.seek(6 * GIB, Whence.SET);
-            ch.writeAll(TestSupport.ascii("end"));
+            ch.writeAll(TestIo.ascii("end"));
             assertEquals(6 * GIB + 3, Files.size(f));
         }
     }
@@ -220,11 +221,11 @@ class FileChannelTest {
         try (IoChannel a = IoChannels.open(TestSupport.uri(f, "mode=a"))) {
             assertTrue(a.hasFeature(Feature.SEEKABLE));
             assertEquals(0, a.seek(0, Whence.SET));
-            a.writeAll(TestSupport.ascii("one;"));
+            a.writeAll(TestIo.ascii("one;"));
             assertEquals(10, a.seek(0, Whence.CUR), "after a write the position is the end");
             a.seek(2, Whence.SET);
-            a.writevAll(TestSupport.ascii("two"), TestSupport.ascii(";"));
-            IOException e = assertThrows(IOException.class, () -> a.pwritev(new ByteBuffer[] {TestSupport.ascii("X")}, 0));
+            a.writevAll(TestIo.ascii("two"), TestIo.ascii(";"));
+            IOException e = assertThrows(IOException.class, () -> a.pwritev(new ByteBuffer[] {TestIo.ascii("X")}, 0));
             assertTrue(e.getMessage().contains(a.name()) && e.getMessage().contains("append"), e.getMessage());
             IOException r = assertThrows(IOException.class, () -> a.read(ByteBuffer.allocate(1)));
             assertTrue(r.getMessage().contains(a.name()), r.getMessage());
@@ -237,9 +238,9 @@ class FileChannelTest {
         Path f = dir.resolve("direction");
         Files.writeString(f, "data");
         try (IoChannel r = IoChannels.open(TestSupport.uri(f, "mode=r"))) {
-            IOException e = assertThrows(IOException.class, () -> r.write(TestSupport.ascii("x")));
+            IOException e = assertThrows(IOException.class, () -> r.write(TestIo.ascii("x")));
             assertTrue(e.getMessage().startsWith(r.name() + ": Unable to write to file"), e.getMessage());
-            assertThrows(IOException.class, () -> r.pwritev(new ByteBuffer[] {TestSupport.ascii("x")}, 0));
+            assertThrows(IOException.class, () -> r.pwritev(new ByteBuffer[] {TestIo.ascii("x")}, 0));
             assertTrue(r.isOpen());
         }
         try (IoChannel w = IoChannels.open(TestSupport.uri(f, "mode=w&truncate=false"))) {
@@ -257,7 +258,7 @@ class FileChannelTest {
         try (IoChannel ch = IoChannels.open(TestSupport.uri(f, "mode=rw&create=true"))) {
             ch.setBlocking(false);
             assertFalse(ch.isBlocking());
-            assertEquals(3, ch.write(TestSupport.ascii("abc")));
+            assertEquals(3, ch.write(TestIo.ascii("abc")));
             assertEquals(IoChannel.EOF, ch.read(ByteBuffer.allocate(4)), "at the end: EOF, not ERR_BLOCK");
             ch.seek(0, Whence.SET);
             assertEquals(3, ch.read(ByteBuffer.allocate(4)));
@@ -293,17 +294,17 @@ class FileChannelTest {
         try (IoChannel w = FileChannels.open(f, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
             assertEquals("file://" + f.toAbsolutePath(), w.name());
             assertEquals(Set.of(Feature.SEEKABLE), w.features());
-            w.writeAll(TestSupport.ascii("via path"));
+            w.writeAll(TestIo.ascii("via path"));
         }
         try (IoChannel r = FileChannels.open(f)) {
             ByteBuffer b = ByteBuffer.allocate(8);
             r.readAll(b);
-            assertEquals("via path", TestSupport.written(b));
-            assertThrows(IOException.class, () -> r.write(TestSupport.ascii("x")), "no options: read only");
+            assertEquals("via path", TestIo.written(b));
+            assertThrows(IOException.class, () -> r.write(TestIo.ascii("x")), "no options: read only");
         }
         try (IoChannel a = FileChannels.open(f, StandardOpenOption.APPEND, StandardOpenOption.APPEND)) {
             a.seek(0, Whence.SET);
-            a.writeAll(TestSupport.ascii("!"));
+            a.writeAll(TestIo.ascii("!"));
         }
         assertEquals("via path!", Files.readString(f));
         Path withPerm = dir.resolve("programmatic-perm");
@@ -330,7 +331,7 @@ class FileChannelTest {
         try (IoChannel w = FileChannels.open(relative, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
                 StandardOpenOption.DELETE_ON_CLOSE)) {
             assertEquals("file://" + relative.toAbsolutePath(), w.name());
-            w.writeAll(TestSupport.ascii("scratch"));
+            w.writeAll(TestIo.ascii("scratch"));
             assertEquals(7, w.seek(0, Whence.END));
         }
         assertFalse(Files.exists(relative), "DELETE_ON_CLOSE is honoured");

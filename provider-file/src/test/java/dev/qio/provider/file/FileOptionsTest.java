@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.qio.channel.IoChannel;
 import dev.qio.channel.IoChannels;
+import dev.qio.testkit.TestIo;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.AccessDeniedException;
@@ -122,15 +123,15 @@ class FileOptionsTest {
         Path f = dir.resolve("defaults");
         // w: creates and truncates
         try (IoChannel w = IoChannels.open(TestSupport.uri(f, "mode=w"))) {
-            w.writeAll(TestSupport.ascii("first, longer"));
+            w.writeAll(TestIo.ascii("first, longer"));
         }
         try (IoChannel w = IoChannels.open(TestSupport.uri(f, "mode=w"))) {
-            w.writeAll(TestSupport.ascii("second"));
+            w.writeAll(TestIo.ascii("second"));
         }
         assertEquals("second", Files.readString(f));
         // rw: neither creates nor truncates
         try (IoChannel rw = IoChannels.open(TestSupport.uri(f, "mode=rw"))) {
-            rw.writeAll(TestSupport.ascii("S"));
+            rw.writeAll(TestIo.ascii("S"));
         }
         assertEquals("Second", Files.readString(f));
         assertThrows(NoSuchFileException.class, () -> IoChannels.open(TestSupport.uri(dir.resolve("rw-new"), "mode=rw")));
@@ -141,10 +142,10 @@ class FileOptionsTest {
         // a: creates, keeps what is there
         Path log = dir.resolve("log");
         try (IoChannel a = IoChannels.open(TestSupport.uri(log, "mode=a"))) {
-            a.writeAll(TestSupport.ascii("one "));
+            a.writeAll(TestIo.ascii("one "));
         }
         try (IoChannel a = IoChannels.open(TestSupport.uri(log, "mode=a"))) {
-            a.writeAll(TestSupport.ascii("two"));
+            a.writeAll(TestIo.ascii("two"));
         }
         assertEquals("one two", Files.readString(log));
     }
@@ -183,7 +184,7 @@ class FileOptionsTest {
         try (IoChannel r = IoChannels.open(uri)) {
             ByteBuffer b = ByteBuffer.allocate(6);
             r.readAll(b);
-            assertEquals("spaced", TestSupport.written(b));
+            assertEquals("spaced", TestIo.written(b));
             assertEquals(uri, r.name(), "the channel is named by the URI as given");
         }
         try (IoChannel r = IoChannels.open("file:" + f.toString().replace(" ", "%20") + "?mode=r")) {

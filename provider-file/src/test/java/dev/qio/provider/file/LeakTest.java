@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.qio.channel.IoChannel;
 import dev.qio.channel.IoChannels;
 import dev.qio.channel.Whence;
+import dev.qio.testkit.TestIo;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.FileSystemException;
@@ -40,7 +41,7 @@ class LeakTest {
             default -> IoChannels.open("file:///dev/null?mode=rw");
         };
         try (ch) {
-            ch.write(TestSupport.ascii("x"));
+            ch.write(TestIo.ascii("x"));
             if (ch.isBlocking() && i % 5 == 1) {
                 ch.seek(0, Whence.SET);
                 ch.read(ByteBuffer.allocate(1));
@@ -52,7 +53,7 @@ class LeakTest {
     @Test
     void hundredChannelsLeaveNoDescriptorBehind() throws IOException {
         openUseClose(0); // load every class first, so the count below sees only channels
-        int before = TestSupport.openDescriptors().size();
+        int before = TestIo.openDescriptors().size();
         List<IoChannel> open = new ArrayList<>();
         for (int i = 0; i < CHANNELS; i++) {
             open.add(IoChannels.open(TestSupport.uri(dir.resolve("held-" + i), "mode=w")));
@@ -65,7 +66,7 @@ class LeakTest {
             openUseClose(i);
         }
         assertEquals(0, TestSupport.descriptorsUnder(dir), "descriptors still refer to files in " + dir);
-        int after = TestSupport.openDescriptors().size();
+        int after = TestIo.openDescriptors().size();
         assertTrue(after <= before + SLACK, "descriptors before: " + before + ", after " + (2 * CHANNELS)
                 + " channels opened and closed: " + after);
     }

@@ -11,6 +11,7 @@ import dev.qio.channel.ChannelRegistry;
 import dev.qio.channel.Feature;
 import dev.qio.channel.IoChannel;
 import dev.qio.channel.IoChannels;
+import dev.qio.testkit.TestIo;
 import java.io.IOException;
 import java.lang.module.ModuleDescriptor;
 import java.nio.ByteBuffer;
@@ -35,7 +36,7 @@ class ProviderRegistrationTest {
         try (IoChannel ch = IoChannels.open("FILE://" + f)) {
             ByteBuffer b = ByteBuffer.allocate(9);
             ch.readAll(b);
-            assertEquals("by scheme", TestSupport.written(b));
+            assertEquals("by scheme", TestIo.written(b));
             assertEquals(Set.of(Feature.SEEKABLE), ch.features());
         }
     }
@@ -47,7 +48,7 @@ class ProviderRegistrationTest {
         Path f = dir.resolve("explicit");
         try (IoChannel ch = registry.open(TestSupport.uri(f, "mode=w"))) {
             assertEquals(TestSupport.uri(f, "mode=w"), ch.name());
-            assertEquals(3, ch.write(TestSupport.ascii("abc")));
+            assertEquals(3, ch.write(TestIo.ascii("abc")));
         }
     }
 

@@ -1,27 +1,26 @@
 package dev.qio.provider.file;
 
-import static org.junit.jupiter.api.Assertions.fail;
-
 import dev.qio.channel.IoChannel;
 import dev.qio.channel.IoChannels;
+import dev.qio.testkit.TestIo;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermission;
-import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.Stream;
 
-/** Helpers shared by this module's tests: URIs, FIFOs, modes, descriptors and blocked threads. */
+/**
+ * Helpers shared by this module's tests: URIs, unique names, FIFO ends, modes and the descriptors
+ * under a directory. Text, FIFOs, open descriptors and blocked threads are the kit's
+ * ({@link TestIo}, {@link dev.qio.testkit.Background}).
+ */
 final class TestSupport {
     private TestSupport() {}
 
@@ -36,35 +35,6 @@ final class TestSupport {
     /** A name no other test in this JVM uses. */
     static String unique(String base) {
         return base + "-" + SERIAL.incrementAndGet();
-    }
-
-    static ByteBuffer ascii(String s) {
-        return ByteBuffer.wrap(s.getBytes(StandardCharsets.US_ASCII));
-    }
-
-    /** The bytes between 0 and the position of {@code b}, as ASCII. */
-    static String written(ByteBuffer b) {
-        ByteBuffer d = b.duplicate().flip();
-        byte[] bytes = new byte[d.remaining()];
-        d.get(bytes);
-        return new String(bytes, StandardCharsets.US_ASCII);
-    }
-
-    /** Makes a FIFO with mkfifo(1), a real child process. */
-    static Path mkfifo(Path path) throws IOException {
-        Process p = new ProcessBuilder("mkfifo", "-m", "600", path.toString()).redirectErrorStream(true).start();
-        try {
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            int rc = p.waitFor();
-            if (rc != 0) {
-                throw new IOException("mkfifo " + path + " exited with " + rc + ": " + out.strip());
-            }
-        } catch (InterruptedException e) {
-            p.destroyForcibly();
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted while running mkfifo " + path, e);
-        }
-        return path;
     }
 
     /** Both ends of a FIFO: {@code writer} opened {@code mode=w}, {@code reader} {@code mode=r}. */
@@ -154,18 +124,11 @@ final class TestSupport {
         return mode;
     }
 
-    /** This process's open descriptors ({@code /proc/self/fd}). */
-    static List<Path> openDescriptors() throws IOException {
-        try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
-            return fds.toList();
-        }
-    }
-
     /** The descriptors of this process that refer to a file under {@code dir}. */
     static long descriptorsUnder(Path dir) throws IOException {
         Path real = dir.toRealPath();
         long n = 0;
-        for (Path fd : openDescriptors()) {
+        for (Path fd : TestIo.openDescriptors()) {
             try {
                 if (Files.readSymbolicLink(fd).startsWith(real)) {
                     n++;
@@ -176,29 +139,4 @@ final class TestSupport {
         }
         return n;
     }
-
-    /**
-     * Returns once {@code t} is blocked: parked or waiting, or in a native method of java.nio (a
-     * blocking {@code read(2)} on a FIFO leaves a thread RUNNABLE in native code). Spins without
-     * sleeping; the test's timeout bounds it.
-     */
-    static void awaitBlocked(Thread t) {
-        while (true) {
-            if (!t.isAlive()) {
-                fail(t.getName() + " ended instead of blocking");
-            }
-            Thread.State s = t.getState();
-            if (s == Thread.State.WAITING || s == Thread.State.TIMED_WAITING) {
-                return;
-            }
-            if (s == Thread.State.RUNNABLE) {
-                StackTraceElement[] stack = t.getStackTrace();
-                if (stack.length > 0 && stack[0].isNativeMethod() && stack[0].getClassName().startsWith("sun.nio.ch.")) {
-                    return;
-                }
-            }
-            Thread.onSpinWait();
-        }
-    }
-
 }

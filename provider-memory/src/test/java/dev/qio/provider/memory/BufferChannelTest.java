@@ -1,7 +1,7 @@
 package dev.qio.provider.memory;
 
-import static dev.qio.provider.memory.TestSupport.ascii;
-import static dev.qio.provider.memory.TestSupport.written;
+import static dev.qio.testkit.TestIo.ascii;
+import static dev.qio.testkit.TestIo.written;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -14,6 +14,7 @@ import dev.qio.channel.IoCondition;
 import dev.qio.channel.Shutdown;
 import dev.qio.channel.UnsupportedFeatureException;
 import dev.qio.channel.Whence;
+import dev.qio.testkit.Background;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
@@ -183,7 +184,7 @@ class BufferChannelTest {
     void concurrentReaderAndWriterKeepTheBytesConsistent() throws Exception {
         byte[] chunk = new byte[1000];
         Arrays.fill(chunk, (byte) 7);
-        var writer = TestSupport.Background.start("writer", () -> {
+        var writer = Background.start("writer", () -> {
             for (int i = 0; i < 200; i++) {
                 ch.pwritev(new ByteBuffer[] {ByteBuffer.wrap(chunk)}, (long) i * chunk.length);
             }

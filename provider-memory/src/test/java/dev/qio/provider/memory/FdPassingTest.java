@@ -1,8 +1,8 @@
 package dev.qio.provider.memory;
 
-import static dev.qio.provider.memory.TestSupport.ascii;
 import static dev.qio.provider.memory.TestSupport.uniqueName;
-import static dev.qio.provider.memory.TestSupport.written;
+import static dev.qio.testkit.TestIo.ascii;
+import static dev.qio.testkit.TestIo.written;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;

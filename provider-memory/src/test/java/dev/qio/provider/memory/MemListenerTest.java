@@ -1,8 +1,8 @@
 package dev.qio.provider.memory;
 
-import static dev.qio.provider.memory.TestSupport.ascii;
 import static dev.qio.provider.memory.TestSupport.uniqueName;
-import static dev.qio.provider.memory.TestSupport.written;
+import static dev.qio.testkit.TestIo.ascii;
+import static dev.qio.testkit.TestIo.written;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -17,6 +17,7 @@ import dev.qio.channel.IoChannels;
 import dev.qio.channel.IoListener;
 import dev.qio.channel.Watch;
 import dev.qio.channel.spi.AbstractIoListener;
+import dev.qio.testkit.Background;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.ByteBuffer;
@@ -116,8 +117,8 @@ class MemListenerTest {
     void blockedAcceptTakesALaterClient() throws Exception {
         String name = uniqueName("later");
         try (IoListener listener = IoChannels.listen("mem://" + name)) {
-            var acceptor = TestSupport.Background.start("acceptor", listener::accept);
-            acceptor.awaitParkedIn(AbstractIoListener.class.getName());
+            var acceptor = Background.start("acceptor", listener::accept);
+            acceptor.awaitBlockedIn(AbstractIoListener.class);
             try (IoChannel client = IoChannels.open("mem://" + name); IoChannel server = acceptor.result()) {
                 client.writeAll(ascii("hi"));
                 ByteBuffer got = ByteBuffer.allocate(2);
@@ -130,8 +131,8 @@ class MemListenerTest {
     @Test
     void blockedAcceptIsWokenByClose() throws Exception {
         IoListener listener = IoChannels.listen("mem://" + uniqueName("wake"));
-        var acceptor = TestSupport.Background.start("acceptor", listener::accept);
-        acceptor.awaitParkedIn(AbstractIoListener.class.getName());
+        var acceptor = Background.start("acceptor", listener::accept);
+        acceptor.awaitBlockedIn(AbstractIoListener.class);
         listener.close();
         assertInstanceOf(ClosedChannelException.class, acceptor.failure());
         assertThrows(ClosedChannelException.class, listener::accept);

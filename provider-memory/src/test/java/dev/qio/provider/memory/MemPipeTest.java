@@ -1,8 +1,8 @@
 package dev.qio.provider.memory;
 
-import static dev.qio.provider.memory.TestSupport.ascii;
 import static dev.qio.provider.memory.TestSupport.uniqueName;
-import static dev.qio.provider.memory.TestSupport.written;
+import static dev.qio.testkit.TestIo.ascii;
+import static dev.qio.testkit.TestIo.written;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -17,6 +17,7 @@ import dev.qio.channel.IoChannels;
 import dev.qio.channel.IoCondition;
 import dev.qio.channel.IoListener;
 import dev.qio.channel.Shutdown;
+import dev.qio.testkit.Background;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
@@ -34,7 +35,7 @@ import org.junit.jupiter.api.Timeout;
 /** Behaviour of a connected {@code mem://} pair: bounds, half-close, close and wake-ups. */
 @Timeout(30)
 class MemPipeTest {
-    private static final String PIPE = MemPipe.class.getName();
+    private static final Class<?> PIPE = MemPipe.class;
 
     private IoListener listener;
     private IoChannel client;
@@ -123,7 +124,7 @@ class MemPipeTest {
         connect("", "?capacity=1000");
         byte[] data = new byte[1 << 20];
         new Random(42).nextBytes(data);
-        var writer = TestSupport.Background.start("writer", () -> {
+        var writer = Background.start("writer", () -> {
             Random sizes = new Random(7);
             for (int off = 0; off < data.length; ) {
                 int n = Math.min(data.length - off, 1 + sizes.nextInt(4093));
@@ -168,8 +169,8 @@ class MemPipeTest {
     @Test
     void shutdownReadWakesABlockedReaderWithEof() throws Exception {
         connect("", "");
-        var reader = TestSupport.Background.start("reader", () -> server.read(ByteBuffer.allocate(8)));
-        reader.awaitParkedIn(PIPE);
+        var reader = Background.start("reader", () -> server.read(ByteBuffer.allocate(8)));
+        reader.awaitBlockedIn(PIPE);
         server.shutdown(Shutdown.READ);
         assertEquals(IoChannel.EOF, reader.result());
         assertEquals(IoChannel.EOF, server.read(ByteBuffer.allocate(8)));
@@ -207,8 +208,8 @@ class MemPipeTest {
     @Test
     void closeWakesABlockedReader() throws Exception {
         connect("", "");
-        var reader = TestSupport.Background.start("reader", () -> client.read(ByteBuffer.allocate(8)));
-        reader.awaitParkedIn(PIPE);
+        var reader = Background.start("reader", () -> client.read(ByteBuffer.allocate(8)));
+        reader.awaitBlockedIn(PIPE);
         client.close();
         assertInstanceOf(AsynchronousCloseException.class, reader.failure());
         assertThrows(ClosedChannelException.class, () -> client.read(ByteBuffer.allocate(1)));
@@ -219,8 +220,8 @@ class MemPipeTest {
     void closeWakesABlockedWriter() throws Exception {
         connect("", "?capacity=4");
         client.writeAll(ascii("full"));
-        var writer = TestSupport.Background.start("writer", () -> client.write(ascii("more")));
-        writer.awaitParkedIn(PIPE);
+        var writer = Background.start("writer", () -> client.write(ascii("more")));
+        writer.awaitBlockedIn(PIPE);
         client.close();
         assertInstanceOf(AsynchronousCloseException.class, writer.failure());
         ByteBuffer got = ByteBuffer.allocate(8);
@@ -232,8 +233,8 @@ class MemPipeTest {
     void peerReadShutdownWakesABlockedWriterWithBrokenPipe() throws Exception {
         connect("", "?capacity=4");
         client.writeAll(ascii("full"));
-        var writer = TestSupport.Background.start("writer", () -> client.write(ascii("more")));
-        writer.awaitParkedIn(PIPE);
+        var writer = Background.start("writer", () -> client.write(ascii("more")));
+        writer.awaitBlockedIn(PIPE);
         server.shutdown(Shutdown.READ);
         Throwable t = writer.failure();
         assertInstanceOf(IOException.class, t);
@@ -243,8 +244,8 @@ class MemPipeTest {
     @Test
     void interruptWakesABlockedReader() throws Exception {
         connect("", "");
-        var reader = TestSupport.Background.start("reader", () -> server.read(ByteBuffer.allocate(8)));
-        reader.awaitParkedIn(PIPE);
+        var reader = Background.start("reader", () -> server.read(ByteBuffer.allocate(8)));
+        reader.awaitBlockedIn(PIPE);
         reader.thread().interrupt();
         assertInstanceOf(InterruptedIOException.class, reader.failure());
         assertTrue(server.isOpen());
@@ -308,7 +309,7 @@ class MemPipeTest {
         byte[] out = new byte[100_000];
         new Random(1).nextBytes(out);
         // The client writes more than both pipes hold while it also reads: only concurrent I/O finishes.
-        var echo = TestSupport.Background.start("echo", () -> {
+        var echo = Background.start("echo", () -> {
             ByteBuffer buf = ByteBuffer.allocate(100);
             for (long n; (n = server.read(buf.clear())) != IoChannel.EOF; ) {
                 server.writeAll(buf.flip());
@@ -316,7 +317,7 @@ class MemPipeTest {
             server.shutdown(Shutdown.WRITE);
             return null;
         });
-        var sender = TestSupport.Background.start("sender", () -> {
+        var sender = Background.start("sender", () -> {
             client.writeAll(ByteBuffer.wrap(out));
             client.shutdown(Shutdown.WRITE);
             return null;

@@ -11,6 +11,7 @@ import dev.qio.channel.Feature;
 import dev.qio.channel.IoChannel;
 import dev.qio.channel.IoChannels;
 import dev.qio.channel.IoListener;
+import dev.qio.testkit.TestIo;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.Set;
@@ -37,10 +38,10 @@ class ProviderRegistrationTest {
         try (IoListener listener = IoChannels.listen("mem://" + name);
                 IoChannel client = IoChannels.open("MEM://" + name);
                 IoChannel server = listener.accept()) {
-            client.writeAll(TestSupport.ascii("up"));
+            client.writeAll(TestIo.ascii("up"));
             ByteBuffer got = ByteBuffer.allocate(2);
             server.readAll(got);
-            assertEquals("up", TestSupport.written(got));
+            assertEquals("up", TestIo.written(got));
         }
     }
 
@@ -49,7 +50,7 @@ class ProviderRegistrationTest {
         ChannelRegistry registry = ChannelRegistry.of(new MemoryProvider());
         assertEquals(Set.of("buffer", "mem", "null"), registry.schemes());
         try (IoChannel buf = registry.open("buffer:?capacity=8")) {
-            assertEquals(3, buf.write(TestSupport.ascii("abc")));
+            assertEquals(3, buf.write(TestIo.ascii("abc")));
         }
         String name = TestSupport.uniqueName("explicit");
         try (IoListener listener = registry.listen("mem://" + name); IoChannel client = registry.open("mem://" + name)) {

@@ -1,6 +1,6 @@
 package dev.qio.provider.socket;
 
-import static dev.qio.provider.socket.TestSupport.ascii;
+import static dev.qio.testkit.TestIo.ascii;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.qio.channel.IoChannel;
 import dev.qio.channel.IoChannels;
 import dev.qio.channel.IoListener;
+import dev.qio.testkit.Background;
+import dev.qio.testkit.TestIo;
 import java.io.IOException;
 import java.util.HashSet;
 import java.util.Set;
@@ -29,13 +31,13 @@ class LeakTest {
     /** One pair: each end waits for data once, which registers it for readiness, then both close. */
     private static void openUseClose(IoListener listener, int i) throws Exception {
         try (IoChannel client = IoChannels.open(listener.localUri()); IoChannel server = listener.accept()) {
-            var reader = TestSupport.Background.start("leak-reader", () -> TestSupport.readAscii(server, 1));
-            reader.awaitParkedIn(dev.qio.channel.spi.AbstractIoChannel.class.getName());
+            var reader = Background.start("leak-reader", () -> TestIo.readAscii(server, 1));
+            reader.awaitBlockedIn(dev.qio.channel.spi.AbstractIoChannel.class);
             client.writeAll(ascii(Integer.toString(i % 10)));
             assertEquals(Integer.toString(i % 10), reader.result());
             reader.join(); // ended, so the thread count below sees only what the channels started
             server.writeAll(ascii("k"));
-            assertEquals("k", TestSupport.readAscii(client, 1));
+            assertEquals("k", TestIo.readAscii(client, 1));
         }
     }
 
@@ -57,13 +59,13 @@ class LeakTest {
     void twoHundredPairsLeaveNoDescriptorOrThreadBehind() throws Exception {
         try (IoListener listener = IoChannels.listen("tcp://127.0.0.1:0")) {
             pollerBarrier(listener); // load every class and start the poller first
-            int fdsBefore = TestSupport.openDescriptors().size();
+            int fdsBefore = TestIo.openDescriptors().size();
             Set<Thread> threadsBefore = liveThreads();
             for (int i = 0; i < PAIRS; i++) {
                 openUseClose(listener, i);
             }
             pollerBarrier(listener);
-            int fdsAfter = TestSupport.openDescriptors().size();
+            int fdsAfter = TestIo.openDescriptors().size();
             assertTrue(fdsAfter <= fdsBefore + SLACK, "descriptors before: " + fdsBefore + ", after " + PAIRS
                     + " pairs opened and closed: " + fdsAfter);
             Set<Thread> threadsAfter = liveThreads();
@@ -81,7 +83,7 @@ class LeakTest {
         }
         String refused = "tcp://127.0.0.1:" + port;
         assertThrows(IOException.class, () -> IoChannels.open(refused)); // warm up: load the classes
-        int before = TestSupport.openDescriptors().size();
+        int before = TestIo.openDescriptors().size();
         String missing = TestSupport.unixUri(TestSupport.freshSocketPath());
         try (IoListener taken = IoChannels.listen("tcp://127.0.0.1:0")) {
             for (int i = 0; i < PAIRS; i++) {
@@ -90,7 +92,7 @@ class LeakTest {
                 assertThrows(IllegalArgumentException.class, () -> IoChannels.open(refused + "?bogus=1"));
                 assertThrows(IOException.class, () -> IoChannels.open(missing));
             }
-            int after = TestSupport.openDescriptors().size();
+            int after = TestIo.openDescriptors().size();
             assertTrue(after <= before + 1 + SLACK, "descriptors before: " + before + ", after " + 4 * PAIRS
                     + " failed opens and listens: " + after + " (one is the listener)");
         }
@@ -101,7 +103,7 @@ class LeakTest {
         try (IoListener warm = IoChannels.listen("tcp://127.0.0.1:0")) {
             pollerBarrier(warm);
         }
-        int before = TestSupport.openDescriptors().size();
+        int before = TestIo.openDescriptors().size();
         for (int i = 0; i < PAIRS; i++) {
             IoListener l = IoChannels.listen(i % 2 == 0 ? "tcp://127.0.0.1:0" : TestSupport.unixUri(TestSupport.freshSocketPath()));
             l.setBlocking(false);
@@ -110,7 +112,7 @@ class LeakTest {
         }
         try (IoListener barrier = IoChannels.listen("tcp://127.0.0.1:0")) {
             pollerBarrier(barrier);
-            int after = TestSupport.openDescriptors().size();
+            int after = TestIo.openDescriptors().size();
             assertTrue(after <= before + 1 + SLACK, "descriptors before: " + before + ", after " + PAIRS
                     + " listeners opened and closed: " + after + " (one is the barrier's listener)");
         }

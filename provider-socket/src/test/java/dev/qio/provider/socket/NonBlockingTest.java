@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.qio.channel.IoChannel;
 import dev.qio.channel.IoCondition;
+import dev.qio.testkit.Background;
+import dev.qio.testkit.TestIo;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
@@ -133,12 +135,12 @@ class NonBlockingTest {
             reader.setBlocking(false);
             for (int round = 0; round < 50; round++) {
                 assertEquals(IoChannel.ERR_BLOCK, reader.read(ByteBuffer.allocate(1)));
-                var waiter = TestSupport.Background.start("waiter", () -> {
+                var waiter = Background.start("waiter", () -> {
                     reader.await(IoCondition.IN);
                     return reader.read(ByteBuffer.allocate(1));
                 });
-                waiter.awaitParkedIn(dev.qio.channel.spi.AbstractIoChannel.class.getName());
-                c.client().write(TestSupport.ascii("x"));
+                waiter.awaitBlockedIn(dev.qio.channel.spi.AbstractIoChannel.class);
+                c.client().write(TestIo.ascii("x"));
                 assertEquals(1, (int) waiter.result(), "round " + round);
             }
         }

@@ -12,6 +12,7 @@ import dev.qio.channel.Feature;
 import dev.qio.channel.IoChannel;
 import dev.qio.channel.IoChannels;
 import dev.qio.channel.IoListener;
+import dev.qio.testkit.TestIo;
 import java.io.IOException;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -34,15 +35,15 @@ class ProviderRegistrationTest {
         try (IoListener listener = IoChannels.listen("TCP://127.0.0.1:0");
                 IoChannel client = IoChannels.open(listener.localUri().toString().replace("tcp:", "TCP:"));
                 IoChannel server = listener.accept()) {
-            client.writeAll(TestSupport.ascii("up"));
-            assertEquals("up", TestSupport.readAscii(server, 2));
+            client.writeAll(TestIo.ascii("up"));
+            assertEquals("up", TestIo.readAscii(server, 2));
         }
         String unix = TestSupport.unixUri(TestSupport.freshSocketPath());
         try (IoListener listener = IoChannels.listen(unix.replace("unix:", "UNIX:"));
                 IoChannel client = IoChannels.open(unix);
                 IoChannel server = listener.accept()) {
-            server.writeAll(TestSupport.ascii("up"));
-            assertEquals("up", TestSupport.readAscii(client, 2));
+            server.writeAll(TestIo.ascii("up"));
+            assertEquals("up", TestIo.readAscii(client, 2));
         }
     }
 
@@ -55,8 +56,8 @@ class ProviderRegistrationTest {
                 IoChannel server = listener.accept()) {
             assertEquals(listener.localUri().toString(), client.name());
             assertTrue(listener.features().contains(Feature.LISTEN));
-            client.writeAll(TestSupport.ascii("x"));
-            assertEquals("x", TestSupport.readAscii(server, 1));
+            client.writeAll(TestIo.ascii("x"));
+            assertEquals("x", TestIo.readAscii(server, 1));
         }
     }
 

@@ -1,6 +1,6 @@
 package dev.qio.provider.socket;
 
-import static dev.qio.provider.socket.TestSupport.ascii;
+import static dev.qio.testkit.TestIo.ascii;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -11,6 +11,8 @@ import dev.qio.channel.IoChannel;
 import dev.qio.channel.IoChannels;
 import dev.qio.channel.IoListener;
 import dev.qio.channel.spi.AbstractIoChannel;
+import dev.qio.testkit.Background;
+import dev.qio.testkit.TestIo;
 import java.io.EOFException;
 import java.io.IOException;
 import java.net.BindException;
@@ -116,7 +118,7 @@ class SocketErrorsTest {
             assertNames(e, "address in use");
             try (IoChannel client = IoChannels.open(first.localUri()); IoChannel server = first.accept()) {
                 client.writeAll(ascii("ok"));
-                assertEquals("ok", TestSupport.readAscii(server, 2), "the failed listen must not disturb the first listener");
+                assertEquals("ok", TestIo.readAscii(server, 2), "the failed listen must not disturb the first listener");
             }
         }
     }
@@ -163,8 +165,8 @@ class SocketErrorsTest {
             int port = ((InetSocketAddress) plain.getLocalAddress()).getPort();
             try (IoChannel ours = IoChannels.open("tcp://127.0.0.1:" + port)) {
                 SocketChannel peer = plain.accept();
-                var reader = TestSupport.Background.start("reader", () -> ours.read(ByteBuffer.allocate(16)));
-                reader.awaitParkedIn(AbstractIoChannel.class.getName());
+                var reader = Background.start("reader", () -> ours.read(ByteBuffer.allocate(16)));
+                reader.awaitBlockedIn(AbstractIoChannel.class);
                 peer.setOption(StandardSocketOptions.SO_LINGER, 0);
                 peer.close(); // RST, not FIN
                 Throwable t = reader.failure();

@@ -1,7 +1,7 @@
 package dev.qio.provider.socket;
 
-import static dev.qio.provider.socket.TestSupport.ascii;
-import static dev.qio.provider.socket.TestSupport.readAscii;
+import static dev.qio.testkit.TestIo.ascii;
+import static dev.qio.testkit.TestIo.readAscii;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -14,6 +14,7 @@ import dev.qio.channel.NativeFd;
 import dev.qio.channel.Shutdown;
 import dev.qio.channel.UnsupportedFeatureException;
 import dev.qio.channel.spi.AbstractIoChannel;
+import dev.qio.testkit.Background;
 import java.io.IOException;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
@@ -106,8 +107,8 @@ class SocketFeaturesTest {
     @ValueSource(strings = {"tcp4", "unix"})
     void shutdownReadWakesABlockedReader(String transport) throws Exception {
         try (TestSupport.Connected c = TestSupport.Connected.over(transport)) {
-            var reader = TestSupport.Background.start("reader", () -> c.server().read(ByteBuffer.allocate(8)));
-            reader.awaitParkedIn(AbstractIoChannel.class.getName());
+            var reader = Background.start("reader", () -> c.server().read(ByteBuffer.allocate(8)));
+            reader.awaitBlockedIn(AbstractIoChannel.class);
             c.server().shutdown(Shutdown.READ);
             assertEquals(IoChannel.EOF, reader.result());
             assertEquals(IoChannel.EOF, c.server().read(ByteBuffer.allocate(8)));
@@ -121,8 +122,8 @@ class SocketFeaturesTest {
     @ValueSource(strings = {"tcp4", "unix"})
     void closeWakesABlockedReader(String transport) throws Exception {
         try (TestSupport.Connected c = TestSupport.Connected.over(transport)) {
-            var reader = TestSupport.Background.start("reader", () -> c.client().read(ByteBuffer.allocate(8)));
-            reader.awaitParkedIn(AbstractIoChannel.class.getName());
+            var reader = Background.start("reader", () -> c.client().read(ByteBuffer.allocate(8)));
+            reader.awaitBlockedIn(AbstractIoChannel.class);
             c.client().close();
             Throwable t = reader.failure();
             assertInstanceOf(AsynchronousCloseException.class, t);

@@ -1,7 +1,7 @@
 package dev.qio.provider.socket;
 
-import static dev.qio.provider.socket.TestSupport.ascii;
-import static dev.qio.provider.socket.TestSupport.readAscii;
+import static dev.qio.testkit.TestIo.ascii;
+import static dev.qio.testkit.TestIo.readAscii;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -18,6 +18,7 @@ import dev.qio.channel.IoCondition;
 import dev.qio.channel.IoListener;
 import dev.qio.channel.Watch;
 import dev.qio.channel.spi.AbstractIoListener;
+import dev.qio.testkit.Background;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
@@ -80,8 +81,8 @@ class SocketListenerTest {
     @ValueSource(strings = {"tcp4", "tcp6", "unix"})
     void blockedAcceptTakesALaterClient(String transport) throws Exception {
         try (IoListener listener = IoChannels.listen(TestSupport.listenUri(transport))) {
-            var acceptor = TestSupport.Background.start("acceptor", listener::accept);
-            acceptor.awaitParkedIn(AbstractIoListener.class.getName());
+            var acceptor = Background.start("acceptor", listener::accept);
+            acceptor.awaitBlockedIn(AbstractIoListener.class);
             try (IoChannel client = IoChannels.open(listener.localUri()); IoChannel server = acceptor.result()) {
                 client.writeAll(ascii("hi"));
                 assertEquals("hi", readAscii(server, 2));
@@ -93,8 +94,8 @@ class SocketListenerTest {
     @ValueSource(strings = {"tcp4", "unix"})
     void blockedAcceptIsWokenByClose(String transport) throws Exception {
         IoListener listener = IoChannels.listen(TestSupport.listenUri(transport));
-        var acceptor = TestSupport.Background.start("acceptor", listener::accept);
-        acceptor.awaitParkedIn(AbstractIoListener.class.getName());
+        var acceptor = Background.start("acceptor", listener::accept);
+        acceptor.awaitBlockedIn(AbstractIoListener.class);
         listener.close();
         assertInstanceOf(ClosedChannelException.class, acceptor.failure());
         assertThrows(ClosedChannelException.class, listener::accept);

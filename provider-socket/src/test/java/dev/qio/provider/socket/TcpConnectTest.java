@@ -1,7 +1,7 @@
 package dev.qio.provider.socket;
 
-import static dev.qio.provider.socket.TestSupport.ascii;
-import static dev.qio.provider.socket.TestSupport.readAscii;
+import static dev.qio.testkit.TestIo.ascii;
+import static dev.qio.testkit.TestIo.readAscii;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

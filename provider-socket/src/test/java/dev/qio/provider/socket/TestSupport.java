@@ -1,46 +1,21 @@
 package dev.qio.provider.socket;
 
-import static org.junit.jupiter.api.Assertions.fail;
-
 import dev.qio.channel.IoChannel;
 import dev.qio.channel.IoChannels;
 import dev.qio.channel.IoListener;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
-import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.FutureTask;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
 
-/** Small helpers shared by this module's tests: connected pairs, text buffers, blocked threads, descriptors. */
+/**
+ * Helpers shared by this module's tests: socket paths, listen URIs per transport, connected pairs,
+ * the descriptor limit. Text, blocked threads and open descriptors are the kit's
+ * ({@link dev.qio.testkit.TestIo}, {@link dev.qio.testkit.Background}).
+ */
 final class TestSupport {
     private TestSupport() {}
-
-    static ByteBuffer ascii(String s) {
-        return ByteBuffer.wrap(s.getBytes(StandardCharsets.US_ASCII));
-    }
-
-    /** The bytes between 0 and the position of {@code b}, as ASCII. */
-    static String written(ByteBuffer b) {
-        ByteBuffer d = b.duplicate().flip();
-        byte[] bytes = new byte[d.remaining()];
-        d.get(bytes);
-        return new String(bytes, StandardCharsets.US_ASCII);
-    }
-
-    /** Reads exactly {@code n} bytes (blocking) and returns them as ASCII. */
-    static String readAscii(IoChannel ch, int n) throws IOException {
-        ByteBuffer b = ByteBuffer.allocate(n);
-        ch.readAll(b);
-        return written(b);
-    }
 
     /** One temp directory per test JVM, removed with everything in it when the JVM exits. */
     private static final Path SOCKETS = socketRoot();
@@ -113,13 +88,6 @@ final class TestSupport {
         }
     }
 
-    /** This process's open descriptors ({@code /proc/self/fd}). */
-    static List<Path> openDescriptors() throws IOException {
-        try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
-            return fds.toList();
-        }
-    }
-
     /** The soft limit on open descriptors, from {@code /proc/self/limits}; {@code Long.MAX_VALUE} if unlimited or unknown. */
     static long descriptorLimit() throws IOException {
         for (String line : Files.readAllLines(Path.of("/proc/self/limits"))) {
@@ -129,103 +97,5 @@ final class TestSupport {
             }
         }
         return Long.MAX_VALUE;
-    }
-
-    /** Whether {@code t} is parked, or waits in a native call of java.nio (a system call such as epoll_wait). */
-    static boolean isBlocked(Thread t) {
-        Thread.State s = t.getState();
-        if (s == Thread.State.WAITING) {
-            return true;
-        }
-        if (s != Thread.State.RUNNABLE) {
-            return false;
-        }
-        StackTraceElement[] stack = t.getStackTrace();
-        return stack.length > 0 && stack[0].isNativeMethod() && stack[0].getClassName().startsWith("sun.nio.ch.");
-    }
-
-    /** Whether {@code t}'s stack has a frame of {@code className}. */
-    static boolean hasFrameOf(Thread t, String className) {
-        for (StackTraceElement e : t.getStackTrace()) {
-            if (e.getClassName().equals(className)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    /**
-     * A task on its own platform thread, so a test can wait until it is blocked in a given place
-     * and then act on it (close, shutdown, a peer's reset) knowing the wake-up is what is tested.
-     */
-    static final class Background<T> {
-        private final FutureTask<T> task;
-        private final Thread thread;
-
-        private Background(String name, Callable<T> body) {
-            task = new FutureTask<>(body);
-            thread = Thread.ofPlatform().name(name).daemon(true).start(task);
-        }
-
-        static <T> Background<T> start(String name, Callable<T> body) {
-            return new Background<>(name, body);
-        }
-
-        /**
-         * Returns once the thread is blocked with a frame of {@code className} on its stack: the
-         * event "it is blocked there". Blocked is parked (WAITING), or, for a platform thread that
-         * waits for a socket in the kernel (SelectorReadiness' direct wait, in epoll_wait), RUNNABLE
-         * in a native method of java.nio, as the JDK's own blocking reads are. Spins without
-         * sleeping; the test's timeout bounds it.
-         */
-        void awaitParkedIn(String className) {
-            while (true) {
-                if (task.isDone()) {
-                    fail(thread.getName() + " finished instead of blocking in " + className + ": " + outcome());
-                }
-                if (isBlocked(thread) && hasFrameOf(thread, className)) {
-                    return;
-                }
-                Thread.onSpinWait();
-            }
-        }
-
-        /** The task's result; rethrows what it threw. */
-        T result() throws Exception {
-            try {
-                return task.get(30, TimeUnit.SECONDS);
-            } catch (ExecutionException e) {
-                if (e.getCause() instanceof Exception ex) {
-                    throw ex;
-                }
-                throw e;
-            }
-        }
-
-        /** Waits until the thread has ended (after {@link #result()}: a moment). */
-        void join() throws InterruptedException {
-            thread.join();
-        }
-
-        /** What the task threw; fails the test if it returned normally. */
-        Throwable failure() throws Exception {
-            try {
-                T value = task.get(30, TimeUnit.SECONDS);
-                return fail(thread.getName() + " should have failed but returned " + value);
-            } catch (ExecutionException e) {
-                return e.getCause();
-            }
-        }
-
-        private String outcome() {
-            try {
-                return "returned " + task.get();
-            } catch (ExecutionException e) {
-                return "threw " + e.getCause();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return "interrupted";
-            }
-        }
     }
 }

@@ -1,9 +1,9 @@
 package dev.qio.provider.socket;
 
-import static dev.qio.provider.socket.TestSupport.ascii;
 import static dev.qio.provider.socket.TestSupport.freshSocketPath;
-import static dev.qio.provider.socket.TestSupport.readAscii;
 import static dev.qio.provider.socket.TestSupport.unixUri;
+import static dev.qio.testkit.TestIo.ascii;
+import static dev.qio.testkit.TestIo.readAscii;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;

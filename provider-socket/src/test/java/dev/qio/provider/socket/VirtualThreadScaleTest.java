@@ -7,6 +7,8 @@ import dev.qio.channel.IoChannel;
 import dev.qio.channel.IoChannels;
 import dev.qio.channel.IoListener;
 import dev.qio.channel.spi.AbstractIoChannel;
+import dev.qio.testkit.Background;
+import dev.qio.testkit.TestIo;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -34,7 +36,7 @@ class VirtualThreadScaleTest {
      * more blocked threads than carriers. This machine's limit (20000) allows all 1,000.
      */
     private static int pairsThisProcessCanOpen() throws IOException {
-        long free = TestSupport.descriptorLimit() - TestSupport.openDescriptors().size() - 200;
+        long free = TestSupport.descriptorLimit() - TestIo.openDescriptors().size() - 200;
         return (int) Math.max(16, Math.min(PAIRS, free / 2));
     }
 
@@ -72,7 +74,7 @@ class VirtualThreadScaleTest {
             }
             // Every reader parked in the read at the same time (an event; the timeout bounds the wait).
             for (Thread t : readers) {
-                while (!(t.getState() == Thread.State.WAITING && TestSupport.hasFrameOf(t, AbstractIoChannel.class.getName()))) {
+                while (!Background.isBlockedIn(t, AbstractIoChannel.class)) {
                     assertTrue(t.isAlive(), t.getName() + " ended before any data was sent: " + outcome.get(readers.indexOf(t)));
                     Thread.onSpinWait();
                 }

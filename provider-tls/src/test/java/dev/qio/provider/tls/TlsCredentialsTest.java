@@ -1,9 +1,8 @@
 package dev.qio.provider.tls;
 
 import static dev.qio.provider.tls.TlsTestSupport.accept;
-import static dev.qio.provider.tls.TlsTestSupport.ascii;
-import static dev.qio.provider.tls.TlsTestSupport.bg;
-import static dev.qio.provider.tls.TlsTestSupport.readLine;
+import static dev.qio.testkit.TestIo.ascii;
+import static dev.qio.testkit.TestIo.readLine;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -12,8 +11,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.qio.channel.IoChannel;
 import dev.qio.channel.IoChannels;
 import dev.qio.channel.IoListener;
-import dev.qio.provider.tls.TlsTestSupport.Bg;
 import dev.qio.provider.tls.TlsTestSupport.Creds;
+import dev.qio.testkit.Background;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.StringWriter;
@@ -68,9 +67,9 @@ class TlsCredentialsTest {
     private static SSLSession handshakeOverMem(String listenQuery, String clientQuery) throws Exception {
         String name = TlsTestSupport.memName();
         try (IoListener listener = IoChannels.listen("tls+mem://" + name + "?" + listenQuery);
-                Bg<IoChannel> accepted = accept(listener);
+                Background<IoChannel> accepted = accept(listener);
                 IoChannel client = IoChannels.open("tls+mem://" + name + "?" + clientQuery);
-                IoChannel server = accepted.get()) {
+                IoChannel server = accepted.result()) {
             return exchange(client, server);
         }
     }
@@ -272,12 +271,12 @@ class TlsCredentialsTest {
                 IoChannel serverInner = inner.accept();
                 TlsChannel client = TlsChannels.client(clientInner, clientCreds, "localhost");
                 TlsChannel server = TlsChannels.server(serverInner, serverCreds);
-                Bg<TlsChannel> serverHandshake = bg("server handshake", () -> {
+                Background<TlsChannel> serverHandshake = Background.startVirtual("server handshake", () -> {
                     server.handshake();
                     return null;
                 })) {
             client.handshake();
-            serverHandshake.get();
+            serverHandshake.result();
             SSLSession session = exchange(client, server);
             assertEquals(creds.server().certificate(), session.getLocalCertificates()[0]);
         }

@@ -1,17 +1,16 @@
 package dev.qio.provider.tls;
 
 import static dev.qio.provider.tls.TlsTestSupport.accept;
-import static dev.qio.provider.tls.TlsTestSupport.ascii;
-import static dev.qio.provider.tls.TlsTestSupport.bg;
-import static dev.qio.provider.tls.TlsTestSupport.readLine;
+import static dev.qio.testkit.TestIo.ascii;
+import static dev.qio.testkit.TestIo.readLine;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.qio.channel.IoChannel;
 import dev.qio.channel.IoChannels;
 import dev.qio.channel.IoListener;
-import dev.qio.provider.tls.TlsTestSupport.Bg;
 import dev.qio.provider.tls.TlsTestSupport.Creds;
+import dev.qio.testkit.Background;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -116,10 +115,10 @@ class TlsInteropJdkTest {
         byte[] up = random(MIB, 1);
         byte[] down = random(MIB, 2);
         try (IoListener listener = IoChannels.listen(ourListenUri(""));
-                Bg<IoChannel> accepted = accept(listener);
+                Background<IoChannel> accepted = accept(listener);
                 SSLSocket jdk = jdkConnect(listener.localUri().getPort());
-                IoChannel ours = accepted.get();
-                Bg<Long> server = bg("our server", () -> {
+                IoChannel ours = accepted.result();
+                Background<Long> server = Background.startVirtual("our server", () -> {
                     // Read 1 MiB and its CRC, answer with our CRC of what arrived, then send 1 MiB and its CRC.
                     ByteBuffer got = ByteBuffer.allocate(MIB + Long.BYTES);
                     ours.readAll(got);
@@ -145,7 +144,7 @@ class TlsInteropJdkTest {
             in.readFully(got);
             assertEquals(in.readLong(), crc(got, 0, MIB), "the CRC of the mebibyte the JDK received");
             assertArrayEquals(down, got);
-            assertEquals(crc(up, 0, MIB), server.get());
+            assertEquals(crc(up, 0, MIB), server.result());
 
             // and a short exchange each way, as a line protocol would
             out.write("ping\n".getBytes(StandardCharsets.US_ASCII));
@@ -161,7 +160,7 @@ class TlsInteropJdkTest {
     @Test
     void ourClientTalksToAJdkServer() throws Exception {
         try (SSLServerSocket ss = jdkListen();
-                Bg<String> server = bg("jdk server", () -> {
+                Background<String> server = Background.startVirtual("jdk server", () -> {
                     try (SSLSocket peer = (SSLSocket) ss.accept()) {
                         peer.startHandshake();
                         String who = peer.getSession().getPeerPrincipal().getName();
@@ -175,7 +174,7 @@ class TlsInteropJdkTest {
             assertEquals("CN=localhost,O=qio tests,C=UK", ((TlsChannel) ours).session().getPeerPrincipal().getName());
             ours.writeAll(ascii("hello from qio\n"));
             assertEquals("echo hello from qio\n", readLine(ours));
-            assertEquals("CN=qemu-client,O=qio tests,C=UK said hello from qio\n", server.get(),
+            assertEquals("CN=qemu-client,O=qio tests,C=UK said hello from qio\n", server.result(),
                     "the JDK server verified our client certificate");
         }
     }
@@ -187,9 +186,9 @@ class TlsInteropJdkTest {
     @ValueSource(strings = {"TLSv1.3", "TLSv1.2"})
     void protocolsOptionOnOurListener(String protocol) throws Exception {
         try (IoListener listener = IoChannels.listen(ourListenUri("protocols=" + protocol));
-                Bg<IoChannel> accepted = accept(listener);
+                Background<IoChannel> accepted = accept(listener);
                 SSLSocket jdk = jdkConnect(listener.localUri().getPort());
-                IoChannel ours = accepted.get()) {
+                IoChannel ours = accepted.result()) {
             assertEquals(protocol, ((TlsChannel) ours).session().getProtocol());
             assertEquals(protocol, jdk.getSession().getProtocol());
             exchange(ours, jdk);
@@ -200,9 +199,9 @@ class TlsInteropJdkTest {
     @ValueSource(strings = {"TLSv1.3", "TLSv1.2"})
     void protocolsOptionOnOurClient(String protocol) throws Exception {
         try (SSLServerSocket ss = jdkListen();
-                Bg<SSLSocket> accepted = jdkAccept(ss);
+                Background<SSLSocket> accepted = jdkAccept(ss);
                 IoChannel ours = IoChannels.open("tls+tcp://127.0.0.1:" + ss.getLocalPort() + "?" + creds.query() + "&protocols=" + protocol);
-                SSLSocket jdk = accepted.get()) {
+                SSLSocket jdk = accepted.result()) {
             assertEquals(protocol, ((TlsChannel) ours).session().getProtocol());
             assertEquals(protocol, jdk.getSession().getProtocol());
             exchange(ours, jdk);
@@ -222,19 +221,19 @@ class TlsInteropJdkTest {
     void ciphersOptionSelectsTheSuite(String protocol, String suite) throws Exception {
         // our listener
         try (IoListener listener = IoChannels.listen(ourListenUri("protocols=" + protocol + "&ciphers=" + suite));
-                Bg<IoChannel> accepted = accept(listener);
+                Background<IoChannel> accepted = accept(listener);
                 SSLSocket jdk = jdkConnect(listener.localUri().getPort());
-                IoChannel ours = accepted.get()) {
+                IoChannel ours = accepted.result()) {
             assertEquals(suite, ((TlsChannel) ours).session().getCipherSuite());
             assertEquals(suite, jdk.getSession().getCipherSuite());
             exchange(ours, jdk);
         }
         // our client
         try (SSLServerSocket ss = jdkListen();
-                Bg<SSLSocket> accepted = jdkAccept(ss);
+                Background<SSLSocket> accepted = jdkAccept(ss);
                 IoChannel ours = IoChannels.open("tls+tcp://127.0.0.1:" + ss.getLocalPort() + "?" + creds.query()
                         + "&protocols=" + protocol + "&ciphers=" + suite);
-                SSLSocket jdk = accepted.get()) {
+                SSLSocket jdk = accepted.result()) {
             assertEquals(suite, ((TlsChannel) ours).session().getCipherSuite());
             assertEquals(suite, jdk.getSession().getCipherSuite());
             exchange(ours, jdk);
@@ -257,9 +256,9 @@ class TlsInteropJdkTest {
     @ValueSource(strings = {"TLSv1.3", "TLSv1.2"})
     void byeAndCloseAreEndOfStreamOnTheOtherSide(String protocol) throws Exception {
         try (IoListener listener = IoChannels.listen(ourListenUri("protocols=" + protocol));
-                Bg<IoChannel> accepted = accept(listener);
+                Background<IoChannel> accepted = accept(listener);
                 SSLSocket jdk = jdkConnect(listener.localUri().getPort());
-                IoChannel ours = accepted.get()) {
+                IoChannel ours = accepted.result()) {
             ours.writeAll(ascii("last\n"));
             ((TlsChannel) ours).bye();
             InputStream in = jdk.getInputStream();
@@ -276,9 +275,9 @@ class TlsInteropJdkTest {
     @Test
     void afterByeOurEndStillReadsInTls13() throws Exception {
         try (IoListener listener = IoChannels.listen(ourListenUri("protocols=TLSv1.3"));
-                Bg<IoChannel> accepted = accept(listener);
+                Background<IoChannel> accepted = accept(listener);
                 SSLSocket jdk = jdkConnect(listener.localUri().getPort());
-                IoChannel ours = accepted.get()) {
+                IoChannel ours = accepted.result()) {
             ((TlsChannel) ours).bye();
             assertEquals(-1, jdk.getInputStream().read());
             jdk.getOutputStream().write("after your bye\n".getBytes(StandardCharsets.US_ASCII));
@@ -294,9 +293,9 @@ class TlsInteropJdkTest {
     @ValueSource(strings = {"TLSv1.3", "TLSv1.2"})
     void jdkClosesFirst(String protocol) throws Exception {
         try (SSLServerSocket ss = jdkListen();
-                Bg<SSLSocket> accepted = jdkAccept(ss);
+                Background<SSLSocket> accepted = jdkAccept(ss);
                 IoChannel ours = IoChannels.open("tls+tcp://127.0.0.1:" + ss.getLocalPort() + "?" + creds.query() + "&protocols=" + protocol);
-                SSLSocket jdk = accepted.get()) {
+                SSLSocket jdk = accepted.result()) {
             jdk.getOutputStream().write("bye now\n".getBytes(StandardCharsets.US_ASCII));
             jdk.close();
             assertEquals("bye now\n", readLine(ours));
@@ -305,8 +304,8 @@ class TlsInteropJdkTest {
     }
 
     /** The JDK server's accept and handshake, on a virtual thread. */
-    private static Bg<SSLSocket> jdkAccept(SSLServerSocket ss) {
-        return bg("jdk accept", () -> {
+    private static Background<SSLSocket> jdkAccept(SSLServerSocket ss) {
+        return Background.startVirtual("jdk accept", () -> {
             SSLSocket peer = (SSLSocket) ss.accept();
             peer.startHandshake();
             return peer;

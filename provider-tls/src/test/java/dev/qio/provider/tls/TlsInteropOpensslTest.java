@@ -1,17 +1,17 @@
 package dev.qio.provider.tls;
 
 import static dev.qio.provider.tls.TlsTestSupport.accept;
-import static dev.qio.provider.tls.TlsTestSupport.ascii;
-import static dev.qio.provider.tls.TlsTestSupport.readLine;
+import static dev.qio.testkit.TestIo.ascii;
+import static dev.qio.testkit.TestIo.readLine;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.qio.channel.IoChannel;
 import dev.qio.channel.IoChannels;
 import dev.qio.channel.IoListener;
-import dev.qio.provider.tls.TlsTestSupport.Bg;
 import dev.qio.provider.tls.TlsTestSupport.Creds;
 import dev.qio.provider.tls.TlsTestSupport.Openssl;
+import dev.qio.testkit.Background;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -83,13 +83,13 @@ class TlsInteropOpensslTest {
     @ValueSource(strings = {"TLSv1.3", "TLSv1.2"})
     void opensslClientAgainstOurListener(String protocol) throws Exception {
         try (IoListener listener = IoChannels.listen("tls+tcp://127.0.0.1:0?" + creds.query());
-                Bg<IoChannel> accepted = accept(listener)) {
+                Background<IoChannel> accepted = accept(listener)) {
             List<String> args = new ArrayList<>(List.of("s_client", "-connect", "127.0.0.1:" + listener.localUri().getPort(),
                     "-CAfile", creds.file("ca-cert.pem").toString(),
                     "-cert", creds.file("client-cert.pem").toString(), "-key", creds.file("client-key.pem").toString(),
                     "-verify_return_error", "-verify_ip", "127.0.0.1", "-quiet"));
             args.addAll(versionFlag(protocol));
-            try (Openssl client = new Openssl(tmp, args); IoChannel ours = accepted.get()) {
+            try (Openssl client = new Openssl(tmp, args); IoChannel ours = accepted.result()) {
                 TlsChannel tls = (TlsChannel) ours;
                 assertEquals(protocol, tls.session().getProtocol());
                 assertEquals("CN=qemu-client,O=qio tests,C=UK", tls.session().getPeerPrincipal().getName(),
@@ -116,7 +116,7 @@ class TlsInteropOpensslTest {
     @ValueSource(strings = {"TLSv1.3", "TLSv1.2"})
     void opensslClientWithoutACertificateIsRefused(String protocol) throws Exception {
         try (IoListener listener = IoChannels.listen("tls+tcp://127.0.0.1:0?" + creds.query());
-                Bg<IoChannel> accepted = accept(listener)) {
+                Background<IoChannel> accepted = accept(listener)) {
             List<String> args = new ArrayList<>(List.of("s_client", "-connect", "127.0.0.1:" + listener.localUri().getPort(),
                     "-CAfile", creds.file("ca-cert.pem").toString(), "-verify_return_error", "-quiet"));
             args.addAll(versionFlag(protocol));

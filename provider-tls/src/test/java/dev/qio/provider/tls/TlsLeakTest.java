@@ -7,12 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.qio.channel.IoChannel;
 import dev.qio.channel.IoChannels;
 import dev.qio.channel.IoListener;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import dev.qio.testkit.Background;
+import dev.qio.testkit.TestIo;
 import java.util.HashSet;
 import java.util.Set;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -26,12 +24,6 @@ class TlsLeakTest {
     /** Descriptors other code in the JVM may open meanwhile (class loading, the test runner). */
     private static final int SLACK = 5;
 
-    private static int openDescriptors() throws IOException {
-        try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
-            return (int) fds.count();
-        }
-    }
-
     /** Platform threads only (the JDK does not list virtual ones), which is where a leaked pump or loop would be. */
     private static Set<String> liveThreadNames() {
         Set<String> names = new HashSet<>();
@@ -42,13 +34,13 @@ class TlsLeakTest {
     }
 
     private static void session(IoListener listener, String clientQuery, int i) throws Exception {
-        try (TlsTestSupport.Bg<IoChannel> accepted = TlsTestSupport.accept(listener);
+        try (Background<IoChannel> accepted = TlsTestSupport.accept(listener);
                 IoChannel client = IoChannels.open(listener.localUri() + "?" + clientQuery);
-                IoChannel server = accepted.get()) {
-            client.writeAll(TlsTestSupport.ascii(i + "\n"));
-            assertEquals(i + "\n", TlsTestSupport.readLine(server));
-            server.writeAll(TlsTestSupport.ascii("ok\n"));
-            assertEquals("ok\n", TlsTestSupport.readLine(client));
+                IoChannel server = accepted.result()) {
+            client.writeAll(TestIo.ascii(i + "\n"));
+            assertEquals(i + "\n", TestIo.readLine(server));
+            server.writeAll(TestIo.ascii("ok\n"));
+            assertEquals("ok\n", TestIo.readLine(client));
         }
     }
 
@@ -63,13 +55,13 @@ class TlsLeakTest {
         String creds = TlsFixtures.credsQuery();
         try (IoListener listener = IoChannels.listen("tls+tcp://127.0.0.1:0?" + creds)) {
             settle(listener, creds);
-            int before = openDescriptors();
+            int before = TestIo.openDescriptors().size();
             Set<String> threadsBefore = liveThreadNames();
             for (int i = 0; i < PAIRS; i++) {
                 session(listener, creds, i);
             }
             settle(listener, creds);
-            int after = openDescriptors();
+            int after = TestIo.openDescriptors().size();
             assertTrue(after <= before + SLACK, "descriptors before: " + before + ", after " + PAIRS + " sessions: " + after);
             Set<String> threadsAfter = liveThreadNames();
             threadsAfter.removeAll(threadsBefore);
@@ -82,17 +74,17 @@ class TlsLeakTest {
         String creds = TlsFixtures.credsQuery();
         try (IoListener listener = IoChannels.listen("tls+tcp://127.0.0.1:0?" + creds)) {
             settle(listener, creds);
-            int before = openDescriptors();
+            int before = TestIo.openDescriptors().size();
             for (int i = 0; i < PAIRS; i++) {
-                try (TlsTestSupport.Bg<IoChannel> accepted = TlsTestSupport.accept(listener)) {
+                try (Background<IoChannel> accepted = TlsTestSupport.accept(listener)) {
                     // the certificate names localhost and 127.0.0.1, not this name
                     assertThrows(javax.net.ssl.SSLHandshakeException.class,
                             () -> IoChannels.open(listener.localUri() + "?" + creds + "&hostname=wrong.example"));
-                    assertThrows(Exception.class, accepted::get);
+                    assertThrows(Exception.class, accepted::result);
                 }
             }
             settle(listener, creds);
-            int after = openDescriptors();
+            int after = TestIo.openDescriptors().size();
             assertTrue(after <= before + SLACK, "descriptors before: " + before + ", after " + PAIRS + " failed handshakes: " + after);
         }
     }

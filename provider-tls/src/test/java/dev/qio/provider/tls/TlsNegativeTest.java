@@ -1,10 +1,9 @@
 package dev.qio.provider.tls;
 
 import static dev.qio.provider.tls.TlsTestSupport.accept;
-import static dev.qio.provider.tls.TlsTestSupport.ascii;
-import static dev.qio.provider.tls.TlsTestSupport.bg;
-import static dev.qio.provider.tls.TlsTestSupport.readLine;
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static dev.qio.testkit.TestIo.ascii;
+import static dev.qio.testkit.TestIo.readAscii;
+import static dev.qio.testkit.TestIo.readLine;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -17,8 +16,8 @@ import dev.qio.channel.IoChannels;
 import dev.qio.channel.IoListener;
 import dev.qio.channel.ReadFlag;
 import dev.qio.channel.Shutdown;
-import dev.qio.provider.tls.TlsTestSupport.Bg;
 import dev.qio.provider.tls.TlsTestSupport.Creds;
+import dev.qio.testkit.Background;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
@@ -67,7 +66,7 @@ class TlsNegativeTest {
      */
     private static Attempt attempt(String listenUri, IntFunction<String> clientUri) throws Exception {
         try (IoListener listener = IoChannels.listen(listenUri);
-                Bg<String> server = bg("server", () -> {
+                Background<String> server = Background.startVirtual("server", () -> {
                     try (IoChannel peer = listener.accept()) {
                         peer.writeAll(ascii(MARKER));
                         return "accepted " + peer.name() + " and sent the marker";
@@ -153,9 +152,9 @@ class TlsNegativeTest {
     void namesTheCertificateHasPass(String clientTarget) throws Exception {
         Path creds = TlsFixtures.creds();
         try (IoListener listener = IoChannels.listen(listenTcp(creds, ""));
-                Bg<IoChannel> accepted = accept(listener);
+                Background<IoChannel> accepted = accept(listener);
                 IoChannel client = IoChannels.open("tls+tcp://" + clientTarget.formatted(listener.localUri().getPort(), "creds-dir=" + creds));
-                IoChannel server = accepted.get()) {
+                IoChannel server = accepted.result()) {
             server.writeAll(ascii(MARKER));
             assertEquals(MARKER, readLine(client));
         }
@@ -267,12 +266,12 @@ class TlsNegativeTest {
                 TlsCredentials creds = TlsCredentials.fromDirectory(TlsFixtures.creds());
                 TlsChannel client = TlsChannels.client(clientInner, creds, "localhost");
                 TlsChannel server = TlsChannels.server(serverInner, creds);
-                try (Bg<TlsChannel> serverHandshake = bg("server handshake", () -> {
+                try (Background<TlsChannel> serverHandshake = Background.startVirtual("server handshake", () -> {
                     server.handshake();
                     return null;
                 })) {
                     client.handshake();
-                    serverHandshake.get();
+                    serverHandshake.result();
                 }
                 return new HandPair(listener, clientInner, serverInner, client, server);
             } catch (Exception e) {
@@ -332,7 +331,7 @@ class TlsNegativeTest {
             p.server().writeAll(ascii("x"));
             p.server().bye();
             p.serverInner().close();
-            assertArrayEquals(new byte[] {'x'}, TlsTestSupport.readN(p.client(), 1));
+            assertEquals("x", readAscii(p.client(), 1));
             assertEquals(IoChannel.EOF, p.client().read(ByteBuffer.allocate(16)));
         }
     }
@@ -344,7 +343,7 @@ class TlsNegativeTest {
         Path creds = TlsFixtures.creds();
         try (IoListener listener = IoChannels.listen(listenTcp(creds, ""))) {
             int port = listener.localUri().getPort();
-            try (Bg<IoChannel> first = accept(listener); Socket plain = new Socket()) {
+            try (Background<IoChannel> first = accept(listener); Socket plain = new Socket()) {
                 plain.connect(new InetSocketAddress("127.0.0.1", port));
                 plain.getOutputStream().write("GET / HTTP/1.0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
                 plain.getOutputStream().flush();
@@ -355,9 +354,9 @@ class TlsNegativeTest {
                 int b = in.read();
                 assertTrue(b == -1 || b == 21, "expected EOF or a TLS alert record, got first byte " + b);
             }
-            try (Bg<IoChannel> second = accept(listener);
+            try (Background<IoChannel> second = accept(listener);
                     IoChannel client = IoChannels.open("tls+tcp://127.0.0.1:" + port + "?creds-dir=" + creds);
-                    IoChannel peer = second.get()) {
+                    IoChannel peer = second.result()) {
                 client.writeAll(ascii("still serving?\n"));
                 assertEquals("still serving?\n", readLine(peer));
                 peer.writeAll(ascii("yes\n"));
@@ -392,7 +391,7 @@ class TlsNegativeTest {
     void aTlsClientAgainstAPlainServerFailsItsHandshake() throws Exception {
         // The mirror image: the server answers in plaintext; the client must not take it for data.
         try (IoListener plain = IoChannels.listen("tcp://127.0.0.1:0");
-                Bg<String> server = bg("plain server", () -> {
+                Background<String> server = Background.startVirtual("plain server", () -> {
                     try (IoChannel peer = plain.accept()) {
                         peer.writeAll(ascii("HTTP/1.0 400 Bad Request\r\n\r\n"));
                         peer.shutdown(Shutdown.WRITE);
@@ -406,7 +405,7 @@ class TlsNegativeTest {
             IOException e = assertThrows(IOException.class, () -> IoChannels.open(
                     "tls+tcp://127.0.0.1:" + plain.localUri().getPort() + "?creds-dir=" + TlsFixtures.creds()).close());
             assertInstanceOf(SSLHandshakeException.class, e, () -> messages(e));
-            server.get();
+            server.result();
         }
     }
 }

@@ -1,7 +1,6 @@
 package dev.qio.provider.tls;
 
-import static dev.qio.provider.tls.TlsTestSupport.HANG_GUARD;
-import static dev.qio.provider.tls.TlsTestSupport.bg;
+import static dev.qio.testkit.Background.HANG_GUARD;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -16,7 +15,8 @@ import dev.qio.channel.IoChannels;
 import dev.qio.channel.IoCondition;
 import dev.qio.channel.IoListener;
 import dev.qio.channel.Watch;
-import dev.qio.provider.tls.TlsTestSupport.Bg;
+import dev.qio.testkit.Background;
+import dev.qio.testkit.TestIo;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
@@ -116,7 +116,7 @@ class TlsNonBlockingTest {
         assertEquals("CN=localhost,O=qio tests,C=UK", client.session().getPeerPrincipal().getName());
         assertEquals("CN=qemu-client,O=qio tests,C=UK", server.session().getPeerPrincipal().getName());
         // and the session carries data (readAll/writeAll work in either mode)
-        client.writeAll(TlsTestSupport.ascii("after async\n"));
+        client.writeAll(TestIo.ascii("after async\n"));
         ByteBuffer got = ByteBuffer.allocate(12);
         server.readAll(got);
         assertEquals("after async\n", new String(got.array(), java.nio.charset.StandardCharsets.US_ASCII));
@@ -243,14 +243,14 @@ class TlsNonBlockingTest {
         int sentBeforeDrain = src.position();
         assertTrue(sentBeforeDrain > 0, "some bytes went before the pipe filled");
 
-        try (Bg<byte[]> reader = bg("reader", () -> {
+        try (Background<byte[]> reader = Background.startVirtual("reader", () -> {
             ByteBuffer got = ByteBuffer.allocate(stream.length);
             server.readAll(got); // blocking, on its own thread
             return got.array();
         })) {
             client.writeAll(src); // the same bytes first, as the contract asks, then the rest; waits for OUT between tries
             assertFalse(src.hasRemaining());
-            assertArrayEquals(stream, reader.get(), "every byte once, in order");
+            assertArrayEquals(stream, reader.result(), "every byte once, in order");
         }
         assertFalse(client.isBlocking(), "writeAll left the mode alone");
     }

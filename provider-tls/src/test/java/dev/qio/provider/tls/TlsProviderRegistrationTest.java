@@ -9,6 +9,7 @@ import dev.qio.channel.Feature;
 import dev.qio.channel.IoChannel;
 import dev.qio.channel.IoChannels;
 import dev.qio.channel.IoListener;
+import dev.qio.testkit.Background;
 import dev.qio.testkit.Registrations;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -40,9 +41,9 @@ class TlsProviderRegistrationTest {
     void featuresComeFromTheInnerChannelButNeverFdPassing() throws Exception {
         String name = TlsFixtures.memName();
         try (IoListener listener = IoChannels.listen("tls+mem://" + name + "?" + TlsFixtures.credsQuery());
-                TlsTestSupport.Bg<IoChannel> accepted = TlsTestSupport.accept(listener);
+                Background<IoChannel> accepted = TlsTestSupport.accept(listener);
                 IoChannel client = IoChannels.open("tls+mem://" + name + "?" + TlsFixtures.credsQuery());
-                IoChannel server = accepted.get()) {
+                IoChannel server = accepted.result()) {
             // mem:// has SHUTDOWN, CONCURRENT_IO and FD_PASS; TLS keeps the first two only
             assertEquals(Set.of(Feature.SHUTDOWN, Feature.CONCURRENT_IO), client.features());
             assertEquals(Set.of(Feature.SHUTDOWN, Feature.CONCURRENT_IO), server.features());

@@ -1,33 +1,28 @@
 package dev.qio.provider.tls;
 
+import static dev.qio.testkit.Background.HANG_GUARD;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.qio.channel.IoChannel;
 import dev.qio.channel.IoChannels;
 import dev.qio.channel.IoListener;
+import dev.qio.testkit.Background;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.cert.Certificate;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.Callable;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Predicate;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
@@ -35,15 +30,12 @@ import javax.net.ssl.TrustManagerFactory;
 
 /**
  * Helpers shared by the TLS tests: creds-dirs that keep their keys at hand, a JDK
- * {@link SSLContext} from them, work on a virtual thread, text over a channel, and the
- * {@code openssl} binary.
+ * {@link SSLContext} from them, an accept on a virtual thread, connected pairs, and the
+ * {@code openssl} binary. Work on another thread and text over a channel are the kit's
+ * ({@link Background}, {@link dev.qio.testkit.TestIo}).
  */
 final class TlsTestSupport {
     private TlsTestSupport() {}
-
-    /** The hang guard for every wait; never a performance bound. Scales with -Dqio.timeout.scale. */
-    static final Duration HANG_GUARD =
-            Duration.ofSeconds((long) (60 * Double.parseDouble(System.getProperty("qio.timeout.scale", "1"))));
 
     // ---- credentials --------------------------------------------------------------------------
 
@@ -102,75 +94,9 @@ final class TlsTestSupport {
 
     // ---- background work ------------------------------------------------------------------------
 
-    /**
-     * A task on its own virtual thread, for the blocking end of a handshake (an accept, a server
-     * loop). {@link #get()} hands the result over to the caller; otherwise closing this closes
-     * the result if it is {@link AutoCloseable}, whenever it arrives. A task still blocked ends
-     * when the test closes the channel it waits on.
-     */
-    static final class Bg<T> implements AutoCloseable {
-        private final CompletableFuture<T> result = new CompletableFuture<>();
-        private volatile boolean taken;
-
-        private Bg(String name, Callable<T> task) {
-            Thread.ofVirtual().name(name).start(() -> {
-                try {
-                    result.complete(task.call());
-                } catch (Throwable t) {
-                    result.completeExceptionally(t);
-                }
-            });
-        }
-
-        /** The result; rethrows what the task threw (its own type, not wrapped). */
-        T get() throws Exception {
-            try {
-                T value = result.get(HANG_GUARD.toSeconds(), TimeUnit.SECONDS);
-                taken = true;
-                return value;
-            } catch (ExecutionException e) {
-                if (e.getCause() instanceof Exception cause) {
-                    throw cause;
-                }
-                throw e;
-            } catch (TimeoutException e) {
-                throw new AssertionError("background task did not finish within " + HANG_GUARD + " (hang guard)", e);
-            }
-        }
-
-        /** What the task threw; fails if it returned normally. */
-        Throwable failure() throws InterruptedException {
-            try {
-                T value = result.get(HANG_GUARD.toSeconds(), TimeUnit.SECONDS);
-                return fail("expected the background task to fail, but it returned " + value);
-            } catch (ExecutionException e) {
-                return e.getCause();
-            } catch (TimeoutException e) {
-                throw new AssertionError("background task did not finish within " + HANG_GUARD + " (hang guard)", e);
-            }
-        }
-
-        @Override
-        public void close() {
-            result.whenComplete((value, failure) -> {
-                if (!taken && value instanceof AutoCloseable c) {
-                    try {
-                        c.close();
-                    } catch (Exception ignored) {
-                        // closing is all a test's cleanup can do
-                    }
-                }
-            });
-        }
-    }
-
-    static <T> Bg<T> bg(String name, Callable<T> task) {
-        return new Bg<>(name, task);
-    }
-
     /** {@code listener.accept()} on a virtual thread (a blocking tls accept does the server handshake). */
-    static Bg<IoChannel> accept(IoListener listener) {
-        return bg("accept " + listener.name(), listener::accept);
+    static Background<IoChannel> accept(IoListener listener) {
+        return Background.startVirtual("accept " + listener.name(), listener::accept);
     }
 
     /** Listens on {@code listenUri}, connects with {@code clientUri(port)}, and returns both ends with the handshake done. */
@@ -186,7 +112,7 @@ final class TlsTestSupport {
     /** A connected tls+tcp pair on 127.0.0.1 with {@code listenQuery} and {@code clientQuery}. */
     static Pair tcpPair(String listenQuery, String clientQuery) throws Exception {
         IoListener listener = IoChannels.listen("tls+tcp://127.0.0.1:0?" + listenQuery);
-        try (Bg<IoChannel> accepted = accept(listener)) {
+        try (Background<IoChannel> accepted = accept(listener)) {
             IoChannel client;
             try {
                 client = IoChannels.open("tls+tcp://127.0.0.1:" + listener.localUri().getPort() + "?" + clientQuery);
@@ -195,41 +121,11 @@ final class TlsTestSupport {
                 throw e;
             }
             try {
-                return new Pair(listener, client, accepted.get());
+                return new Pair(listener, client, accepted.result());
             } catch (Exception e) {
                 client.close();
                 listener.close();
                 throw e;
-            }
-        }
-    }
-
-    // ---- text and bytes over a channel ------------------------------------------------------
-
-    static ByteBuffer ascii(String s) {
-        return ByteBuffer.wrap(s.getBytes(StandardCharsets.US_ASCII));
-    }
-
-    /** Reads exactly {@code n} bytes. */
-    static byte[] readN(IoChannel ch, int n) throws IOException {
-        ByteBuffer got = ByteBuffer.allocate(n);
-        ch.readAll(got);
-        return got.array();
-    }
-
-    /** Reads up to and including the first newline; fails at EOF before one. */
-    static String readLine(IoChannel ch) throws IOException {
-        StringBuilder line = new StringBuilder();
-        ByteBuffer one = ByteBuffer.allocate(1);
-        while (true) {
-            one.clear();
-            if (ch.read(one) == IoChannel.EOF) {
-                throw new java.io.EOFException("EOF after '" + line + "' without a newline");
-            }
-            char c = (char) one.get(0);
-            line.append(c);
-            if (c == '\n') {
-                return line.toString();
             }
         }
     }
