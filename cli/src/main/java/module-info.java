@@ -3,17 +3,14 @@
  * URIs, accept clients, and run the conformance kit against every provider that ships a fixture.
  *
  * <p>Providers and fixtures are services: this module names no provider, it binds whatever the
- * module path (and {@code --provider-path}) holds. Exports {@code dev.qio.cli.kit} so that a third
- * party can ship a {@link dev.qio.cli.kit.FixtureSource} beside its provider.
+ * module path (and {@code --provider-path}) holds. A third party ships its fixtures as a
+ * {@link dev.qio.testkit.FixtureSource}, the kit's service, beside its provider. Exports nothing.
  */
 module dev.qio.cli {
-    // Transitive: FixtureSource, exported for third parties, speaks ChannelRegistry and ChannelFixture.
-    requires transitive dev.qio.channel;
-    requires transitive dev.qio.testkit;
+    requires dev.qio.channel;
+    requires dev.qio.testkit;
     requires info.picocli;
     requires org.junit.platform.launcher;
-
-    exports dev.qio.cli.kit;
 
     // picocli injects options and parameters into the command objects reflectively.
     opens dev.qio.cli to info.picocli;
@@ -21,7 +18,7 @@ module dev.qio.cli {
     opens dev.qio.cli.kit to org.junit.platform.commons;
 
     uses dev.qio.channel.ChannelProvider;
-    uses dev.qio.cli.kit.FixtureSource;
+    uses dev.qio.testkit.FixtureSource;
 
-    provides dev.qio.cli.kit.FixtureSource with dev.qio.cli.kit.BuiltinFixtures;
+    provides dev.qio.testkit.FixtureSource with dev.qio.cli.kit.BuiltinFixtures;
 }

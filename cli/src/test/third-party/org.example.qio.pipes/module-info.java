@@ -13,8 +13,7 @@
 module org.example.qio.pipes {
     requires dev.qio.channel;
     requires dev.qio.testkit;
-    requires dev.qio.cli;
 
     provides dev.qio.channel.ChannelProvider with org.example.qio.pipes.PipeProvider;
-    provides dev.qio.cli.kit.FixtureSource with org.example.qio.pipes.OffByOneFixtures;
+    provides dev.qio.testkit.FixtureSource with org.example.qio.pipes.OffByOneFixtures;
 }

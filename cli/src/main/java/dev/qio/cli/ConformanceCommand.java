@@ -2,10 +2,10 @@ package dev.qio.cli;
 
 import dev.qio.channel.ChannelRegistry;
 import dev.qio.cli.kit.Families;
-import dev.qio.cli.kit.FixtureSource;
 import dev.qio.cli.kit.KitRunner;
 import dev.qio.cli.kit.Outcome;
 import dev.qio.testkit.ChannelFixture;
+import dev.qio.testkit.FixtureSource;
 import dev.qio.testkit.property.Property;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -38,7 +38,7 @@ import picocli.CommandLine.Spec;
                     + " any of its tests failed, passes if one passed and none failed, and is skipped otherwise."
                     + " Failures, with the seed that reruns them, follow the matrix. Exits 1 if anything failed.",
             "",
-            "Fixtures are services (dev.qio.cli.kit.FixtureSource): a provider on --provider-path that"
+            "Fixtures are services (dev.qio.testkit.FixtureSource): a provider on --provider-path that"
                     + " ships one is tested too."})
 final class ConformanceCommand implements Callable<Integer> {
     @ParentCommand
@@ -164,7 +164,7 @@ final class ConformanceCommand implements Callable<Integer> {
     private List<ChannelFixture> select(List<ChannelFixture> fixtures) {
         if (schemes.isEmpty()) {
             if (fixtures.isEmpty()) {
-                throw new CommandFailure("no fixtures installed: no module provides dev.qio.cli.kit.FixtureSource");
+                throw new CommandFailure("no fixtures installed: no module provides dev.qio.testkit.FixtureSource");
             }
             return fixtures;
         }

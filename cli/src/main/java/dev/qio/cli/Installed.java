@@ -2,7 +2,7 @@ package dev.qio.cli;
 
 import dev.qio.channel.ChannelRegistry;
 import dev.qio.channel.IoChannels;
-import dev.qio.cli.kit.FixtureSource;
+import dev.qio.testkit.FixtureSource;
 import java.lang.module.Configuration;
 import java.lang.module.FindException;
 import java.lang.module.ModuleFinder;

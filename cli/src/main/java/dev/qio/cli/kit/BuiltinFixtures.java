@@ -6,6 +6,7 @@ import dev.qio.channel.Whence;
 import dev.qio.testkit.Capability;
 import dev.qio.testkit.ChannelFixture;
 import dev.qio.testkit.ChannelPair;
+import dev.qio.testkit.FixtureSource;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

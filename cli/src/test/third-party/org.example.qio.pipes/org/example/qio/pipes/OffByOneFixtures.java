@@ -2,10 +2,10 @@ package org.example.qio.pipes;
 
 import dev.qio.channel.ChannelRegistry;
 import dev.qio.channel.Whence;
-import dev.qio.cli.kit.FixtureSource;
 import dev.qio.testkit.Capability;
 import dev.qio.testkit.ChannelFixture;
 import dev.qio.testkit.ChannelPair;
+import dev.qio.testkit.FixtureSource;
 import java.io.IOException;
 import java.util.EnumSet;
 import java.util.List;
