@@ -85,7 +85,14 @@ final class LifecycleProperties {
                 }
             }
             w.setBlocking(true);
-            wakes(w, () -> w.write(chunk.clear()), w::close);
+            // Writes until one blocks for good: a TCP sender can find a little room again after
+            // its first EAGAIN (the receiver's kernel compacts its queue), and a single blocked
+            // write would then return a partial count before the close, not throw.
+            wakes(w, () -> {
+                while (true) {
+                    w.write(chunk.clear());
+                }
+            }, w::close);
         }
     }
 

@@ -374,9 +374,9 @@ class TlsNegativeTest {
     void closingTheListenerWakesAnAcceptWaitingForAClientThatSaysNothing() throws Exception {
         Path creds = TlsFixtures.creds();
         IoListener listener = IoChannels.listen(listenTcp(creds, ""));
-        try (Bg<IoChannel> accepted = accept(listener); Socket silent = new Socket()) {
+        try (Background<IoChannel> accepted = accept(listener); Socket silent = new Socket()) {
             silent.connect(new InetSocketAddress("127.0.0.1", listener.localUri().getPort()));
-            Thread.sleep(1000); // for the accept to take the client and wait in its handshake: nothing to observe
+            accepted.awaitBlockedIn(SslEngineChannel.class); // the accept took the client and waits in its handshake
 
             listener.close();
 
