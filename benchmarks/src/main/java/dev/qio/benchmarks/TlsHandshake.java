@@ -39,18 +39,19 @@ import org.openjdk.jmh.annotations.Warmup;
  * algorithm a flight written in more than one piece waits for the peer's delayed ACK: in a trial
  * of 200 handshakes per side, the fastest {@code SSLSocket} handshake took 44 ms with the kernel's
  * defaults and 7 ms with TCP_NODELAY, so the row would have compared a 40 ms timer, not TLS.
+ * ({@code tls+} now sends each flight in one write and no longer needs it; {@code SSLSocket}
+ * still does.)
  *
  * <h2>Sessions: every handshake is a full one, on both sides</h2>
  * The fork runs with {@code -Djdk.tls.server.newSessionTicketCount=0}, so neither server (qio's
  * {@code SSLEngine} and the {@code SSLServerSocket} run in the same JVM) sends a TLS 1.3 session
  * ticket, and a TLS 1.3 client can resume only a session it holds a ticket for. Resumption
- * skips the certificates and their signatures, a large part of a handshake's cost, and without
- * this the two sides would not be alike: qio's client engine is created with the host but no port
- * ({@code createSSLEngine(host, -1)}) and the JDK caches client sessions only under a known host
- * and port, so a qio client never resumes, while a JDK client sharing one {@code SSLContext}
- * resumes from any ticket it has read. (This benchmark's clients read nothing, so they would
- * not take a ticket in anyway; the property makes that independent of when a client reads, and
- * spares both servers making tickets no one uses.)
+ * skips the certificates and their signatures, a large part of a handshake's cost, and the row
+ * measures full handshakes: both clients resume from a ticket they have read (the JDK keeps
+ * client sessions under the server's host and port, which {@code IoChannels.open} passes), and
+ * whether a client has read its ticket before the next connection would otherwise depend on
+ * timing. (This benchmark's clients read nothing, so they would mostly not take a ticket in
+ * anyway; the property makes that certain, and spares both servers making tickets no one uses.)
  *
  * <p>How that was verified, on JDK 25 with {@code -Djavax.net.debug=ssl:handshake}: these very
  * operations, 40 per side, with the property: 40 ClientHellos per side, no NewSessionTicket
@@ -58,8 +59,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * server. Without it, each server produced one ticket per handshake and these clients consumed
  * none. As a control, 20 connections per side whose client reads one byte that the server
  * writes after its handshake, so that it takes the ticket in first: without the property the
- * {@code SSLSocket} client resumed on 19 of 20 (all but the first) and the qio client on none,
- * though it consumed all 20 tickets; with the property neither resumed. The creation-time
+ * {@code SSLSocket} client resumed on 19 of 20 (all but the first) and the qio client of that
+ * day on none, though it consumed all 20 tickets (it passed no port; that was a bug, fixed since,
+ * and {@code TlsResumptionTest} checks it); with the property neither resumed. The creation-time
  * check below, applied there, counted exactly those 19.
  *
  * <p>And every run checks it: each operation looks at its client's session
