@@ -293,8 +293,8 @@ class LayerListenerTest {
         arrive("good");
 
         Watch w = layer.onAccept(c -> {
+            onLoop.add(loop.inEventLoop()); // first: the test reads it once it has seen the client
             handled.add(c);
-            onLoop.add(loop.inEventLoop());
         }, loop);
 
         assertEquals("test+good", handled.poll(30, TimeUnit.SECONDS).name());
