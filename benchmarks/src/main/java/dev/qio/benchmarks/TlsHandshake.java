@@ -68,9 +68,10 @@ import org.openjdk.jmh.annotations.Warmup;
  * ({@link HandshakeCount}), and teardown fails the benchmark if any handshake resumed one.
  */
 @BenchmarkMode(Mode.Throughput)
-// TLS warms up slowly (the cipher's intrinsics come with C2); Pairs keeps this as a floor under
-// benchmarks/run's short profile.
-@Warmup(iterations = 3, time = 2, timeUnit = TimeUnit.SECONDS)
+// A handshake runs through much more code than a record: in the short profile's measured seconds
+// after 3 x 2 s of warm-up both sides still sped up by half from the first second to the third.
+// Pairs keeps this as a floor under benchmarks/run's short profile.
+@Warmup(iterations = 6, time = 2, timeUnit = TimeUnit.SECONDS)
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Fork(value = 1, jvmArgsAppend = {"-Xms1g", "-Xmx1g", "--enable-native-access=ALL-UNNAMED",
     "-Djdk.tls.server.newSessionTicketCount=0"})
