@@ -76,13 +76,50 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(value = 1, jvmArgsAppend = {"-Xms1g", "-Xmx1g", "--enable-native-access=ALL-UNNAMED",
     "-Djdk.tls.server.newSessionTicketCount=0"})
 public class TlsHandshake {
+    /**
+     * What both sides' states share: one operation connects a client of type {@code C}, waits for
+     * the server end, checks that the handshake was a full one, and closes the client.
+     */
+    abstract static class Handshakes<C extends AutoCloseable> {
+        ServerEnd server;
+        final HandshakeCount count;
+
+        Handshakes(String side) {
+            count = new HandshakeCount(side);
+        }
+
+        /** A client whose handshake is done. */
+        abstract C connect() throws IOException;
+
+        abstract SSLSession session(C client);
+
+        /** Closes the listener, which ends the server end's {@code accept()}. */
+        abstract void closeListener() throws Exception;
+
+        final void handshake() throws Exception {
+            long before = System.currentTimeMillis();
+            try (C client = connect()) {
+                server.awaitServed();
+                count.check(session(client), before);
+            }
+        }
+
+        @TearDown(Level.Trial)
+        public void close() throws Exception {
+            server.stop(this::closeListener);
+            count.verify();
+        }
+    }
+
     /** Handshakes through a {@code tls+tcp://} listener and {@code IoChannels.open}. */
     @State(Scope.Benchmark)
-    public static class QioHandshakes {
+    public static class QioHandshakes extends Handshakes<IoChannel> {
         IoListener listener;
         String uri;
-        ServerEnd server;
-        final HandshakeCount count = new HandshakeCount("qio");
+
+        public QioHandshakes() {
+            super("qio");
+        }
 
         @Setup(Level.Trial)
         public void open() throws IOException {
@@ -92,32 +129,32 @@ public class TlsHandshake {
             server = new ServerEnd("qio-tls-accept", () -> listener.accept().close()); // accept() completes the handshake
         }
 
-        void handshake() throws IOException, InterruptedException {
-            long before = System.currentTimeMillis();
-            IoChannel client = IoChannels.open(uri);
-            try {
-                server.awaitServed();
-                count.check(((TlsChannel) client).session(), before);
-            } finally {
-                client.close();
-            }
+        @Override
+        IoChannel connect() throws IOException {
+            return IoChannels.open(uri);
         }
 
-        @TearDown(Level.Trial)
-        public void close() throws Exception {
-            server.stop(listener::close);
-            count.verify();
+        @Override
+        SSLSession session(IoChannel client) {
+            return ((TlsChannel) client).session();
+        }
+
+        @Override
+        void closeListener() throws IOException {
+            listener.close();
         }
     }
 
     /** Handshakes through an {@link SSLServerSocket} and an {@link SSLSocket}, the same shape. */
     @State(Scope.Benchmark)
-    public static class JsseHandshakes {
+    public static class JsseHandshakes extends Handshakes<SSLSocket> {
         TlsCreds creds;
         SSLServerSocket listener;
         int port;
-        ServerEnd server;
-        final HandshakeCount count = new HandshakeCount("SSLSocket");
+
+        public JsseHandshakes() {
+            super("SSLSocket");
+        }
 
         @Setup(Level.Trial)
         public void open() throws IOException {
@@ -132,21 +169,19 @@ public class TlsHandshake {
             });
         }
 
-        void handshake() throws IOException, InterruptedException {
-            long before = System.currentTimeMillis();
-            SSLSocket client = creds.clientSocket(port, true);
-            try {
-                server.awaitServed();
-                count.check(client.getSession(), before);
-            } finally {
-                client.close();
-            }
+        @Override
+        SSLSocket connect() throws IOException {
+            return creds.clientSocket(port, true);
         }
 
-        @TearDown(Level.Trial)
-        public void close() throws Exception {
-            server.stop(listener::close);
-            count.verify();
+        @Override
+        SSLSession session(SSLSocket client) {
+            return client.getSession();
+        }
+
+        @Override
+        void closeListener() throws IOException {
+            listener.close();
         }
     }
 
@@ -242,12 +277,12 @@ public class TlsHandshake {
     @Benchmark
     @Compare(order = 71, path = "tls+tcp:// full handshakes, TLS 1.3, mutual authentication", baseline = "sslSocket",
             baselineLabel = "SSLSocket, same certificates", target = 0.9)
-    public void qio(QioHandshakes s) throws IOException, InterruptedException {
+    public void qio(QioHandshakes s) throws Exception {
         s.handshake();
     }
 
     @Benchmark
-    public void sslSocket(JsseHandshakes s) throws IOException, InterruptedException {
+    public void sslSocket(JsseHandshakes s) throws Exception {
         s.handshake();
     }
 }
