@@ -121,7 +121,11 @@ final class SslEngineChannel extends AbstractIoChannel implements TlsChannel {
         this.packetBufferSize = packet;
         this.netIn = ByteBuffer.allocate(2 * packet).flip();
         this.appIn = ByteBuffer.allocate(session.getApplicationBufferSize()).flip();
-        this.netOut = ByteBuffer.allocate(4 * packet).flip();
+        // Two records' room to start with: SSLEngine wraps only into a record's worth of room, and
+        // a handshake flight queues several small records before it goes out. The first write of
+        // more than a record grows it to RECORDS_PER_CALL records, so a connection that only
+        // shakes hands or carries small messages never allocates what a bulk writer needs.
+        this.netOut = ByteBuffer.allocate(2 * packet).flip();
         netInOne[0] = netIn;
         netOutOne[0] = netOut;
         if (inner.hasFeature(Feature.SHUTDOWN) && List.of(engine.getEnabledProtocols()).contains("TLSv1.3")) {
@@ -569,6 +573,10 @@ final class SslEngineChannel extends AbstractIoChannel implements TlsChannel {
             int count = Math.min(iov.length - first, Iov.IOV_MAX);
             long consumed = 0;
             int records = 0;
+            int bulk = RECORDS_PER_CALL * packetBufferSize;
+            if (netOut.capacity() < bulk && Iov.remaining(iov) > appBufferSize) {
+                growNetOut(bulk); // once per connection, at its first write of more than a record
+            }
             netOut.compact();
             try {
                 do {
@@ -691,10 +699,7 @@ final class SslEngineChannel extends AbstractIoChannel implements TlsChannel {
     private void wrapControl() throws SSLException {
         int packet = packetBufferSize;
         if (netOut.capacity() - netOut.remaining() < packet) {
-            ByteBuffer bigger = ByteBuffer.allocate(netOut.remaining() + packet);
-            bigger.put(netOut).flip();
-            netOut = bigger;
-            netOutOne[0] = bigger;
+            growNetOut(Math.max(netOut.remaining() + packet, 2 * netOut.capacity()));
         }
         netOut.compact();
         try {
@@ -702,6 +707,14 @@ final class SslEngineChannel extends AbstractIoChannel implements TlsChannel {
         } finally {
             netOut.flip();
         }
+    }
+
+    /** Moves the waiting ciphertext into a new {@code netOut} of {@code capacity} bytes. Holds outLock. */
+    private void growNetOut(int capacity) {
+        ByteBuffer bigger = ByteBuffer.allocate(capacity);
+        bigger.put(netOut).flip();
+        netOut = bigger;
+        netOutOne[0] = bigger;
     }
 
     // ---- closing ----------------------------------------------------------------------------
@@ -872,7 +885,7 @@ final class SslEngineChannel extends AbstractIoChannel implements TlsChannel {
         if (innerReadiness == null) {
             return; // a hand-made inner channel may be blocking
         }
-        ByteBuffer[] scratch = {ByteBuffer.allocate(16 << 10)};
+        ByteBuffer[] scratch = {ByteBuffer.allocate(4 << 10)}; // 64 reads of it: 256 KiB at most
         try {
             for (int i = 0; i < 64; i++) {
                 if (inner.readv(scratch) < 0) {
