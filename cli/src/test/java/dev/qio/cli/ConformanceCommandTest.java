@@ -4,7 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /** {@code qio conformance}, as a process: the kit through the JUnit Platform Launcher. */
@@ -38,6 +44,26 @@ class ConformanceCommandTest {
     }
 
     @Test
+    void tlsRunsOverMemWithCertificatesKeytoolMakesAndLeavesNoneBehind() throws Exception {
+        Set<Path> before = tlsDirs();
+        Qio.Result r = Qio.run("conformance", "tls", "--tries", "2").exits(0);
+        assertEquals(before, tlsDirs(), "the fixture's certificate directory is removed");
+        List<List<String>> m = matrix(r.out(), "tls");
+        for (String family : List.of("roundtrip", "partial_io", "eof", "errblock", "lifecycle", "model", "SHUTDOWN")) {
+            assertEquals("PASS", m.get(1).get(m.get(0).indexOf(family)), family + ":\n" + r.out());
+        }
+        assertFalse(r.out().contains("no fixture installed for"), "every installed scheme has a fixture: " + r.out());
+        assertFalse(Qio.hasStackTrace(r.stderr()), r.stderr());
+    }
+
+    /** The tls fixture's directories in the temporary directory the child process uses. */
+    private static Set<Path> tlsDirs() throws IOException {
+        try (Stream<Path> all = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
+            return all.filter(p -> p.getFileName().toString().startsWith("qio-kit-tls-")).collect(Collectors.toSet());
+        }
+    }
+
+    @Test
     void aFailingThirdPartyFixtureFailsItsFamiliesAndExitsOne() throws Exception {
         String jar = ThirdParty.jar().toString();
         Qio.Result r = Qio.run("conformance", "offbyone", "--provider-path", jar, "--tries", "3", "--seed", "0x5eed")
@@ -65,7 +91,7 @@ class ConformanceCommandTest {
     void anUnknownSchemeIsAUsageErrorListingTheFixtures() throws Exception {
         Qio.Result r = Qio.run("conformance", "nosuch").exits(2);
         assertTrue(Qio.oneLine(r.stderr()), r.stderr());
-        assertTrue(r.stderr().contains("no fixture for 'nosuch'; installed fixtures: buffer, command, file, file-rw, mem, null, tcp, unix"),
+        assertTrue(r.stderr().contains("no fixture for 'nosuch'; installed fixtures: buffer, command, file, file-rw, mem, null, tcp, tls, unix"),
                 r.stderr());
     }
 

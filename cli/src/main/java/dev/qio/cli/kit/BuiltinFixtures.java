@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
@@ -22,15 +23,16 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@code null} (an empty source and a discarding sink), {@code file} (written through one
  * channel, read through a second), {@code file-rw} (one channel, rewound), {@code tcp} and
  * {@code unix} (listen, connect, accept, 64 KiB socket buffers) and {@code command}
- * ({@code command:cat} as a loopback). The file and unix fixtures work in a temporary directory
- * that their {@code close()} removes.
+ * ({@code command:cat} as a loopback), and, where the {@code tls+} provider is installed,
+ * {@code tls} ({@link TlsFixture}: {@code tls+mem://} with certificates keytool makes). The file,
+ * unix and tls fixtures work in a temporary directory that their {@code close()} removes.
  */
 public final class BuiltinFixtures implements FixtureSource {
     private static final AtomicInteger SERIAL = new AtomicInteger();
 
     @Override
     public List<ChannelFixture> fixtures(ChannelRegistry registry) {
-        return List.of(
+        List<ChannelFixture> all = new ArrayList<>(List.of(
                 ChannelFixture.of("mem", EnumSet.of(Capability.ROUND_TRIP, Capability.CONCURRENT, Capability.STARVE, Capability.FILL),
                         () -> ChannelPair.connected(registry,
                                 "mem://qio-kit-" + ProcessHandle.current().pid() + "-" + SERIAL.incrementAndGet(), "")),
@@ -43,7 +45,11 @@ public final class BuiltinFixtures implements FixtureSource {
                 ChannelFixture.of("tcp", STREAM, () -> ChannelPair.connected(registry, "tcp://127.0.0.1:0?" + SOCKET_BUFFERS, SOCKET_BUFFERS)),
                 new UnixFixture(registry),
                 ChannelFixture.of("command", EnumSet.of(Capability.ROUND_TRIP, Capability.CONCURRENT, Capability.STARVE),
-                        () -> ChannelPair.loopback(registry.open("command:cat"), ch -> ch.shutdown(Shutdown.WRITE))));
+                        () -> ChannelPair.loopback(registry.open("command:cat"), ch -> ch.shutdown(Shutdown.WRITE)))));
+        if (registry.schemes().contains("tls")) {
+            all.add(new TlsFixture(registry)); // a layer: only where the tls+ provider is installed
+        }
+        return List.copyOf(all);
     }
 
     /** What a socket pair can do; its buffers are shrunk so that writes are really partial. */
