@@ -66,11 +66,13 @@ import org.openjdk.jmh.annotations.Warmup;
  *
  * <p>And every run checks it: each operation looks at its client's session
  * ({@link HandshakeCount}), and teardown fails the benchmark if any handshake resumed one.
+ *
+ * <p>Warm-up: 6 × 2 s at least ({@link Pairs} keeps a class's {@code @Warmup} as a floor under
+ * {@code benchmarks/run}'s short profile). A handshake runs through much more code than a record:
+ * after 3 × 2 s of warm-up both sides still sped up by half from the first measured second to the
+ * third.
  */
 @BenchmarkMode(Mode.Throughput)
-// A handshake runs through much more code than a record: in the short profile's measured seconds
-// after 3 x 2 s of warm-up both sides still sped up by half from the first second to the third.
-// Pairs keeps this as a floor under benchmarks/run's short profile.
 @Warmup(iterations = 6, time = 2, timeUnit = TimeUnit.SECONDS)
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Fork(value = 1, jvmArgsAppend = {"-Xms1g", "-Xmx1g", "--enable-native-access=ALL-UNNAMED",

@@ -39,10 +39,11 @@ import org.openjdk.jmh.annotations.Warmup;
  * baseline writes a {@code byte[]} to the socket's output stream (which encrypts and sends before
  * it returns: nothing to flush). The readers drain into 64 KiB, a heap {@code ByteBuffer} and a
  * {@code byte[]}. Both ends block; socket options are the kernel's defaults on both sides.
+ *
+ * <p>Warm-up: 3 × 2 s at least ({@link Pairs} keeps a class's {@code @Warmup} as a floor under
+ * {@code benchmarks/run}'s short profile): TLS warms up slowly, the cipher's intrinsics come with C2.
  */
 @BenchmarkMode(Mode.Throughput)
-// TLS warms up slowly (the cipher's intrinsics come with C2); Pairs keeps this as a floor under
-// benchmarks/run's short profile.
 @Warmup(iterations = 3, time = 2, timeUnit = TimeUnit.SECONDS)
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Fork(value = 1, jvmArgsAppend = {"-Xms1g", "-Xmx1g", "--enable-native-access=ALL-UNNAMED"})
