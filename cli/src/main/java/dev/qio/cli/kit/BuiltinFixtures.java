@@ -8,7 +8,6 @@ import dev.qio.testkit.ChannelFixture;
 import dev.qio.testkit.ChannelPair;
 import dev.qio.testkit.FixtureSource;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -60,7 +59,7 @@ public final class BuiltinFixtures implements FixtureSource {
     /** {@code unix:} pairs with their socket files in a temporary directory that close removes. */
     static final class UnixFixture implements ChannelFixture, AutoCloseable {
         private final ChannelRegistry registry;
-        private Path dir;
+        private final FixtureDir dir = new FixtureDir("qio-kit-unix-");
 
         UnixFixture(ChannelRegistry registry) {
             this.registry = registry;
@@ -78,29 +77,14 @@ public final class BuiltinFixtures implements FixtureSource {
 
         @Override
         public ChannelPair open() throws IOException {
-            Path socket = dir().resolve("s" + SERIAL.incrementAndGet());
+            Path socket = dir.get().resolve("s" + SERIAL.incrementAndGet());
             return ChannelPair.connected(registry, "unix://" + socket.toUri().getRawPath() + "?" + SOCKET_BUFFERS, SOCKET_BUFFERS);
-        }
-
-        private synchronized Path dir() throws IOException {
-            if (dir == null) {
-                dir = Files.createTempDirectory("qio-kit-unix-");
-            }
-            return dir;
         }
 
         /** Removes the directory; the listeners already removed their socket files. */
         @Override
-        public synchronized void close() throws IOException {
-            if (dir != null) {
-                try (var left = Files.list(dir)) {
-                    for (Path p : left.toList()) {
-                        Files.deleteIfExists(p);
-                    }
-                }
-                Files.deleteIfExists(dir);
-                dir = null;
-            }
+        public void close() throws IOException {
+            dir.close();
         }
     }
 
@@ -115,7 +99,7 @@ public final class BuiltinFixtures implements FixtureSource {
         private final String name;
         private final ChannelRegistry registry;
         private final boolean loopback;
-        private Path dir;
+        private final FixtureDir dir = new FixtureDir("qio-kit-");
 
         FileFixture(String name, ChannelRegistry registry, boolean loopback) {
             this.name = name;
@@ -135,7 +119,7 @@ public final class BuiltinFixtures implements FixtureSource {
 
         @Override
         public ChannelPair open() throws IOException {
-            Path file = dir().resolve(name + "-" + SERIAL.incrementAndGet() + ".bin");
+            Path file = dir.get().resolve(name + "-" + SERIAL.incrementAndGet() + ".bin");
             if (loopback) {
                 return ChannelPair.loopback(registry.open(uri(file, "mode=rw&create=true")),
                         ch -> ch.seek(0, Whence.SET), () -> Files.deleteIfExists(file));
@@ -144,32 +128,10 @@ public final class BuiltinFixtures implements FixtureSource {
                     () -> registry.open(uri(file, "mode=r")), () -> Files.deleteIfExists(file));
         }
 
-        private synchronized Path dir() throws IOException {
-            if (dir == null) {
-                dir = Files.createTempDirectory("qio-kit-");
-            }
-            return dir;
-        }
-
         /** Removes the temporary directory and whatever a failed pair left in it. */
         @Override
-        public synchronized void close() throws IOException {
-            if (dir == null) {
-                return;
-            }
-            try (var files = Files.list(dir)) {
-                files.forEach(f -> {
-                    try {
-                        Files.deleteIfExists(f);
-                    } catch (IOException e) {
-                        throw new UncheckedIOException(e);
-                    }
-                });
-            } catch (UncheckedIOException e) {
-                throw e.getCause();
-            }
-            Files.deleteIfExists(dir);
-            dir = null;
+        public void close() throws IOException {
+            dir.close();
         }
     }
 

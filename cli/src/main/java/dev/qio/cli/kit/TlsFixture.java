@@ -9,12 +9,10 @@ import java.io.InterruptedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.Stream;
 
 /**
  * {@code tls+mem://} pairs: a {@code tls+} listener over {@code mem://}, a client and the accepted
@@ -34,7 +32,9 @@ final class TlsFixture implements ChannelFixture, AutoCloseable {
     private static final String PASSWORD = "qio-kit";
 
     private final ChannelRegistry registry;
-    private Path dir;
+    private final FixtureDir dir = new FixtureDir("qio-kit-tls-");
+    /** Guarded by {@code this}: whether {@code dir} holds the certificates. */
+    private boolean made;
 
     TlsFixture(ChannelRegistry registry) {
         this.registry = registry;
@@ -61,8 +61,8 @@ final class TlsFixture implements ChannelFixture, AutoCloseable {
 
     /** The directory with the CA and both keystores, made on the first call. */
     private synchronized Path credentials() throws IOException {
-        if (dir == null) {
-            Path d = Files.createTempDirectory("qio-kit-tls-");
+        Path d = dir.get();
+        if (!made) {
             try {
                 keytool(d, "-genkeypair", "-alias", "ca", "-dname", "CN=qio kit CA", "-ext", "bc:c", "-keystore", "ca.p12");
                 keytool(d, "-exportcert", "-rfc", "-alias", "ca", "-keystore", "ca.p12", "-file", "ca.pem");
@@ -76,12 +76,12 @@ final class TlsFixture implements ChannelFixture, AutoCloseable {
                     keytool(d, "-importcert", "-alias", end, "-keystore", store, "-file", end + ".pem"); // the signed chain
                 }
             } catch (IOException | RuntimeException e) {
-                delete(d);
+                dir.close(); // half-made: the next open starts again
                 throw e;
             }
-            dir = d;
+            made = true;
         }
-        return dir;
+        return d;
     }
 
     /** Runs the JDK's keytool in {@code cwd} with EC P-256 keys, the store password and a short validity. */
@@ -116,17 +116,7 @@ final class TlsFixture implements ChannelFixture, AutoCloseable {
     /** Removes the directory and the certificates in it. */
     @Override
     public synchronized void close() throws IOException {
-        if (dir != null) {
-            delete(dir);
-            dir = null;
-        }
-    }
-
-    private static void delete(Path d) throws IOException {
-        try (Stream<Path> all = Files.walk(d)) {
-            for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
+        dir.close();
+        made = false;
     }
 }
