@@ -10,4 +10,5 @@ module dev.qio.channel.spi {
     requires transitive dev.qio.channel;
 
     exports dev.qio.channel.spi;
+    exports dev.qio.channel.spi.linux;
 }

@@ -7,5 +7,7 @@ module dev.qio.provider.socket {
     requires dev.qio.channel.spi;
     requires static com.google.auto.service;
 
-    provides dev.qio.channel.ChannelProvider with dev.qio.provider.socket.SocketProvider;
+    provides dev.qio.channel.ChannelProvider with
+            dev.qio.provider.socket.LinuxSocketProvider,
+            dev.qio.provider.socket.SocketProvider;
 }

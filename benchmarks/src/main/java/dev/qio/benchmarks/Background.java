@@ -25,8 +25,8 @@ final class Background {
     private final Thread thread;
     private volatile Throwable failure;
 
-    private Background(String name, Loop loop, Runnable onFailure) {
-        thread = Thread.ofPlatform().name(name).daemon(true).unstarted(() -> {
+    private Background(Thread.Builder builder, Loop loop, Runnable onFailure) {
+        thread = builder.unstarted(() -> {
             try {
                 loop.run();
             } catch (Throwable t) {
@@ -38,7 +38,14 @@ final class Background {
 
     /** Starts {@code loop} on a daemon platform thread named {@code name}. */
     static Background start(String name, Loop loop, Runnable onFailure) {
-        Background b = new Background(name, loop, onFailure);
+        Background b = new Background(Thread.ofPlatform().name(name).daemon(true), loop, onFailure);
+        b.thread.start();
+        return b;
+    }
+
+    /** Starts {@code loop} on a virtual thread named {@code name}. */
+    static Background startVirtual(String name, Loop loop, Runnable onFailure) {
+        Background b = new Background(Thread.ofVirtual().name(name), loop, onFailure);
         b.thread.start();
         return b;
     }

@@ -16,6 +16,11 @@ import java.util.Set;
  * <p>A <em>layer</em> provider ({@link #isLayer()}) handles {@code NAME+INNER://...} by opening
  * the inner URI through the registry it is given and wrapping the result, as TLS does for
  * {@code tls+tcp://}.
+ *
+ * <p>Several providers may claim one scheme, as qio's own {@code tcp:} has a Linux-native
+ * provider and a {@code java.nio} one. A provider that cannot run here says so in
+ * {@link #availability()}, and among the available ones the highest {@link #priority()} serves the
+ * scheme (see {@link ChannelRegistry} for the whole rule).
  */
 public interface ChannelProvider {
     /** The schemes this provider opens, in lower case, for example {@code tcp} and {@code unix}. */
@@ -51,5 +56,23 @@ public interface ChannelProvider {
     /** Whether this provider wraps other schemes ({@code NAME+INNER://}). Default false. */
     default boolean isLayer() {
         return false;
+    }
+
+    /**
+     * Whether this provider can open channels in this JVM on this platform. Must be cheap and
+     * must not change while the JVM runs: the registry asks when it is built. The default says
+     * yes.
+     */
+    default Availability availability() {
+        return Availability.available();
+    }
+
+    /**
+     * This provider's rank among the available providers of the same scheme: the highest serves
+     * it. The default is 0; qio's {@code java.nio} providers use 0 and its native ones 100, so a
+     * third party outranks both with more than 100 (or is outranked by both with less than 0).
+     */
+    default int priority() {
+        return 0;
     }
 }

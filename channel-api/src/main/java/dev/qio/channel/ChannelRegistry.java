@@ -26,8 +26,12 @@ import java.util.regex.Pattern;
  *       {@linkplain ChannelProvider#isLayer() layer} provider of {@code a} opens it.
  *   <li>A scheme no provider claims is an {@link UnknownSchemeException} listing the installed
  *       schemes.
- *   <li>A scheme two providers claim is an error naming both, raised when that scheme is used,
- *       unless one was picked with {@link #choose(String, String)}.
+ *   <li>A scheme several providers claim goes to the one picked with
+ *       {@link #choose(String, String)}, if any; else to the available one
+ *       ({@link ChannelProvider#availability()}) with the highest
+ *       {@linkplain ChannelProvider#priority() priority}. Two available claimants sharing the highest
+ *       priority are an error naming both, raised when that scheme is used; so is a scheme whose
+ *       every claimant is unavailable, naming each with its reason.
  * </ul>
  *
  * <p>Strings such as {@code null:} and {@code buffer:} have an empty scheme-specific part, which
@@ -122,10 +126,13 @@ public final class ChannelRegistry {
     }
 
     /**
-     * The provider of exactly {@code scheme} (no layer lookup).
+     * The provider of exactly {@code scheme} (no layer lookup), by the rule in the class
+     * description.
      *
      * @return empty if none claims it
-     * @throws IllegalStateException if two providers claim it and none was chosen; names both
+     * @throws IllegalStateException if two available providers of the highest priority claim it
+     *     and none was chosen (names both), or if every claimant is unavailable (names each with
+     *     its reason)
      */
     public Optional<ChannelProvider> provider(String scheme) {
         String key = scheme.toLowerCase(Locale.ROOT);
@@ -133,12 +140,44 @@ public final class ChannelRegistry {
         if (pick != null) {
             return Optional.of(pick);
         }
-        List<ChannelProvider> claimants = byScheme.getOrDefault(key, List.of());
-        if (claimants.size() > 1) {
-            throw new IllegalStateException("scheme '" + key + "' is claimed by more than one provider: "
-                    + describe(claimants) + "; pick one with ChannelRegistry.choose(\"" + key + "\", className)");
+        List<ChannelProvider> ranked = candidates(key);
+        if (ranked.isEmpty()) {
+            return Optional.empty();
         }
-        return claimants.stream().findFirst();
+        ChannelProvider first = ranked.getFirst();
+        if (!first.availability().isAvailable()) {
+            List<String> why = new ArrayList<>();
+            for (ChannelProvider p : ranked) {
+                why.add(p.getClass().getName() + ": " + p.availability().reason());
+            }
+            throw new IllegalStateException("scheme '" + key + "' has no provider that can run here ("
+                    + String.join("; ", why) + ")");
+        }
+        List<ChannelProvider> top = new ArrayList<>();
+        for (ChannelProvider p : ranked) {
+            if (p.availability().isAvailable() && p.priority() == first.priority()) {
+                top.add(p);
+            }
+        }
+        if (top.size() > 1) {
+            throw new IllegalStateException("scheme '" + key + "' is claimed by more than one provider of priority "
+                    + first.priority() + ": " + describe(top) + "; pick one with ChannelRegistry.choose(\"" + key
+                    + "\", className)");
+        }
+        return Optional.of(first);
+    }
+
+    /**
+     * Every provider that claims exactly {@code scheme}, best first: available ones before
+     * unavailable ones, then by descending priority, then in load order. What {@code qio
+     * providers} shows; {@link #provider(String)} serves the scheme with the first unless
+     * {@link #choose} picked another.
+     */
+    public List<ChannelProvider> candidates(String scheme) {
+        List<ChannelProvider> ranked = new ArrayList<>(byScheme.getOrDefault(scheme.toLowerCase(Locale.ROOT), List.of()));
+        ranked.sort(java.util.Comparator.comparing((ChannelProvider p) -> !p.availability().isAvailable())
+                .thenComparing(ChannelProvider::priority, java.util.Comparator.reverseOrder()));
+        return List.copyOf(ranked);
     }
 
     /**

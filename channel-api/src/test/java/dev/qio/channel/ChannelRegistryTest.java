@@ -195,6 +195,81 @@ class ChannelRegistryTest {
         assertTrue(e.getMessage().contains("tcp"), e.getMessage());
     }
 
+    // ---- availability and priority ------------------------------------------------------------
+
+    /** A provider with a priority and an availability of the test's choosing. */
+    static final class Ranked extends RecordingProvider {
+        final int priority;
+        final Availability availability;
+
+        Ranked(int priority, Availability availability, String... schemes) {
+            super(schemes);
+            this.priority = priority;
+            this.availability = availability;
+        }
+
+        @Override
+        public int priority() {
+            return priority;
+        }
+
+        @Override
+        public Availability availability() {
+            return availability;
+        }
+    }
+
+    @Test
+    void theHigherPriorityServesASchemeClaimedTwice() throws Exception {
+        Alpha low = new Alpha("tcp");
+        Ranked high = new Ranked(100, Availability.available(), "tcp");
+
+        ChannelRegistry.of(low, high).open("tcp://h:1");
+
+        assertEquals(List.of(URI.create("tcp://h:1")), high.opened);
+        assertEquals(List.of(), low.opened);
+    }
+
+    @Test
+    void anUnavailableProviderIsPassedOverWhateverItsPriority() throws Exception {
+        Alpha fallback = new Alpha("tcp");
+        Ranked nat = new Ranked(100, Availability.unavailable("not Linux"), "tcp");
+        ChannelRegistry registry = ChannelRegistry.of(nat, fallback);
+
+        registry.open("tcp://h:1");
+
+        assertEquals(List.of(URI.create("tcp://h:1")), fallback.opened);
+        assertEquals(List.of(fallback, nat), registry.candidates("TCP"), "available first, then by priority");
+    }
+
+    @Test
+    void aSchemeWithNoAvailableProviderNamesEachWithItsReason() {
+        ChannelRegistry registry = ChannelRegistry.of(new Ranked(100, Availability.unavailable("not Linux"), "tcp"),
+                new Ranked(0, Availability.unavailable("no network"), "tcp"));
+
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> registry.open("tcp://h:1"));
+
+        assertTrue(e.getMessage().contains("not Linux") && e.getMessage().contains("no network"), e.getMessage());
+        assertTrue(e.getMessage().contains("'tcp'"), e.getMessage());
+    }
+
+    @Test
+    void anExplicitChoiceBeatsAHigherPriority() throws Exception {
+        Alpha low = new Alpha("tcp");
+        Ranked high = new Ranked(100, Availability.available(), "tcp");
+
+        ChannelRegistry.of(low, high).choose("tcp", Alpha.class.getName()).open("tcp://h:1");
+
+        assertEquals(List.of(URI.create("tcp://h:1")), low.opened);
+        assertEquals(List.of(), high.opened);
+    }
+
+    @Test
+    void anUnavailableProviderMustSayWhy() {
+        assertThrows(IllegalArgumentException.class, () -> Availability.unavailable(" "));
+        assertTrue(Availability.available().isAvailable());
+    }
+
     // ---- layers -------------------------------------------------------------------------------
 
     @Test

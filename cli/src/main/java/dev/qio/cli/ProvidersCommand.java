@@ -1,12 +1,11 @@
 package dev.qio.cli;
 
 import dev.qio.channel.ChannelProvider;
+import dev.qio.channel.ChannelRegistry;
 import dev.qio.channel.Feature;
 import java.net.URI;
 import java.nio.file.Path;
 import java.security.CodeSource;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -18,14 +17,19 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-/** {@code qio providers}: every installed provider, one row per scheme. */
+/**
+ * {@code qio providers}: every installed provider, one row per scheme it claims; where several
+ * claim a scheme, the one that serves it first and, for each other, why not.
+ */
 @Command(name = "providers", mixinStandardHelpOptions = true, usageHelpAutoWidth = true,
         parameterListHeading = "%nArguments:%n", optionListHeading = "%nOptions:%n",
-        header = "List the installed providers: scheme, features, module, jar.",
+        header = "List the installed providers: scheme, provider, status, features, module, jar.",
         description = {
-            "List every installed channel provider, one row per scheme: the features its channels can have,"
-                    + " the module it lives in and the jar (or directory) that module came from. Providers from"
-                    + " --provider-path are listed with the built-in ones."})
+            "List every installed channel provider, one row per scheme it claims: its class, whether it serves"
+                    + " the scheme (where several claim one, the available one of highest priority does; the others"
+                    + " say why not), the features its channels can have, the module it lives in and the jar (or"
+                    + " directory) that module came from. Providers from --provider-path are listed with the"
+                    + " built-in ones."})
 final class ProvidersCommand implements Callable<Integer> {
     @ParentCommand
     QioCommand root;
@@ -35,21 +39,34 @@ final class ProvidersCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Table table = new Table("SCHEME", "FEATURES", "MODULE", "JAR");
-        List<List<String>> rows = new ArrayList<>();
-        for (ChannelProvider p : root.installed().registry().providers()) {
-            for (String scheme : new TreeSet<>(p.schemes())) {
+        Table table = new Table("SCHEME", "PROVIDER", "STATUS", "FEATURES", "MODULE", "JAR");
+        ChannelRegistry registry = root.installed().registry();
+        for (String scheme : new TreeSet<>(registry.schemes())) {
+            List<ChannelProvider> ranked = registry.candidates(scheme);
+            for (ChannelProvider p : ranked) {
                 Set<Feature> features = p.features(scheme);
                 String shown = features.isEmpty() ? "-"
                         : features.stream().sorted().map(Feature::name).collect(Collectors.joining(","));
-                rows.add(List.of(p.isLayer() ? scheme + "+…" : scheme, shown, module(p.getClass()),
-                        location(p.getClass())));
+                table.row(List.of(p.isLayer() ? scheme + "+…" : scheme, p.getClass().getSimpleName(),
+                        status(p, ranked), shown, module(p.getClass()), location(p.getClass())));
             }
         }
-        rows.sort(Comparator.comparing((List<String> r) -> r.get(0)));
-        rows.forEach(table::row);
         table.print(spec.commandLine().getOut());
         return 0;
+    }
+
+    /**
+     * "serves" for the first of a scheme's ranked providers; for the others the reason they do not:
+     * unavailable (and why) or a lower priority.
+     */
+    static String status(ChannelProvider p, List<ChannelProvider> ranked) {
+        if (!p.availability().isAvailable()) {
+            return "unavailable: " + p.availability().reason();
+        }
+        if (p == ranked.getFirst()) {
+            return "serves";
+        }
+        return "standby: priority " + p.priority() + " < " + ranked.getFirst().priority();
     }
 
     /** The provider's module name, or {@code (class path)}. */

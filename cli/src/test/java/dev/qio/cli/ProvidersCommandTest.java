@@ -14,17 +14,26 @@ import org.junit.jupiter.api.Test;
 
 /** {@code qio providers}, as a process. */
 class ProvidersCommandTest {
-    /** The table's rows by scheme, each split on runs of two or more spaces. */
+    /**
+     * The table's serving row per scheme (the first listed), each split on runs of two or more
+     * spaces, without the PROVIDER and STATUS columns: scheme, features, module, jar.
+     */
     private static Map<String, List<String>> rows(String stdout) {
-        return stdout.lines().skip(1).map(l -> List.of(l.split(" {2,}")))
+        return all(stdout).stream().filter(r -> r.get(2).equals("serves"))
+                .map(r -> List.of(r.get(0), r.get(3), r.get(4), r.get(5)))
                 .collect(Collectors.toMap(r -> r.get(0), Function.identity()));
+    }
+
+    /** Every row of the table, split on runs of two or more spaces. */
+    private static List<List<String>> all(String stdout) {
+        return stdout.lines().skip(1).map(l -> List.of(l.split(" {2,}"))).toList();
     }
 
     @Test
     void listsEveryBuiltInSchemeWithItsFeaturesModuleAndJar() throws Exception {
         Qio.Result r = Qio.run("providers").exits(0);
         assertEquals("", r.stderr());
-        assertTrue(r.out().lines().findFirst().orElseThrow().matches("SCHEME +FEATURES +MODULE +JAR"), r.out());
+        assertTrue(r.out().lines().findFirst().orElseThrow().matches("SCHEME +PROVIDER +STATUS +FEATURES +MODULE +JAR"), r.out());
         Map<String, List<String>> rows = rows(r.out());
         assertEquals(List.of("buffer", "command", "file", "mem", "null", "tcp", "tls+…", "unix"), rows.keySet().stream().sorted().toList(), r.out());
         assertEquals("dev.qio.provider.socket", rows.get("tcp").get(2));
@@ -36,6 +45,17 @@ class ProvidersCommandTest {
         assertEquals("dev.qio.provider.tls", rows.get("tls+…").get(2)); // a layer, shown with the + it takes
         for (List<String> row : rows.values()) {
             assertTrue(Files.exists(Path.of(row.get(3))), "the JAR column names an existing path: " + row);
+        }
+    }
+
+    @Test
+    void aSchemeClaimedTwiceShowsWhichProviderServesItAndWhyNotTheOther() throws Exception {
+        Qio.Result r = Qio.run("providers").exits(0);
+        for (String scheme : List.of("tcp", "unix")) {
+            List<List<String>> claimants = all(r.out()).stream().filter(row -> row.get(0).equals(scheme)).toList();
+            assertEquals(List.of("LinuxSocketProvider", "SocketProvider"), claimants.stream().map(row -> row.get(1)).toList(), r.out());
+            assertEquals("serves", claimants.get(0).get(2), r.out()); // ./qio grants the spi native access
+            assertEquals("standby: priority 0 < 100", claimants.get(1).get(2), r.out());
         }
     }
 

@@ -196,6 +196,9 @@ public final class Background<T> implements AutoCloseable {
         if (s != Thread.State.RUNNABLE || t.isVirtual()) {
             return false;
         }
+        if (dev.qio.channel.spi.linux.Linux.isWaitingInKernel(t)) {
+            return true; // the native backend's poll(2): RUNNABLE, and FFM leaves no native frame
+        }
         StackTraceElement[] stack = t.getStackTrace();
         return stack.length > 0 && stack[0].isNativeMethod() && stack[0].getClassName().startsWith("sun.nio.ch.");
     }

@@ -55,7 +55,11 @@ final class Concurrently {
                 return;
             }
             if (s == Thread.State.RUNNABLE) {
-                // A thread blocked in a system call (a FIFO or blocking socket read) stays RUNNABLE.
+                // A thread blocked in a system call (a FIFO or blocking socket read) stays RUNNABLE,
+                // with a native frame on top, or none at all in the native backend's poll(2).
+                if (dev.qio.channel.spi.linux.Linux.isWaitingInKernel(t)) {
+                    return;
+                }
                 StackTraceElement[] stack = t.getStackTrace();
                 if (stack.length > 0 && stack[0].isNativeMethod()) {
                     return;

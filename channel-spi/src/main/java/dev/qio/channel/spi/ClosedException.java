@@ -6,12 +6,14 @@ import java.nio.channels.ClosedChannelException;
 /**
  * {@link ClosedChannelException} with the channel's name in its message (the JDK's has none).
  * {@link Async} is the variant for an operation that was waiting when another thread closed.
+ * Public for transports outside this package (the native backend) that detect the close first.
  */
-final class ClosedException extends ClosedChannelException {
+public final class ClosedException extends ClosedChannelException {
     private static final long serialVersionUID = 1L;
     private final String name;
 
-    ClosedException(String name) {
+    /** @param name the closed object's name, for the message */
+    public ClosedException(String name) {
         this.name = name;
     }
 
@@ -20,11 +22,13 @@ final class ClosedException extends ClosedChannelException {
         return name + ": channel is closed";
     }
 
-    static final class Async extends AsynchronousCloseException {
+    /** An operation was waiting when another thread closed the channel. */
+    public static final class Async extends AsynchronousCloseException {
         private static final long serialVersionUID = 1L;
         private final String name;
 
-        Async(String name) {
+        /** @param name the closed object's name, for the message */
+        public Async(String name) {
             this.name = name;
         }
 

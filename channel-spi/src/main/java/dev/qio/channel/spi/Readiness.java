@@ -38,6 +38,29 @@ public interface Readiness {
      */
     Registration subscribe(Set<IoCondition> interest, Runnable listener);
 
+    /**
+     * Waits on the calling thread until {@code condition} holds, in a way of this readiness's own
+     * that beats subscribing and parking (a platform thread waiting in the kernel, a virtual thread
+     * arming the poller itself). The default has none and returns {@code false} at once; the
+     * caller then subscribes and parks.
+     *
+     * <p>An implementation that waits must end the wait when the object closes (its own close hook
+     * wakes the thread), when the thread is interrupted, and when the condition holds; it may
+     * return {@code true} early only in the ways {@link #poll()} may over-report.
+     *
+     * @param open whether the waited-on object is still open; checked after every wake-up
+     * @param name the waited-on object's name, for messages
+     * @return {@code true} after waiting; {@code false} if it cannot wait for this condition on
+     *     this thread (say, another thread already waits for it directly)
+     * @throws java.nio.channels.ClosedChannelException if the object is closed before or while
+     *     waiting
+     * @throws java.io.InterruptedIOException if the thread is interrupted; its status stays set
+     */
+    default boolean awaitDirectly(IoCondition condition, java.util.function.BooleanSupplier open, String name)
+            throws java.io.IOException {
+        return false;
+    }
+
     /** A subscription; closing it stops the calls. Idempotent. */
     interface Registration extends AutoCloseable {
         @Override

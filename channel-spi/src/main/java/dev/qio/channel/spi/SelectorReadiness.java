@@ -167,11 +167,16 @@ public final class SelectorReadiness implements Readiness {
     }
 
     /**
-     * Whether {@link #awaitDirect} can wait for {@code condition} on the calling thread: a platform
-     * thread waiting for {@code IN} or {@code OUT}. Virtual threads park on the poller instead.
+     * A platform thread waiting for {@code IN} or {@code OUT} waits in a select of its own
+     * ({@link #awaitDirect}); virtual threads park on the poller instead, so this returns false.
      */
-    boolean waitsDirectly(IoCondition condition) {
-        return (condition == IoCondition.IN || condition == IoCondition.OUT) && !Thread.currentThread().isVirtual();
+    @Override
+    public boolean awaitDirectly(IoCondition condition, BooleanSupplier open, String name) throws IOException {
+        if ((condition != IoCondition.IN && condition != IoCondition.OUT) || Thread.currentThread().isVirtual()) {
+            return false;
+        }
+        awaitDirect(condition, open, name);
+        return true;
     }
 
     /**
@@ -180,7 +185,7 @@ public final class SelectorReadiness implements Readiness {
      * {@link #hold} and {@link #fire}, for an interrupt and for {@link #channelClosed()}. Allocates
      * nothing once the direction's selector exists.
      *
-     * @param condition {@code IN} or {@code OUT} (see {@link #waitsDirectly})
+     * @param condition {@code IN} or {@code OUT} (see {@link #awaitDirectly})
      * @param open whether the waited-on object is still open; checked after every wake-up
      * @param name the waited-on object's name, for messages
      * @throws ClosedChannelException if the object is closed, or closes while waiting

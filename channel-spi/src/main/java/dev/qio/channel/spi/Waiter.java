@@ -28,9 +28,8 @@ final class Waiter {
     }
 
     /**
-     * Waits until {@code condition} (or a terminal condition) holds. A platform thread waiting on a
-     * {@link SelectorReadiness} waits in the kernel directly ({@link SelectorReadiness#awaitDirect});
-     * every other wait parks until the readiness signals.
+     * Waits until {@code condition} (or a terminal condition) holds: in the readiness's own way
+     * where it has one ({@link Readiness#awaitDirectly}); otherwise parked until it signals.
      *
      * @param open whether the waited-on object is still open; checked after every wake-up
      * @param wakeups where to register the wake-up so that closing the object unparks us
@@ -44,9 +43,8 @@ final class Waiter {
         if (holds(readiness, condition)) {
             return;
         }
-        if (readiness instanceof SelectorReadiness selectable && selectable.waitsDirectly(condition)) {
-            selectable.awaitDirect(condition, open, name); // its channelClosed() ends the wait on close
-            return;
+        if (readiness.awaitDirectly(condition, open, name)) {
+            return; // the readiness's own close hook ends such a wait on close
         }
         Thread me = Thread.currentThread();
         Runnable wake = () -> LockSupport.unpark(me); // wakes this waiter only

@@ -7,11 +7,7 @@ import dev.qio.channel.spi.SelectorReadiness;
 import java.io.IOException;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributes;
-import java.util.Objects;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -27,18 +23,14 @@ final class SocketIoListener extends AbstractIoListener {
     private final SelectorReadiness readiness;
     private final SocketOptions options;
     /** The unix socket file this listener created, or null for TCP. */
-    private final Path createdPath;
-    /** Identity of {@code createdPath} right after bind, so close never removes someone else's file. */
-    private final Object createdKey;
+    private final SocketFile created;
     private final AtomicInteger accepted = new AtomicInteger();
 
     SocketIoListener(ServerSocketChannel server, SocketOptions options, Path createdPath) throws IOException {
         super(Endpoint.uriOf(server.getLocalAddress()));
         this.server = server;
         this.options = options;
-        this.createdPath = createdPath;
-        this.createdKey = createdPath == null ? null
-                : Files.readAttributes(createdPath, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
+        this.created = SocketFile.created(createdPath);
         server.configureBlocking(false);
         this.readiness = new SelectorReadiness(server);
     }
@@ -50,7 +42,7 @@ final class SocketIoListener extends AbstractIoListener {
             readiness.blocked(dev.qio.channel.IoCondition.IN);
             return null;
         }
-        boolean tcp = createdPath == null;
+        boolean tcp = created == null;
         try {
             options.applyAccepted(client, tcp);
             return new SocketIoChannel(name() + "#client-" + accepted.incrementAndGet(), client, tcp);
@@ -71,17 +63,9 @@ final class SocketIoListener extends AbstractIoListener {
             server.close();
         } finally {
             readiness.channelClosed();
-            if (createdPath != null && Objects.equals(createdKey, currentKey(createdPath))) {
-                Files.deleteIfExists(createdPath);
+            if (created != null) {
+                created.removeIfOurs();
             }
-        }
-    }
-
-    private static Object currentKey(Path p) {
-        try {
-            return Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
-        } catch (IOException gone) {
-            return null;
         }
     }
 }

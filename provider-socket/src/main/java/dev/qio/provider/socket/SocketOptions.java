@@ -56,6 +56,22 @@ record SocketOptions(Boolean nodelay, Boolean keepalive, Integer sndbuf, Integer
         applyTcp(ch, tcp);
     }
 
+    /** Options for a native socket about to connect, or just accepted. */
+    void applyConnecting(dev.qio.channel.spi.linux.NativeSocket s, boolean tcp, String name) throws IOException {
+        if (sndbuf != null) {
+            s.setSendBuffer(sndbuf, name);
+        }
+        if (rcvbuf != null) {
+            s.setReceiveBuffer(rcvbuf, name);
+        }
+        if (tcp && nodelay != null) {
+            s.setNoDelay(nodelay, name);
+        }
+        if (tcp && keepalive != null) {
+            s.setKeepAlive(keepalive, name);
+        }
+    }
+
     private void applyBuffers(NetworkChannel ch) throws IOException {
         if (sndbuf != null) {
             ch.setOption(StandardSocketOptions.SO_SNDBUF, sndbuf);

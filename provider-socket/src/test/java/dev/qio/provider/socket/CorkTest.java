@@ -12,7 +12,10 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** setCork holds writes in the process until uncorked (java.nio has no TCP_CORK). */
+/**
+ * setCork holds small writes until uncorked: TCP_CORK in the kernel on the native backend, a buffer
+ * in this process on the java.nio one (which has no TCP_CORK).
+ */
 @Timeout(30)
 class CorkTest {
     @Test

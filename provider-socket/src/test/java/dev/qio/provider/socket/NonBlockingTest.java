@@ -2,6 +2,7 @@ package dev.qio.provider.socket;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -11,9 +12,6 @@ import dev.qio.testkit.Background;
 import dev.qio.testkit.TestIo;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.SelectionKey;
-import java.nio.channels.Selector;
-import java.nio.channels.SocketChannel;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -21,7 +19,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Non-blocking mode gives ERR_BLOCK exactly when the kernel says EAGAIN. The kernel's word comes
- * from a private {@link Selector} on the channel's own socket, independent of the shared poller:
+ * from {@link Kernel} on the channel's own socket, independent of the shared poller:
  * once it reports the socket readable (writable), a read (write) must move bytes at once, whatever
  * the poller has or has not noticed yet; and with nothing sent, a read must say ERR_BLOCK, as the
  * raw socket does.
@@ -30,21 +28,10 @@ import org.junit.jupiter.params.provider.ValueSource;
 class NonBlockingTest {
     private static final int ROUNDS = 200;
 
-    /** Blocks until the kernel reports {@code op} on {@code socket}. */
-    private static void kernelReady(SocketChannel socket, int op) throws IOException {
-        try (Selector oracle = Selector.open()) {
-            SelectionKey key = socket.register(oracle, op);
-            while (oracle.select() == 0 || (key.readyOps() & op) == 0) {
-                oracle.selectedKeys().clear();
-            }
-        }
-    }
-
-    /** Whether the kernel reports {@code op} on {@code socket} right now. */
-    private static boolean kernelSaysReady(SocketChannel socket, int op) throws IOException {
-        try (Selector oracle = Selector.open()) {
-            SelectionKey key = socket.register(oracle, op);
-            return oracle.selectNow() > 0 && (key.readyOps() & op) != 0;
+    /** Returns once the kernel reports the socket readable: the event, not a time. */
+    private static void kernelReady(Kernel socket) throws IOException {
+        while (!socket.ready(true)) {
+            Thread.onSpinWait();
         }
     }
 
@@ -54,22 +41,22 @@ class NonBlockingTest {
         SplittableRandom random = new SplittableRandom(transport.hashCode());
         try (TestSupport.Connected c = TestSupport.Connected.over(transport)) {
             IoChannel reader = c.server();
-            SocketChannel raw = ((SocketIoChannel) reader).socket();
+            Kernel raw = Kernel.of(reader);
             reader.setBlocking(false);
             // Nothing sent yet: ERR_BLOCK, and the raw socket agrees (EAGAIN reads as 0 in java.nio).
             assertEquals(IoChannel.ERR_BLOCK, reader.read(ByteBuffer.allocate(16)));
-            assertEquals(0, raw.read(ByteBuffer.allocate(16)), "the kernel agrees: nothing to read");
+            assertFalse(raw.ready(true), "the kernel agrees: nothing to read");
             for (int round = 0; round < ROUNDS; round++) {
                 byte[] sent = new byte[1 + random.nextInt(3000)];
                 random.nextBytes(sent);
                 c.client().writeAll(ByteBuffer.wrap(sent));
                 ByteBuffer got = ByteBuffer.allocate(sent.length);
                 while (got.hasRemaining()) {
-                    kernelReady(raw, SelectionKey.OP_READ);
+                    kernelReady(raw);
                     long n = reader.read(got);
                     assertTrue(n > 0, "round " + round + ": the kernel says readable, yet read returned " + n);
                     // Read the rest without waiting where the kernel still has bytes.
-                    while (got.hasRemaining() && kernelSaysReady(raw, SelectionKey.OP_READ)) {
+                    while (got.hasRemaining() && raw.ready(true)) {
                         n = reader.read(got);
                         assertTrue(n > 0, "round " + round + ": the kernel says readable, yet read returned " + n);
                     }
@@ -86,7 +73,7 @@ class NonBlockingTest {
     void writeGivesErrBlockOnlyWhenTheKernelHasNoRoom(String transport) throws IOException {
         try (TestSupport.Connected c = TestSupport.Connected.over(transport)) {
             IoChannel writer = c.client();
-            SocketChannel raw = ((SocketIoChannel) writer).socket();
+            Kernel raw = Kernel.of(writer);
             writer.setBlocking(false);
             ByteBuffer chunk = ByteBuffer.allocate(16 << 10);
             long written = 0;
@@ -97,7 +84,7 @@ class NonBlockingTest {
                 // Fill: a write moves bytes until the kernel has no room; where the kernel reports
                 // room, the write must not say ERR_BLOCK.
                 while (true) {
-                    boolean room = kernelSaysReady(raw, SelectionKey.OP_WRITE);
+                    boolean room = raw.ready(false);
                     long n = writer.write(chunk.clear());
                     if (n == IoChannel.ERR_BLOCK) {
                         assertTrue(!room, "round " + round + ": the kernel reported room, yet write returned ERR_BLOCK");
@@ -108,7 +95,7 @@ class NonBlockingTest {
                     written += n;
                 }
                 // Drain some on the peer (blocking), until the kernel reports room here again.
-                while (!kernelSaysReady(raw, SelectionKey.OP_WRITE)) {
+                while (!raw.ready(false)) {
                     long n = c.server().read(sink.clear());
                     assertTrue(n > 0);
                     drained += n;

@@ -16,10 +16,8 @@ import dev.qio.channel.UnsupportedFeatureException;
 import dev.qio.channel.spi.AbstractIoChannel;
 import dev.qio.testkit.Background;
 import java.io.IOException;
-import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.AsynchronousCloseException;
-import java.nio.channels.SocketChannel;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -135,14 +133,14 @@ class SocketFeaturesTest {
     @Test
     void setDelayMapsToTcpNoDelay() throws IOException {
         try (TestSupport.Connected c = TestSupport.Connected.over("tcp4")) {
-            SocketChannel raw = ((SocketIoChannel) c.client()).socket();
-            assertFalse(raw.getOption(StandardSocketOptions.TCP_NODELAY), "Nagle is on by default");
+            Kernel raw = Kernel.of(c.client());
+            assertFalse(raw.noDelay(), "Nagle is on by default");
             c.client().setDelay(false);
-            assertTrue(raw.getOption(StandardSocketOptions.TCP_NODELAY), "setDelay(false) sets TCP_NODELAY");
+            assertTrue(raw.noDelay(), "setDelay(false) sets TCP_NODELAY");
             c.client().setDelay(true);
-            assertFalse(raw.getOption(StandardSocketOptions.TCP_NODELAY), "setDelay(true) clears it");
+            assertFalse(raw.noDelay(), "setDelay(true) clears it");
             c.server().setDelay(false);
-            assertTrue(((SocketIoChannel) c.server()).socket().getOption(StandardSocketOptions.TCP_NODELAY));
+            assertTrue(Kernel.of(c.server()).noDelay());
             c.client().writeAll(ascii("d"));
             assertEquals("d", readAscii(c.server(), 1));
             c.client().close();

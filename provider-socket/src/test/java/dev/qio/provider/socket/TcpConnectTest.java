@@ -12,7 +12,6 @@ import dev.qio.channel.IoListener;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.StandardSocketOptions;
 import java.net.URI;
 import java.nio.channels.SocketChannel;
 import java.util.ArrayList;
@@ -47,9 +46,7 @@ class TcpConnectTest {
                 assertTrue(client.isBlocking() && server.isBlocking(), "new channels are blocking");
                 exchange(client, server);
                 // The accepted end's peer is the client's local address: the same connection, seen from both sides.
-                SocketChannel c = ((SocketIoChannel) client).socket();
-                SocketChannel s = ((SocketIoChannel) server).socket();
-                assertEquals(c.getLocalAddress(), s.getRemoteAddress());
+                assertEquals(Kernel.of(client).local(), Kernel.of(server).remote());
             }
         }
     }
@@ -65,7 +62,7 @@ class TcpConnectTest {
             try (IoChannel client = IoChannels.open("tcp://[0:0:0:0:0:0:0:1]:" + local.getPort());
                     IoChannel server = listener.accept()) {
                 exchange(client, server);
-                InetSocketAddress peer = (InetSocketAddress) ((SocketIoChannel) server).socket().getRemoteAddress();
+                InetSocketAddress peer = (InetSocketAddress) Kernel.of(server).remote();
                 assertEquals(InetAddress.getByName("::1"), peer.getAddress());
             }
         }
@@ -128,22 +125,22 @@ class TcpConnectTest {
         try (IoListener listener = IoChannels.listen("tcp://127.0.0.1:0?nodelay=true&keepalive=on&rcvbuf=64k&backlog=5");
                 IoChannel client = IoChannels.open(listener.localUri() + "?nodelay=yes&keepalive=true&sndbuf=64k");
                 IoChannel server = listener.accept()) {
-            SocketChannel c = ((SocketIoChannel) client).socket();
-            SocketChannel s = ((SocketIoChannel) server).socket();
-            assertTrue(c.getOption(StandardSocketOptions.TCP_NODELAY));
-            assertTrue(c.getOption(StandardSocketOptions.SO_KEEPALIVE));
-            assertTrue(c.getOption(StandardSocketOptions.SO_SNDBUF) >= 65_536, "sndbuf=64k");
-            assertTrue(s.getOption(StandardSocketOptions.TCP_NODELAY), "accepted sockets get the listener's options");
-            assertTrue(s.getOption(StandardSocketOptions.SO_KEEPALIVE));
-            assertTrue(s.getOption(StandardSocketOptions.SO_RCVBUF) >= 65_536, "rcvbuf=64k");
+            Kernel c = Kernel.of(client);
+            Kernel s = Kernel.of(server);
+            assertTrue(c.noDelay());
+            assertTrue(c.keepAlive());
+            assertTrue(c.sendBuffer() >= 65_536, "sndbuf=64k");
+            assertTrue(s.noDelay(), "accepted sockets get the listener's options");
+            assertTrue(s.keepAlive());
+            assertTrue(s.receiveBuffer() >= 65_536, "rcvbuf=64k");
             exchange(client, server);
         }
         try (IoListener listener = IoChannels.listen("tcp://127.0.0.1:0");
                 IoChannel client = IoChannels.open(listener.localUri() + "?nodelay=false&keepalive=off");
                 IoChannel server = listener.accept()) {
-            SocketChannel c = ((SocketIoChannel) client).socket();
-            assertEquals(false, c.getOption(StandardSocketOptions.TCP_NODELAY));
-            assertEquals(false, c.getOption(StandardSocketOptions.SO_KEEPALIVE));
+            Kernel c = Kernel.of(client);
+            assertEquals(false, c.noDelay());
+            assertEquals(false, c.keepAlive());
         }
     }
 

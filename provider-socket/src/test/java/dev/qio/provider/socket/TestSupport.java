@@ -36,6 +36,16 @@ final class TestSupport {
         }
     }
 
+    /**
+     * Whether this test run must be on the native backend: yes unless {@code -Dqio.native=false}
+     * (the class-path run sets it, so every test here runs on both backends). Checked, not
+     * assumed: a run that meant to test the native backend and silently fell back would test
+     * {@code java.nio} twice.
+     */
+    static boolean nativeExpected() {
+        return !"false".equals(System.getProperty(dev.qio.channel.spi.linux.Linux.PROPERTY));
+    }
+
     /** A fresh {@code unix:///PATH} in its own directory; the socket file does not exist yet. */
     static Path freshSocketPath() {
         try {

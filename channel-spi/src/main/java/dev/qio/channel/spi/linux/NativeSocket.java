@@ -1,0 +1,691 @@
+package dev.qio.channel.spi.linux;
+
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+import static java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED;
+import static java.lang.foreign.ValueLayout.JAVA_SHORT_UNALIGNED;
+
+import dev.qio.channel.IoChannel;
+import dev.qio.channel.IoCondition;
+import dev.qio.channel.spi.Iov;
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * A stream socket (TCP or unix) on a non-blocking Linux descriptor, driven by direct system calls:
+ * what the native {@code tcp:} and {@code unix:} channels are made of.
+ *
+ * <p>Reads and writes never block; they return {@link IoChannel#ERR_BLOCK} on EAGAIN and the
+ * caller waits through {@link #fd()} (a {@link PolledFd}). A single buffer goes to
+ * {@code recv}/{@code send} as it is: a heap buffer through a critical downcall with heap access,
+ * a direct buffer by address; several direct buffers go to {@code recvmsg}/{@code sendmsg} in one
+ * call. Only an iov of several buffers with a heap one among them is copied: through a 64 KiB
+ * native bounce buffer per direction, made on first need (the kernel cannot be given a heap
+ * address inside an {@code iovec}, and one call per buffer would cost a system call per buffer).
+ *
+ * <p>Threads: one reader and one writer at a time (the channel's locks guarantee it): each
+ * direction has scratch state of its own. Every other method may be called from any thread.
+ */
+public final class NativeSocket {
+    private static final int IOVEC = 16;
+    private static final int MSGHDR = 56;
+    private static final int SOCKADDR_MAX = 128;
+    private static final int UNIX_PATH_MAX = 108;
+    private static final int BOUNCE = 64 << 10;
+
+    private final PolledFd fd;
+    private final int family;
+    private final Direction reads = new Direction();
+    private final Direction writes = new Direction();
+
+    /** What one direction reuses from call to call: its errno slot and its last direct buffer's address. */
+    private static final class Direction {
+        final MemorySegment errno = MemorySegment.ofArray(new int[1]);
+        ByteBuffer lastDirect;
+        long lastBase;
+        /** msghdr then iovecs, native, grown on demand; null until a vectored call needs it. */
+        MemorySegment vector;
+        /** Where scattered heap buffers are copied through; null until first needed. */
+        ByteBuffer bounce;
+        long bounceAddress;
+
+        ByteBuffer bounce() {
+            if (bounce == null) {
+                MemorySegment s = Arena.ofAuto().allocate(BOUNCE, 8);
+                bounce = s.asByteBuffer();
+                bounceAddress = s.address();
+            }
+            return bounce.clear();
+        }
+
+        long address(ByteBuffer direct) {
+            if (direct != lastDirect) {
+                lastBase = MemorySegment.ofBuffer(direct).address() - direct.position();
+                lastDirect = direct;
+            }
+            return lastBase + direct.position();
+        }
+
+        MemorySegment vector(int buffers) {
+            long need = MSGHDR + (long) buffers * IOVEC;
+            if (vector == null || vector.byteSize() < need) {
+                vector = Arena.ofAuto().allocate(Math.max(need, MSGHDR + 16L * IOVEC), 8);
+            }
+            return vector;
+        }
+    }
+
+    private NativeSocket(int fd, int family) {
+        this.fd = new PolledFd(fd);
+        this.family = family;
+    }
+
+    /** The descriptor: readiness, waiting and lifetime. */
+    public PolledFd fd() {
+        return fd;
+    }
+
+    /** Whether this is a unix socket. */
+    public boolean isUnix() {
+        return family == Sys.AF_UNIX;
+    }
+
+    // ---- opening ----------------------------------------------------------------------------
+
+    /**
+     * A new unconnected, non-blocking, close-on-exec stream socket for {@code address}'s family.
+     *
+     * @throws IOException naming the error ({@code EMFILE}, say)
+     */
+    public static NativeSocket open(SocketAddress address) throws IOException {
+        int family = familyOf(address);
+        MemorySegment err = Sys.errnoSlot();
+        int s;
+        try {
+            s = (int) Sys.SOCKET.invokeExact(err, family, Sys.SOCK_STREAM | Sys.SOCK_NONBLOCK | Sys.SOCK_CLOEXEC, 0);
+        } catch (Throwable t) {
+            throw Sys.rethrow(t);
+        }
+        if (s < 0) {
+            throw new IOException("socket: " + Sys.strerror(Sys.errno(err)));
+        }
+        return new NativeSocket(s, family);
+    }
+
+    /**
+     * Connects, waiting in the way {@link PolledFd} waits (no blocking call on a virtual thread).
+     *
+     * @param timeoutNanos 0 for no bound
+     * @throws java.net.ConnectException if refused; {@link java.net.SocketTimeoutException} past
+     *     the timeout; otherwise an {@link IOException} with the kernel's reason
+     */
+    public void connect(SocketAddress address, long timeoutNanos, String name) throws IOException {
+        byte[] sa = new byte[SOCKADDR_MAX];
+        int len = encode(address, sa);
+        MemorySegment err = Sys.errnoSlot();
+        int n = fd.acquire(name);
+        int rc;
+        try {
+            rc = (int) Sys.CONNECT.invokeExact(err, n, MemorySegment.ofArray(sa), len);
+        } catch (Throwable t) {
+            throw Sys.rethrow(t);
+        } finally {
+            fd.release();
+        }
+        if (rc == 0) {
+            return;
+        }
+        int e = Sys.errno(err);
+        if (e != Sys.EINPROGRESS && e != Sys.EINTR) {
+            throw Errors.connect(name, e);
+        }
+        long deadline = timeoutNanos == 0 ? 0 : System.nanoTime() + timeoutNanos;
+        if (fd.await(IoCondition.OUT, () -> true, name, deadline == 0 ? 0 : Math.max(1, deadline)) == 2) {
+            throw new java.net.SocketTimeoutException(name + ": connect timed out after "
+                    + java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(timeoutNanos) + " ms");
+        }
+        int soError = getInt(Sys.SOL_SOCKET, Sys.SO_ERROR, name);
+        if (soError != 0) {
+            throw Errors.connect(name, soError);
+        }
+    }
+
+    /**
+     * A listening socket bound to {@code address} (TCP sockets get {@code SO_REUSEADDR}, as
+     * {@code java.nio} does on Linux), with {@code rcvbuf} applied before {@code listen}.
+     */
+    public static NativeSocket listen(SocketAddress address, int backlog, Integer rcvbuf, String name) throws IOException {
+        NativeSocket s = open(address);
+        try {
+            if (s.family != Sys.AF_UNIX) {
+                s.setInt(Sys.SOL_SOCKET, Sys.SO_REUSEADDR, 1, name);
+            }
+            if (rcvbuf != null) {
+                s.setInt(Sys.SOL_SOCKET, Sys.SO_RCVBUF, rcvbuf, name);
+            }
+            byte[] sa = new byte[SOCKADDR_MAX];
+            int len = encode(address, sa);
+            MemorySegment err = Sys.errnoSlot();
+            int n = s.fd.acquire(name);
+            try {
+                if ((int) Sys.BIND.invokeExact(err, n, MemorySegment.ofArray(sa), len) < 0) {
+                    throw Errors.bind(name, Sys.errno(err));
+                }
+                if ((int) Sys.LISTEN.invokeExact(err, n, backlog) < 0) {
+                    throw new IOException(name + ": cannot listen: " + Sys.strerror(Sys.errno(err)));
+                }
+            } finally {
+                s.fd.release();
+            }
+            return s;
+        } catch (IOException | RuntimeException | Error e) {
+            s.close();
+            throw e;
+        } catch (Throwable t) {
+            s.close();
+            throw Sys.rethrow(t);
+        }
+    }
+
+    /**
+     * Accepts one connection, non-blocking and close-on-exec.
+     *
+     * @return the connection, or {@code null} on EAGAIN (after telling the readiness)
+     */
+    public NativeSocket accept(String name) throws IOException {
+        MemorySegment err = reads.errno;
+        int n = fd.acquire(name);
+        int c;
+        try {
+            do {
+                c = (int) Sys.ACCEPT4.invokeExact(err, n, MemorySegment.NULL, MemorySegment.NULL,
+                        Sys.SOCK_NONBLOCK | Sys.SOCK_CLOEXEC);
+            } while (c < 0 && Sys.errno(err) == Sys.EINTR);
+        } catch (Throwable t) {
+            throw Sys.rethrow(t);
+        } finally {
+            fd.release();
+        }
+        if (c >= 0) {
+            return new NativeSocket(c, family);
+        }
+        int e = Sys.errno(err);
+        if (e == Sys.EAGAIN) {
+            fd.blocked(IoCondition.IN);
+            return null;
+        }
+        throw new IOException(name + ": accept: " + Sys.strerror(e));
+    }
+
+    // ---- data -------------------------------------------------------------------------------
+
+    /**
+     * One {@code recv}/{@code recvmsg} into the live part of {@code iov} (from its first buffer
+     * with room, at most {@link Iov#IOV_MAX} buffers), advancing the positions.
+     *
+     * @return bytes read ({@code > 0}), 0 at end of stream, or {@link IoChannel#ERR_BLOCK} (the
+     *     readiness has been told)
+     * @throws IOException with the kernel's reason (a reset, say)
+     */
+    public long read(ByteBuffer[] iov, boolean peek, String name) throws IOException {
+        int flags = Sys.MSG_DONTWAIT | (peek ? Sys.MSG_PEEK : 0);
+        Direction d = reads;
+        int from = Iov.firstWithRemaining(iov);
+        int count = vectorLength(iov, from);
+        long n;
+        int h = fd.acquire(name);
+        try {
+            do {
+                n = count == 1 ? recv(h, iov[from], flags, d)
+                        : count > 0 ? transferMsg(Sys.RECVMSG, h, iov, from, count, flags, d)
+                        : recvBounced(h, iov, from, flags, d);
+            } while (n < 0 && Sys.errno(d.errno) == Sys.EINTR);
+        } finally {
+            fd.release();
+        }
+        if (n > 0) {
+            if (count == 0) {
+                scatter(d.bounce, iov, from, peek);
+            } else if (!peek) {
+                advance(iov, from, n);
+            }
+            return n;
+        }
+        if (n == 0) {
+            return 0;
+        }
+        int e = Sys.errno(d.errno);
+        if (e == Sys.EAGAIN) {
+            fd.blocked(IoCondition.IN);
+            return IoChannel.ERR_BLOCK;
+        }
+        throw new IOException(Sys.strerror(e));
+    }
+
+    /**
+     * One {@code send}/{@code sendmsg} ({@code MSG_NOSIGNAL}: a closed peer is an error, never a
+     * signal) from the live part of {@code iov}, advancing the positions.
+     *
+     * @return bytes written ({@code > 0}) or {@link IoChannel#ERR_BLOCK} (the readiness has been told)
+     * @throws IOException with the kernel's reason (broken pipe, reset)
+     */
+    public long write(ByteBuffer[] iov, String name) throws IOException {
+        int flags = Sys.MSG_DONTWAIT | Sys.MSG_NOSIGNAL;
+        Direction d = writes;
+        int from = Iov.firstWithRemaining(iov);
+        int count = vectorLength(iov, from);
+        long n;
+        int h = fd.acquire(name);
+        try {
+            do {
+                n = count == 1 ? send(h, iov[from], flags, d)
+                        : count > 0 ? transferMsg(Sys.SENDMSG, h, iov, from, count, flags, d)
+                        : sendBounced(h, iov, from, flags, d);
+            } while (n < 0 && Sys.errno(d.errno) == Sys.EINTR);
+        } finally {
+            fd.release();
+        }
+        if (n > 0) {
+            advance(iov, from, n);
+            return n;
+        }
+        int e = Sys.errno(d.errno);
+        if (e == Sys.EAGAIN) {
+            fd.blocked(IoCondition.OUT);
+            return IoChannel.ERR_BLOCK;
+        }
+        throw new IOException(Sys.strerror(e));
+    }
+
+    /**
+     * How the live part of the iov from {@code from} goes to the kernel: 1 for one buffer (as
+     * it is), {@code n > 1} for that many direct buffers ({@code recvmsg}/{@code sendmsg}), 0
+     * for several with a heap one among them (through the bounce buffer).
+     */
+    private static int vectorLength(ByteBuffer[] iov, int from) {
+        int end = Math.min(iov.length, from + Iov.IOV_MAX);
+        int live = 0;
+        boolean heap = false;
+        for (int i = from; i < end; i++) {
+            if (iov[i].hasRemaining()) {
+                live++;
+                heap |= !iov[i].isDirect();
+            }
+        }
+        return live <= 1 ? 1 : heap ? 0 : end - from;
+    }
+
+    /** recv into the bounce buffer, at most what the iov has room for; {@link #scatter} delivers it. */
+    private static long recvBounced(int h, ByteBuffer[] iov, int from, int flags, Direction d) {
+        ByteBuffer b = d.bounce();
+        long room = Math.min(BOUNCE, Iov.remaining(iov));
+        try {
+            long n = (long) Sys.RECV_AT.invokeExact(d.errno, h, d.bounceAddress, room, flags);
+            b.limit((int) Math.max(0, n));
+            return n;
+        } catch (Throwable t) {
+            throw Sys.rethrow(t);
+        }
+    }
+
+    /** Copies what {@link #recvBounced} got into the iov from {@code from}, advancing it unless peeking. */
+    private static void scatter(ByteBuffer src, ByteBuffer[] iov, int from, boolean peek) {
+        for (int i = from; src.hasRemaining() && i < iov.length; i++) {
+            ByteBuffer b = iov[i];
+            int k = Math.min(b.remaining(), src.remaining());
+            b.put(b.position(), src, src.position(), k);
+            src.position(src.position() + k);
+            if (!peek) {
+                b.position(b.position() + k);
+            }
+        }
+    }
+
+    /** Gathers up to 64 KiB of the iov into the bounce buffer and sends it; the caller advances the iov. */
+    private static long sendBounced(int h, ByteBuffer[] iov, int from, int flags, Direction d) {
+        ByteBuffer dst = d.bounce();
+        for (int i = from; dst.hasRemaining() && i < iov.length; i++) {
+            ByteBuffer b = iov[i];
+            int k = Math.min(b.remaining(), dst.remaining());
+            dst.put(dst.position(), b, b.position(), k);
+            dst.position(dst.position() + k);
+        }
+        try {
+            return (long) Sys.SEND_AT.invokeExact(d.errno, h, d.bounceAddress, (long) dst.position(), flags);
+        } catch (Throwable t) {
+            throw Sys.rethrow(t);
+        }
+    }
+
+    private static long recv(int h, ByteBuffer b, int flags, Direction d) {
+        try {
+            if (b.isDirect()) {
+                return (long) Sys.RECV_AT.invokeExact(d.errno, h, d.address(b), (long) b.remaining(), flags);
+            }
+            return (long) Sys.RECV.invokeExact(d.errno, h, MemorySegment.ofBuffer(b), (long) b.remaining(), flags);
+        } catch (Throwable t) {
+            throw Sys.rethrow(t);
+        }
+    }
+
+    private static long send(int h, ByteBuffer b, int flags, Direction d) {
+        try {
+            if (b.isDirect()) {
+                return (long) Sys.SEND_AT.invokeExact(d.errno, h, d.address(b), (long) b.remaining(), flags);
+            }
+            return (long) Sys.SEND.invokeExact(d.errno, h, MemorySegment.ofBuffer(b), (long) b.remaining(), flags);
+        } catch (Throwable t) {
+            throw Sys.rethrow(t);
+        }
+    }
+
+    /** recvmsg or sendmsg over the direct buffers among the {@code count} from {@code from}. */
+    private static long transferMsg(java.lang.invoke.MethodHandle call, int h, ByteBuffer[] iov, int from, int count,
+            int flags, Direction d) {
+        MemorySegment v = d.vector(count);
+        v.fill((byte) 0);
+        long iovecs = v.address() + MSGHDR;
+        int used = 0;
+        for (int i = 0; i < count; i++) {
+            ByteBuffer b = iov[from + i];
+            if (b.remaining() == 0) {
+                continue;
+            }
+            long at = MSGHDR + (long) used * IOVEC;
+            v.set(JAVA_LONG, at, MemorySegment.ofBuffer(b).address());
+            v.set(JAVA_LONG, at + 8, b.remaining());
+            used++;
+        }
+        v.set(JAVA_LONG, 16, iovecs); // msg_iov
+        v.set(JAVA_LONG, 24, used); // msg_iovlen
+        try {
+            return (long) call.invokeExact(d.errno, h, v, flags);
+        } catch (Throwable t) {
+            throw Sys.rethrow(t);
+        }
+    }
+
+    private static void advance(ByteBuffer[] iov, int from, long n) {
+        for (int i = from; n > 0 && i < iov.length; i++) {
+            ByteBuffer b = iov[i];
+            int step = (int) Math.min(b.remaining(), n);
+            b.position(b.position() + step);
+            n -= step;
+        }
+    }
+
+    // ---- control ----------------------------------------------------------------------------
+
+    /**
+     * {@code shutdown(2)}: {@code reads} for SHUT_RD, {@code writes} for SHUT_WR, both for
+     * SHUT_RDWR. A socket the peer already reset or never connected is shut down already: that
+     * is not an error.
+     */
+    public void shutdown(boolean reads, boolean writes, String name) throws IOException {
+        int how = reads && writes ? Sys.SHUT_RDWR : reads ? Sys.SHUT_RD : Sys.SHUT_WR;
+        MemorySegment err = Sys.errnoSlot();
+        int n = fd.acquire(name);
+        try {
+            int rc = (int) Sys.SHUTDOWN.invokeExact(err, n, how);
+            if (rc < 0 && Sys.errno(err) != Sys.ENOTCONN) {
+                throw new IOException(name + ": shutdown: " + Sys.strerror(Sys.errno(err)));
+            }
+        } catch (IOException | RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw Sys.rethrow(t);
+        } finally {
+            fd.release();
+        }
+    }
+
+    /** {@code TCP_NODELAY}. */
+    public void setNoDelay(boolean on, String name) throws IOException {
+        setInt(Sys.IPPROTO_TCP, Sys.TCP_NODELAY, on ? 1 : 0, name);
+    }
+
+    /** {@code TCP_CORK}. */
+    public void setCork(boolean on, String name) throws IOException {
+        setInt(Sys.IPPROTO_TCP, Sys.TCP_CORK, on ? 1 : 0, name);
+    }
+
+    /** {@code SO_KEEPALIVE}. */
+    public void setKeepAlive(boolean on, String name) throws IOException {
+        setInt(Sys.SOL_SOCKET, Sys.SO_KEEPALIVE, on ? 1 : 0, name);
+    }
+
+    /** {@code SO_SNDBUF}. */
+    public void setSendBuffer(int bytes, String name) throws IOException {
+        setInt(Sys.SOL_SOCKET, Sys.SO_SNDBUF, bytes, name);
+    }
+
+    /** {@code SO_RCVBUF}. */
+    public void setReceiveBuffer(int bytes, String name) throws IOException {
+        setInt(Sys.SOL_SOCKET, Sys.SO_RCVBUF, bytes, name);
+    }
+
+    /** {@code SO_SNDBUF} as the kernel reports it (twice what was set, on Linux). */
+    public int sendBuffer(String name) throws IOException {
+        return getInt(Sys.SOL_SOCKET, Sys.SO_SNDBUF, name);
+    }
+
+    /** {@code SO_KEEPALIVE} as the kernel reports it. */
+    public boolean keepAlive(String name) throws IOException {
+        return getInt(Sys.SOL_SOCKET, Sys.SO_KEEPALIVE, name) != 0;
+    }
+
+    /** {@code SO_RCVBUF} as the kernel reports it (twice what was set, on Linux). */
+    public int receiveBuffer(String name) throws IOException {
+        return getInt(Sys.SOL_SOCKET, Sys.SO_RCVBUF, name);
+    }
+
+    /**
+     * What the kernel says right now, without waiting and without touching the readiness this
+     * object tracks: whether a read ({@code forRead}) or a write would make progress or fail at
+     * once. For tests that check the channel against the kernel.
+     */
+    public boolean kernelReady(boolean forRead, String name) throws IOException {
+        short[] pollfd = new short[4];
+        int n = fd.acquire(name);
+        try {
+            pollfd[0] = (short) n;
+            pollfd[1] = (short) (n >>> 16);
+            pollfd[2] = forRead ? Sys.POLLIN : Sys.POLLOUT;
+            int rc = (int) Sys.POLL_NOW.invokeExact(Sys.errnoSlot(), MemorySegment.ofArray(pollfd), 1L, 0);
+            return rc > 0 && pollfd[3] != 0;
+        } catch (Throwable t) {
+            throw Sys.rethrow(t);
+        } finally {
+            fd.release();
+        }
+    }
+
+    /** {@code TCP_NODELAY} as the kernel reports it. */
+    public boolean noDelay(String name) throws IOException {
+        return getInt(Sys.IPPROTO_TCP, Sys.TCP_NODELAY, name) != 0;
+    }
+
+    /**
+     * The peer's credentials ({@code SO_PEERCRED}) of a unix socket: the pid, uid and gid of the
+     * process that connected (or listened), as of that moment.
+     */
+    public PeerCredentials peerCredentials(String name) throws IOException {
+        int[] ucred = new int[3];
+        int[] len = {12};
+        MemorySegment err = Sys.errnoSlot();
+        int n = fd.acquire(name);
+        try {
+            int rc = (int) Sys.GETSOCKOPT.invokeExact(err, n, Sys.SOL_SOCKET, Sys.SO_PEERCRED,
+                    MemorySegment.ofArray(ucred), MemorySegment.ofArray(len));
+            if (rc < 0) {
+                throw new IOException(name + ": SO_PEERCRED: " + Sys.strerror(Sys.errno(err)));
+            }
+        } catch (IOException | RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw Sys.rethrow(t);
+        } finally {
+            fd.release();
+        }
+        return new PeerCredentials(ucred[0], ucred[1], ucred[2]);
+    }
+
+    /** The local address ({@code getsockname}). */
+    public SocketAddress localAddress(String name) throws IOException {
+        return address(Sys.GETSOCKNAME, name);
+    }
+
+    /** The peer's address ({@code getpeername}). */
+    public SocketAddress remoteAddress(String name) throws IOException {
+        return address(Sys.GETPEERNAME, name);
+    }
+
+    /** Closes the socket; see {@link PolledFd#close()}. */
+    public void close() throws IOException {
+        int e = fd.close();
+        if (e != 0) {
+            throw new IOException("close: " + Sys.strerror(e));
+        }
+    }
+
+    private void setInt(int level, int option, int value, String name) throws IOException {
+        int[] v = {value};
+        MemorySegment err = Sys.errnoSlot();
+        int n = fd.acquire(name);
+        try {
+            if ((int) Sys.SETSOCKOPT.invokeExact(err, n, level, option, MemorySegment.ofArray(v), 4) < 0) {
+                throw new IOException(name + ": setsockopt(" + level + ", " + option + "): " + Sys.strerror(Sys.errno(err)));
+            }
+        } catch (IOException | RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw Sys.rethrow(t);
+        } finally {
+            fd.release();
+        }
+    }
+
+    private int getInt(int level, int option, String name) throws IOException {
+        int[] v = new int[1];
+        int[] len = {4};
+        MemorySegment err = Sys.errnoSlot();
+        int n = fd.acquire(name);
+        try {
+            if ((int) Sys.GETSOCKOPT.invokeExact(err, n, level, option, MemorySegment.ofArray(v), MemorySegment.ofArray(len)) < 0) {
+                throw new IOException(name + ": getsockopt(" + level + ", " + option + "): " + Sys.strerror(Sys.errno(err)));
+            }
+        } catch (IOException | RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw Sys.rethrow(t);
+        } finally {
+            fd.release();
+        }
+        return v[0];
+    }
+
+    private SocketAddress address(java.lang.invoke.MethodHandle call, String name) throws IOException {
+        byte[] sa = new byte[SOCKADDR_MAX];
+        int[] len = {SOCKADDR_MAX};
+        MemorySegment err = Sys.errnoSlot();
+        int n = fd.acquire(name);
+        try {
+            if ((int) call.invokeExact(err, n, MemorySegment.ofArray(sa), MemorySegment.ofArray(len)) < 0) {
+                throw new IOException(name + ": cannot read the socket's address: " + Sys.strerror(Sys.errno(err)));
+            }
+        } catch (IOException | RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw Sys.rethrow(t);
+        } finally {
+            fd.release();
+        }
+        return decode(sa, len[0]);
+    }
+
+    // ---- socket addresses -------------------------------------------------------------------
+
+    private static int familyOf(SocketAddress a) {
+        if (a instanceof UnixDomainSocketAddress) {
+            return Sys.AF_UNIX;
+        }
+        if (a instanceof InetSocketAddress i && !i.isUnresolved()) {
+            return i.getAddress() instanceof Inet6Address ? Sys.AF_INET6 : Sys.AF_INET;
+        }
+        throw new IllegalArgumentException("not a resolved inet or unix socket address: " + a);
+    }
+
+    /** Writes {@code a} as a {@code struct sockaddr_*} into {@code sa}; returns its length. */
+    static int encode(SocketAddress a, byte[] sa) {
+        MemorySegment s = MemorySegment.ofArray(sa);
+        java.util.Arrays.fill(sa, (byte) 0);
+        if (a instanceof UnixDomainSocketAddress u) {
+            byte[] path = u.getPath().toString().getBytes(StandardCharsets.UTF_8);
+            if (path.length >= UNIX_PATH_MAX) {
+                throw new IllegalArgumentException("unix socket path too long: " + path.length
+                        + " bytes, at most " + (UNIX_PATH_MAX - 1) + ": " + u.getPath());
+            }
+            s.set(JAVA_SHORT_UNALIGNED, 0, (short) Sys.AF_UNIX);
+            MemorySegment.copy(path, 0, s, JAVA_BYTE, 2, path.length);
+            return 2 + path.length + 1;
+        }
+        InetSocketAddress i = (InetSocketAddress) a;
+        short port = Short.reverseBytes((short) i.getPort()); // network order
+        if (i.getAddress() instanceof Inet6Address v6) {
+            s.set(JAVA_SHORT_UNALIGNED, 0, (short) Sys.AF_INET6);
+            s.set(JAVA_SHORT_UNALIGNED, 2, port);
+            MemorySegment.copy(v6.getAddress(), 0, s, JAVA_BYTE, 8, 16);
+            s.set(JAVA_INT_UNALIGNED, 24, v6.getScopeId());
+            return 28;
+        }
+        s.set(JAVA_SHORT_UNALIGNED, 0, (short) Sys.AF_INET);
+        s.set(JAVA_SHORT_UNALIGNED, 2, port);
+        MemorySegment.copy(i.getAddress().getAddress(), 0, s, JAVA_BYTE, 4, 4);
+        return 16;
+    }
+
+    static SocketAddress decode(byte[] sa, int len) throws IOException {
+        ByteBuffer b = ByteBuffer.wrap(sa).order(ByteOrder.nativeOrder());
+        int family = b.getShort(0);
+        int port = Short.toUnsignedInt(Short.reverseBytes(b.getShort(2)));
+        if (family == Sys.AF_INET) {
+            return new InetSocketAddress(InetAddress.getByAddress(java.util.Arrays.copyOfRange(sa, 4, 8)), port);
+        }
+        if (family == Sys.AF_INET6) {
+            byte[] addr = java.util.Arrays.copyOfRange(sa, 8, 24);
+            int scope = b.getInt(24);
+            InetAddress ia = scope == 0 ? InetAddress.getByAddress(addr) : Inet6Address.getByAddress(null, addr, scope);
+            return new InetSocketAddress(ia, port);
+        }
+        if (family == Sys.AF_UNIX) {
+            int end = 2;
+            while (end < Math.min(len, sa.length) && sa[end] != 0) {
+                end++;
+            }
+            return UnixDomainSocketAddress.of(new String(sa, 2, end - 2, StandardCharsets.UTF_8));
+        }
+        throw new IOException("unknown address family " + family);
+    }
+
+    @Override
+    public String toString() {
+        return "NativeSocket[" + fd + "]";
+    }
+
+    static {
+        // Guard the one assumption the address encoding makes about byte order.
+        if (ByteOrder.nativeOrder() != ByteOrder.LITTLE_ENDIAN) {
+            throw new ExceptionInInitializerError("the native backend supports little-endian machines only");
+        }
+    }
+}

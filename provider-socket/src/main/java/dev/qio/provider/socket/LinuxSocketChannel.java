@@ -1,0 +1,204 @@
+package dev.qio.provider.socket;
+
+import dev.qio.channel.Feature;
+import dev.qio.channel.IoCondition;
+import dev.qio.channel.NativeFd;
+import dev.qio.channel.ReadFlag;
+import dev.qio.channel.Shutdown;
+import dev.qio.channel.WriteFlag;
+import dev.qio.channel.spi.AbstractIoChannel;
+import dev.qio.channel.spi.Readiness;
+import dev.qio.channel.spi.linux.NativeSocket;
+import dev.qio.channel.spi.linux.PolledFd;
+import java.io.IOException;
+import java.lang.ref.Cleaner;
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * A connected TCP or unix socket on the native backend ({@link LinuxSocketProvider}): QEMU's
+ * QIOChannelSocket on direct system calls.
+ *
+ * <p>The descriptor is always non-blocking. A read or write tries the kernel once; on EAGAIN it
+ * returns {@code ERR_BLOCK} in non-blocking mode, and in blocking mode waits as
+ * {@link PolledFd} waits (a platform thread in {@code poll(2)}, a virtual thread parked after
+ * arming epoll itself) and tries again. One object per channel besides the base: the socket and
+ * its descriptor; nothing is allocated per read, write or wait.
+ *
+ * <p>Semantics are those of {@link SocketIoChannel}: {@link Feature#SHUTDOWN} and
+ * {@link Feature#CONCURRENT_IO}; {@code shutdown(WRITE)} sends FIN; {@code shutdown(READ)} makes
+ * reads return EOF at once and wakes a blocked reader; {@code close()} wakes blocked readers and
+ * writers with {@code AsynchronousCloseException}; a reset is an {@link IOException}, never EOF.
+ * {@code setDelay(false)} is {@code TCP_NODELAY} and {@code setCork} is {@code TCP_CORK}, both in
+ * the kernel. On {@code unix:} {@link #peerPid()} is the peer's pid ({@code SO_PEERCRED}). A
+ * channel dropped without {@code close()} has its descriptor closed by a {@link Cleaner}.
+ */
+final class LinuxSocketChannel extends AbstractIoChannel {
+    private static final Cleaner CLEANER = Cleaner.create(Thread.ofPlatform().name("qio-socket-cleaner").daemon(true).factory());
+
+    private final NativeSocket socket;
+    private final boolean tcp;
+    private final Cleaner.Cleanable cleanable;
+    /** Set once by shutdown(READ); reads return EOF from then on. */
+    private volatile boolean readShut;
+    /** Set once by shutdown(WRITE); writes fail from then on. */
+    private volatile boolean writeShut;
+    /**
+     * The error a read met (a reset), kept because the kernel reports it once and reads EOF after:
+     * a reset must never read as a clean end of stream, so later reads fail the same way, as
+     * {@code java.nio} does.
+     */
+    private volatile IOException readFailure;
+
+    LinuxSocketChannel(String name, NativeSocket socket, boolean tcp) {
+        super(name);
+        this.socket = socket;
+        this.tcp = tcp;
+        setFeature(Feature.SHUTDOWN);
+        setFeature(Feature.CONCURRENT_IO);
+        this.cleanable = CLEANER.register(this, new Drop(socket));
+    }
+
+    /** The socket itself, for tests in this package that compare with what the kernel says. */
+    NativeSocket socket() {
+        return socket;
+    }
+
+    /** Closes the socket of a channel nobody closed; holds no reference to the channel. */
+    private record Drop(NativeSocket socket) implements Runnable {
+        @Override
+        public void run() {
+            try {
+                socket.close();
+            } catch (IOException ignored) {
+                // Nobody is left to tell about a failed close of a dropped channel.
+            }
+        }
+    }
+
+    @Override
+    protected long implReadv(ByteBuffer[] iov, List<NativeFd> fdsOut, Set<ReadFlag> flags) throws IOException {
+        boolean peek = flags.contains(ReadFlag.MSG_PEEK);
+        while (true) {
+            if (readShut) {
+                return EOF;
+            }
+            if (readFailure != null) {
+                throw error("Unable to read from socket", readFailure);
+            }
+            long n;
+            try {
+                n = socket.read(iov, peek, name());
+            } catch (IOException e) {
+                if (socket.fd().isClosing()) {
+                    throw e;
+                }
+                readFailure = e;
+                socket.fd().hold(IoCondition.IN, IoCondition.ERR);
+                throw error("Unable to read from socket", e);
+            }
+            if (n > 0) {
+                return n;
+            }
+            if (n == 0) {
+                socket.fd().hold(IoCondition.IN, IoCondition.HUP);
+                return EOF;
+            }
+            if (!isBlocking()) {
+                return ERR_BLOCK;
+            }
+            await(IoCondition.IN); // a close meanwhile: the base reports AsynchronousCloseException
+        }
+    }
+
+    @Override
+    protected long implWritev(ByteBuffer[] iov, List<NativeFd> fds, Set<WriteFlag> flags) throws IOException {
+        if (writeShut) {
+            throw error("Unable to write to socket: shut down for writing", null);
+        }
+        while (true) {
+            long n;
+            try {
+                n = socket.write(iov, name());
+            } catch (IOException e) {
+                if (socket.fd().isClosing()) {
+                    throw e;
+                }
+                socket.fd().hold(IoCondition.OUT, IoCondition.ERR);
+                throw error("Unable to write to socket", e);
+            }
+            if (n > 0) {
+                return n;
+            }
+            if (!isBlocking()) {
+                return ERR_BLOCK;
+            }
+            await(IoCondition.OUT); // a close meanwhile: the base reports AsynchronousCloseException
+        }
+    }
+
+    @Override
+    protected void implClose() throws IOException {
+        cleanable.clean(); // closes the socket (waking every waiter) once, here rather than after GC
+    }
+
+    @Override
+    protected Readiness readiness() {
+        return socket.fd();
+    }
+
+    @Override
+    protected void implSetBlocking(boolean blocking) {
+        // Nothing to switch: the descriptor stays non-blocking and blocking mode waits for readiness.
+    }
+
+    @Override
+    protected void implShutdown(Shutdown how) throws IOException {
+        boolean reads = how.reads() && !readShut;
+        boolean writes = how.writes() && !writeShut;
+        readShut |= how.reads();
+        writeShut |= how.writes();
+        try {
+            if (reads || writes) {
+                socket.shutdown(reads, writes, name());
+            }
+        } catch (IOException e) {
+            // The peer may already have reset the connection; the direction is closed either way.
+        } finally {
+            if (readShut) {
+                socket.fd().hold(IoCondition.IN); // wakes a reader waiting for IN: it reads EOF now
+            }
+        }
+    }
+
+    @Override
+    protected void implSetDelay(boolean enabled) {
+        if (tcp) {
+            try {
+                socket.setNoDelay(!enabled, name());
+            } catch (IOException ignored) {
+                // A hint: a socket that refuses it keeps its current behaviour.
+            }
+        }
+    }
+
+    @Override
+    protected void implSetCork(boolean enabled) {
+        if (tcp) {
+            try {
+                socket.setCork(enabled, name());
+            } catch (IOException ignored) {
+                // A hint, as QEMU's: uncorking a socket the peer reset fails, and the next write says so.
+            }
+        }
+    }
+
+    @Override
+    protected long implPeerPid() throws IOException {
+        if (tcp) {
+            return super.implPeerPid();
+        }
+        return socket.peerCredentials(name()).pid();
+    }
+}
