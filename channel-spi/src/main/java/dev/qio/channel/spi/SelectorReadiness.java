@@ -10,7 +10,6 @@ import java.nio.channels.ClosedSelectorException;
 import java.nio.channels.SelectableChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
-import java.util.Arrays;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -47,17 +46,14 @@ import java.util.function.Consumer;
 public final class SelectorReadiness implements Readiness {
     private static final int IN = 1;
     private static final int OUT = 2;
-    private static final Runnable[] NONE = {};
 
     private final SelectableChannel channel;
     /** IN/OUT bits the poller saw and no EAGAIN has cleared since. */
     private volatile int known;
     /** {@link ConditionMask} bits that hold for good (EOF, failed writes). Written under {@code this}. */
     private volatile int sticky;
-    /** Copy-on-write under {@code this}; iterated without a lock by {@link #fire}. */
-    private volatile Runnable[] listeners = NONE;
-    /** Interest bits per listener, parallel to {@code listeners}. */
-    private volatile int[] interests = new int[0];
+    /** Who to call when the conditions may have changed, with what each wants armed. */
+    private final Subscribers subscribers = new Subscribers();
     /** Where platform threads wait for IN; opened on first use under {@code this}. */
     private volatile DirectWait directIn;
     /** Where platform threads wait for OUT; opened on first use under {@code this}. */
@@ -92,21 +88,9 @@ public final class SelectorReadiness implements Readiness {
     public Registration subscribe(Set<IoCondition> interest, Runnable listener) {
         Objects.requireNonNull(listener, "listener");
         int bits = bits(interest);
-        synchronized (this) {
-            Runnable[] l = Arrays.copyOf(listeners, listeners.length + 1);
-            int[] i = Arrays.copyOf(interests, interests.length + 1);
-            l[l.length - 1] = listener;
-            i[i.length - 1] = bits;
-            listeners = l;
-            interests = i;
-        }
+        Registration registration = subscribers.add(bits, listener);
         arm(bits & ~known);
-        java.util.concurrent.atomic.AtomicBoolean live = new java.util.concurrent.atomic.AtomicBoolean(true);
-        return () -> {
-            if (live.compareAndSet(true, false)) { // idempotent: a second close must not remove another subscription
-                remove(listener);
-            }
-        };
+        return registration;
     }
 
     /**
@@ -120,7 +104,7 @@ public final class SelectorReadiness implements Readiness {
                 known &= ~bit;
             }
         }
-        if ((wanted() & bit) != 0) {
+        if ((subscribers.wanted() & bit) != 0) {
             arm(bit);
         }
     }
@@ -159,9 +143,7 @@ public final class SelectorReadiness implements Readiness {
 
     /** Wakes every subscriber so they re-poll, and every platform thread waiting directly. */
     public void fire() {
-        for (Runnable r : listeners) {
-            r.run();
-        }
+        subscribers.fire();
         wake(directIn);
         wake(directOut);
     }
@@ -297,30 +279,6 @@ public final class SelectorReadiness implements Readiness {
         }
     }
 
-    private synchronized void remove(Runnable listener) {
-        Runnable[] l = listeners;
-        for (int i = 0; i < l.length; i++) {
-            if (l[i] == listener) {
-                Runnable[] nl = new Runnable[l.length - 1];
-                int[] ni = new int[l.length - 1];
-                System.arraycopy(l, 0, nl, 0, i);
-                System.arraycopy(l, i + 1, nl, i, l.length - i - 1);
-                System.arraycopy(interests, 0, ni, 0, i);
-                System.arraycopy(interests, i + 1, ni, i, l.length - i - 1);
-                listeners = nl;
-                interests = ni;
-                return;
-            }
-        }
-    }
-
-    private int wanted() {
-        int w = 0;
-        for (int i : interests) {
-            w |= i;
-        }
-        return w;
-    }
 
     private void arm(int bits) {
         if (bits != 0 && channel.isOpen()) {

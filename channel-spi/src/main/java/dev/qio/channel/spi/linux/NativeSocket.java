@@ -238,38 +238,7 @@ public final class NativeSocket {
      * @throws IOException with the kernel's reason (a reset, say)
      */
     public long read(ByteBuffer[] iov, boolean peek, String name) throws IOException {
-        int flags = Sys.MSG_DONTWAIT | (peek ? Sys.MSG_PEEK : 0);
-        Direction d = reads;
-        int from = Iov.firstWithRemaining(iov);
-        int count = vectorLength(iov, from);
-        long n;
-        int h = fd.acquire(name);
-        try {
-            do {
-                n = count == 1 ? recv(h, iov[from], flags, d)
-                        : count > 0 ? transferMsg(Sys.RECVMSG, h, iov, from, count, flags, d)
-                        : recvBounced(h, iov, from, flags, d);
-            } while (n < 0 && Sys.errno(d.errno) == Sys.EINTR);
-        } finally {
-            fd.release();
-        }
-        if (n > 0) {
-            if (count == 0) {
-                scatter(d.bounce, iov, from, peek);
-            } else if (!peek) {
-                advance(iov, from, n);
-            }
-            return n;
-        }
-        if (n == 0) {
-            return 0;
-        }
-        int e = Sys.errno(d.errno);
-        if (e == Sys.EAGAIN) {
-            fd.blocked(IoCondition.IN);
-            return IoChannel.ERR_BLOCK;
-        }
-        throw new IOException(Sys.strerror(e));
+        return transfer(false, iov, Sys.MSG_DONTWAIT | (peek ? Sys.MSG_PEEK : 0), name);
     }
 
     /**
@@ -280,28 +249,40 @@ public final class NativeSocket {
      * @throws IOException with the kernel's reason (broken pipe, reset)
      */
     public long write(ByteBuffer[] iov, String name) throws IOException {
-        int flags = Sys.MSG_DONTWAIT | Sys.MSG_NOSIGNAL;
-        Direction d = writes;
+        return transfer(true, iov, Sys.MSG_DONTWAIT | Sys.MSG_NOSIGNAL, name);
+    }
+
+    /** One system call in one direction, retried on EINTR; see {@link #read} and {@link #write}. */
+    private long transfer(boolean write, ByteBuffer[] iov, int flags, String name) throws IOException {
+        Direction d = write ? writes : reads;
+        boolean peek = (flags & Sys.MSG_PEEK) != 0;
         int from = Iov.firstWithRemaining(iov);
         int count = vectorLength(iov, from);
         long n;
         int h = fd.acquire(name);
         try {
             do {
-                n = count == 1 ? send(h, iov[from], flags, d)
-                        : count > 0 ? transferMsg(Sys.SENDMSG, h, iov, from, count, flags, d)
-                        : sendBounced(h, iov, from, flags, d);
+                n = count == 1 ? (write ? send(h, iov[from], flags, d) : recv(h, iov[from], flags, d))
+                        : count > 0 ? transferMsg(write ? Sys.SENDMSG : Sys.RECVMSG, h, iov, from, count, flags, d)
+                        : write ? sendBounced(h, iov, from, flags, d) : recvBounced(h, iov, from, flags, d);
             } while (n < 0 && Sys.errno(d.errno) == Sys.EINTR);
         } finally {
             fd.release();
         }
         if (n > 0) {
-            advance(iov, from, n);
+            if (count == 0 && !write) {
+                scatter(d.bounce, iov, from, peek);
+            } else if (!peek) {
+                advance(iov, from, n);
+            }
             return n;
+        }
+        if (n == 0 && !write) {
+            return 0;
         }
         int e = Sys.errno(d.errno);
         if (e == Sys.EAGAIN) {
-            fd.blocked(IoCondition.OUT);
+            fd.blocked(write ? IoCondition.OUT : IoCondition.IN);
             return IoChannel.ERR_BLOCK;
         }
         throw new IOException(Sys.strerror(e));

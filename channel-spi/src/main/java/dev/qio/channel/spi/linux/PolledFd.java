@@ -8,15 +8,14 @@ import dev.qio.channel.IoCondition;
 import dev.qio.channel.spi.ClosedException;
 import dev.qio.channel.spi.ConditionMask;
 import dev.qio.channel.spi.Readiness;
+import dev.qio.channel.spi.Subscribers;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
-import java.util.Arrays;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 
@@ -52,8 +51,6 @@ public final class PolledFd implements Readiness {
     private static final int OUT = 2;
     private static final int CLOSING = 1 << 30;
     private static final int COUNT = CLOSING - 1;
-    private static final Runnable[] NONE = {};
-    private static final int[] NO_INTERESTS = {};
 
     private static final VarHandle USES;
     private static final VarHandle KNOWN;
@@ -79,10 +76,8 @@ public final class PolledFd implements Readiness {
     private volatile int known;
     /** {@link ConditionMask} bits that hold for good (end of stream, a failed write). Under {@code this}. */
     private volatile int sticky;
-    /** Copy-on-write under {@code this}; iterated without a lock. */
-    private volatile Runnable[] listeners = NONE;
-    /** Interest bits (IN/OUT) per listener, parallel to {@code listeners}. */
-    private volatile int[] interests = NO_INTERESTS;
+    /** Who to call when the conditions may have changed, with what each wants armed. */
+    private final Subscribers subscribers = new Subscribers();
     /** The thread waiting directly for IN: a virtual {@link Thread} or a {@link PlatformWaker}. */
     private volatile Object inWaiter;
     /** The thread waiting directly for OUT, as {@code inWaiter}. */
@@ -205,14 +200,7 @@ public final class PolledFd implements Readiness {
     public Registration subscribe(Set<IoCondition> interest, Runnable listener) {
         Objects.requireNonNull(listener, "listener");
         int bits = (interest.contains(IoCondition.IN) ? IN : 0) | (interest.contains(IoCondition.OUT) ? OUT : 0);
-        synchronized (this) {
-            Runnable[] l = Arrays.copyOf(listeners, listeners.length + 1);
-            int[] i = Arrays.copyOf(interests, interests.length + 1);
-            l[l.length - 1] = listener;
-            i[i.length - 1] = bits;
-            listeners = l;
-            interests = i;
-        }
+        Registration registration = subscribers.add(bits, listener);
         int missing = bits & ~known;
         if ((missing & IN) != 0) {
             arm(Epoll.IN);
@@ -220,12 +208,7 @@ public final class PolledFd implements Readiness {
         if ((missing & OUT) != 0) {
             arm(Epoll.OUT);
         }
-        AtomicBoolean live = new AtomicBoolean(true);
-        return () -> {
-            if (live.compareAndSet(true, false)) {
-                remove(listener);
-            }
-        };
+        return registration;
     }
 
     /**
@@ -237,7 +220,7 @@ public final class PolledFd implements Readiness {
         if ((known & bit) != 0) {
             KNOWN.getAndBitwiseAnd(this, ~bit);
         }
-        if ((wanted() & bit) != 0) {
+        if ((subscribers.wanted() & bit) != 0) {
             arm(bit == IN ? Epoll.IN : Epoll.OUT);
         }
     }
@@ -258,9 +241,7 @@ public final class PolledFd implements Readiness {
 
     /** Wakes every subscriber so that it polls again. */
     public void fire() {
-        for (Runnable r : listeners) {
-            r.run();
-        }
+        subscribers.fire();
     }
 
     @Override
@@ -386,30 +367,6 @@ public final class PolledFd implements Readiness {
         }
     }
 
-    private synchronized void remove(Runnable listener) {
-        Runnable[] l = listeners;
-        for (int i = 0; i < l.length; i++) {
-            if (l[i] == listener) {
-                Runnable[] nl = new Runnable[l.length - 1];
-                int[] ni = new int[l.length - 1];
-                System.arraycopy(l, 0, nl, 0, i);
-                System.arraycopy(l, i + 1, nl, i, l.length - i - 1);
-                System.arraycopy(interests, 0, ni, 0, i);
-                System.arraycopy(interests, i + 1, ni, i, l.length - i - 1);
-                listeners = nl;
-                interests = ni;
-                return;
-            }
-        }
-    }
-
-    private int wanted() {
-        int w = 0;
-        for (int i : interests) {
-            w |= i;
-        }
-        return w;
-    }
 
     @Override
     public String toString() {
