@@ -264,8 +264,9 @@ final class FrameReader {
         if (payload.remaining() == 1) {
             throw peer.violation(Frames.PROTOCOL_ERROR, "a close frame carries 1 byte, too short for a code");
         }
-        int code = payload.remaining() >= 2 ? payload.getShort() & 0xFFFF : Frames.NO_STATUS;
-        if (code != Frames.NO_STATUS && !Frames.isSendable(code)) {
+        boolean hasCode = payload.remaining() >= 2;
+        int code = hasCode ? payload.getShort() & 0xFFFF : Frames.NO_STATUS;
+        if (hasCode && !Frames.isSendable(code)) {
             throw peer.violation(Frames.PROTOCOL_ERROR, "a close frame carries the code " + code + ", which may not be sent");
         }
         try {

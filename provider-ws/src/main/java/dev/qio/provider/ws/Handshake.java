@@ -80,7 +80,7 @@ final class Handshake {
         }
         ByteBuffer buf = in.buffer();
         int end;
-        while ((end = headEnd(buf)) < 0) {
+        while ((end = headEnd(buf)) < 0 || end - buf.position() > Upgrade.MAX_HEAD) {
             if (buf.remaining() >= Upgrade.MAX_HEAD) {
                 throw tooLong();
             }
