@@ -130,6 +130,25 @@ final class FrameReader {
         return moved;
     }
 
+    /**
+     * Accounts for {@code n} payload bytes of the current frame that the channel read straight
+     * into {@code buf} at absolute index {@code at}, skipping {@code netIn}: unmasks and checks
+     * them in place there.
+     */
+    void deliveredInPlace(ByteBuffer buf, int at, int n) throws WsCloseException {
+        if (masked) {
+            Frames.mask(buf, at, n, maskKey, payloadDone);
+        }
+        if (textMessage && !utf8.feed(buf, at, n)) {
+            throw peer.violation(Frames.INVALID_PAYLOAD, "a text message is not valid UTF-8");
+        }
+        payloadLeft -= n;
+        payloadDone += n;
+        if (payloadLeft == 0) {
+            endOfFrame();
+        }
+    }
+
     /** Header length from the second byte: base, extended length, mask key. */
     private static int headerLength(byte second) {
         int len7 = second & 0x7F;

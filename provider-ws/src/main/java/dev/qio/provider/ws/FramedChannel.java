@@ -10,6 +10,7 @@ import dev.qio.channel.Shutdown;
 import dev.qio.channel.WriteFlag;
 import dev.qio.channel.spi.AbstractIoChannel;
 import dev.qio.channel.spi.ConditionMask;
+import dev.qio.channel.spi.Iov;
 import dev.qio.channel.spi.Readiness;
 import dev.qio.channel.spi.SignalledReadiness;
 import java.io.IOException;
@@ -34,7 +35,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * <h2>Buffers and locks</h2>
  * {@code netIn} holds bytes read from the inner channel and not yet taken apart; it belongs to
  * the reading side (the base's read lock, or {@code handshakeLock} during the upgrade) and stays
- * in read mode between calls. The output side has its own lock inside {@link Outbound}.
+ * in read mode between calls. The output side has its own lock inside {@link Outbound}. Both
+ * sides' buffers are direct: a socket reads into and writes from a heap buffer through a
+ * temporary direct one, a copy per call.
  *
  * <h2>Modes</h2>
  * As in {@code tls+}, the inner channel stays non-blocking whatever this channel's mode, and in
@@ -59,8 +62,12 @@ final class FramedChannel extends AbstractIoChannel implements WsChannel, FrameR
     private final long timeoutMillis;
     private final int writeFrame;
 
-    private ByteBuffer netIn = ByteBuffer.allocate(NET_IN_START).flip();
+    private ByteBuffer netIn = ByteBuffer.allocateDirect(NET_IN_START).flip();
     private final ByteBuffer[] netInOne = {netIn};
+    /** The one-buffer iov of {@link #fillDirect}; guarded by the read lock. */
+    private final ByteBuffer[] directOne = new ByteBuffer[1];
+    /** Reads of at least this much payload skip {@code netIn} (see {@link #directTarget}). */
+    private static final int DIRECT_MIN = 4096;
 
     private final ReentrantLock handshakeLock = new ReentrantLock();
     private volatile boolean handshakeDone;
@@ -274,7 +281,11 @@ final class FramedChannel extends AbstractIoChannel implements WsChannel, FrameR
             if (reader.closeCode() != 0) {
                 return peerClose(reader.closeCode(), reader.closeReason());
             }
-            long n = fill();
+            ByteBuffer direct = directTarget(iov);
+            long n = direct != null ? fillDirect(direct) : fill();
+            if (n > 0 && direct != null) {
+                return n;
+            }
             if (n == ERR_BLOCK) {
                 return ERR_BLOCK;
             }
@@ -331,7 +342,7 @@ final class FramedChannel extends AbstractIoChannel implements WsChannel, FrameR
         netIn.compact();
         try {
             if (netIn.capacity() < NET_IN_BULK && reader.payloadLeft() >= netIn.capacity()) {
-                ByteBuffer bigger = ByteBuffer.allocate(NET_IN_BULK);
+                ByteBuffer bigger = ByteBuffer.allocateDirect(NET_IN_BULK);
                 netIn.flip();
                 netIn = bigger.put(netIn);
                 netInOne[0] = netIn;
@@ -344,6 +355,40 @@ final class FramedChannel extends AbstractIoChannel implements WsChannel, FrameR
         } finally {
             netIn.flip();
         }
+    }
+
+    /**
+     * The caller's buffer to read payload into straight from the inner channel, skipping
+     * {@code netIn} and a copy, or {@code null}: only in the middle of a large frame, with
+     * {@code netIn} empty and room for at least {@link #DIRECT_MIN} bytes.
+     */
+    private ByteBuffer directTarget(ByteBuffer[] iov) {
+        if (netIn.hasRemaining() || reader.payloadLeft() < DIRECT_MIN) {
+            return null;
+        }
+        ByteBuffer b = iov[Iov.firstWithRemaining(iov)];
+        return b.remaining() >= DIRECT_MIN ? b : null;
+    }
+
+    /** Reads payload of the current frame into {@code b}, its limit cut to the frame meanwhile; returns as {@link #fill()}. */
+    private long fillDirect(ByteBuffer b) throws IOException {
+        int at = b.position();
+        int limit = b.limit();
+        b.limit(at + (int) Math.min(b.remaining(), reader.payloadLeft()));
+        directOne[0] = b;
+        long n;
+        try {
+            while ((n = inner.readv(directOne)) == ERR_BLOCK && isBlocking() && innerReadiness != null) {
+                inner.await(IoCondition.IN);
+            }
+        } finally {
+            directOne[0] = null;
+            b.limit(limit);
+        }
+        if (n > 0) {
+            reader.deliveredInPlace(b, at, (int) n);
+        }
+        return n;
     }
 
     private void fillQuietly() {

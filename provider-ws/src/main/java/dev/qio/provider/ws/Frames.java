@@ -77,6 +77,28 @@ final class Frames {
         }
     }
 
+    /**
+     * Copies {@code length} bytes from {@code src} at absolute index {@code from} to {@code dst} at
+     * {@code to}, masking them on the way: one pass where a copy and {@link #mask} would be two.
+     * The bytes start {@code offset} bytes into their frame's payload.
+     */
+    static void maskCopy(ByteBuffer src, int from, ByteBuffer dst, int to, int length, int maskKey, long offset) {
+        int key = Integer.rotateLeft(maskKey, 8 * (int) (offset & 3));
+        long wide = (key & 0xFFFF_FFFFL) << 32 | (key & 0xFFFF_FFFFL);
+        if (dst.order() == ByteOrder.LITTLE_ENDIAN) {
+            wide = Long.reverseBytes(wide);
+        }
+        boolean swap = src.order() != dst.order();
+        int i = 0;
+        for (; i + 8 <= length; i += 8) {
+            long v = src.getLong(from + i);
+            dst.putLong(to + i, (swap ? Long.reverseBytes(v) : v) ^ wide);
+        }
+        for (; i < length; i++) {
+            dst.put(to + i, (byte) (src.get(from + i) ^ key >>> (24 - 8 * (i & 3))));
+        }
+    }
+
     static boolean isControl(int opcode) {
         return opcode >= CLOSE;
     }

@@ -46,9 +46,9 @@ final class Outbound {
     private final Runnable drained;
 
     private final ReentrantLock lock = new ReentrantLock();
-    private ByteBuffer out = ByteBuffer.allocate(1024).flip();
+    private ByteBuffer out = ByteBuffer.allocateDirect(1024).flip();
     private final ByteBuffer[] outOne = {out};
-    private final ByteBuffer header = ByteBuffer.allocate(Frames.MAX_HEADER);
+    private final ByteBuffer header = ByteBuffer.allocateDirect(Frames.MAX_HEADER);
     /** Gathering arrays by the number of caller buffers, made on first use. */
     private final ByteBuffer[][] gathers = new ByteBuffer[GATHER_MAX + 1][];
     /** Mask keys: a fast generator seeded from SecureRandom per connection (section 10.3). */
@@ -183,18 +183,31 @@ final class Outbound {
         out.compact();
         int key = client ? masks.nextInt() : 0;
         Frames.putHeader(out, Frames.BINARY, n, client, key);
-        int at = out.position();
-        Iov.drain(iov, out, n);
         if (client) {
-            Frames.mask(out, at, n, key, 0);
+            maskInto(iov, n, key);
+        } else {
+            Iov.drain(iov, out, n);
         }
         out.flip();
+    }
+
+    /** Copies {@code n} bytes of {@code iov} into {@code out}, masked, consuming them. Holds the lock. */
+    private void maskInto(ByteBuffer[] iov, int n, int key) {
+        int done = 0;
+        for (int i = Iov.firstWithRemaining(iov); done < n; i++) {
+            ByteBuffer b = iov[i];
+            int chunk = Math.min(b.remaining(), n - done);
+            Frames.maskCopy(b, b.position(), out, out.position(), chunk, key, done);
+            b.position(b.position() + chunk);
+            out.position(out.position() + chunk);
+            done += chunk;
+        }
     }
 
     /** Makes room for {@code more} bytes behind what waits in {@code out}; grows it once for bulk writes. Holds the lock. */
     private void ensureRoom(int more) {
         if (out.capacity() - out.remaining() < more) {
-            ByteBuffer bigger = ByteBuffer.allocate(Math.max(out.remaining() + more, 2 * out.capacity()));
+            ByteBuffer bigger = ByteBuffer.allocateDirect(Math.max(out.remaining() + more, 2 * out.capacity()));
             bigger.put(out).flip();
             out = bigger;
             outOne[0] = bigger;
