@@ -174,6 +174,40 @@ class WsBehaviourTest {
         }
     }
 
+    @Test
+    void aServerWithOriginsRefusesOthersWith403AndAClientSendsItsOrigin() throws Exception {
+        try (IoListener listener = IoChannels.listen("ws+tcp://127.0.0.1:0?origin=http://good.example")) {
+            CompletableFuture<IoChannel> evil = CompletableFuture.supplyAsync(() -> open(listener.localUri() + "?origin=http://evil.example"));
+            WsHandshakeException refused = assertThrows(WsHandshakeException.class, listener::accept);
+            assertEquals(403, refused.status());
+            assertTrue(refused.getMessage().contains("origin http://evil.example is not allowed"), refused.getMessage());
+            Throwable e = assertThrows(java.util.concurrent.ExecutionException.class, () -> evil.get(30, TimeUnit.SECONDS)).getCause();
+            assertInstanceOf(WsHandshakeException.class, e.getCause(), String.valueOf(e));
+            assertEquals(403, ((WsHandshakeException) e.getCause()).status());
+            CompletableFuture<IoChannel> good = CompletableFuture.supplyAsync(() -> open(listener.localUri() + "?origin=http://good.example"));
+            try (IoChannel server = listener.accept(); IoChannel client = good.get(30, TimeUnit.SECONDS)) {
+                assertTrue(((WsChannel) client).isClient() && !((WsChannel) server).isClient());
+            }
+        }
+    }
+
+    @Test
+    void overUnixThePathIsAnOption(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        String uri = "ws+unix://" + dir.resolve("ws.sock") + "?path=/vnc";
+        try (IoListener listener = IoChannels.listen(uri)) {
+            CompletableFuture<IoChannel> opening = CompletableFuture.supplyAsync(() -> open(uri));
+            try (IoChannel server = listener.accept(); IoChannel client = opening.get(30, TimeUnit.SECONDS)) {
+                client.writeAll(ByteBuffer.wrap(new byte[] {4, 5, 6}));
+                ByteBuffer got = ByteBuffer.allocate(3);
+                server.readAll(got);
+                assertArrayEquals(new byte[] {4, 5, 6}, got.array());
+            }
+            CompletableFuture<IoChannel> wrongPath = CompletableFuture.supplyAsync(() -> open(uri.replace("/vnc", "/other")));
+            assertEquals(404, assertThrows(WsHandshakeException.class, listener::accept).status());
+            assertThrows(java.util.concurrent.ExecutionException.class, () -> wrongPath.get(30, TimeUnit.SECONDS));
+        }
+    }
+
     private static IoChannel open(String uri) {
         try {
             return IoChannels.open(uri);
