@@ -23,6 +23,7 @@ import org.openjdk.jmh.annotations.TearDown;
  * a {@code mem://} connection with {@code writev} and reads it back on the other end with
  * {@code readv}, so no operation waits. benchmarks/run runs this class with {@code -prof gc}: the
  * hot path (gating, locks, the pipe's copy in and out, readiness signals) must allocate nothing.
+ * The same over {@code ws+mem://}: framing, masking and taking frames apart must not either.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -52,6 +53,54 @@ public class HotPathAllocation {
             b.close();
             listener.close();
         }
+    }
+
+    /**
+     * A {@code ws+mem://} connection: {@code client} masks what it writes, {@code server} frames
+     * unmasked; both take frames apart when they read.
+     */
+    @State(Scope.Benchmark)
+    public static class Ws {
+        IoListener listener;
+        IoChannel client;
+        IoChannel server;
+        final ByteBuffer[] out = {ByteBuffer.allocate(1)};
+        final ByteBuffer[] in = {ByteBuffer.allocate(1)};
+
+        @Setup(Level.Trial)
+        public void open() throws Exception {
+            listener = IoChannels.listen("ws+mem://alloc-" + ProcessHandle.current().pid() + "-" + NAMES.incrementAndGet());
+            TlsStream.Connected<IoChannel, IoChannel> c = TlsStream.connect(() -> IoChannels.open(listener.localUri()), listener::accept);
+            client = c.client();
+            server = c.server();
+        }
+
+        @TearDown(Level.Trial)
+        public void close() throws IOException {
+            client.close();
+            server.close();
+            listener.close();
+        }
+    }
+
+    @Benchmark
+    @AllocationFree(order = 91, path = "ws+mem:// client writev (masked) + server readv of 1 byte, one thread")
+    public byte wsClientToServer1Byte(Ws s) throws IOException {
+        return oneByte(s.client, s.out, s.server, s.in);
+    }
+
+    @Benchmark
+    @AllocationFree(order = 92, path = "ws+mem:// server writev + client readv of 1 byte, one thread")
+    public byte wsServerToClient1Byte(Ws s) throws IOException {
+        return oneByte(s.server, s.out, s.client, s.in);
+    }
+
+    private static byte oneByte(IoChannel from, ByteBuffer[] out, IoChannel to, ByteBuffer[] in) throws IOException {
+        out[0].clear();
+        from.writev(out);
+        in[0].clear();
+        to.readv(in);
+        return in[0].get(0);
     }
 
     @Benchmark

@@ -35,7 +35,7 @@ class ProvidersCommandTest {
         assertEquals("", r.stderr());
         assertTrue(r.out().lines().findFirst().orElseThrow().matches("SCHEME +PROVIDER +STATUS +FEATURES +MODULE +JAR"), r.out());
         Map<String, List<String>> rows = rows(r.out());
-        assertEquals(List.of("buffer", "command", "file", "mem", "null", "tcp", "tls+…", "unix"), rows.keySet().stream().sorted().toList(), r.out());
+        assertEquals(List.of("buffer", "command", "file", "mem", "null", "tcp", "tls+…", "unix", "ws+…"), rows.keySet().stream().sorted().toList(), r.out());
         assertEquals("dev.qio.provider.socket", rows.get("tcp").get(2));
         assertEquals("dev.qio.provider.command", rows.get("command").get(2));
         assertTrue(List.of(rows.get("mem").get(1).split(",")).containsAll(List.of("SHUTDOWN", "FD_PASS")), r.out());
@@ -43,6 +43,7 @@ class ProvidersCommandTest {
         assertEquals("-", rows.get("null").get(1));
         assertEquals("dev.qio.provider.file", rows.get("file").get(2));
         assertEquals("dev.qio.provider.tls", rows.get("tls+…").get(2)); // a layer, shown with the + it takes
+        assertEquals("dev.qio.provider.ws", rows.get("ws+…").get(2));
         for (List<String> row : rows.values()) {
             assertTrue(Files.exists(Path.of(row.get(3))), "the JAR column names an existing path: " + row);
         }
