@@ -7,6 +7,6 @@ import dev.qio.testkit.ChannelFixture;
 class FaultTcpConformanceTest extends ChannelContract {
     @Override
     protected ChannelFixture fixture() {
-        return FaultFixtures.tcp();
+        return FaultFixtures.adversarial("tcp");
     }
 }
