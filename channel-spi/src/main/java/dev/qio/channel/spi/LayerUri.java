@@ -30,6 +30,18 @@ public record LayerUri(UriOptions layer, URI inner) {
     }
 
     /**
+     * Checks that {@code scheme} is {@code name} or {@code name+SCHEME}, as a layer's
+     * {@code ChannelProvider.features(scheme)} must before it answers.
+     *
+     * @throws IllegalArgumentException naming the scheme and the forms the layer takes
+     */
+    public static void requireLayerScheme(String scheme, String name) {
+        if (scheme == null || !scheme.toLowerCase(Locale.ROOT).startsWith(name.toLowerCase(Locale.ROOT))) {
+            throw new IllegalArgumentException("scheme '" + scheme + "' is not " + name + " or " + name + "+SCHEME");
+        }
+    }
+
+    /**
      * Splits {@code uri}.
      *
      * @param name the layer's scheme, e.g. {@code tls}

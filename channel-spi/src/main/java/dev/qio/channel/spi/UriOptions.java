@@ -21,6 +21,12 @@ import java.util.TreeSet;
  * ones: a misspelt option is an error, never silently ignored. A single-valued option given twice
  * is an error too. Values are percent-decoded; {@code +} stays a plus.
  *
+ * <p>An empty value ({@code hostname=}, or a bare {@code hostname}) is an error naming the
+ * option, unless the provider said with {@link #allowEmpty} that the option takes one (an empty
+ * argument, say): left to a later layer, an empty value fails far from its cause, or silently
+ * means the default. Numbers are ASCII digits only: {@code capacity=５} (a fullwidth digit, which
+ * {@link Long#parseLong} would take) is refused.
+ *
  * <p>Works for hierarchical URIs ({@code tcp://h:1?nodelay=true}) and opaque ones
  * ({@code command:cat?arg=-u}, whose query {@link URI#getQuery()} does not see).
  */
@@ -31,6 +37,8 @@ public final class UriOptions {
     private final Map<String, List<String>> values = new LinkedHashMap<>();
     private final TreeSet<String> known = new TreeSet<>();
     private final List<String> knownPrefixes = new ArrayList<>();
+    /** Options whose value may be empty ({@link #allowEmpty}). */
+    private final TreeSet<String> emptyAllowed = new TreeSet<>();
 
     private UriOptions(URI uri) {
         this.uriText = displayName(uri);
@@ -84,8 +92,29 @@ public final class UriOptions {
         return target;
     }
 
-    /** A single-valued string option. */
+    /**
+     * Lets {@code name}'s value be empty ({@code arg=} for an empty argument); call it before the
+     * getter. Without it, every getter refuses an empty value.
+     *
+     * @return this, to chain
+     */
+    public UriOptions allowEmpty(String name) {
+        emptyAllowed.add(name);
+        return this;
+    }
+
+    /**
+     * A single-valued string option.
+     *
+     * @throws IllegalArgumentException if it is given twice, or empty without {@link #allowEmpty}
+     */
     public Optional<String> string(String name) {
+        Optional<String> v = single(name);
+        v.ifPresent(value -> notEmpty(name, value));
+        return v;
+    }
+
+    private Optional<String> single(String name) {
         List<String> v = take(name);
         if (v == null) {
             return Optional.empty();
@@ -96,27 +125,41 @@ public final class UriOptions {
         return Optional.of(v.getFirst());
     }
 
+    private void notEmpty(String name, String value) {
+        if (value.isEmpty() && !emptyAllowed.contains(name)) {
+            throw bad(name, "has an empty value; give one, or leave the option out for its default");
+        }
+    }
+
     /** A single-valued string option with a default. */
     public String string(String name, String defaultValue) {
         return string(name).orElse(defaultValue);
     }
 
-    /** Every value of a repeatable option, in order ({@code arg=a&arg=b}). */
+    /**
+     * Every value of a repeatable option, in order ({@code arg=a&arg=b}).
+     *
+     * @throws IllegalArgumentException if one is empty without {@link #allowEmpty}
+     */
     public List<String> all(String name) {
         List<String> v = take(name);
-        return v == null ? List.of() : List.copyOf(v);
+        if (v == null) {
+            return List.of();
+        }
+        v.forEach(value -> notEmpty(name, value));
+        return List.copyOf(v);
     }
 
     /**
      * Every option whose name starts with {@code prefix} ({@code env.HOME=/x}), keyed by the rest
-     * of its name.
+     * of its name. Values may be empty ({@code env.EMPTY=} sets an empty variable).
      */
     public Map<String, String> prefixed(String prefix) {
         knownPrefixes.add(prefix);
         Map<String, String> out = new LinkedHashMap<>();
         for (String key : values.keySet()) {
             if (key.startsWith(prefix) && key.length() > prefix.length()) {
-                out.put(key.substring(prefix.length()), string(key).orElseThrow());
+                out.put(key.substring(prefix.length()), single(key).orElseThrow());
             }
         }
         return out;
@@ -131,20 +174,20 @@ public final class UriOptions {
         }).orElse(defaultValue);
     }
 
-    /** An integer within {@code [min, max]}. */
+    /** An integer within {@code [min, max]}: ASCII digits, with a {@code -} before them if negative. */
     public long integer(String name, long defaultValue, long min, long max) {
         return string(name).map(v -> {
             long n;
             try {
-                n = Long.parseLong(v);
+                n = Long.parseLong(ascii(v.startsWith("-") ? 1 : 0, v, 10));
             } catch (NumberFormatException e) {
-                throw bad(name, "'" + v + "' is not an integer");
+                throw bad(name, "'" + v + "' is not an integer (ASCII digits)");
             }
             return inRange(name, n, min, max);
         }).orElse(defaultValue);
     }
 
-    /** A byte count within {@code [min, max]}: digits with an optional binary suffix k, m or g. */
+    /** A byte count within {@code [min, max]}: ASCII digits with an optional binary suffix k, m or g. */
     public long bytes(String name, long defaultValue, long min, long max) {
         return string(name).map(v -> {
             String s = v.toLowerCase(Locale.ROOT);
@@ -157,7 +200,7 @@ public final class UriOptions {
             String digits = shift == 0 ? s : s.substring(0, s.length() - 1);
             long n;
             try {
-                n = Long.parseLong(digits);
+                n = Long.parseLong(ascii(0, digits, 10));
             } catch (NumberFormatException e) {
                 throw bad(name, "'" + v + "' is not a byte count (for example 65536, 64k or 1m)");
             }
@@ -178,7 +221,7 @@ public final class UriOptions {
         return string(name).map(v -> {
             int n;
             try {
-                n = Integer.parseInt(v, 8);
+                n = Integer.parseInt(ascii(0, v, 8), 8);
             } catch (NumberFormatException e) {
                 throw bad(name, "'" + v + "' is not an octal number (for example 0600)");
             }
@@ -241,6 +284,26 @@ public final class UriOptions {
             throw bad(name, n + " is out of range [" + min + ", " + max + "]");
         }
         return n;
+    }
+
+    /**
+     * {@code s}, if every character from {@code from} on is an ASCII digit of {@code radix} and
+     * there is at least one: {@link Long#parseLong} also takes other scripts' digits and a
+     * {@code +}.
+     *
+     * @throws NumberFormatException otherwise
+     */
+    private static String ascii(int from, String s, int radix) {
+        if (s.length() <= from) {
+            throw new NumberFormatException(s);
+        }
+        for (int i = from; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < '0' || c >= '0' + radix) {
+                throw new NumberFormatException(s);
+            }
+        }
+        return s;
     }
 
     private static String decode(String s) {

@@ -215,7 +215,7 @@ class UriOptionsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"lots", "k", "1kb", "1.5m", ""})
+    @ValueSource(strings = {"lots", "k", "1kb", "1.5m"}) // empty: anEmptyValueIsRefusedNamingTheOption
     void bytesRefusesText(String value) {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> query("capacity=" + value).bytes("capacity", 1, 0, Long.MAX_VALUE));
@@ -343,6 +343,56 @@ class UriOptionsTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, o::finish);
 
         assertMentions(e, "'env.'");
+    }
+
+    // ---- empty values and non-ASCII digits ----------------------------------------------------
+
+    /** Each getter, reading option {@code x}; the empty value is refused whichever reads it. */
+    private static final Map<String, java.util.function.Consumer<UriOptions>> GETTERS = Map.of(
+            "string", o -> o.string("x"),
+            "all", o -> o.all("x"),
+            "bool", o -> o.bool("x", true),
+            "integer", o -> o.integer("x", 1, 0, 10),
+            "bytes", o -> o.bytes("x", 1, 0, 10),
+            "millis", o -> o.millis("x", Duration.ZERO),
+            "octal", o -> o.octal("x", 0, 0777),
+            "choice", o -> o.choice("x", Stderr.class, Stderr.INHERIT));
+
+    @ParameterizedTest
+    @CsvSource({"string, x=", "all, x=", "bool, x=", "integer, x=", "bytes, x=", "millis, x=", "octal, x=", "choice, x=",
+            "string, x", "bool, x", "integer, x", "all, x=a&x="})
+    void anEmptyValueIsRefusedNamingTheOption(String getter, String query) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> GETTERS.get(getter).accept(query(query)));
+
+        assertMentions(e, "x://h?" + query, "option 'x'", "empty value");
+    }
+
+    @Test
+    void allowEmptyLetsAnEmptyValueThrough() {
+        assertEquals(Optional.of(""), query("x=").allowEmpty("x").string("x"));
+        assertEquals(List.of("a", "", "b"), query("x=a&x=&x=b").allowEmpty("x").all("x"));
+        UriOptions other = query("x=&y=");
+        other.allowEmpty("x").string("x");
+        assertThrows(IllegalArgumentException.class, () -> other.string("y"), "allowEmpty is per option");
+    }
+
+    @Test
+    void prefixedOptionsMayBeEmpty() {
+        assertEquals(Map.of("EMPTY", ""), options("command:x?env.EMPTY=").prefixed("env."));
+    }
+
+    /**
+     * {@link Long#parseLong} takes any script's digits ({@code ５}, {@code ٣}) and a plus; an
+     * option takes ASCII digits only.
+     */
+    @ParameterizedTest
+    @CsvSource({"integer, ５", "integer, ٣", "integer, +5", "integer, -", "integer, 1٣",
+            "bytes, ５", "bytes, ５k", "bytes, +5", "bytes, k", "millis, ５", "octal, ０６４４", "octal, +644", "octal, 8"})
+    void numbersAreAsciiDigitsOnly(String getter, String value) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> GETTERS.get(getter).accept(query("x=" + value)));
+
+        assertMentions(e, "option 'x'", "'" + value + "'");
     }
 
     @Test

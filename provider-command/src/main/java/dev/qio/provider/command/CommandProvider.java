@@ -70,19 +70,17 @@ public final class CommandProvider implements ChannelProvider {
         }
         List<String> argv = new ArrayList<>();
         argv.add(program);
-        argv.addAll(options.all("arg"));
+        argv.addAll(options.allowEmpty("arg").all("arg")); // an empty argument is an argument
         CommandOptions parsed = CommandOptions.defaults()
                 .withMode(options.choice("mode", CommandOptions.Mode.class, CommandOptions.Mode.RW))
                 .withStderr(options.choice("stderr", CommandOptions.Stderr.class, CommandOptions.Stderr.INHERIT))
                 .withGrace(options.millis("grace", CommandOptions.DEFAULT_GRACE));
         String cwd = options.string("cwd").orElse(null);
         if (cwd != null) {
-            if (cwd.isEmpty()) {
-                throw options.bad("cwd", "is empty");
-            }
             parsed = parsed.withCwd(Path.of(cwd));
         }
-        if (options.string("env.").isPresent()) { // UriOptions.finish() lets a bare prefix through
+        // UriOptions.finish() lets a bare prefix through; its value is no matter, the name is missing
+        if (options.allowEmpty("env.").string("env.").isPresent()) {
             throw options.bad("env.", "needs a variable name: env.NAME=VALUE");
         }
         for (Map.Entry<String, String> e : options.prefixed("env.").entrySet()) {

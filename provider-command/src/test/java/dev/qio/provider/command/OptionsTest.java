@@ -45,6 +45,22 @@ class OptionsTest {
         rejects("env.", () -> IoChannels.open("command:cat?env.=1"));
     }
 
+    /** An empty value is refused naming the option, except where it means something: an argument, a variable. */
+    @Test
+    void emptyValuesAreRefusedExceptForArgumentsAndVariables() throws IOException {
+        for (String option : List.of("mode", "stderr", "grace", "cwd")) {
+            List<ProcessHandle> before = TestSupport.children();
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> IoChannels.open("command:cat?" + option + "="));
+            assertContains(e.getMessage(), "option '" + option + "' has an empty value");
+            assertEquals(before, TestSupport.children(), "a refused URI starts no child");
+        }
+        rejects("grace", () -> IoChannels.open("command:cat?grace=５"));
+        try (IoChannel ch = IoChannels.open("command:sh?arg=-c&arg=printf%20'[%25s][%25s]'%20%22$0%22%20%22$E%22&arg=&mode=r&env.E=")) {
+            assertEquals("[][]", TestSupport.readString(ch), "an empty argument and an empty variable reach the child");
+        }
+    }
+
     @Test
     void aUriWithoutAProgramIsRefused() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> IoChannels.open("command:?arg=x"));

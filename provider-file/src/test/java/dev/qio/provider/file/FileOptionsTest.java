@@ -31,6 +31,18 @@ class FileOptionsTest {
         assertTrue(e.getMessage().contains("'" + option + "'"), "message should name '" + option + "': " + e.getMessage());
     }
 
+    /** Empty values and numbers in other scripts' digits are refused at open, naming the option and the value. */
+    @Test
+    void emptyValuesAndNonAsciiDigitsAreRefused() {
+        String f = dir.resolve("f").toUri().getPath();
+        for (String option : new String[] {"mode", "create", "truncate", "perm"}) {
+            rejectsUri("file://" + f + "?" + option + "=", "option '" + option + "' has an empty value");
+        }
+        rejectsUri("file://" + f + "?mode=w&perm=０６００", "'０６００'");
+        rejectsUri("file://" + f + "?mode=w&perm=+600", "'+600'");
+        assertFalse(Files.exists(dir.resolve("f")), "nothing was created");
+    }
+
     private static void rejectsUri(String uri, String quoted) {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> IoChannels.open(uri), uri);
         assertTrue(e.getMessage().startsWith(uri), "message should start with the URI: " + e.getMessage());

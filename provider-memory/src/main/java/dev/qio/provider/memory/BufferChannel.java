@@ -40,13 +40,19 @@ import java.util.concurrent.locks.ReentrantLock;
  * threads (which the base allows) each see the other whole; two reads or two writes are
  * serialised by the base. Nothing ever waits and nothing returns {@code ERR_BLOCK}; non-blocking mode is accepted and
  * changes nothing. Readiness is always {@code IN} and {@code OUT}. {@code capacity} is the first
- * allocation (default 4096), not a limit. {@code close()} frees the array; a second close does
- * nothing and later I/O throws {@link java.nio.channels.ClosedChannelException}.
+ * allocation (default 4096, at most {@link #MAX_CAPACITY}), not a limit: a larger one is refused
+ * at open, naming the option, rather than taking gigabytes before anything is written; the
+ * buffer grows as it is written. An allocation the heap cannot hold, at open or while growing, is
+ * an {@link IOException}, not an {@link OutOfMemoryError}. {@code close()} frees the array; a
+ * second close does nothing and later I/O throws
+ * {@link java.nio.channels.ClosedChannelException}.
  */
 final class BufferChannel extends AbstractIoChannel {
     /** The largest buffer: the biggest array every JVM allocates. */
     static final int MAX_SIZE = Integer.MAX_VALUE - 8;
     static final int DEFAULT_CAPACITY = 4096;
+    /** The largest first allocation {@code capacity=} may ask for: 64 MiB. */
+    static final int MAX_CAPACITY = 64 << 20;
     private static final Readiness ALWAYS = SignalledReadiness.always(EnumSet.of(IoCondition.IN, IoCondition.OUT));
 
     /** Guards the state: the base lets a read and a write run at once, and both use the position. */
@@ -64,10 +70,10 @@ final class BufferChannel extends AbstractIoChannel {
     /** Guarded by {@code lock}; may lie past {@code size} (and past MAX_SIZE) after a seek. */
     private long position;
 
-    private BufferChannel(String name, int capacity) {
+    private BufferChannel(String name, int capacity) throws IOException {
         super(name);
         setFeature(Feature.SEEKABLE);
-        data = new byte[capacity];
+        data = allocate(capacity, capacity);
         view = ByteBuffer.wrap(data);
     }
 
@@ -75,14 +81,15 @@ final class BufferChannel extends AbstractIoChannel {
      * Opens {@code buffer:[?capacity=BYTES]}.
      *
      * @throws IllegalArgumentException on a target after {@code buffer:}, an unknown option or a
-     *     bad capacity
+     *     bad capacity (not ASCII digits with an optional k, m or g, or above {@link #MAX_CAPACITY})
+     * @throws IOException if the heap has no room for {@code capacity} bytes
      */
-    static BufferChannel open(URI uri) {
+    static BufferChannel open(URI uri) throws IOException {
         UriOptions options = UriOptions.of(uri);
         if (!options.target().isEmpty()) {
             throw new IllegalArgumentException(options.uri() + ": expected buffer:[?capacity=BYTES]");
         }
-        int capacity = (int) options.bytes("capacity", DEFAULT_CAPACITY, 0, MAX_SIZE);
+        int capacity = (int) options.bytes("capacity", DEFAULT_CAPACITY, 0, MAX_CAPACITY);
         options.finish();
         return new BufferChannel(options.uri(), capacity);
     }
@@ -192,12 +199,28 @@ final class BufferChannel extends AbstractIoChannel {
     }
 
     /** Under {@code lock}: at least doubles the array, copying only the bytes in use. */
-    private void grow(int needed) {
+    private void grow(int needed) throws IOException {
         int doubled = (int) Math.min(MAX_SIZE, Math.max(64L, 2L * data.length));
-        byte[] bigger = new byte[Math.max(needed, doubled)];
+        byte[] bigger = allocate(Math.max(needed, doubled), needed);
         System.arraycopy(data, 0, bigger, 0, size);
         data = bigger;
         view = ByteBuffer.wrap(data);
+    }
+
+    /**
+     * A zeroed array of {@code wanted} bytes, or of {@code needed} (at most {@code wanted}) when
+     * the heap has no room for the larger one: one failed allocation of one array leaves the JVM
+     * as it was, so it is reported as an I/O error of this channel.
+     */
+    private byte[] allocate(int wanted, int needed) throws IOException {
+        try {
+            return new byte[wanted];
+        } catch (OutOfMemoryError e) {
+            if (needed < wanted) {
+                return allocate(needed, needed);
+            }
+            throw error("cannot allocate " + needed + " bytes: the Java heap has no room for them (see -Xmx)", null);
+        }
     }
 
     @Override

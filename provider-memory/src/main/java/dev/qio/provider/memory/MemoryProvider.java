@@ -24,7 +24,7 @@ import java.util.Set;
  *       1 to 1 GiB): a full pipe blocks a writer, or gives {@code ERR_BLOCK} when non-blocking.
  *       Opening a NAME nobody listens on is an {@link IOException} ("Connection refused").
  *   <li>{@code buffer:[?capacity=BYTES]}: a growable, seekable byte buffer; {@code capacity} is
- *       its first allocation.
+ *       its first allocation (default 4096, 0 to 64 MiB), not a limit: it grows as written.
  *   <li>{@code null:}: reads return EOF, writes discard. No options.
  * </ul>
  *

@@ -41,6 +41,38 @@ class OptionsTest {
         rejects("capacity", () -> IoChannels.open("mem://" + name + "?capacity=0"));
     }
 
+    /** The message names the option and quotes the value (or says it is empty). */
+    private static void rejects(String option, String says, Executable open) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, open);
+        assertTrue(e.getMessage().contains("option '" + option + "'") && e.getMessage().contains(says),
+                "message should name '" + option + "' and say " + says + ": " + e.getMessage());
+    }
+
+    @Test
+    void emptyAndNonAsciiCapacitiesAreRefusedAtOpen() {
+        String name = TestSupport.uniqueName("cap");
+        rejects("capacity", "empty value", () -> IoChannels.open("buffer:?capacity="));
+        rejects("capacity", "empty value", () -> IoChannels.open("buffer:?capacity"));
+        rejects("capacity", "empty value", () -> IoChannels.listen("mem://" + name + "?capacity="));
+        rejects("capacity", "'５'", () -> IoChannels.open("buffer:?capacity=５"));
+        rejects("capacity", "'٣k'", () -> IoChannels.open("buffer:?capacity=٣k"));
+        rejects("capacity", "'+8'", () -> IoChannels.open("buffer:?capacity=+8"));
+        rejects("capacity", "'５'", () -> IoChannels.listen("mem://" + name + "?capacity=５"));
+    }
+
+    /**
+     * A buffer's capacity is its first allocation: 2 GiB asked for is refused at open, naming the
+     * option, the value and the bound, instead of taking the heap before a byte is written.
+     */
+    @Test
+    void aBufferCapacityAboveSixtyFourMebibytesIsRefused() throws IOException {
+        rejects("capacity", "2147483639 is out of range [0, 67108864]", () -> IoChannels.open("buffer:?capacity=2147483639"));
+        rejects("capacity", "68719476736 is out of range [0, 67108864]", () -> IoChannels.open("buffer:?capacity=64g"));
+        try (var most = IoChannels.open("buffer:?capacity=64m")) {
+            assertTrue(most.isOpen());
+        }
+    }
+
     @Test
     void malformedTargetsAreRejected() {
         for (String uri : new String[] {"mem:foo", "mem://a/b", "mem://a#frag", "buffer:foo", "null:foo"}) {

@@ -181,11 +181,11 @@ public final class TlsCredentials {
         Object key = authz == null ? NO_AUTHZ : authz;
         SSLContext c = serverContexts.get(key);
         if (c == null) {
-            TrustManager[] trust = trustManagers();
-            if (authz != null) {
-                trust = new TrustManager[] {new AuthzTrustManager(verifyPeer ? (X509ExtendedTrustManager) trust[0] : null, authz)};
-            }
-            c = context(serverIdentity, trust);
+            X509ExtendedTrustManager chain = (X509ExtendedTrustManager) trustManagers()[0];
+            // Without verify-peer, an authz list is the only check; without either, no
+            // certificate is asked for, and the chain check stays as the JDK's default would be.
+            TrustManager trust = new ClientTrustManager(verifyPeer || authz == null ? chain : null, authz);
+            c = context(serverIdentity, new TrustManager[] {trust});
             serverContexts.putIfAbsent(key, c);
         }
         return c;
@@ -253,20 +253,34 @@ public final class TlsCredentials {
     }
 
     /**
-     * Checks a client's certificate against the authz list inside the handshake, after the CA
-     * check: a refused client gets a TLS alert (certificate_unknown) and its handshake fails,
-     * rather than a connection that drops after the handshake.
+     * A server's check of client certificates: the CA chain (unless verify-peer is off), then the
+     * authz list if there is one, inside the handshake, so that a refused client gets a TLS alert
+     * (certificate_unknown) and its handshake fails, rather than a connection that drops after
+     * the handshake.
+     *
+     * <p>It names no accepted issuers, so the server's CertificateRequest carries no
+     * {@code certificate_authorities}: with a list, GnuTLS 3.7 (QEMU's TLS) picks a client
+     * certificate only if the request's {@code signature_algorithms} name its key type, and for
+     * an RSA key in TLS 1.3 only {@code rsa_pkcs1_*} does (it files {@code rsa_pss_rsae_*} under
+     * RSA-PSS keys), which JDK 25 no longer sends in TLS 1.3; without a list, a client with one
+     * certificate sends it. The list is a hint for choosing among certificates; what is accepted
+     * is unchanged. See docs/DESIGN.md.
      */
-    private static final class AuthzTrustManager extends X509ExtendedTrustManager {
+    private static final class ClientTrustManager extends X509ExtendedTrustManager {
+        /** The CA check, or {@code null} when only the authz list checks. */
         private final X509ExtendedTrustManager chain;
+        /** The DN globs a certificate must match, or {@code null} for none. */
         private final Authz authz;
 
-        AuthzTrustManager(X509ExtendedTrustManager chain, Authz authz) {
+        ClientTrustManager(X509ExtendedTrustManager chain, Authz authz) {
             this.chain = chain;
             this.authz = authz;
         }
 
         private void allow(X509Certificate[] peer) throws CertificateException {
+            if (authz == null) {
+                return;
+            }
             if (peer == null || peer.length == 0) {
                 throw new CertificateException("no client certificate, and authz " + authz.globs() + " needs one");
             }
@@ -316,9 +330,10 @@ public final class TlsCredentials {
             throw new CertificateException("a server's trust manager checks clients only");
         }
 
+        /** None, on purpose: see the class description. */
         @Override
         public X509Certificate[] getAcceptedIssuers() {
-            return chain != null ? chain.getAcceptedIssuers() : new X509Certificate[0];
+            return new X509Certificate[0];
         }
     }
 

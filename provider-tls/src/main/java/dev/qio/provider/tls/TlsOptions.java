@@ -113,6 +113,7 @@ final class TlsOptions {
         return new TlsOptions(credentials, hostname, list);
     }
 
+    /** A comma list; one that names nothing ({@code protocols=,}) is refused, never read as "the defaults". */
     private static List<String> list(UriOptions o, String name) {
         List<String> out = new ArrayList<>();
         o.string(name).ifPresent(v -> {
@@ -120,6 +121,9 @@ final class TlsOptions {
                 if (!part.isBlank()) {
                     out.add(part.strip());
                 }
+            }
+            if (out.isEmpty()) {
+                throw o.bad(name, "'" + v + "' names none; give a comma list, or leave the option out for the defaults");
             }
         });
         return out;

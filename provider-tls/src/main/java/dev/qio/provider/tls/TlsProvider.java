@@ -9,7 +9,6 @@ import dev.qio.channel.IoListener;
 import dev.qio.channel.spi.LayerUri;
 import java.io.IOException;
 import java.net.URI;
-import java.util.Locale;
 import java.util.Set;
 
 /**
@@ -43,9 +42,7 @@ public final class TlsProvider implements ChannelProvider {
     /** SHUTDOWN and CONCURRENT_IO, each only where the inner channel has it. */
     @Override
     public Set<Feature> features(String scheme) {
-        if (scheme == null || !scheme.toLowerCase(Locale.ROOT).startsWith(SCHEME)) {
-            throw new IllegalArgumentException("scheme '" + scheme + "' is not tls or tls+SCHEME");
-        }
+        LayerUri.requireLayerScheme(scheme, SCHEME);
         return Set.of(Feature.SHUTDOWN, Feature.CONCURRENT_IO);
     }
 

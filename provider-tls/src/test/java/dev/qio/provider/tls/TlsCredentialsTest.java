@@ -394,6 +394,26 @@ class TlsCredentialsTest {
         assertMentions(listen, "creds-dirr");
     }
 
+    /**
+     * Every option of the layer refuses an empty value at open, naming it: {@code hostname=} used
+     * to fail in the handshake ("Illegal given domain name"), {@code protocols=} meant the
+     * defaults. A comma list that names nothing is refused too, and an inner option's empty value
+     * by the inner scheme.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"hostname=", "protocols=", "ciphers=", "creds-dir=", "ca=", "cert=", "key=", "keystore=",
+            "password=", "verify-peer=", "authz=", "protocols=,", "protocols=%20,%20", "ciphers=,", "nodelay="})
+    void anEmptyValueIsRefusedAtOpenNamingTheOption(String option) {
+        String name = option.substring(0, option.indexOf('='));
+        String uri = "tls+tcp://127.0.0.1:1?creds-dir=" + TlsFixtures.creds() + "&" + option;
+        if (name.equals("creds-dir")) {
+            uri = "tls+tcp://127.0.0.1:1?" + option;
+        }
+        String u = uri;
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> IoChannels.open(u).close());
+        assertMentions(e, "option '" + name + "'", option.endsWith("=") ? "empty value" : "names none");
+    }
+
     /** Options the layer does not know go to the inner channel: socket options on a tls+tcp URI. */
     @Test
     void innerOptionsGoToTheInnerScheme() throws Exception {

@@ -17,15 +17,22 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
+import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.security.Principal;
+import java.security.PrivateKey;
+import java.security.cert.X509Certificate;
+import java.util.List;
 import java.util.SplittableRandom;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.zip.CRC32C;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLServerSocket;
 import javax.net.ssl.SSLSocket;
+import javax.net.ssl.X509ExtendedKeyManager;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -152,6 +159,45 @@ class TlsInteropJdkTest {
             assertEquals("ping\n", readLine(ours));
             ours.writeAll(ascii("pong\n"));
             assertEquals("pong\n", line(jdk.getInputStream()));
+        }
+    }
+
+    /**
+     * Our listener's CertificateRequest names no CAs ({@code certificate_authorities}), in TLS 1.3
+     * and 1.2, with and without authz: with a list, GnuTLS 3.7 refuses to send an RSA client
+     * certificate in TLS 1.3 (see {@code TlsInteropQemuTest}). The JDK client's key manager is
+     * asked to choose with the issuers the request named, so it sees the list or its absence.
+     */
+    @ParameterizedTest
+    @CsvSource({"TLSv1.3, ''", "TLSv1.2, ''", "TLSv1.3, 'authz=C=UK,O=qio%20tests,CN=qemu*'", "TLSv1.2, 'authz=C=UK,O=qio%20tests,CN=qemu*'"})
+    void ourListenerAsksForAClientCertificateNamingNoCertificateAuthorities(String protocol, String extra) throws Exception {
+        List<List<Principal>> asked = new CopyOnWriteArrayList<>();
+        SSLContext watched = TlsTestSupport.jdkContext(creds.ca(), creds.client(), km -> new X509ExtendedKeyManager() {
+            @Override public String chooseClientAlias(String[] keyType, Principal[] issuers, Socket socket) {
+                asked.add(issuers == null ? List.of() : List.of(issuers));
+                return km.chooseClientAlias(keyType, issuers, socket);
+            }
+            @Override public String[] getClientAliases(String keyType, Principal[] issuers) { return km.getClientAliases(keyType, issuers); }
+            @Override public String[] getServerAliases(String keyType, Principal[] issuers) { return km.getServerAliases(keyType, issuers); }
+            @Override public String chooseServerAlias(String keyType, Principal[] issuers, Socket socket) {
+                return km.chooseServerAlias(keyType, issuers, socket);
+            }
+            @Override public X509Certificate[] getCertificateChain(String alias) { return km.getCertificateChain(alias); }
+            @Override public PrivateKey getPrivateKey(String alias) { return km.getPrivateKey(alias); }
+        });
+        try (IoListener listener = IoChannels.listen(ourListenUri(extra));
+                Background<IoChannel> accepted = accept(listener);
+                SSLSocket jdk = (SSLSocket) watched.getSocketFactory().createSocket("127.0.0.1", listener.localUri().getPort())) {
+            SSLParameters p = jdk.getSSLParameters();
+            p.setProtocols(new String[] {protocol});
+            jdk.setSSLParameters(p);
+            jdk.startHandshake();
+            try (IoChannel ours = accepted.result()) {
+                assertEquals("CN=qemu-client,O=qio tests,C=UK", ((TlsChannel) ours).session().getPeerPrincipal().getName(),
+                        "the client certificate was asked for, sent and verified");
+                assertEquals(List.of(List.of()), asked, "the issuers our CertificateRequest named");
+                exchange(ours, jdk);
+            }
         }
     }
 

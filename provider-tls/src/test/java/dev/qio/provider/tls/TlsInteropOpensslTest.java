@@ -10,7 +10,7 @@ import dev.qio.channel.IoChannel;
 import dev.qio.channel.IoChannels;
 import dev.qio.channel.IoListener;
 import dev.qio.provider.tls.TlsTestSupport.Creds;
-import dev.qio.provider.tls.TlsTestSupport.Openssl;
+import dev.qio.provider.tls.TlsTestSupport.Peer;
 import dev.qio.testkit.Background;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
@@ -18,7 +18,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -41,8 +40,7 @@ class TlsInteropOpensslTest {
 
     @BeforeAll
     static void needOpenssl() throws Exception {
-        Assumptions.assumeTrue(TlsTestSupport.opensslAvailable(),
-                "openssl is not on the PATH: skipping the OpenSSL interop tests (.ci/run installs it)");
+        TlsTestSupport.assumeInstalled("openssl", "version", "openssl");
         creds = TlsTestSupport.creds(tmp.resolve("creds"));
     }
 
@@ -58,7 +56,7 @@ class TlsInteropOpensslTest {
                 "-cert", creds.file("server-cert.pem").toString(), "-key", creds.file("server-key.pem").toString(),
                 "-CAfile", creds.file("ca-cert.pem").toString(), "-Verify", "1", "-verify_return_error", "-rev"));
         args.addAll(versionFlag(protocol));
-        try (Openssl server = new Openssl(tmp, args)) {
+        try (Peer server = new Peer(tmp, "openssl", args)) {
             // s_server binds port 0 and says which port it got: "ACCEPT 127.0.0.1:PORT". No free-port guess, no race.
             String accept = server.awaitLine(l -> l.startsWith("ACCEPT "), "ACCEPT line");
             int port = Integer.parseInt(accept.substring(accept.lastIndexOf(':') + 1).strip());
@@ -89,7 +87,7 @@ class TlsInteropOpensslTest {
                     "-cert", creds.file("client-cert.pem").toString(), "-key", creds.file("client-key.pem").toString(),
                     "-verify_return_error", "-verify_ip", "127.0.0.1", "-quiet"));
             args.addAll(versionFlag(protocol));
-            try (Openssl client = new Openssl(tmp, args); IoChannel ours = accepted.result()) {
+            try (Peer client = new Peer(tmp, "openssl", args); IoChannel ours = accepted.result()) {
                 TlsChannel tls = (TlsChannel) ours;
                 assertEquals(protocol, tls.session().getProtocol());
                 assertEquals("CN=qemu-client,O=qio tests,C=UK", tls.session().getPeerPrincipal().getName(),
@@ -120,7 +118,7 @@ class TlsInteropOpensslTest {
             List<String> args = new ArrayList<>(List.of("s_client", "-connect", "127.0.0.1:" + listener.localUri().getPort(),
                     "-CAfile", creds.file("ca-cert.pem").toString(), "-verify_return_error", "-quiet"));
             args.addAll(versionFlag(protocol));
-            try (Openssl client = new Openssl(tmp, args)) {
+            try (Peer client = new Peer(tmp, "openssl", args)) {
                 client.stdin().write("secret\n".getBytes(StandardCharsets.US_ASCII));
                 client.stdin().flush();
                 Throwable refused = accepted.failure();
@@ -130,7 +128,7 @@ class TlsInteropOpensslTest {
         }
     }
 
-    private static String stderrOf(Openssl p) {
+    private static String stderrOf(Peer p) {
         try {
             return p.stderrText();
         } catch (java.io.IOException e) {

@@ -24,15 +24,19 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
+import java.util.function.UnaryOperator;
+import javax.net.ssl.KeyManager;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509ExtendedKeyManager;
+import org.junit.jupiter.api.Assumptions;
 
 /**
  * Helpers shared by the TLS tests: creds-dirs that keep their keys at hand, a JDK
- * {@link SSLContext} from them, an accept on a virtual thread, connected pairs, and the
- * {@code openssl} binary. Work on another thread and text over a channel are the kit's
- * ({@link Background}, {@link dev.qio.testkit.TestIo}).
+ * {@link SSLContext} from them, an accept on a virtual thread, connected pairs, and the peers'
+ * binaries ({@code openssl}, GnuTLS's tools, QEMU). Work on another thread and text over a
+ * channel are the kit's ({@link Background}, {@link dev.qio.testkit.TestIo}).
  */
 final class TlsTestSupport {
     private TlsTestSupport() {}
@@ -71,6 +75,12 @@ final class TlsTestSupport {
 
     /** The JDK's own TLS context, independent of the code under test: trusts {@code ca}, presents {@code identity}. */
     static SSLContext jdkContext(TestCerts.Issued ca, TestCerts.Issued identity) throws GeneralSecurityException, IOException {
+        return jdkContext(ca, identity, UnaryOperator.identity());
+    }
+
+    /** As {@link #jdkContext(TestCerts.Issued, TestCerts.Issued)}, with the key manager wrapped, to watch what the peer asks of it. */
+    static SSLContext jdkContext(TestCerts.Issued ca, TestCerts.Issued identity, UnaryOperator<X509ExtendedKeyManager> wrap)
+            throws GeneralSecurityException, IOException {
         char[] none = new char[0];
         KeyStore keys = KeyStore.getInstance("PKCS12");
         keys.load(null, null);
@@ -83,7 +93,7 @@ final class TlsTestSupport {
         TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
         tmf.init(trust);
         SSLContext context = SSLContext.getInstance("TLS");
-        context.init(kmf.getKeyManagers(), tmf.getTrustManagers(), null);
+        context.init(new KeyManager[] {wrap.apply((X509ExtendedKeyManager) kmf.getKeyManagers()[0])}, tmf.getTrustManagers(), null);
         return context;
     }
 
@@ -130,12 +140,12 @@ final class TlsTestSupport {
         }
     }
 
-    // ---- the openssl binary -----------------------------------------------------------------
+    // ---- peer binaries (openssl, gnutls-cli, qemu) ---------------------------------------------
 
-    /** Whether {@code openssl version} runs. */
-    static boolean opensslAvailable() {
+    /** Whether {@code program versionArg} runs and exits 0: the program is installed. */
+    static boolean available(String program, String versionArg) {
         try {
-            Process p = new ProcessBuilder("openssl", "version").redirectErrorStream(true)
+            Process p = new ProcessBuilder(program, versionArg).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
             try {
                 return p.waitFor(HANG_GUARD.toSeconds(), TimeUnit.SECONDS) && p.exitValue() == 0;
@@ -148,26 +158,49 @@ final class TlsTestSupport {
     }
 
     /**
-     * An {@code openssl} child process: stdout lines arrive on a queue (read by a virtual
-     * thread, so the child never blocks on a full pipe), stderr goes to a file for the failure
-     * message. {@link #close()} kills it and waits for it.
+     * Skips the test (a JUnit assumption) unless {@code program versionArg} runs, naming the
+     * program and the package that has it.
      */
-    static final class Openssl implements AutoCloseable {
+    static void assumeInstalled(String program, String versionArg, String debianPackage) {
+        Assumptions.assumeTrue(available(program, versionArg),
+                program + " is not on the PATH: skipping (Debian package " + debianPackage + "; .ci/run installs it)");
+    }
+
+    /** Whether {@code openssl version} runs. */
+    static boolean opensslAvailable() {
+        return available("openssl", "version");
+    }
+
+    /**
+     * A peer's child process ({@code openssl}, {@code gnutls-cli}, {@code qemu-system-x86_64}):
+     * stdout lines arrive on a queue (read by a virtual thread, so the child never blocks on a
+     * full pipe), stderr goes to a file for the failure message. {@link #close()} kills it and
+     * waits for it, so no test leaves one behind.
+     */
+    static final class Peer implements AutoCloseable {
         private final Process process;
         private final Path stderr;
         private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
         private final List<String> seen = new ArrayList<>();
         /** Queued after the last line; no line of text holds a NUL. */
         private static final String END = "\u0000end of stdout";
+        private final String program;
 
-        Openssl(Path workDir, List<String> args) throws IOException {
+        /** Starts {@code program} with {@code args} in {@code workDir}. */
+        Peer(Path workDir, String program, List<String> args) throws IOException {
+            this(workDir, program, args, false);
+        }
+
+        /** As {@link #Peer(Path, String, List)}; with {@code stderrAsStdout}, stderr lines arrive with stdout's. */
+        Peer(Path workDir, String program, List<String> args, boolean stderrAsStdout) throws IOException {
             List<String> command = new ArrayList<>();
-            command.add("openssl");
+            command.add(program);
             command.addAll(args);
-            this.stderr = Files.createTempFile(workDir, "openssl-", ".err");
-            this.process = new ProcessBuilder(command).directory(workDir.toFile())
-                    .redirectError(stderr.toFile()).start();
-            Thread.ofVirtual().name("openssl stdout").start(() -> {
+            this.program = program;
+            this.stderr = Files.createTempFile(workDir, program + "-", ".err");
+            ProcessBuilder b = new ProcessBuilder(command).directory(workDir.toFile());
+            this.process = (stderrAsStdout ? b.redirectErrorStream(true) : b.redirectError(stderr.toFile())).start();
+            Thread.ofVirtual().name(program + " stdout").start(() -> {
                 try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
                     String line;
                     while ((line = r.readLine()) != null) {
@@ -185,17 +218,21 @@ final class TlsTestSupport {
             return process.getOutputStream();
         }
 
+        long pid() {
+            return process.pid();
+        }
+
         /** Waits for the first stdout line that {@code wanted} accepts; fails at the end of output. */
         String awaitLine(Predicate<String> wanted, String what) throws InterruptedException, IOException {
             long deadline = System.nanoTime() + HANG_GUARD.toNanos();
             while (true) {
                 String line = lines.poll(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
                 if (line == null) {
-                    throw new AssertionError("openssl printed no " + what + " within " + HANG_GUARD + "; stdout so far " + seen
+                    throw new AssertionError(program + " printed no " + what + " within " + HANG_GUARD + "; stdout so far " + seen
                             + ", stderr: " + Files.readString(stderr));
                 }
                 if (line.equals(END)) {
-                    throw new AssertionError("openssl ended (exit " + exitIfDone() + ") without printing " + what
+                    throw new AssertionError(program + " ended (exit " + exitIfDone() + ") without printing " + what
                             + "; stdout " + seen + ", stderr: " + Files.readString(stderr));
                 }
                 seen.add(line);
@@ -217,7 +254,7 @@ final class TlsTestSupport {
         /** Waits for the process to end by itself; returns its exit code. */
         int awaitExit() throws InterruptedException, IOException {
             assertTrue(process.waitFor(HANG_GUARD.toSeconds(), TimeUnit.SECONDS),
-                    () -> "openssl did not exit within " + HANG_GUARD + "; stderr: " + readQuietly(stderr));
+                    () -> program + " did not exit within " + HANG_GUARD + "; stderr: " + readQuietly(stderr));
             return process.exitValue();
         }
 

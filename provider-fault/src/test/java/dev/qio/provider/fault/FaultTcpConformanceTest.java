@@ -1,0 +1,12 @@
+package dev.qio.provider.fault;
+
+import dev.qio.testkit.ChannelContract;
+import dev.qio.testkit.ChannelFixture;
+
+/** The kit over {@code fault+tcp://} on loopback (64 KiB socket buffers) with splits and spurious {@code ERR_BLOCK}s on. */
+class FaultTcpConformanceTest extends ChannelContract {
+    @Override
+    protected ChannelFixture fixture() {
+        return FaultFixtures.adversarial("tcp");
+    }
+}
