@@ -54,7 +54,7 @@ final class BlockingProperties {
             ByteBuffer dst = ByteBuffer.allocate(k);
             AtomicReference<Thread> reader = new AtomicReference<>();
             CountDownLatch started = new CountDownLatch(1);
-            Concurrently.run(() -> {
+            Concurrently.run(pair, () -> {
                 reader.set(Thread.currentThread());
                 started.countDown();
                 long n = CheckedIo.readv(r, new ByteBuffer[] {dst});
@@ -97,7 +97,7 @@ final class BlockingProperties {
                     w.name() + ": still full");
             long expected = total + chunk;
             IoChannel r = pair.reader();
-            Concurrently.run(() -> {
+            Concurrently.run(pair, () -> {
                 w.await(IoCondition.OUT);
                 ByteBuffer last = stream.peek(chunk);
                 long n = CheckedIo.writev(w, new ByteBuffer[] {last});

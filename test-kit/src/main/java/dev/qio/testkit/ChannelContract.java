@@ -303,12 +303,33 @@ public abstract class ChannelContract {
         return one("required_lifecycle_io_after_close", SHORT, () -> LifecycleProperties.ioAfterClose(f()));
     }
 
-    /** Close from another thread wakes a reader blocked on a starved channel. */
+    /**
+     * Close from another thread wakes a reader blocked in {@code read} on a starved channel, within
+     * {@link Kit#PROMPT}, with ClosedChannelException. If this fails, check that the provider's
+     * {@code implClose} wakes the thread waiting in its read.
+     */
     @TestFactory
     Stream<DynamicTest> required_lifecycle_close_wakes_reader() {
         return one("required_lifecycle_close_wakes_reader", SHORT, () -> {
             Kit.require(f(), STARVE);
-            LifecycleProperties.closeWakesReader(f());
+            LifecycleProperties.closeWakesReader(f(), Waiters.Waiter.READ);
+        });
+    }
+
+    /**
+     * Close wakes every kind of waiting reader: a blocking read on a platform or a virtual thread,
+     * a {@code readvAllEof}, and {@code await(IN)} on a non-blocking channel; each within
+     * {@link Kit#PROMPT}, with ClosedChannelException. The second way close-wakes-reader can fail.
+     * If only some waiters fail, check that close signals the channel's readiness, not only the
+     * thread in the read.
+     */
+    @TestFactory
+    Stream<DynamicTest> required_lifecycle_close_wakes_any_reader() {
+        return one("required_lifecycle_close_wakes_any_reader", SHORT, () -> {
+            Kit.require(f(), STARVE);
+            Property.forAll(Waiters.waiters(f())).named("required_lifecycle_close_wakes_any_reader").tries(8)
+                    .shrinkBudget(4, Kit.PROMPT.multipliedBy(2))
+                    .check(w -> LifecycleProperties.closeWakesReader(f(), w));
         });
     }
 

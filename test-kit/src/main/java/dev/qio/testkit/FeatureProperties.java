@@ -89,7 +89,7 @@ final class FeatureProperties {
             IoChannel b = pair.reader();
             ByteBuffer gotThere = ByteBuffer.allocate(there);
             ByteBuffer gotBack = ByteBuffer.allocate(back);
-            Concurrently.run(() -> {
+            Concurrently.run(pair, () -> {
                 a.writeAll(ByteBuffer.wrap(out));
                 a.shutdown(Shutdown.WRITE);
                 assertThrows(IOException.class, () -> a.write(ByteBuffer.wrap(new byte[] {9})),
@@ -113,7 +113,7 @@ final class FeatureProperties {
             IoChannel r = pair.reader();
             Thread[] reader = new Thread[1];
             java.util.concurrent.CountDownLatch started = new java.util.concurrent.CountDownLatch(1);
-            Concurrently.run(() -> {
+            Concurrently.run(pair, () -> {
                 reader[0] = Thread.currentThread();
                 started.countDown();
                 assertEquals(IoChannel.EOF, r.read(ByteBuffer.allocate(16)), r.name() + ": after shutdown(READ)");
@@ -140,7 +140,7 @@ final class FeatureProperties {
             ByteBuffer got = ByteBuffer.allocate(length);
             IoChannel w = pair.writer();
             IoChannel r = pair.reader();
-            Concurrently.run(() -> w.writevAll(new ByteBuffer[] {ByteBuffer.wrap(msg)}, sent, Set.of()),
+            Concurrently.run(pair, () -> w.writevAll(new ByteBuffer[] {ByteBuffer.wrap(msg)}, sent, Set.of()),
                     () -> r.readvAll(new ByteBuffer[] {got}, received, Set.of()));
             assertArrayEquals(msg, got.array());
             assertEquals(count, received.size(), "descriptors received");
@@ -181,7 +181,7 @@ final class FeatureProperties {
             assertTrue(a.hasFeature(Feature.CONCURRENT_IO) && b.hasFeature(Feature.CONCURRENT_IO));
             ByteBuffer atB = ByteBuffer.allocate(size);
             ByteBuffer atA = ByteBuffer.allocate(size);
-            Concurrently.run(() -> a.writeAll(ByteBuffer.wrap(ab)), () -> b.writeAll(ByteBuffer.wrap(ba)),
+            Concurrently.run(pair, () -> a.writeAll(ByteBuffer.wrap(ab)), () -> b.writeAll(ByteBuffer.wrap(ba)),
                     () -> b.readAll(atB), () -> a.readAll(atA));
             assertArrayEquals(ab, atB.array());
             assertArrayEquals(ba, atA.array());
