@@ -4,8 +4,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.LongSupplier;
 
 /**
  * Runs the actions of one try on threads of their own, so that the first failure in any of them
@@ -49,6 +51,18 @@ final class Concurrently {
      * @throws Throwable the first failure, with the others and any thread that did not stop attached
      */
     static void run(AutoCloseable stop, Action... actions) throws Throwable {
+        run(stop, null, null, actions);
+    }
+
+    /**
+     * As {@link #run(AutoCloseable, Action...)}, and the try also fails when {@code progress} (a
+     * count of bytes moved, say) stays the same for {@link Kit#PROMPT} while the actions still run:
+     * a transfer between running threads that stops moving is a deadlock, reported with where each
+     * thread waits rather than as the test's timeout.
+     *
+     * @param what what {@code progress} counts, for the message
+     */
+    static void run(AutoCloseable stop, LongSupplier progress, String what, Action... actions) throws Throwable {
         AtomicReference<Throwable> failure = new AtomicReference<>();
         AtomicInteger running = new AtomicInteger(actions.length);
         // Counted down by the first failure or by the last action to end, whichever comes first.
@@ -73,7 +87,7 @@ final class Concurrently {
             }));
         }
         try {
-            settled.await();
+            awaitSettled(settled, progress, what, threads, failure);
             if (failure.get() != null) {
                 stopOthers(stop, threads, failure);
             }
@@ -84,6 +98,32 @@ final class Concurrently {
         }
         if (failure.get() != null) {
             throw failure.get();
+        }
+    }
+
+    /** Waits for {@code settled}; with {@code progress}, fails the try when it stalls. */
+    private static void awaitSettled(CountDownLatch settled, LongSupplier progress, String what, List<Thread> threads,
+            AtomicReference<Throwable> failure) throws InterruptedException {
+        if (progress == null) {
+            settled.await();
+            return;
+        }
+        long last = progress.getAsLong();
+        while (!settled.await(Kit.PROMPT.toNanos(), TimeUnit.NANOSECONDS)) {
+            long now = progress.getAsLong();
+            if (now == last) {
+                AssertionError stalled = new AssertionError("no progress: " + what + " stayed at " + now + " for "
+                        + Kit.PROMPT + " (the kit's liveness bound) while the threads still ran; where each"
+                        + " waited is attached");
+                for (Thread t : threads) {
+                    if (t.isAlive()) {
+                        stalled.addSuppressed(Background.stuck(t, t.getName() + " made no progress"));
+                    }
+                }
+                failure.compareAndSet(null, stalled);
+                return;
+            }
+            last = now;
         }
     }
 

@@ -28,7 +28,7 @@ final class Waiters {
         READ_VIRTUAL,
         /** A blocking {@code readvAllEof} over two buffers: the {@code *All} loop, not a single read. */
         READV_ALL_EOF,
-        /** {@code await(IN)} on a non-blocking channel, then one non-blocking read: the readiness path. */
+        /** {@code await(IN)} on a non-blocking channel, then a non-blocking read, until it gives more than ERR_BLOCK: the readiness path. */
         AWAIT_IN;
 
         /** Whether this waiter puts the channel in non-blocking mode. */
@@ -45,8 +45,12 @@ final class Waiters {
                     return ch.readvAllEof(iov) ? CheckedIo.remaining(iov) : IoChannel.EOF;
                 };
                 case AWAIT_IN -> () -> {
-                    ch.await(IoCondition.IN);
-                    return (long) ch.read(ByteBuffer.allocate(16));
+                    long n;
+                    do { // readiness is a hint: a wake-up may come before the read has anything to say
+                        ch.await(IoCondition.IN);
+                        n = ch.read(ByteBuffer.allocate(16));
+                    } while (n == IoChannel.ERR_BLOCK);
+                    return n;
                 };
             };
         }

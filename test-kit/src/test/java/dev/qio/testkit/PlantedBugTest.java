@@ -32,11 +32,43 @@ class PlantedBugTest {
             new Case(Planted.CLOSE_WAKES_NOBODY, "required_lifecycle_close_wakes_reader",
                     "required_lifecycle_close_wakes_reader", "close did not wake a reader waiting in READ"),
             new Case(Planted.CLOSE_WAKES_NOBODY, "required_lifecycle_close_wakes_any_reader",
-                    "required_lifecycle_close_wakes_any_reader", "close did not wake a reader waiting in"));
+                    "required_lifecycle_close_wakes_any_reader", "close did not wake a reader waiting in"),
+            new Case(Planted.SHUTDOWN_BOTH_READS_ONLY, "optional_SHUTDOWN", "optional_SHUTDOWN_both",
+                    "a write after shutdown(BOTH) must fail"),
+            new Case(Planted.SHUTDOWN_WRITE_IGNORED, "optional_SHUTDOWN", "optional_SHUTDOWN_both",
+                    "a write after shutdown(BOTH) must fail"),
+            new Case(Planted.SHUTDOWN_WRITE_IGNORED, "optional_SHUTDOWN", "optional_SHUTDOWN_half_close",
+                    "a write after shutdown(WRITE) must fail"),
+            new Case(Planted.SHUTDOWN_WRITE_IGNORED, "optional_SHUTDOWN", "optional_SHUTDOWN_write_eof_nonblocking",
+                    "the EOF that shutdown(WRITE) sends did not return within"),
+            new Case(Planted.SHUTDOWN_READ_WAKES_NOBODY, "optional_SHUTDOWN", "optional_SHUTDOWN_read_wakes_reader",
+                    "shutdown(READ) did not wake a reader waiting in READ"),
+            new Case(Planted.SHUTDOWN_READ_WAKES_NOBODY, "optional_SHUTDOWN", "optional_SHUTDOWN_read_wakes_any_reader",
+                    "shutdown(READ) did not wake a reader waiting in"),
+            new Case(Planted.SHUTDOWN_READ_WAKES_NOBODY, "optional_SHUTDOWN", "optional_SHUTDOWN_both",
+                    "shutdown(BOTH) did not wake a reader waiting in"),
+            new Case(Planted.CORRUPTS_EVERY_8_MIB, "required_roundtrip_long_stream", "required_roundtrip_long_stream",
+                    "byte 8388608 of 67108864 differs"),
+            new Case(Planted.EMPTY_BLOCKING_READ_WAITS, "required_partial_io_empty_iov", "required_partial_io_empty_iov",
+                    "a blocking READV of an empty iov [0] (pending 0, finished false, full false) did not return within"),
+            new Case(Planted.EMPTY_BLOCKING_WRITE_WAITS, "required_partial_io_empty_iov", "required_partial_io_empty_iov",
+                    "a blocking WRITEV of an empty iov [0] (pending 0, finished false, full true) did not return within"),
+            new Case(Planted.EMPTY_NONBLOCKING_WRITE_BLOCKS, "required_partial_io_empty_iov",
+                    "required_partial_io_empty_iov", "an empty iov must give 0"),
+            new Case(Planted.NONBLOCKING_READ_STALLS, "required_errblock_returns_promptly",
+                    "required_errblock_returns_promptly", "a non-blocking read(ByteBuffer) did not return within"),
+            new Case(Planted.NONBLOCKING_WRITE_STALLS, "required_errblock_returns_promptly",
+                    "required_errblock_returns_promptly", "the non-blocking writes filling the writer (calls returned) stayed at"),
+            new Case(Planted.SERIALISED_DIRECTIONS, "optional_CONCURRENT_IO", "optional_CONCURRENT_IO_past_buffering",
+                    "no progress: the bytes read in both directions stayed at"));
 
     @TestFactory
     Stream<DynamicTest> eachPlantedBugFailsItsPropertiesWithTheirOwnAssertion() {
         return CASES.stream().map(c -> DynamicTest.dynamicTest(c.toString(), () -> {
+            Throwable control = firstFailure(Planted.SOUND.fixture(), c.factory(), c.property());
+            if (control != null) {
+                throw new AssertionError(c.property() + " fails without a planted bug too", control);
+            }
             Throwable failure = firstFailure(c.bug().fixture(), c.factory(), c.property());
             assertNotNull(failure, c.property() + " passed on " + c.bug());
             String messages = messages(failure);
