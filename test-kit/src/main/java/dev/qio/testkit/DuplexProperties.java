@@ -47,8 +47,8 @@ final class DuplexProperties {
             IoChannel a = pair.writer();
             IoChannel b = pair.reader();
             assumeDuplex(fixture, pair, a, b);
-            long abFull = BlockingProperties.fill(a, fixture, 64 << 10, new SeededStream(seed));
-            long baFull = BlockingProperties.fill(b, fixture, 64 << 10, new SeededStream(~seed));
+            long abFull = BlockingProperties.fill(a, fixture, 64 << 10, new SeededStream(seed), false);
+            long baFull = BlockingProperties.fill(b, fixture, 64 << 10, new SeededStream(~seed), false);
             long abTotal = abFull + 2 * abFull + size;
             long baTotal = baFull + 2 * baFull + size;
             a.setBlocking(true);
