@@ -21,7 +21,11 @@ import org.opentest4j.TestAbortedException;
  * properties pass on the channel without the bug.
  */
 class PlantedBugTest {
-    /** A bug, a property that must catch it (its factory method and id), and words its failure must contain. */
+    /**
+     * A bug, a property that must catch it (its factory method and id), and words its failure must
+     * contain; alternatives are separated by {@code |}, for a property whose threads can each see
+     * the bug first (the writer's own check or the reader's).
+     */
     private record Case(Planted bug, String factory, String property, String expected) {
         @Override
         public String toString() {
@@ -40,7 +44,7 @@ class PlantedBugTest {
             new Case(Planted.SHUTDOWN_WRITE_IGNORED, "optional_SHUTDOWN", "optional_SHUTDOWN_both",
                     "a write after shutdown(BOTH) must fail"),
             new Case(Planted.SHUTDOWN_WRITE_IGNORED, "optional_SHUTDOWN", "optional_SHUTDOWN_half_close",
-                    "a write after shutdown(WRITE) must fail"),
+                    "a write after shutdown(WRITE) must fail|expected EOF after the last byte"),
             new Case(Planted.SHUTDOWN_WRITE_IGNORED, "optional_SHUTDOWN", "optional_SHUTDOWN_write_eof_nonblocking",
                     "the EOF that shutdown(WRITE) sends did not return within"),
             new Case(Planted.SHUTDOWN_READ_WAKES_NOBODY, "optional_SHUTDOWN", "optional_SHUTDOWN_read_wakes_reader",
@@ -91,7 +95,8 @@ class PlantedBugTest {
         assertNotNull(failure, c.property() + " passed on " + c.bug());
         String messages = messages(failure);
         assertFalse(messages.contains("did not finish within"), "reported as the kit's timeout: " + messages);
-        assertTrue(messages.contains(c.expected()), "expected '" + c.expected() + "' in: " + messages);
+        assertTrue(java.util.Arrays.stream(c.expected().split("\\|")).anyMatch(messages::contains),
+                "expected '" + c.expected() + "' in: " + messages);
     }
 
     /** Runs the dynamic tests of {@code factory} named {@code property} and returns the first failure, or null. */
