@@ -31,7 +31,11 @@ import java.util.Set;
  * A new channel is blocking. A blocking read waits until at least one byte, EOF or an error; a
  * blocking write waits until at least one byte is accepted. Neither promises more: loop, or use
  * the {@code *All} methods, which also work in non-blocking mode by {@linkplain #await awaiting}
- * readiness between tries.
+ * readiness between tries. A non-blocking read or write never waits for the peer: when nothing
+ * can move it returns {@link #ERR_BLOCK} promptly, and an iov with nothing remaining returns 0 at
+ * once in either mode. The conformance kit holds every provider to a bound of 5 seconds for these,
+ * and for {@code close} and {@code shutdown} to wake a blocked thread: a liveness promise, not a
+ * speed.
  *
  * <h2>Threads</h2>
  * One read and one write may run at the same time on different threads when the channel

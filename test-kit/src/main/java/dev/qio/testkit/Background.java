@@ -154,6 +154,50 @@ public final class Background<T> implements AutoCloseable {
         }
     }
 
+    /**
+     * Waits until the task has ended, at most {@code bound}; then {@link #result()} and
+     * {@link #failure()} answer at once. For the kit's liveness checks ({@link Kit#PROMPT}).
+     *
+     * @param what what should have happened by then, for the message
+     * @throws AssertionError if the task still runs: {@code what}, the bound and where the task is
+     */
+    void awaitEnd(Duration bound, String what) throws InterruptedException {
+        try {
+            outcome.get(bound.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException | CancellationException e) {
+            // ended by throwing: also an end
+        } catch (TimeoutException e) {
+            throw stuck(thread, what + " within " + bound);
+        }
+    }
+
+    /**
+     * Runs {@code task} on a daemon thread named {@code name} and returns what it returned (or
+     * throws what it threw), failing as {@link #awaitEnd} does if it has not ended within
+     * {@code bound}: a call the contract says returns promptly, checked without trusting it.
+     */
+    static <T> T within(String name, Duration bound, String what, Callable<T> task) throws Exception {
+        Background<T> b = start(name, task);
+        b.awaitEnd(bound, what);
+        return b.result();
+    }
+
+    /**
+     * A failure saying {@code what} did not happen, with the stack of {@code t}, the thread that
+     * still waits, in the message (reports often show messages only) and as the stack trace.
+     */
+    static AssertionError stuck(Thread t, String what) {
+        StackTraceElement[] stack = t.getStackTrace();
+        StringBuilder message = new StringBuilder(what).append(" (the kit's liveness bound; scale it with"
+                + " -Dqio.timeout.scale); ").append(t.getName()).append(" is still at:");
+        for (int i = 0; i < Math.min(stack.length, 12); i++) {
+            message.append("\n\tat ").append(stack[i]);
+        }
+        AssertionError e = new AssertionError(message.toString());
+        e.setStackTrace(stack);
+        return e;
+    }
+
     /** Waits until the thread has ended; after {@link #result()} or {@link #failure()}, a moment. */
     public void join() throws InterruptedException {
         thread.join();

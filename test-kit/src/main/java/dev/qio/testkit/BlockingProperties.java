@@ -15,6 +15,7 @@ import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -35,7 +36,7 @@ final class BlockingProperties {
             r.setBlocking(false);
             ByteBuffer[] iov = {ByteBuffer.allocate(k)};
             for (int i = 0; i < 2; i++) {
-                assertEquals(IoChannel.ERR_BLOCK, CheckedIo.readv(r, iov), r.name() + ": a starved non-blocking read");
+                assertEquals(IoChannel.ERR_BLOCK, CheckedIo.readvPromptly(r, iov), r.name() + ": a starved non-blocking read");
             }
             pair.writer().writeAll(ByteBuffer.wrap(data));
             r.await(IoCondition.IN);
@@ -54,7 +55,7 @@ final class BlockingProperties {
             ByteBuffer dst = ByteBuffer.allocate(k);
             AtomicReference<Thread> reader = new AtomicReference<>();
             CountDownLatch started = new CountDownLatch(1);
-            Concurrently.run(() -> {
+            Concurrently.run(pair, () -> {
                 reader.set(Thread.currentThread());
                 started.countDown();
                 long n = CheckedIo.readv(r, new ByteBuffer[] {dst});
@@ -76,51 +77,28 @@ final class BlockingProperties {
     static void writeWhenFull(ChannelFixture fixture, int chunk, long seed) throws Throwable {
         try (ChannelPair pair = fixture.open()) {
             IoChannel w = pair.writer();
-            w.setBlocking(false);
-            long limit = 256L << 20;
-            long total = 0;
-            Stream stream = new Stream(seed);
-            // Full means two ERR_BLOCKs in a row: a TCP sender can find a little room again after
-            // its first EAGAIN (the receiver's kernel takes the queued segments), which is no
-            // error, so one more write may move bytes; then it must block again.
-            int blockedInARow = 0;
-            while (blockedInARow < 2) {
-                ByteBuffer b = stream.peek(chunk);
-                long n = CheckedIo.writev(w, new ByteBuffer[] {b});
-                if (n == IoChannel.ERR_BLOCK) {
-                    blockedInARow++;
-                    continue;
-                }
-                blockedInARow = 0;
-                stream.advance(n);
-                total += n;
-                if (total > limit) {
-                    fail(w.name() + ": took " + total + " bytes without blocking; fixture '" + fixture.name()
-                            + "' declares FILL");
-                }
-            }
+            SeededStream stream = new SeededStream(seed);
+            long total = fill(w, fixture, chunk, stream, true);
             long expected = total + chunk;
             IoChannel r = pair.reader();
-            Concurrently.run(() -> {
+            Concurrently.run(pair, () -> {
                 w.await(IoCondition.OUT);
-                ByteBuffer last = stream.peek(chunk);
+                ByteBuffer last = stream.bytes(total, chunk);
                 long n = CheckedIo.writev(w, new ByteBuffer[] {last});
                 assertTrue(n > 0, w.name() + ": after await(OUT) the write must make progress, got " + n);
                 w.writeAll(last);
                 pair.finishWriting();
             }, () -> {
-                Stream check = new Stream(seed);
+                SeededStream check = new SeededStream(seed);
                 ByteBuffer got = ByteBuffer.allocate(64 << 10);
                 long seen = 0;
                 while (seen < expected) {
                     got.clear().limit((int) Math.min(got.capacity(), expected - seen));
                     r.readAll(got);
-                    got.flip();
-                    if (!got.equals(check.peek(got.remaining()))) {
-                        fail(r.name() + ": bytes after offset " + seen + " differ from what was written");
+                    if (check.mismatch(got, seen) >= 0) {
+                        fail(r.name() + ": byte " + check.mismatch(got, seen) + " differs from what was written");
                     }
-                    check.advance(got.remaining());
-                    seen += got.remaining();
+                    seen += got.position();
                 }
             });
         }
@@ -162,16 +140,7 @@ final class BlockingProperties {
     static void watchOut(ChannelFixture fixture, int chunk) throws Throwable {
         try (ChannelPair pair = fixture.open(); EventLoop loop = EventLoop.create("qio-kit-loop")) {
             IoChannel w = pair.writer();
-            w.setBlocking(false);
-            long total = 0;
-            ByteBuffer zeros = ByteBuffer.allocate(chunk);
-            long n;
-            while ((n = w.write(zeros.clear())) != IoChannel.ERR_BLOCK) {
-                total += n;
-                if (total > 256L << 20) {
-                    fail(w.name() + ": never filled; fixture '" + fixture.name() + "' declares FILL");
-                }
-            }
+            long total = fill(w, fixture, chunk, null, false);
             AtomicBoolean drained = new AtomicBoolean();
             AtomicReference<String> problem = new AtomicReference<>();
             CountDownLatch fired = new CountDownLatch(1);
@@ -244,6 +213,58 @@ final class BlockingProperties {
         }
     }
 
+    /**
+     * Writes in non-blocking mode, {@code chunk} bytes a call, until the writer returns ERR_BLOCK,
+     * and leaves it non-blocking. The bytes are {@code data}'s from offset 0, or zeros when it is
+     * null. Each call must return within {@link Kit#PROMPT} (the calls run on a helper thread,
+     * watched for progress), so a non-blocking write that waits for the peer fails here.
+     *
+     * @param confirm whether to write once more right after the first ERR_BLOCK, on the same thread,
+     *     and require ERR_BLOCK again (the writer stays full)
+     * @return the bytes written
+     * @throws AssertionError if 256 MiB went in without ERR_BLOCK, although the fixture declares
+     *     FILL, or if a call did not return within the bound
+     */
+    static long fill(IoChannel w, ChannelFixture fixture, int chunk, SeededStream data, boolean confirm)
+            throws Throwable {
+        w.setBlocking(false);
+        AtomicLong total = new AtomicLong();
+        AtomicLong calls = new AtomicLong();
+        Concurrently.run(w, calls::get, w.name() + ": the non-blocking writes filling the writer (calls returned)", () -> {
+            ByteBuffer buf = ByteBuffer.allocate(chunk);
+            while (true) {
+                if (data != null) {
+                    data.fill(buf.clear(), total.get());
+                }
+                long n = CheckedIo.writev(w, new ByteBuffer[] {buf.clear()});
+                calls.incrementAndGet();
+                if (n == IoChannel.ERR_BLOCK) {
+                    if (!confirm) {
+                        return;
+                    }
+                    // Full is two ERR_BLOCKs in a row, here on the same thread: a TCP sender can
+                    // find a little room again right after its EAGAIN (the receiver's kernel takes
+                    // the queued segments), which is no error; then it must block again.
+                    n = CheckedIo.writev(w, new ByteBuffer[] {buf.clear()});
+                    calls.incrementAndGet();
+                    if (n == IoChannel.ERR_BLOCK) {
+                        return;
+                    }
+                }
+                if (total.addAndGet(n) > 256L << 20) {
+                    fail(w.name() + ": took " + total + " bytes without blocking; fixture '" + fixture.name()
+                            + "' declares FILL");
+                }
+            }
+        });
+        return total.get();
+    }
+
+    /** {@link #fill(IoChannel, ChannelFixture, int, SeededStream, boolean)} with zeros, in 64 KiB writes. */
+    static long fill(IoChannel w, ChannelFixture fixture) throws Throwable {
+        return fill(w, fixture, 64 << 10, null, false);
+    }
+
     /** Lets every dispatch queued on {@code loop} so far run. */
     static void settle(EventLoop loop) throws InterruptedException {
         for (int i = 0; i < 3; i++) { // a dispatch may queue one more; three rounds cover a re-queue
@@ -252,34 +273,4 @@ final class BlockingProperties {
             marker.await();
         }
     }
-
-    /** A deterministic byte stream, for checking order over many chunks without keeping them. */
-    static final class Stream {
-        private final long seed;
-        private long offset;
-
-        Stream(long seed) {
-            this.seed = seed;
-        }
-
-        ByteBuffer peek(int n) {
-            byte[] b = new byte[n];
-            for (int i = 0; i < n; i++) {
-                b[i] = byteAt(seed, offset + i);
-            }
-            return ByteBuffer.wrap(b);
-        }
-
-        void advance(long n) {
-            offset += n;
-        }
-
-        static byte byteAt(long seed, long i) {
-            long z = seed + i * 0x9E3779B97F4A7C15L;
-            z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-            z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-            return (byte) (z ^ (z >>> 31));
-        }
-    }
-
 }

@@ -37,8 +37,32 @@ import org.junit.jupiter.api.TestInstance;
  * {@code -Dqio.seed=...} that reruns it. A property skips only when the fixture does not declare a
  * {@link Capability} it needs, and says which.
  *
+ * <h2>Failures, not timeouts</h2>
+ * A property that runs several threads (a writer and a reader, four for full duplex) reports the
+ * first failure in any of them: it closes the pair, which wakes threads blocked in the channel,
+ * interrupts the others, and reports that failure, shrunk like any other; what the others threw
+ * on the way out is attached. A test's timeout is reported only when nothing failed.
+ *
+ * <h2>The liveness bound</h2>
+ * What the contract says happens promptly must happen within 5 seconds (times
+ * {@code qio.timeout.scale}), or the property fails, saying what did not happen and showing where
+ * the waiting thread is:
+ * <ul>
+ *   <li>a non-blocking read or write returns when nothing can move (a read with ERR_BLOCK; a write
+ *       with ERR_BLOCK or what it found room for): it never waits for the peer;
+ *   <li>a read or write of an empty iov returns 0, in blocking mode too;
+ *   <li>{@code close} wakes a thread blocked in a read or write, and {@code shutdown(READ)} or
+ *       {@code shutdown(BOTH)} a thread waiting to read, whether in {@code read},
+ *       {@code readvAllEof} or {@code await(IN)}, on a platform or a virtual thread;
+ *   <li>the EOF that {@code shutdown(WRITE)} sends reaches a peer that has read what came before;
+ *   <li>a transfer between two running threads moves at least one byte.
+ * </ul>
+ * The bound is generous: thousands of times what any of these takes on a loaded machine. It is a
+ * liveness bound, never a measure of speed; {@link dev.qio.channel.IoChannel} states the same
+ * promise for users.
+ *
  * <p>System properties: {@code qio.seed} (rerun), {@code qio.tries} (tries per property),
- * {@code qio.timeout.scale} (multiplies every timeout).
+ * {@code qio.timeout.scale} (multiplies every timeout and the liveness bound).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 public abstract class ChannelContract {
@@ -77,6 +101,24 @@ public abstract class ChannelContract {
         });
     }
 
+    /**
+     * A long stream: {@link LongStream#BYTES} (64 MiB) of seeded bytes through one pair, random iov
+     * splits on both sides (every cycle holds a buffer of at least 16 KiB, so the call count stays
+     * in the thousands), raw calls or the {@code *All} loops, each byte checked as it arrives, then
+     * EOF; one try per mode. A concurrent pair that stops moving for {@link Kit#PROMPT} fails.
+     * If this fails but the round trip passes, check what happens only after many MiB: counters
+     * and ring indices that wrap, buffers that are recycled, flow control that runs dry.
+     */
+    @TestFactory
+    Stream<DynamicTest> required_roundtrip_long_stream() {
+        return modes("required_roundtrip_long_stream", LONG, blocking -> {
+            Kit.require(f(), ROUND_TRIP);
+            Property.forAll(LongStream.cases()).named(name("required_roundtrip_long_stream", blocking)).tries(1)
+                    .shrinkBudget(20, Duration.ofSeconds(30))
+                    .check(c -> LongStream.run(f(), c, blocking));
+        });
+    }
+
     // ---- 2. partial I/O ---------------------------------------------------------------------
 
     /**
@@ -94,6 +136,23 @@ public abstract class ChannelContract {
             Property.forAll(raw).named(name("required_partial_io", blocking)).tries(60)
                     .check(t -> RoundTrip.run(f(), t, blocking));
         });
+    }
+
+    /**
+     * An iov with nothing remaining (no buffers, empty buffers, buffers at their limit) gives 0 at
+     * once for every read and write call, blocking or not, whatever the state: a starved reader,
+     * bytes waiting, EOF, a full writer; {@code readvAllEof} gives true. It moves nothing, and the
+     * bytes waiting are still all there afterwards. "At once" is {@link Kit#PROMPT}. QEMU: the
+     * {@code *_all} loops stop at an empty iov. If this fails, check that the empty case returns
+     * before the provider waits for readiness.
+     */
+    @TestFactory
+    Stream<DynamicTest> required_partial_io_empty_iov() {
+        return modes("required_partial_io_empty_iov", SHORT, blocking ->
+                Property.forAll(EmptyIovProperties.cases()).named(name("required_partial_io_empty_iov", blocking))
+                        .tries(20).withExamples(EmptyIovProperties.examples())
+                        .shrinkBudget(20, Kit.PROMPT.multipliedBy(2))
+                        .check(c -> EmptyIovProperties.run(f(), c, blocking)));
     }
 
     // ---- 3. EOF -----------------------------------------------------------------------------
@@ -171,6 +230,23 @@ public abstract class ChannelContract {
         });
     }
 
+    /**
+     * Non-blocking means prompt: on a starved reader or a full writer, each of several non-blocking
+     * calls returns within {@link Kit#PROMPT} (a read with ERR_BLOCK). The bound is generous and a
+     * liveness bound, not a speed test: it catches a call that waits for the peer before giving
+     * ERR_BLOCK. If this fails, check what the provider's non-blocking path waits for (a lock held
+     * by a blocked thread, a handshake, a flush).
+     */
+    @TestFactory
+    Stream<DynamicTest> required_errblock_returns_promptly() {
+        return one("required_errblock_returns_promptly", SHORT, () -> {
+            Kit.requireNonBlocking(f());
+            Property.forAll(PromptProperties.cases()).named("required_errblock_returns_promptly").tries(10)
+                    .withExamples(PromptProperties.examples()).shrinkBudget(4, Kit.PROMPT.multipliedBy(2))
+                    .check(c -> PromptProperties.run(f(), c));
+        });
+    }
+
     /** A blocking read on a starved channel waits for data instead of returning ERR_BLOCK. */
     @TestFactory
     Stream<DynamicTest> required_errblock_blocking_read_waits() {
@@ -234,8 +310,14 @@ public abstract class ChannelContract {
     // ---- 5. features --------------------------------------------------------------------------
 
     /**
-     * SHUTDOWN: {@code shutdown(WRITE)} half-closes (the peer drains, reads EOF, answers);
-     * {@code shutdown(READ)} wakes a blocked reader with EOF. Gating twin: every shutdown refused.
+     * SHUTDOWN, each direction checked two ways. {@code shutdown(WRITE)} half-closes: the peer
+     * drains, reads EOF and answers ({@code half_close}), and a non-blocking peer finds the EOF
+     * through readiness ({@code write_eof_nonblocking}). {@code shutdown(READ)} wakes a blocked
+     * reader with EOF ({@code read_wakes_reader}), and every kind of waiting reader
+     * ({@code read_wakes_any_reader}). {@code shutdown(BOTH)} does both at once ({@code both}).
+     * Every wake-up and every EOF must come within {@link Kit#PROMPT}. Gating twin: every shutdown
+     * refused. If this fails, check that {@code implShutdown} signals the readiness of both ends
+     * and wakes the thread in a read, for each {@code how}.
      */
     @TestFactory
     Stream<DynamicTest> optional_SHUTDOWN() {
@@ -244,11 +326,30 @@ public abstract class ChannelContract {
                     Kit.require(f(), ROUND_TRIP, CONCURRENT);
                     Gen<int[]> sizes = c -> new int[] {Gen.sizes(70_000).next(c), Gen.sizes(70_000).next(c)};
                     Property.forAll(sizes).named("optional_SHUTDOWN_half_close").tries(20)
-                            .check(s -> FeatureProperties.halfClose(f(), s[0], s[1], s[0] * 31L + s[1]));
+                            .check(s -> ShutdownProperties.halfClose(f(), s[0], s[1], s[0] * 31L + s[1]));
+                }),
+                Kit.test("optional_SHUTDOWN_write_eof_nonblocking", f(), "", SHORT, () -> {
+                    Kit.require(f(), ROUND_TRIP, CONCURRENT);
+                    Kit.requireNonBlocking(f());
+                    Property.forAll(Gen.ints(0, BlockingProperties.SMALL)).named("optional_SHUTDOWN_write_eof_nonblocking")
+                            .tries(10).shrinkBudget(4, Kit.PROMPT.multipliedBy(2))
+                            .check(k -> ShutdownProperties.writeEofNonBlocking(f(), k, k));
                 }),
                 Kit.test("optional_SHUTDOWN_read_wakes_reader", f(), "", SHORT, () -> {
                     Kit.require(f(), STARVE);
-                    FeatureProperties.shutdownReadWakesReader(f());
+                    ShutdownProperties.readWakesReader(f(), Waiters.Waiter.READ);
+                }),
+                Kit.test("optional_SHUTDOWN_read_wakes_any_reader", f(), "", SHORT, () -> {
+                    Kit.require(f(), STARVE);
+                    Property.forAll(Waiters.waiters(f())).named("optional_SHUTDOWN_read_wakes_any_reader").tries(8)
+                            .shrinkBudget(4, Kit.PROMPT.multipliedBy(2))
+                            .check(w -> ShutdownProperties.readWakesReader(f(), w));
+                }),
+                Kit.test("optional_SHUTDOWN_both", f(), "", SHORT, () -> {
+                    Kit.require(f(), ROUND_TRIP, CONCURRENT, STARVE);
+                    Property.forAll(ShutdownProperties.bothCases(f())).named("optional_SHUTDOWN_both").tries(10)
+                            .shrinkBudget(4, Kit.PROMPT.multipliedBy(2))
+                            .check(c -> ShutdownProperties.both(f(), c));
                 })));
     }
 
@@ -283,16 +384,34 @@ public abstract class ChannelContract {
         return feature(Feature.WRITE_ZERO_COPY, List.of(untested("untested_WRITE_ZERO_COPY_flush")));
     }
 
-    /** CONCURRENT_IO: both directions of a pair move at once on four threads, byte-exact. */
+    /**
+     * CONCURRENT_IO, two ways: both directions of a pair move at once on four threads, byte-exact,
+     * with generated sizes up to 2 MiB ({@code full_duplex}); and forced past the channel's
+     * buffering whatever the generated size ({@code past_buffering}): both directions are filled
+     * until ERR_BLOCK first, then each end writes twice that again while it reads. A transfer that
+     * stops moving for {@link Kit#PROMPT} fails. If this fails, check that a write blocked on a full
+     * channel holds nothing a read needs.
+     */
     @TestFactory
     Stream<DynamicTest> optional_CONCURRENT_IO() {
-        return one("optional_CONCURRENT_IO_full_duplex", LONG, () -> {
-            Kit.require(f(), ROUND_TRIP, CONCURRENT);
-            Assumptions.assumeTrue(FeatureProperties.advertised(f()).contains(Feature.CONCURRENT_IO),
-                    "the channels do not advertise CONCURRENT_IO");
+        return Stream.of(Kit.test("optional_CONCURRENT_IO_full_duplex", f(), "", LONG, () -> {
+            requireConcurrentIo();
             Property.forAll(Inputs.sizes(2 << 20)).named("optional_CONCURRENT_IO_full_duplex").tries(10)
-                    .check(size -> FeatureProperties.fullDuplex(f(), size, size));
-        });
+                    .check(size -> DuplexProperties.fullDuplex(f(), size, size));
+        }), Kit.test("optional_CONCURRENT_IO_past_buffering", f(), "", LONG, () -> {
+            requireConcurrentIo();
+            Kit.require(f(), FILL);
+            Kit.requireNonBlocking(f());
+            Property.forAll(Inputs.sizes(1 << 20)).named("optional_CONCURRENT_IO_past_buffering").tries(4)
+                    .shrinkBudget(4, Kit.PROMPT.multipliedBy(2))
+                    .check(size -> DuplexProperties.pastBuffering(f(), size, size));
+        }));
+    }
+
+    private void requireConcurrentIo() throws java.io.IOException {
+        Kit.require(f(), ROUND_TRIP, CONCURRENT);
+        Assumptions.assumeTrue(FeatureProperties.advertised(f()).contains(Feature.CONCURRENT_IO),
+                "the channels do not advertise CONCURRENT_IO");
     }
 
     // ---- 6. lifecycle -------------------------------------------------------------------------
@@ -303,12 +422,33 @@ public abstract class ChannelContract {
         return one("required_lifecycle_io_after_close", SHORT, () -> LifecycleProperties.ioAfterClose(f()));
     }
 
-    /** Close from another thread wakes a reader blocked on a starved channel. */
+    /**
+     * Close from another thread wakes a reader blocked in {@code read} on a starved channel, within
+     * {@link Kit#PROMPT}, with ClosedChannelException. If this fails, check that the provider's
+     * {@code implClose} wakes the thread waiting in its read.
+     */
     @TestFactory
     Stream<DynamicTest> required_lifecycle_close_wakes_reader() {
         return one("required_lifecycle_close_wakes_reader", SHORT, () -> {
             Kit.require(f(), STARVE);
-            LifecycleProperties.closeWakesReader(f());
+            LifecycleProperties.closeWakesReader(f(), Waiters.Waiter.READ);
+        });
+    }
+
+    /**
+     * Close wakes every kind of waiting reader: a blocking read on a platform or a virtual thread,
+     * a {@code readvAllEof}, and {@code await(IN)} on a non-blocking channel; each within
+     * {@link Kit#PROMPT}, with ClosedChannelException. The second way close-wakes-reader can fail.
+     * If only some waiters fail, check that close signals the channel's readiness, not only the
+     * thread in the read.
+     */
+    @TestFactory
+    Stream<DynamicTest> required_lifecycle_close_wakes_any_reader() {
+        return one("required_lifecycle_close_wakes_any_reader", SHORT, () -> {
+            Kit.require(f(), STARVE);
+            Property.forAll(Waiters.waiters(f())).named("required_lifecycle_close_wakes_any_reader").tries(8)
+                    .shrinkBudget(4, Kit.PROMPT.multipliedBy(2))
+                    .check(w -> LifecycleProperties.closeWakesReader(f(), w));
         });
     }
 

@@ -38,6 +38,22 @@ final class CheckedIo {
         return n;
     }
 
+    /**
+     * {@link #readv} on a non-blocking channel, which must return within {@link Kit#PROMPT}: a
+     * provider whose non-blocking read waits for the peer fails here, with where it waits, instead
+     * of hanging the property.
+     */
+    static long readvPromptly(IoChannel ch, ByteBuffer[] iov) throws Exception {
+        return Background.within("qio-kit-nonblocking", Kit.PROMPT, ch.name() + ": a non-blocking readv of "
+                + remaining(iov) + " bytes did not return", () -> readv(ch, iov));
+    }
+
+    /** {@link #writev} on a non-blocking channel, which must return within {@link Kit#PROMPT}; see {@link #readvPromptly}. */
+    static long writevPromptly(IoChannel ch, ByteBuffer[] iov) throws Exception {
+        return Background.within("qio-kit-nonblocking", Kit.PROMPT, ch.name() + ": a non-blocking writev of "
+                + remaining(iov) + " bytes did not return", () -> writev(ch, iov));
+    }
+
     /** Writes all of {@code iov} with raw writev calls, awaiting OUT on ERR_BLOCK. */
     static void writeFully(IoChannel ch, ByteBuffer[] iov) throws IOException {
         while (remaining(iov) > 0) {

@@ -34,7 +34,7 @@ final class EofProperties {
             if (Kit.has(fixture, Capability.CONCURRENT)) {
                 IoChannel r = pair.reader();
                 r.setBlocking(blocking);
-                Concurrently.run(writeAndFinish::run, () -> readSide(r, c, data));
+                Concurrently.run(pair, writeAndFinish::run, () -> readSide(r, c, data));
             } else {
                 writeAndFinish.run();
                 IoChannel r = pair.reader();

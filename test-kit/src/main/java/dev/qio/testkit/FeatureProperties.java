@@ -79,53 +79,6 @@ final class FeatureProperties {
         }
     }
 
-    /** SHUTDOWN: shutdown(WRITE) is a half-close; the peer drains, reads EOF, and can still answer. */
-    static void halfClose(ChannelFixture fixture, int there, int back, long seed) throws Throwable {
-        byte[] out = Inputs.payload(there, seed);
-        byte[] in = Inputs.payload(back, ~seed);
-        try (ChannelPair pair = fixture.open()) {
-            Assumptions.assumeFalse(pair.isLoopback(), "fixture '" + fixture.name() + "' is a loopback: no peer to answer");
-            IoChannel a = pair.writer();
-            IoChannel b = pair.reader();
-            ByteBuffer gotThere = ByteBuffer.allocate(there);
-            ByteBuffer gotBack = ByteBuffer.allocate(back);
-            Concurrently.run(() -> {
-                a.writeAll(ByteBuffer.wrap(out));
-                a.shutdown(Shutdown.WRITE);
-                assertThrows(IOException.class, () -> a.write(ByteBuffer.wrap(new byte[] {9})),
-                        a.name() + ": a write after shutdown(WRITE) must fail");
-                a.readAll(gotBack);
-                RoundTrip.expectEof(a);
-            }, () -> {
-                b.readAll(gotThere);
-                RoundTrip.expectEof(b);
-                b.writeAll(ByteBuffer.wrap(in));
-                b.shutdown(Shutdown.WRITE);
-            });
-            assertArrayEquals(out, gotThere.array());
-            assertArrayEquals(in, gotBack.array());
-        }
-    }
-
-    /** SHUTDOWN: shutdown(READ) from another thread wakes a blocked reader, which reads EOF. */
-    static void shutdownReadWakesReader(ChannelFixture fixture) throws Throwable {
-        try (ChannelPair pair = fixture.open()) {
-            IoChannel r = pair.reader();
-            Thread[] reader = new Thread[1];
-            java.util.concurrent.CountDownLatch started = new java.util.concurrent.CountDownLatch(1);
-            Concurrently.run(() -> {
-                reader[0] = Thread.currentThread();
-                started.countDown();
-                assertEquals(IoChannel.EOF, r.read(ByteBuffer.allocate(16)), r.name() + ": after shutdown(READ)");
-            }, () -> {
-                started.await();
-                Concurrently.awaitBlocked(reader[0]);
-                r.shutdown(Shutdown.READ);
-            });
-            RoundTrip.expectEof(r);
-        }
-    }
-
     /** FD_PASS: descriptors arrive with the bytes, as new descriptors of the same file, owned by the receiver. */
     static void passesFds(ChannelFixture fixture, int count, int length, long seed) throws Throwable {
         Assumptions.assumeTrue(NativeFds.isSupported(), "no POSIX descriptors on this platform");
@@ -140,7 +93,7 @@ final class FeatureProperties {
             ByteBuffer got = ByteBuffer.allocate(length);
             IoChannel w = pair.writer();
             IoChannel r = pair.reader();
-            Concurrently.run(() -> w.writevAll(new ByteBuffer[] {ByteBuffer.wrap(msg)}, sent, Set.of()),
+            Concurrently.run(pair, () -> w.writevAll(new ByteBuffer[] {ByteBuffer.wrap(msg)}, sent, Set.of()),
                     () -> r.readvAll(new ByteBuffer[] {got}, received, Set.of()));
             assertArrayEquals(msg, got.array());
             assertEquals(count, received.size(), "descriptors received");
@@ -167,24 +120,6 @@ final class FeatureProperties {
                 fd.close();
             }
             Files.deleteIfExists(file);
-        }
-    }
-
-    /** CONCURRENT_IO: both directions move at once, four threads, every byte in order. */
-    static void fullDuplex(ChannelFixture fixture, int size, long seed) throws Throwable {
-        byte[] ab = Inputs.payload(size, seed);
-        byte[] ba = Inputs.payload(size, ~seed);
-        try (ChannelPair pair = fixture.open()) {
-            Assumptions.assumeFalse(pair.isLoopback(), "fixture '" + fixture.name() + "' is a loopback");
-            IoChannel a = pair.writer();
-            IoChannel b = pair.reader();
-            assertTrue(a.hasFeature(Feature.CONCURRENT_IO) && b.hasFeature(Feature.CONCURRENT_IO));
-            ByteBuffer atB = ByteBuffer.allocate(size);
-            ByteBuffer atA = ByteBuffer.allocate(size);
-            Concurrently.run(() -> a.writeAll(ByteBuffer.wrap(ab)), () -> b.writeAll(ByteBuffer.wrap(ba)),
-                    () -> b.readAll(atB), () -> a.readAll(atA));
-            assertArrayEquals(ab, atB.array());
-            assertArrayEquals(ba, atA.array());
         }
     }
 

@@ -16,6 +16,17 @@ final class Kit {
     /** Multiplies every kit timeout; set {@code -Dqio.timeout.scale=3} on a slow machine. */
     static final double TIMEOUT_SCALE = Double.parseDouble(System.getProperty("qio.timeout.scale", "1"));
 
+    /**
+     * The kit's liveness bound: how long it waits for what the contract says happens promptly
+     * before it fails with what did not happen. A non-blocking read or write returns (with
+     * {@code ERR_BLOCK} when nothing can move); {@code close} or {@code shutdown} wakes a thread
+     * blocked in the channel; a transfer between two running threads moves at least one byte.
+     * Five seconds times {@code qio.timeout.scale}: thousands of times what any of these takes, so
+     * it is never a performance bound, and short enough that a hang is reported as the assertion
+     * it breaks, with the stuck thread's stack, rather than as the test's timeout.
+     */
+    static final Duration PROMPT = timeout(Duration.ofSeconds(5));
+
     static Duration timeout(Duration base) {
         return Duration.ofMillis((long) (base.toMillis() * TIMEOUT_SCALE));
     }

@@ -28,26 +28,47 @@ record Layout(List<Integer> pieces, int perCall, BufferKind kind) {
      * {@code data} starting at its {@code offset}; buffers for reads are empty.
      */
     List<ByteBuffer[]> calls(long total, byte[] data, boolean forWrite) {
-        boolean anyPositive = pieces.stream().anyMatch(p -> p > 0);
         List<ByteBuffer[]> calls = new ArrayList<>();
-        List<ByteBuffer> current = new ArrayList<>();
+        Cursor cursor = cursor();
         long done = 0;
-        int i = 0;
         while (done < total) {
-            int piece = anyPositive ? pieces.get(i++ % pieces.size()) : 1;
-            int len = (int) Math.min(piece, total - done);
-            ByteBuffer b = kind.allocate(len);
-            if (forWrite) {
-                b.put(b.position(), data, (int) done, len);
+            int[] lengths = cursor.next(total - done);
+            ByteBuffer[] iov = new ByteBuffer[lengths.length];
+            for (int j = 0; j < lengths.length; j++) {
+                iov[j] = kind.allocate(lengths[j]);
+                if (forWrite) {
+                    iov[j].put(iov[j].position(), data, (int) done, lengths[j]);
+                }
+                done += lengths[j];
             }
-            current.add(b);
-            done += len;
-            if (current.size() == perCall || done == total) {
-                calls.add(current.toArray(ByteBuffer[]::new));
-                current.clear();
-            }
+            calls.add(iov);
         }
         return calls;
+    }
+
+    /** Walks this layout call by call, for transfers too long to cut up front. */
+    Cursor cursor() {
+        return new Cursor();
+    }
+
+    /** The buffer lengths of one call after another, continuing the cycle of pieces. */
+    final class Cursor {
+        private final boolean anyPositive = pieces.stream().anyMatch(p -> p > 0);
+        private int next;
+
+        /** The lengths of the next call's buffers, which hold at most {@code left} bytes (at least one when left > 0). */
+        int[] next(long left) {
+            int[] lengths = new int[perCall];
+            int n = 0;
+            long done = 0;
+            while (n < perCall && done < left) {
+                int piece = anyPositive ? pieces.get(next) : 1;
+                next = (next + 1) % pieces.size();
+                lengths[n++] = (int) Math.min(piece, left - done);
+                done += lengths[n - 1];
+            }
+            return java.util.Arrays.copyOf(lengths, n);
+        }
     }
 
     @Override

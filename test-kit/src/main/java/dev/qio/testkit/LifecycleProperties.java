@@ -1,7 +1,7 @@
 package dev.qio.testkit;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.qio.channel.IoChannel;
@@ -14,7 +14,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.function.Executable;
 
 /** Close is idempotent, I/O after close is refused, and close wakes whoever is blocked. */
@@ -63,11 +62,10 @@ final class LifecycleProperties {
         }
     }
 
-    /** Close from another thread wakes a reader blocked on a starved channel. */
-    static void closeWakesReader(ChannelFixture fixture) throws Throwable {
+    /** Close from another thread wakes {@code waiter}, reading a starved channel, with ClosedChannelException. */
+    static void closeWakesReader(ChannelFixture fixture, Waiters.Waiter waiter) throws Throwable {
         try (ChannelPair pair = fixture.open()) {
-            IoChannel r = pair.reader();
-            wakes(r, () -> r.read(ByteBuffer.allocate(16)), r::close);
+            Waiters.closeWakes(pair.reader(), waiter);
         }
     }
 
@@ -75,39 +73,20 @@ final class LifecycleProperties {
     static void closeWakesWriter(ChannelFixture fixture) throws Throwable {
         try (ChannelPair pair = fixture.open()) {
             IoChannel w = pair.writer();
-            w.setBlocking(false);
+            BlockingProperties.fill(w, fixture);
             ByteBuffer chunk = ByteBuffer.allocate(64 << 10);
-            long total = 0;
-            while (w.write(chunk.clear()) != IoChannel.ERR_BLOCK) {
-                total += chunk.position();
-                if (total > 256L << 20) {
-                    throw new AssertionError(w.name() + ": never filled; fixture '" + fixture.name() + "' declares FILL");
-                }
-            }
             w.setBlocking(true);
             // Writes until one blocks for good: a TCP sender can find a little room again after
             // its first EAGAIN (the receiver's kernel compacts its queue), and a single blocked
             // write would then return a partial count before the close, not throw.
-            wakes(w, () -> {
+            Background<Object> writer = Background.start("qio-kit-writer", () -> {
                 while (true) {
                     w.write(chunk.clear());
                 }
-            }, w::close);
+            });
+            Waiters.wake(writer, w.name() + ": close", "a writer blocked in write", w::close);
+            assertInstanceOf(ClosedChannelException.class, writer.failure(),
+                    w.name() + ": a write blocked when another thread closes must throw ClosedChannelException");
         }
-    }
-
-    private static void wakes(IoChannel ch, Executable blockedCall, Executable closer) throws Throwable {
-        Thread[] blocked = new Thread[1];
-        CountDownLatch started = new CountDownLatch(1);
-        Concurrently.run(() -> {
-            blocked[0] = Thread.currentThread();
-            started.countDown();
-            assertThrows(ClosedChannelException.class, blockedCall,
-                    ch.name() + ": a call blocked when another thread closes must throw ClosedChannelException");
-        }, () -> {
-            started.await();
-            Concurrently.awaitBlocked(blocked[0]);
-            closer.execute();
-        });
     }
 }

@@ -10,6 +10,7 @@ import dev.qio.testkit.property.Gen;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Model-based properties: random sequences of operations, each result checked against a model.
@@ -39,31 +40,37 @@ final class ModelProperties {
             IoChannel r = pair.reader();
             w.setBlocking(false);
             r.setBlocking(false);
-            BlockingProperties.Stream out = new BlockingProperties.Stream(seed);
-            BlockingProperties.Stream expect = new BlockingProperties.Stream(seed);
-            long written = 0;
-            long read = 0;
-            for (StreamOp op : program) {
-                ByteBuffer b = op.kind().allocate(op.length());
-                if (op.write()) {
-                    b.put(out.peek(op.length())).flip();
-                    long n = CheckedIo.writev(w, new ByteBuffer[] {b});
-                    if (n > 0) {
-                        out.advance(n);
-                        written += n;
+            SeededStream out = new SeededStream(seed);
+            SeededStream expect = new SeededStream(seed);
+            long[] written = {0};
+            long[] read = {0};
+            AtomicLong steps = new AtomicLong();
+            // On a helper thread watched for progress: every step is a non-blocking call that must
+            // return within Kit.PROMPT, and one that waits for the peer would wait for ever.
+            Concurrently.run(pair, steps::get, "the steps of the program done", () -> {
+                for (StreamOp op : program) {
+                    ByteBuffer b = op.kind().allocate(op.length());
+                    if (op.write()) {
+                        b.put(out.bytes(written[0], op.length())).flip();
+                        long n = CheckedIo.writev(w, new ByteBuffer[] {b});
+                        if (n > 0) {
+                            written[0] += n;
+                        }
+                    } else {
+                        long n = CheckedIo.readv(r, new ByteBuffer[] {b});
+                        if (n == IoChannel.EOF) {
+                            fail(r.name() + ": EOF while the writer is open, after " + read[0] + " of " + written[0]
+                                    + " bytes");
+                        }
+                        if (n > 0) {
+                            checkNext(r, b, expect, read[0]);
+                            read[0] += n;
+                        }
                     }
-                } else {
-                    long n = CheckedIo.readv(r, new ByteBuffer[] {b});
-                    if (n == IoChannel.EOF) {
-                        fail(r.name() + ": EOF while the writer is open, after " + read + " of " + written + " bytes");
-                    }
-                    if (n > 0) {
-                        checkNext(r, b.flip(), expect, read);
-                        read += n;
-                    }
+                    assertTrue(read[0] <= written[0], "read more than was written");
+                    steps.incrementAndGet();
                 }
-                assertTrue(read <= written, "read more than was written");
-            }
+            });
             r.setBlocking(true);
             w.setBlocking(true);
             pair.finishWriting();
@@ -73,19 +80,19 @@ final class ModelProperties {
                 if (n == IoChannel.EOF) {
                     break;
                 }
-                checkNext(r, rest.flip(), expect, read);
-                read += n;
+                checkNext(r, rest, expect, read[0]);
+                read[0] += n;
             }
-            assertEquals(written, read, r.name() + ": bytes read before EOF");
+            assertEquals(written[0], read[0], r.name() + ": bytes read before EOF");
         }
     }
 
-    private static void checkNext(IoChannel r, ByteBuffer got, BlockingProperties.Stream expect, long at) {
-        if (!got.equals(expect.peek(got.remaining()))) {
-            fail(r.name() + ": the " + got.remaining() + " bytes read at stream offset " + at
+    /** Checks that {@code got}, from 0 to its position, is the stream from {@code at}. */
+    private static void checkNext(IoChannel r, ByteBuffer got, SeededStream expect, long at) {
+        if (expect.mismatch(got, at) >= 0) {
+            fail(r.name() + ": the " + got.position() + " bytes read at stream offset " + at
                     + " are not the next bytes written (lost, reordered or duplicated data)");
         }
-        expect.advance(got.remaining());
     }
 
     /** One step of a seekable program. */

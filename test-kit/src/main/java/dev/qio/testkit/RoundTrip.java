@@ -26,7 +26,7 @@ final class RoundTrip {
             if (Kit.has(fixture, Capability.CONCURRENT)) {
                 IoChannel r = pair.reader();
                 r.setBlocking(blocking);
-                Concurrently.run(() -> {
+                Concurrently.run(pair, () -> {
                     write(w, t, sent);
                     pair.finishWriting();
                 }, () -> {
