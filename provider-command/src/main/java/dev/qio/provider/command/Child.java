@@ -121,6 +121,14 @@ final class Child {
         } catch (IOException e) {
             throw new IOException(name + ": cannot start '" + program + "': " + e.getMessage(), e);
         }
+        return adopt(argv, process, options);
+    }
+
+    /**
+     * Starts the pumps on a child that is already running, whoever started it. Its streams
+     * must not have been read or written before, or those bytes are not the channel's.
+     */
+    static Child adopt(List<String> argv, Process process, CommandOptions options) {
         Child child;
         try {
             child = new Child(argv, options, process);
