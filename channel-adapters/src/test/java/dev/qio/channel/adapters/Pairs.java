@@ -79,4 +79,26 @@ final class Pairs {
     static FileChannel rawFile(Path file, StandardOpenOption... options) throws IOException {
         return FileChannel.open(file, options);
     }
+
+    /**
+     * A PKCS#12 keystore at {@code dir/server.p12} holding a self-signed EC key for CN=localhost,
+     * made by the running JDK's keytool: enough for a TLS server whose clients do not verify it.
+     */
+    static Path selfSignedKeystore(Path dir, char[] password) throws IOException {
+        Path store = dir.resolve("server.p12");
+        Path keytool = Path.of(System.getProperty("java.home"), "bin", "keytool");
+        Process p = new ProcessBuilder(java.util.List.of(keytool.toString(), "-genkeypair", "-alias", "server",
+                "-dname", "CN=localhost", "-keyalg", "EC", "-groupname", "secp256r1", "-validity", "2",
+                "-keystore", store.toString(), "-storepass", new String(password))).redirectErrorStream(true).start();
+        String output = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        try {
+            if (p.waitFor() != 0 || !Files.exists(store)) {
+                throw new IOException("keytool failed: " + output);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("interrupted while keytool ran");
+        }
+        return store;
+    }
 }

@@ -9,10 +9,7 @@ import dev.qio.testkit.ChannelFixture;
 import dev.qio.testkit.ChannelPair;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -62,20 +59,7 @@ class TlsOverForeignSocketConformanceTest extends ChannelContract {
         if (server != null) {
             return;
         }
-        Path store = dir.resolve("server.p12");
-        Path keytool = Path.of(System.getProperty("java.home"), "bin", "keytool");
-        Process p = new ProcessBuilder(List.of(keytool.toString(), "-genkeypair", "-alias", "server", "-dname", "CN=localhost",
-                "-keyalg", "EC", "-groupname", "secp256r1", "-validity", "2", "-keystore", store.toString(),
-                "-storepass", new String(PASSWORD))).redirectErrorStream(true).start();
-        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        try {
-            if (p.waitFor() != 0 || !Files.exists(store)) {
-                throw new IOException("keytool failed: " + output);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new java.io.InterruptedIOException("interrupted while keytool ran");
-        }
+        Path store = Pairs.selfSignedKeystore(dir, PASSWORD);
         server = TlsCredentials.builder().endpoint(TlsCredentials.Endpoint.SERVER).pkcs12(store).password(PASSWORD)
                 .verifyPeer(false).build();
         client = TlsCredentials.builder().endpoint(TlsCredentials.Endpoint.CLIENT).verifyPeer(false).build();
