@@ -12,6 +12,8 @@ module dev.qio.provider.tls {
     requires dev.qio.channel.spi;
     requires org.bouncycastle.pkix;
     requires org.bouncycastle.provider;
+    // The dev.qio.TlsHandshake JFR event.
+    requires jdk.jfr;
     requires static com.google.auto.service;
 
     exports dev.qio.provider.tls;

@@ -2,7 +2,6 @@ package dev.qio.benchmarks;
 
 import java.io.IOException;
 import java.lang.reflect.Method;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -13,6 +12,10 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Prints the one table of {@code benchmarks/run}, as Markdown, from JMH's JSON result files.
@@ -36,7 +39,7 @@ public final class Report {
 
     /** One JMH result: a benchmark method with one combination of parameters. */
     private record Result(String className, String method, Map<String, String> params, double score, double error,
-            String unit, double allocatedPerOp, Map<String, Object> json) {}
+            String unit, double allocatedPerOp, JsonNode json) {}
 
     /** One table row, already formatted, with the key it sorts by. */
     private record Row(int order, int seen, List<String> cells) {}
@@ -54,37 +57,49 @@ public final class Report {
         System.out.print(table(results));
     }
 
+    /** JMH's result file, read as a tree: a library's parser, not ours (docs/DESIGN.md, "Benchmarks"). */
+    private static final ObjectMapper JSON = JsonMapper.builder().build();
+
     private static List<Result> read(Path file) throws IOException {
-        Object root = Json.parse(Files.readString(file));
-        List<Result> out = new ArrayList<>();
-        if (!(root instanceof List<?> list)) {
+        JsonNode root;
+        try {
+            root = JSON.readTree(file.toFile());
+        } catch (JacksonException e) {
+            throw new IOException(file + ": not JSON: " + e.getOriginalMessage(), e);
+        }
+        if (!root.isArray()) {
             throw new IllegalArgumentException(file + ": not a JMH JSON result (no top-level array)");
         }
-        for (Object o : list) {
-            @SuppressWarnings("unchecked")
-            Map<String, Object> r = (Map<String, Object>) o;
-            String benchmark = (String) r.get("benchmark");
+        List<Result> out = new ArrayList<>();
+        for (JsonNode r : root) {
+            String benchmark = r.path("benchmark").asString();
             int dot = benchmark.lastIndexOf('.');
             Map<String, String> params = new LinkedHashMap<>();
-            Map<String, Object> p = Json.object(r, "params");
-            if (p != null) {
-                p.forEach((k, v) -> params.put(k, String.valueOf(v)));
-            }
-            Map<String, Object> primary = Json.object(r, "primaryMetric");
+            r.path("params").properties().forEach(e -> params.put(e.getKey(), e.getValue().asString()));
+            JsonNode primary = r.path("primaryMetric");
             double alloc = Double.NaN;
-            Map<String, Object> secondary = Json.object(r, "secondaryMetrics");
-            if (secondary != null) {
-                for (Map.Entry<String, Object> e : secondary.entrySet()) {
-                    if (e.getKey().endsWith("gc.alloc.rate.norm")) { // older JMH prefixes a middle dot
-                        alloc = Json.number(Json.object(secondary, e.getKey()).get("score"));
-                    }
+            for (Map.Entry<String, JsonNode> e : r.path("secondaryMetrics").properties()) {
+                if (e.getKey().endsWith("gc.alloc.rate.norm")) { // older JMH prefixes a middle dot
+                    alloc = number(e.getValue().path("score"));
                 }
             }
             out.add(new Result(benchmark.substring(0, dot), benchmark.substring(dot + 1), params,
-                    Json.number(primary.get("score")), Json.number(primary.get("scoreError")),
-                    (String) primary.get("scoreUnit"), alloc, r));
+                    number(primary.path("score")), number(primary.path("scoreError")),
+                    primary.path("scoreUnit").asString(), alloc, r));
         }
         return out;
+    }
+
+    /** A number, or one of the strings JMH writes for non-finite numbers ("NaN", "Infinity"); NaN when absent. */
+    static double number(JsonNode v) {
+        if (v.isNumber()) {
+            return v.doubleValue();
+        }
+        return switch (v.isString() ? v.asString() : "") {
+            case "Infinity" -> Double.POSITIVE_INFINITY;
+            case "-Infinity" -> Double.NEGATIVE_INFINITY;
+            default -> Double.NaN;
+        };
     }
 
     /** The table for {@code results}: the run's settings, then one Markdown table. */
@@ -238,15 +253,11 @@ public final class Report {
     }
 
     /** One line: JMH and JDK versions and the profile the results were measured with. */
-    private static String settings(Map<String, Object> r) {
+    private static String settings(JsonNode r) {
         return String.format(Locale.ROOT, "JMH %s, JDK %s (%s %s); per benchmark: forks %s, warm-up %s × %s, measured %s × %s",
-                r.get("jmhVersion"), r.get("jdkVersion"), r.get("vmName"), r.get("vmVersion"),
-                count(r.get("forks")), count(r.get("warmupIterations")), r.get("warmupTime"),
-                count(r.get("measurementIterations")), r.get("measurementTime"));
-    }
-
-    private static String count(Object v) {
-        return v instanceof Double d ? String.valueOf(d.longValue()) : String.valueOf(v);
+                r.path("jmhVersion").asString(), r.path("jdkVersion").asString(), r.path("vmName").asString(),
+                r.path("vmVersion").asString(), r.path("forks").asString(), r.path("warmupIterations").asString(),
+                r.path("warmupTime").asString(), r.path("measurementIterations").asString(), r.path("measurementTime").asString());
     }
 
     /** A Markdown table with padded columns, so it reads as well in a terminal as rendered. */

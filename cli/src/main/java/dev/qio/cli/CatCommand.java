@@ -40,15 +40,25 @@ final class CatCommand implements Callable<Integer> {
                     + " standard error, like pv. Default: on when standard error is a terminal.")
     Boolean progress;
 
+    @Option(names = "--summary",
+            description = "When the copy ends, print one line on standard error: bytes, time and rate,"
+                    + " e.g. 'qio cat: 5.00 MiB (5242880 bytes) in 0.052 s, 96.2 MiB/s'.")
+    boolean summary;
+
     @Override
     public Integer call() throws IOException {
         Stdio stdio = root.stdio();
         var registry = root.installed().registry();
+        long start = System.nanoTime();
+        long copied;
         try (Endpoint in = Endpoints.open(src, registry, stdio.in(), stdio.out());
              Endpoint out = Endpoints.open(dst, registry, stdio.in(), stdio.out());
              Progress meter = Progress.start(stdio.err(), in.remaining(),
                      progress != null ? progress : stdio.errIsTerminal())) {
-            Copy.copy(in, out, meter::moved);
+            copied = Copy.copy(in, out, meter::moved);
+        }
+        if (summary) {
+            stdio.err().println("qio cat: " + Progress.summary(copied, System.nanoTime() - start));
         }
         return 0;
     }

@@ -28,6 +28,10 @@ public final class Main {
     public static int run(Stdio stdio, String... args) {
         QioCommand root = new QioCommand(stdio);
         CommandLine cl = new CommandLine(root);
+        // picocli writes the script from the command model, so it always matches the options.
+        CommandLine completion = new CommandLine(new picocli.AutoComplete.GenerateCompletion());
+        completion.getCommandSpec().name("completion"); // its usage says `qio completion`, not picocli's name
+        cl.addSubcommand("completion", completion);
         cl.setOut(new PrintWriter(new java.io.OutputStreamWriter(stdio.out(), StandardCharsets.UTF_8), true));
         cl.setErr(new PrintWriter(stdio.err(), true));
         cl.setCaseInsensitiveEnumValuesAllowed(true);

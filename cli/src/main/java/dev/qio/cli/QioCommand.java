@@ -71,7 +71,7 @@ final class QioCommand implements Runnable {
     @Override
     public void run() {
         throw new CommandLine.ParameterException(spec.commandLine(),
-                "missing a command: providers, cat, relay, listen or conformance");
+                "missing a command: providers, cat, relay, listen, conformance or completion");
     }
 
     /** The version of the {@code dev.qio.cli} module, as Maven recorded it. */

@@ -2,6 +2,7 @@ package dev.qio.cli;
 
 import dev.qio.cli.io.Endpoint;
 import dev.qio.cli.io.Endpoints;
+import dev.qio.cli.io.Progress;
 import dev.qio.cli.io.Relay;
 import java.io.IOException;
 import java.time.Duration;
@@ -36,6 +37,11 @@ final class RelayCommand implements Callable<Integer> {
                     + " (socat's -t). Default: wait until it ends.")
     Long timeoutMs;
 
+    @Option(names = "--summary",
+            description = "When the relay ends, print one line on standard error: bytes each way, time and rate,"
+                    + " e.g. 'qio relay: A to B 4 B (4 bytes) in 0.010 s, 400 B/s; B to A ...'.")
+    boolean summary;
+
     @Override
     public Integer call() throws IOException {
         if (timeoutMs != null && timeoutMs < 0) {
@@ -51,7 +57,13 @@ final class RelayCommand implements Callable<Integer> {
             first.close();
             throw e;
         }
-        Relay.run(first, second, timeoutMs == null ? null : Duration.ofMillis(timeoutMs));
+        long start = System.nanoTime();
+        Relay.Totals moved = Relay.run(first, second, timeoutMs == null ? null : Duration.ofMillis(timeoutMs));
+        if (summary) {
+            long took = System.nanoTime() - start;
+            stdio.err().println("qio relay: A to B " + Progress.summary(moved.aToB(), took)
+                    + "; B to A " + Progress.summary(moved.bToA(), took));
+        }
         return 0;
     }
 }

@@ -74,12 +74,15 @@ public abstract class AbstractIoChannel implements IoChannel {
     private final ByteBuffer[] readOne = new ByteBuffer[1];
     /** One-buffer iov reused by {@code write}/{@code writeAll}; guarded by writeLock. */
     private final ByteBuffer[] writeOne = new ByteBuffer[1];
+    /** JFR events and byte counts; see {@link ChannelEvents}. */
+    private final ChannelEvents events;
 
     /**
      * @param name the initial name, usually the URI the channel was opened with
      */
     protected AbstractIoChannel(String name) {
         this.name = Objects.requireNonNull(name, "name");
+        this.events = ChannelEvents.opened(this);
     }
 
     // ---- mandatory hooks --------------------------------------------------------------------
@@ -356,11 +359,17 @@ public abstract class AbstractIoChannel implements IoChannel {
         if (room == 0 && fdsOut == null) {
             return 0;
         }
+        int fdsBefore = fdsOut == null ? 0 : fdsOut.size();
+        ChannelEvents.Transfer event = ChannelEvents.beginRead();
         long n;
         try {
             n = implReadv(iov, fdsOut, flags);
         } catch (IOException e) {
             throw closedMeanwhile(e);
+        }
+        events.endRead(event, this, n);
+        if (fdsOut != null && fdsOut.size() > fdsBefore) {
+            ChannelEvents.descriptors(this, fdsOut.size() - fdsBefore, false);
         }
         if (n <= 0 && !isOpen()) {
             throw new ClosedException.Async(name);
@@ -464,11 +473,16 @@ public abstract class AbstractIoChannel implements IoChannel {
         if (Iov.remaining(iov) == 0) {
             return 0;
         }
+        ChannelEvents.Transfer event = ChannelEvents.beginWrite();
         long n;
         try {
             n = implWritev(iov, fds, flags);
         } catch (IOException e) {
             throw closedMeanwhile(e);
+        }
+        events.endWrite(event, this, n);
+        if (n > 0 && !fds.isEmpty()) {
+            ChannelEvents.descriptors(this, fds.size(), true);
         }
         if (n <= 0 && !isOpen()) {
             throw new ClosedException.Async(name);
@@ -632,7 +646,7 @@ public abstract class AbstractIoChannel implements IoChannel {
 
     @Override
     public final void close() throws IOException {
-        state.close(this::implClose); // also ends the watches and wakes threads parked in await()
+        state.close(() -> events.close(this, this::implClose)); // also ends the watches and wakes threads parked in await()
     }
 
     /** Throws {@link java.nio.channels.ClosedChannelException} (naming the channel) once closed. */

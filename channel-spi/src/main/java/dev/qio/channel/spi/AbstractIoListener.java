@@ -65,10 +65,12 @@ public abstract class AbstractIoListener implements IoListener {
     public final IoChannel accept() throws IOException {
         acceptLock.lock();
         try {
+            ChannelEvents.Accept event = ChannelEvents.beginAccept();
             while (true) {
                 ensureOpen();
                 IoChannel client = implAccept();
                 if (client != null || !blocking) {
+                    ChannelEvents.endAccept(event, name, client);
                     return client;
                 }
                 state.await(readiness(), IoCondition.IN, name);
@@ -115,7 +117,12 @@ public abstract class AbstractIoListener implements IoListener {
         return state.watch(readiness(), ACCEPTABLE, ready -> {
             try {
                 IoChannel client;
-                while (isOpen() && (client = implAccept()) != null) {
+                while (isOpen()) {
+                    ChannelEvents.Accept event = ChannelEvents.beginAccept();
+                    if ((client = implAccept()) == null) {
+                        break;
+                    }
+                    ChannelEvents.endAccept(event, name, client);
                     handler.accept(client);
                 }
             } catch (IOException e) {

@@ -59,6 +59,7 @@ import java.util.function.Consumer;
  * @param <C> the layered channel's type, which the handshake hooks receive
  */
 public abstract class LayerListener<C extends IoChannel> implements IoListener {
+    private static final System.Logger LOG = System.getLogger(LayerListener.class.getName());
     private static final CompletionStage<Void> NOTHING_TO_DO = CompletableFuture.completedStage(null);
 
     private final String layer;
@@ -166,7 +167,8 @@ public abstract class LayerListener<C extends IoChannel> implements IoListener {
         try {
             layered = wrapOrClose(raw);
         } catch (IOException | RuntimeException dropped) {
-            return; // a client that fails is dropped: see the class description
+            warnDropped(raw.name(), dropped); // a client that fails is dropped: see the class description
+            return;
         }
         unclaimed.add(layered);
         CompletionStage<?> handshaking;
@@ -177,6 +179,7 @@ public abstract class LayerListener<C extends IoChannel> implements IoListener {
             }
             handshaking = handshakeAsync(layered, loop);
         } catch (RuntimeException dropped) {
+            warnDropped(layered.name(), dropped);
             drop(layered);
             return;
         }
@@ -184,6 +187,9 @@ public abstract class LayerListener<C extends IoChannel> implements IoListener {
             if (failure == null && isOpen()) {
                 deliver.accept(layered);
             } else {
+                if (failure != null && isOpen()) {
+                    warnDropped(layered.name(), failure);
+                }
                 drop(layered);
             }
         });
@@ -218,6 +224,14 @@ public abstract class LayerListener<C extends IoChannel> implements IoListener {
         }
         closeQuietly(c);
         return false;
+    }
+
+    /**
+     * An {@code onAccept} client failed before it could be handed out: nobody else will hear of
+     * it, so it goes to the {@code dev.qio.channel.spi.LayerListener} logger, as a warning.
+     */
+    private void warnDropped(String client, Throwable why) {
+        LOG.log(System.Logger.Level.WARNING, () -> name() + ": dropped client " + client + ": " + why.getMessage(), why);
     }
 
     private void drop(IoChannel c) {

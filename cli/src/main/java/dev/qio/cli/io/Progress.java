@@ -100,6 +100,16 @@ public final class Progress implements AutoCloseable {
         return s.toString();
     }
 
+    /**
+     * The summary {@code qio cat --summary} and {@code qio relay --summary} print when they end:
+     * {@code 5.00 MiB (5242880 bytes) in 0.052 s, 96.2 MiB/s}.
+     */
+    public static String summary(long bytes, long elapsedNanos) {
+        double seconds = Math.max(elapsedNanos, 1) / 1e9;
+        return size(bytes) + " (" + bytes + " bytes) in " + String.format(Locale.ROOT, "%.3f s", seconds) + ", "
+                + size((long) (bytes / seconds)) + "/s";
+    }
+
     /** {@code 512 B}, {@code 1.50 KiB}, {@code 12.0 MiB}, {@code 3.25 GiB}. */
     static String size(long bytes) {
         if (bytes < 1024) {

@@ -19,17 +19,23 @@ import java.util.concurrent.TimeoutException;
 public final class Relay {
     private Relay() {}
 
+    /** The bytes each direction moved. */
+    public record Totals(long aToB, long bToA) {}
+
     /**
      * Relays until both directions end, then closes both endpoints.
      *
      * @param linger after the first direction ends, how long to wait for the other before closing
      *     both anyway (socat's {@code -t}); {@code null} waits as long as it takes
+     * @return what each direction moved
      * @throws IOException the first failure of either direction, the other's attached as suppressed
      */
-    public static void run(Endpoint a, Endpoint b, Duration linger) throws IOException {
+    public static Totals run(Endpoint a, Endpoint b, Duration linger) throws IOException {
         List<IOException> failures = java.util.Collections.synchronizedList(new ArrayList<>());
-        CompletableFuture<Void> ab = pump(a, b, failures);
-        CompletableFuture<Void> ba = pump(b, a, failures);
+        java.util.concurrent.atomic.AtomicLong aToB = new java.util.concurrent.atomic.AtomicLong();
+        java.util.concurrent.atomic.AtomicLong bToA = new java.util.concurrent.atomic.AtomicLong();
+        CompletableFuture<Void> ab = pump(a, b, failures, aToB);
+        CompletableFuture<Void> ba = pump(b, a, failures, bToA);
         CompletableFuture<Void> both = CompletableFuture.allOf(ab, ba);
         try {
             if (linger == null) {
@@ -57,13 +63,15 @@ public final class Relay {
                 throw first;
             }
         }
+        return new Totals(aToB.get(), bToA.get());
     }
 
-    private static CompletableFuture<Void> pump(Endpoint from, Endpoint to, List<IOException> failures) {
+    private static CompletableFuture<Void> pump(Endpoint from, Endpoint to, List<IOException> failures,
+            java.util.concurrent.atomic.AtomicLong moved) {
         CompletableFuture<Void> done = new CompletableFuture<>();
         Thread.ofVirtual().name("qio-relay " + from.name() + " -> " + to.name()).start(() -> {
             try {
-                Copy.copy(from, to, n -> { });
+                Copy.copy(from, to, moved::set);
                 to.endOutput();
             } catch (IOException | RuntimeException e) {
                 failures.add(e instanceof IOException io ? io : new IOException(Failures.describe(e), e));

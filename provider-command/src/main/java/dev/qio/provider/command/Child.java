@@ -28,6 +28,7 @@ import java.util.concurrent.TimeUnit;
  * a write. The JDK's reaper thread reaps every child it started, so none is left a zombie.
  */
 final class Child {
+    private static final System.Logger LOG = System.getLogger("dev.qio.provider.command");
     /**
      * Bytes each direction buffers in the JVM, on top of the kernel's pipe. Four pipes' worth: with
      * room for several writes the writer and the pump rarely wait for each other, where a ring the
@@ -121,6 +122,14 @@ final class Child {
         } catch (IOException e) {
             throw new IOException(name + ": cannot start '" + program + "': " + e.getMessage(), e);
         }
+        return adopt(argv, process, options);
+    }
+
+    /**
+     * Starts the pumps on a child that is already running, whoever started it. Its streams
+     * must not have been read or written before, or those bytes are not the channel's.
+     */
+    static Child adopt(List<String> argv, Process process, CommandOptions options) {
         Child child;
         try {
             child = new Child(argv, options, process);
@@ -234,6 +243,7 @@ final class Child {
             } catch (InterruptedException e) {
                 interrupted = true;
                 signalled = true;
+                warn("killed (SIGKILL): the thread closing its channel was interrupted");
                 process.toHandle().destroyForcibly();
                 awaitExitUninterruptibly();
             }
@@ -254,15 +264,25 @@ final class Child {
             return;
         }
         signalled = true;
+        warn("did not exit within " + grace.toMillis() + " ms of its stdin closing; sending SIGTERM");
         process.toHandle().destroy(); // SIGTERM
         if (exited(grace)) {
             return;
         }
+        warn("did not exit within " + grace.toMillis() + " ms of SIGTERM; sending SIGKILL");
         process.toHandle().destroyForcibly(); // SIGKILL
         if (!exited(KILL_WAIT)) {
             throw new IOException("process " + process.pid() + " refused to die: still running "
                     + KILL_WAIT.toSeconds() + " s after SIGKILL");
         }
+    }
+
+    /**
+     * A child ended by a signal at close: the caller only sees the exit status, so the why goes to
+     * the {@code dev.qio.provider.command} logger, as a warning naming the pid and the argv.
+     */
+    private void warn(String what) {
+        LOG.log(System.Logger.Level.WARNING, () -> "process " + process.pid() + " " + argv + " " + what);
     }
 
     private boolean exited(Duration within) throws InterruptedException {

@@ -44,6 +44,39 @@ public final class CommandChannels {
         return ProcessChannel.spawn(nameOf(copy), copy, options);
     }
 
+    /**
+     * Takes over a child process that is already running, started by a {@link ProcessBuilder} or
+     * anything else, as a channel that behaves exactly as one from {@link #spawn}: reads come from
+     * its stdout, writes go to its stdin, {@code close()} ends it as {@link CommandChannel#close()}
+     * describes (after {@code options.grace()}, SIGTERM, then SIGKILL). Only
+     * {@code options.mode()} and {@code options.grace()} apply; the rest described how to start a
+     * child. In mode {@code r} the child's stdin is closed now.
+     *
+     * <p>The channel owns {@code process} from now on: nobody else may read its stdout or write its
+     * stdin (bytes already taken from them are not the channel's), and a stream the
+     * {@code ProcessBuilder} redirected elsewhere reads as EOF (stdout) or discards (stdin), as
+     * {@link Process} makes it. The channel is named as {@link #spawn} names it when
+     * {@link ProcessHandle.Info#commandLine()} knows the child's argv, else {@code process:PID}.
+     *
+     * @throws IllegalArgumentException if the process has already exited
+     */
+    public static CommandChannel adopt(Process process, CommandOptions options) {
+        Objects.requireNonNull(process, "process");
+        Objects.requireNonNull(options, "options");
+        if (!process.isAlive()) {
+            throw new IllegalArgumentException("process " + process.pid() + " has already exited with status " + process.exitValue());
+        }
+        ProcessHandle.Info info = process.info();
+        List<String> argv = info.command().map(program -> {
+            List<String> all = new java.util.ArrayList<>();
+            all.add(program);
+            info.arguments().ifPresent(args -> all.addAll(List.of(args)));
+            return List.copyOf(all);
+        }).orElse(List.of("process:" + process.pid()));
+        String name = info.command().isPresent() ? nameOf(argv) : argv.getFirst();
+        return ProcessChannel.adopt(name, argv, process, options);
+    }
+
     /** {@code command:PROGRAM?arg=A&arg=B}, percent-encoded so that it reads back as the same argv. */
     static String nameOf(List<String> argv) {
         StringBuilder name = new StringBuilder("command:").append(encode(argv.getFirst()));

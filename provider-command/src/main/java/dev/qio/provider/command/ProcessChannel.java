@@ -109,6 +109,11 @@ final class ProcessChannel extends AbstractIoChannel implements CommandChannel {
         return new ProcessChannel(name, Child.spawn(name, argv, options), options.mode());
     }
 
+    /** A channel on a child someone else started; see {@link CommandChannels#adopt}. */
+    static ProcessChannel adopt(String name, List<String> argv, Process process, CommandOptions options) {
+        return new ProcessChannel(name, Child.adopt(argv, process, options), options.mode());
+    }
+
     @Override
     protected long implReadv(ByteBuffer[] iov, List<NativeFd> fdsOut, Set<ReadFlag> flags) throws IOException {
         ChildStdout stdout = child.stdout();

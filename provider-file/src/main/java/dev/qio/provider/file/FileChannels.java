@@ -109,4 +109,31 @@ public final class FileChannels {
         Path absolute = path.toAbsolutePath();
         return FileIoChannel.open("file://" + absolute, absolute, options, attrs);
     }
+
+    /**
+     * Wraps a {@link java.nio.channels.FileChannel} that is already open as a blocking
+     * {@link IoChannel} named {@code name}, with the behaviour this class describes. The channel
+     * owns {@code file} from now on: closing it closes {@code file}, and {@code file} must not be
+     * used directly any more (its position is the channel's).
+     *
+     * <p>What {@code file} is decides the features: if {@code file.position()} works (a regular
+     * file) the channel is {@link Feature#SEEKABLE}; otherwise (a pipe from
+     * {@link java.nio.channels.Pipe} is not a {@code FileChannel}, but a FIFO or a device is) it is a
+     * stream in blocking mode only. Reading a channel {@code file} cannot read, or writing one it
+     * cannot write, is an {@link IOException} naming the channel.
+     *
+     * @param file an open file channel
+     * @param name the channel's name, used in every message, e.g. {@code "file:///var/log/app.log"}
+     * @param append whether {@code file} was opened with {@code APPEND}: a {@code FileChannel}
+     *     cannot tell, and {@code pwritev} must refuse on such a file
+     * @throws java.nio.channels.ClosedChannelException if {@code file} is closed
+     */
+    public static IoChannel wrap(java.nio.channels.FileChannel file, String name, boolean append) throws IOException {
+        Objects.requireNonNull(file, "file");
+        Objects.requireNonNull(name, "name");
+        if (!file.isOpen()) {
+            throw new java.nio.channels.ClosedChannelException();
+        }
+        return FileIoChannel.adopt(name, file, append);
+    }
 }

@@ -54,13 +54,14 @@ import java.util.Set;
 final class FileIoChannel extends AbstractIoChannel {
     private static final Readiness ALWAYS = SignalledReadiness.always(EnumSet.of(IoCondition.IN, IoCondition.OUT));
     private final FileChannel file;
-    private final Path path;
+    /** What the channel is on, for messages: the path, or a note that it was wrapped. */
+    private final String path;
     /** Every write goes to the end of the file (StandardOpenOption.APPEND). */
     private final boolean append;
     /** A regular file: seekable, and never blocks. */
     private final boolean regular;
 
-    private FileIoChannel(String name, FileChannel file, Path path, boolean append, boolean regular) {
+    private FileIoChannel(String name, FileChannel file, String path, boolean append, boolean regular) {
         super(name);
         this.file = file;
         this.path = path;
@@ -102,7 +103,7 @@ final class FileIoChannel extends AbstractIoChannel {
         }
         try {
             boolean regular = isRegular(name, path, file, links);
-            return new FileIoChannel(name, file, path, options.contains(StandardOpenOption.APPEND), regular);
+            return new FileIoChannel(name, file, path.toString(), options.contains(StandardOpenOption.APPEND), regular);
         } catch (IOException | RuntimeException | Error e) {
             try {
                 file.close();
@@ -113,6 +114,24 @@ final class FileIoChannel extends AbstractIoChannel {
         }
     }
 
+    /**
+     * Takes over a {@link FileChannel} someone else opened. Without a path its kind comes from
+     * QEMU's rule, "seekable if lseek works"; append mode cannot be asked of a {@code FileChannel},
+     * so {@code append} is the caller's word.
+     */
+    static FileIoChannel adopt(String name, FileChannel file, boolean append) {
+        return new FileIoChannel(name, file, "the wrapped FileChannel", append, seekable(file));
+    }
+
+    private static boolean seekable(FileChannel file) {
+        try {
+            file.position();
+            return true;
+        } catch (IOException notSeekable) {
+            return false;
+        }
+    }
+
     /** Regular file or not, from the path's attributes; lseek decides if they cannot be read. */
     private static boolean isRegular(String name, Path path, FileChannel file, LinkOption[] links) throws IOException {
         BasicFileAttributes attributes;
@@ -120,12 +139,7 @@ final class FileIoChannel extends AbstractIoChannel {
             attributes = Files.readAttributes(path, BasicFileAttributes.class, links);
         } catch (IOException gone) {
             // Renamed or removed since it was opened: fall back to QEMU's rule, "seekable if lseek works".
-            try {
-                file.position();
-                return true;
-            } catch (IOException notSeekable) {
-                return false;
-            }
+            return seekable(file);
         }
         if (attributes.isDirectory()) {
             throw isDirectory(name, path, null); // it became one between the check and the open

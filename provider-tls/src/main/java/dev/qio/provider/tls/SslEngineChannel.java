@@ -103,6 +103,8 @@ final class SslEngineChannel extends AbstractIoChannel implements TlsChannel {
     private volatile IoCondition handshakeWants;
     private volatile IOException handshakeFailure;
     private volatile CompletableFuture<TlsChannel> pendingHandshake;
+    /** The handshake's JFR event while one is being recorded, else {@code null}; guarded by handshakeLock. */
+    private TlsHandshakeEvent handshakeEvent;
     /** Whether a read would return without the inner channel: plaintext or a whole record is here, or the peer said close_notify. */
     private volatile boolean inputBuffered;
     private volatile boolean readShut;
@@ -139,6 +141,7 @@ final class SslEngineChannel extends AbstractIoChannel implements TlsChannel {
         if (innerReadiness != null) {
             inner.setBlocking(false); // this channel waits on the inner one itself; see the class description
         }
+        handshakeEvent = TlsHandshakeEvent.start();
         engine.beginHandshake();
     }
 
@@ -236,6 +239,7 @@ final class SslEngineChannel extends AbstractIoChannel implements TlsChannel {
                 SSLHandshakeException failure = new SSLHandshakeException(name() + ": TLS handshake failed: " + e.getMessage());
                 failure.initCause(e);
                 handshakeFailure = failure;
+                TlsHandshakeEvent.finish(handshakeEvent, name(), engine, failure);
                 throw failure;
             }
         } finally {
@@ -291,6 +295,7 @@ final class SslEngineChannel extends AbstractIoChannel implements TlsChannel {
                 appBufferSize = engine.getSession().getApplicationBufferSize(); // as negotiated
                 packetBufferSize = engine.getSession().getPacketBufferSize();
                 handshakeDone = true;
+                TlsHandshakeEvent.finish(handshakeEvent, name(), engine, null);
                 updateInputBuffered();
             }
         }
