@@ -43,6 +43,8 @@ final class FaultChannel extends AbstractIoChannel {
     private final SplittableRandom writeRandom;
     /** Guarded by the base's read lock. */
     private long read;
+    /** Set once the inner channel reported end of stream; reads return EOF from then on, never a spurious ERR_BLOCK. */
+    private volatile boolean readEnded;
     /** Guarded by the base's write lock. */
     private long written;
     /** Guarded by the base's write lock: whether the fail-write-after write has failed. */
@@ -98,7 +100,7 @@ final class FaultChannel extends AbstractIoChannel {
     @Override
     protected long implReadv(ByteBuffer[] iov, List<NativeFd> fdsOut, Set<ReadFlag> flags) throws IOException {
         checkReset();
-        if (options.eofAfter() >= 0 && read >= options.eofAfter()) {
+        if (readEnded || (options.eofAfter() >= 0 && read >= options.eofAfter())) {
             return EOF;
         }
         if (!isBlocking() && next(readState, readRandom) == BLOCKED) {
@@ -106,6 +108,9 @@ final class FaultChannel extends AbstractIoChannel {
         }
         long cap = cap(readRandom, iov, options.eofAfter() < 0 ? Long.MAX_VALUE : options.eofAfter() - read);
         long n = limited(iov, cap, () -> inner.readv(iov, fdsOut, flags));
+        if (n == EOF) {
+            readEnded = true; // a transport never says EAGAIN after its end of stream, so no spurious block either
+        }
         if (n > 0 && !flags.contains(ReadFlag.MSG_PEEK)) {
             read += n;
             moved(n);
