@@ -34,6 +34,30 @@ class UnixSocketTest {
         return Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).isOther();
     }
 
+    /**
+     * On the native backend, peerPid() is the connecting (or listening) process's pid, from
+     * SO_PEERCRED: here both ends are this JVM. The java.nio backend has no SO_PEERCRED and
+     * refuses, as QEMU's base does for channels without one; so does tcp: on either backend.
+     */
+    @Test
+    void peerPidIsTheProcessAtTheOtherEnd() throws IOException {
+        try (IoListener l = IoChannels.listen(unixUri(freshSocketPath()));
+                IoChannel client = IoChannels.open(l.localUri());
+                IoChannel server = l.accept()) {
+            if (TestSupport.nativeExpected()) {
+                assertEquals(ProcessHandle.current().pid(), client.peerPid());
+                assertEquals(ProcessHandle.current().pid(), server.peerPid());
+            } else {
+                assertThrows(UnsupportedOperationException.class, client::peerPid);
+            }
+        }
+        try (IoListener l = IoChannels.listen("tcp://127.0.0.1:0");
+                IoChannel client = IoChannels.open(l.localUri());
+                IoChannel server = l.accept()) {
+            assertThrows(UnsupportedOperationException.class, server::peerPid);
+        }
+    }
+
     @Test
     void listenCreatesTheSocketFileAndReportsItsUri() throws IOException {
         Path path = freshSocketPath();

@@ -503,21 +503,8 @@ public final class NativeSocket {
     public PeerCredentials peerCredentials(String name) throws IOException {
         int[] ucred = new int[3];
         int[] len = {12};
-        MemorySegment err = Sys.errnoSlot();
-        int n = fd.acquire(name);
-        try {
-            int rc = (int) Sys.GETSOCKOPT.invokeExact(err, n, Sys.SOL_SOCKET, Sys.SO_PEERCRED,
-                    MemorySegment.ofArray(ucred), MemorySegment.ofArray(len));
-            if (rc < 0) {
-                throw new IOException(name + ": SO_PEERCRED: " + Sys.strerror(Sys.errno(err)));
-            }
-        } catch (IOException | RuntimeException | Error e) {
-            throw e;
-        } catch (Throwable t) {
-            throw Sys.rethrow(t);
-        } finally {
-            fd.release();
-        }
+        control(name, "SO_PEERCRED", (n, err) -> (int) Sys.GETSOCKOPT.invokeExact(err, n, Sys.SOL_SOCKET, Sys.SO_PEERCRED,
+                MemorySegment.ofArray(ucred), MemorySegment.ofArray(len)));
         return new PeerCredentials(ucred[0], ucred[1], ucred[2]);
     }
 
@@ -541,57 +528,47 @@ public final class NativeSocket {
 
     private void setInt(int level, int option, int value, String name) throws IOException {
         int[] v = {value};
-        MemorySegment err = Sys.errnoSlot();
-        int n = fd.acquire(name);
-        try {
-            if ((int) Sys.SETSOCKOPT.invokeExact(err, n, level, option, MemorySegment.ofArray(v), 4) < 0) {
-                throw new IOException(name + ": setsockopt(" + level + ", " + option + "): " + Sys.strerror(Sys.errno(err)));
-            }
-        } catch (IOException | RuntimeException | Error e) {
-            throw e;
-        } catch (Throwable t) {
-            throw Sys.rethrow(t);
-        } finally {
-            fd.release();
-        }
+        control(name, "setsockopt(" + level + ", " + option + ")",
+                (n, err) -> (int) Sys.SETSOCKOPT.invokeExact(err, n, level, option, MemorySegment.ofArray(v), 4));
     }
 
     private int getInt(int level, int option, String name) throws IOException {
         int[] v = new int[1];
         int[] len = {4};
-        MemorySegment err = Sys.errnoSlot();
-        int n = fd.acquire(name);
-        try {
-            if ((int) Sys.GETSOCKOPT.invokeExact(err, n, level, option, MemorySegment.ofArray(v), MemorySegment.ofArray(len)) < 0) {
-                throw new IOException(name + ": getsockopt(" + level + ", " + option + "): " + Sys.strerror(Sys.errno(err)));
-            }
-        } catch (IOException | RuntimeException | Error e) {
-            throw e;
-        } catch (Throwable t) {
-            throw Sys.rethrow(t);
-        } finally {
-            fd.release();
-        }
+        control(name, "getsockopt(" + level + ", " + option + ")", (n, err) -> (int) Sys.GETSOCKOPT.invokeExact(err, n,
+                level, option, MemorySegment.ofArray(v), MemorySegment.ofArray(len)));
         return v[0];
     }
 
     private SocketAddress address(java.lang.invoke.MethodHandle call, String name) throws IOException {
         byte[] sa = new byte[SOCKADDR_MAX];
         int[] len = {SOCKADDR_MAX};
+        control(name, "cannot read the socket's address",
+                (n, err) -> (int) call.invokeExact(err, n, MemorySegment.ofArray(sa), MemorySegment.ofArray(len)));
+        return decode(sa, len[0]);
+    }
+
+    /** One control call on the descriptor: {@code rc < 0} is an error naming the socket and the call. */
+    @FunctionalInterface
+    private interface Control {
+        int call(int fd, MemorySegment errno) throws Throwable;
+    }
+
+    /** Runs {@code call} between acquire and release; off the hot path, so allocating is fine. */
+    private void control(String name, String what, Control call) throws IOException {
         MemorySegment err = Sys.errnoSlot();
         int n = fd.acquire(name);
+        int rc;
         try {
-            if ((int) call.invokeExact(err, n, MemorySegment.ofArray(sa), MemorySegment.ofArray(len)) < 0) {
-                throw new IOException(name + ": cannot read the socket's address: " + Sys.strerror(Sys.errno(err)));
-            }
-        } catch (IOException | RuntimeException | Error e) {
-            throw e;
+            rc = call.call(n, err);
         } catch (Throwable t) {
             throw Sys.rethrow(t);
         } finally {
             fd.release();
         }
-        return decode(sa, len[0]);
+        if (rc < 0) {
+            throw new IOException(name + ": " + what + ": " + Sys.strerror(Sys.errno(err)));
+        }
     }
 
     // ---- socket addresses -------------------------------------------------------------------
