@@ -23,7 +23,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * channel, read through a second), {@code file-rw} (one channel, rewound), {@code tcp} and
  * {@code unix} (listen, connect, accept, 64 KiB socket buffers) and {@code command}
  * ({@code command:cat} as a loopback), and, where the {@code tls+} provider is installed,
- * {@code tls} ({@link TlsFixture}: {@code tls+mem://} with certificates keytool makes). The file,
+ * {@code tls} ({@link TlsFixture}: {@code tls+mem://} with certificates keytool makes), and where
+ * the {@code ws+} provider is, {@code ws} ({@code ws+mem://}). The file,
  * unix and tls fixtures work in a temporary directory that their {@code close()} removes.
  */
 public final class BuiltinFixtures implements FixtureSource {
@@ -47,6 +48,10 @@ public final class BuiltinFixtures implements FixtureSource {
                         () -> ChannelPair.loopback(registry.open("command:cat"), ch -> ch.shutdown(Shutdown.WRITE)))));
         if (registry.schemes().contains("tls")) {
             all.add(new TlsFixture(registry)); // a layer: only where the tls+ provider is installed
+        }
+        if (registry.schemes().contains("ws")) { // likewise: ws+mem://, a WebSocket over an in-process pipe
+            all.add(ChannelFixture.of("ws", STREAM, () -> ChannelPair.connected(registry,
+                    "ws+mem://qio-kit-ws-" + ProcessHandle.current().pid() + "-" + SERIAL.incrementAndGet(), "")));
         }
         return List.copyOf(all);
     }
