@@ -22,9 +22,11 @@ class ConcurrentlyTest {
     void theFirstFailureClosesThePairAndWakesAReaderWaitingForTheFailedWriter() throws Exception {
         IoChannel[] ends = PipeChannel.pair("first-failure", 1024);
         AssertionError writerFailed = new AssertionError("the writer's own assertion");
+        // The reader's end closes first: closing the writer's end first would let the reader see
+        // EOF in between and return without an exception.
         Throwable reported = assertThrows(Throwable.class, () -> Concurrently.run(() -> {
-            ends[0].close();
             ends[1].close();
+            ends[0].close();
         }, () -> {
             throw writerFailed;
         }, () -> ends[1].read(ByteBuffer.allocate(8)))); // waits for bytes the writer never sends
