@@ -374,7 +374,9 @@ public final class NativeSocket {
     private static long transferMsg(java.lang.invoke.MethodHandle call, int h, ByteBuffer[] iov, int from, int count,
             int flags, Direction d) {
         MemorySegment v = d.vector(count);
-        v.fill((byte) 0);
+        for (int at = 0; at < MSGHDR; at += 8) { // the msghdr only: the iovecs used are written below
+            v.set(JAVA_LONG, at, 0L);
+        }
         long iovecs = v.address() + MSGHDR;
         int used = 0;
         for (int i = 0; i < count; i++) {
