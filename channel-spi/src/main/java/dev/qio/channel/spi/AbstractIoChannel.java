@@ -16,7 +16,6 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.Collections;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
@@ -58,22 +57,24 @@ public abstract class AbstractIoChannel implements IoChannel {
     private static final Set<WriteFlag> NO_WRITE_FLAGS = Set.of();
 
     private volatile String name;
-    /** Written only while the subclass constructs (see {@link #setFeature}); read freely after. */
-    private final EnumSet<Feature> features = EnumSet.noneOf(Feature.class);
-    private final Set<Feature> featuresView = Collections.unmodifiableSet(features);
-    /** Written under {@code modeLock}, so two threads switching modes apply them in one order. */
+    /**
+     * The features as bits by ordinal; written only while the subclass constructs (see
+     * {@link #setFeature}), read freely after. {@link #features()} hands out a set shared by every
+     * channel with the same bits, so an idle channel holds no set of its own.
+     */
+    private int featureBits;
+    /** Written under the {@code state} monitor, so two threads switching modes apply them in one order. */
     private volatile boolean blocking = true;
-    /** A private monitor: users may synchronise on the channel object itself. */
-    private final Object modeLock = new Object();
+    /** Also the monitor of mode changes: private, as users may synchronise on the channel itself. */
     private final OpenState state = new OpenState();
     /** Serialises reads; held across a whole {@code readvAll}. */
     private final ReentrantLock readLock = new ReentrantLock();
     /** Serialises writes; held across a whole {@code writevAll}. */
     private final ReentrantLock writeLock = new ReentrantLock();
-    /** One-buffer iov reused by {@code read}/{@code readAll}, so they allocate nothing; guarded by readLock. */
-    private final ByteBuffer[] readOne = new ByteBuffer[1];
-    /** One-buffer iov reused by {@code write}/{@code writeAll}; guarded by writeLock. */
-    private final ByteBuffer[] writeOne = new ByteBuffer[1];
+    /** One-buffer iov reused by {@code read}/{@code readAll}, made on first use; guarded by readLock. */
+    private ByteBuffer[] readOne;
+    /** One-buffer iov reused by {@code write}/{@code writeAll}, made on first use; guarded by writeLock. */
+    private ByteBuffer[] writeOne;
     /** JFR events and byte counts; see {@link ChannelEvents}. */
     private final ChannelEvents events;
 
@@ -169,7 +170,7 @@ public abstract class AbstractIoChannel implements IoChannel {
 
     /** Adds a feature; call while constructing, before the channel is published. */
     protected final void setFeature(Feature feature) {
-        features.add(feature);
+        featureBits |= 1 << feature.ordinal();
     }
 
     /**
@@ -193,6 +194,16 @@ public abstract class AbstractIoChannel implements IoChannel {
         return new IOException(name + ": " + what + (cause != null && cause.getMessage() != null ? ": " + cause.getMessage() : ""), cause);
     }
 
+    private ByteBuffer[] readOne() {
+        ByteBuffer[] one = readOne;
+        return one != null ? one : (readOne = new ByteBuffer[1]);
+    }
+
+    private ByteBuffer[] writeOne() {
+        ByteBuffer[] one = writeOne;
+        return one != null ? one : (writeOne = new ByteBuffer[1]);
+    }
+
     // ---- identity ---------------------------------------------------------------------------
 
     @Override
@@ -207,12 +218,12 @@ public abstract class AbstractIoChannel implements IoChannel {
 
     @Override
     public final Set<Feature> features() {
-        return featuresView;
+        return FeatureSets.of(featureBits);
     }
 
     @Override
     public final boolean hasFeature(Feature feature) {
-        return features.contains(feature);
+        return (featureBits & (1 << feature.ordinal())) != 0;
     }
 
     // ---- reads ------------------------------------------------------------------------------
@@ -237,8 +248,9 @@ public abstract class AbstractIoChannel implements IoChannel {
     public final int read(ByteBuffer dst) throws IOException {
         readLock.lock();
         try {
-            readOne[0] = dst;
-            return (int) readv(readOne, null, NO_READ_FLAGS);
+            ByteBuffer[] one = readOne();
+            one[0] = dst;
+            return (int) readv(one, null, NO_READ_FLAGS);
         } finally {
             readOne[0] = null;
             readLock.unlock();
@@ -313,8 +325,9 @@ public abstract class AbstractIoChannel implements IoChannel {
     public final boolean readAllEof(ByteBuffer dst) throws IOException {
         readLock.lock();
         try {
-            readOne[0] = dst;
-            return readvAllEof(readOne, null, NO_READ_FLAGS);
+            ByteBuffer[] one = readOne();
+            one[0] = dst;
+            return readvAllEof(one, null, NO_READ_FLAGS);
         } finally {
             readOne[0] = null;
             readLock.unlock();
@@ -402,8 +415,9 @@ public abstract class AbstractIoChannel implements IoChannel {
     public final int write(ByteBuffer src) throws IOException {
         writeLock.lock();
         try {
-            writeOne[0] = src;
-            return (int) writev(writeOne, null, NO_WRITE_FLAGS);
+            ByteBuffer[] one = writeOne();
+            one[0] = src;
+            return (int) writev(one, null, NO_WRITE_FLAGS);
         } finally {
             writeOne[0] = null;
             writeLock.unlock();
@@ -438,8 +452,9 @@ public abstract class AbstractIoChannel implements IoChannel {
     public final void writeAll(ByteBuffer src) throws IOException {
         writeLock.lock();
         try {
-            writeOne[0] = src;
-            writevAll(writeOne, null, NO_WRITE_FLAGS);
+            ByteBuffer[] one = writeOne();
+            one[0] = src;
+            writevAll(one, null, NO_WRITE_FLAGS);
         } finally {
             writeOne[0] = null;
             writeLock.unlock();
@@ -557,7 +572,7 @@ public abstract class AbstractIoChannel implements IoChannel {
     @Override
     public final void setBlocking(boolean blocking) throws IOException {
         ensureOpen();
-        synchronized (modeLock) {
+        synchronized (state) {
             if (this.blocking != blocking) {
                 implSetBlocking(blocking);
                 this.blocking = blocking;

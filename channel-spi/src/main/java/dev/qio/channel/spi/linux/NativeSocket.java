@@ -45,14 +45,18 @@ public final class NativeSocket {
 
     private final PolledFd fd;
     private final int family;
-    private final Direction reads = new Direction();
-    private final Direction writes = new Direction();
+    private final Direction reads;
+    private final Direction writes;
 
     /** What one direction reuses from call to call: its errno slot and its last direct buffer's address. */
     private static final class Direction {
-        final MemorySegment errno = MemorySegment.ofArray(new int[1]);
+        final MemorySegment errno;
         ByteBuffer lastDirect;
         long lastBase;
+
+        Direction(MemorySegment errno) {
+            this.errno = errno;
+        }
         /** msghdr then iovecs, native, grown on demand; null until a vectored call needs it. */
         MemorySegment vector;
         /** Where scattered heap buffers are copied through; null until first needed. */
@@ -87,6 +91,8 @@ public final class NativeSocket {
 
     private NativeSocket(int fd, int family) {
         this.fd = new PolledFd(fd);
+        this.reads = new Direction(this.fd.errnoSlot(true));
+        this.writes = new Direction(this.fd.errnoSlot(false));
         this.family = family;
     }
 

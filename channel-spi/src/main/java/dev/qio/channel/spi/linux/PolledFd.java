@@ -84,9 +84,12 @@ public final class PolledFd implements Readiness {
     private volatile Object outWaiter;
     /** Which epoll instances hold a registration of {@code fd} (IN/OUT bits). Under {@code this}. */
     private int registered;
-    /** {@code struct epoll_event} (bytes 0-15) and errno (16-19) for {@code epoll_ctl}. Under {@code this}. */
-    private final long[] ctl = new long[3];
-    private final MemorySegment ctlEvent = MemorySegment.ofArray(ctl);
+    /**
+     * Scratch for native calls, in one array so that an idle descriptor pays for one: {@code struct
+     * epoll_event} (bytes 0-15) and errno (16-19) for {@code epoll_ctl}, under {@code this}; errno
+     * of the reader (24-27) and of the writer (28-31), each used by one thread at a time.
+     */
+    private final MemorySegment ctlEvent = MemorySegment.ofArray(new long[4]);
     private final MemorySegment ctlErrno = ctlEvent.asSlice(16, 4);
     /** The thread in {@link #close()}, which the last call in flight unparks. */
     private volatile Thread closer;
@@ -247,6 +250,14 @@ public final class PolledFd implements Readiness {
     @Override
     public boolean awaitDirectly(IoCondition condition, BooleanSupplier open, String name) throws IOException {
         return (condition == IoCondition.IN || condition == IoCondition.OUT) && await(condition, open, name, 0) != 1;
+    }
+
+    /**
+     * An errno slot for {@code captureCallState} that only the reader ({@code reader}) or only the
+     * writer of this descriptor uses: the transport's one reader and one writer each need their own.
+     */
+    public MemorySegment errnoSlot(boolean reader) {
+        return ctlEvent.asSlice(reader ? 24 : 28, 4);
     }
 
     /**
