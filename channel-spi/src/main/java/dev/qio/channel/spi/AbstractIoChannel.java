@@ -79,6 +79,8 @@ public abstract class AbstractIoChannel implements IoChannel {
     private final ChannelEvents events;
 
     /**
+     * Creates an open channel in blocking mode, with no features until the subclass sets them.
+     *
      * @param name the initial name, usually the URI the channel was opened with
      */
     protected AbstractIoChannel(String name) {

@@ -19,6 +19,8 @@ public final class SignalledReadiness implements Readiness {
     private volatile Runnable[] listeners = NONE;
 
     /**
+     * A readiness whose owner signals changes and computes the current state on demand.
+     *
      * @param poll computes the conditions that hold now; must not block
      */
     public SignalledReadiness(Supplier<Set<IoCondition>> poll) {
