@@ -89,7 +89,11 @@ final class LinuxSocketChannel extends AbstractIoChannel {
             }
             long n;
             try {
-                n = socket.read(iov, peek, name());
+                n = isBlocking() && NativeSocket.canReadWaiting() && !Thread.currentThread().isVirtual()
+                        ? socket.readWaiting(iov, peek, name())
+                        : socket.read(iov, peek, name());
+            } catch (java.io.InterruptedIOException e) {
+                throw e; // the thread's interrupt, not the socket's failure: the channel stays usable
             } catch (IOException e) {
                 if (socket.fd().isClosing()) {
                     throw e;

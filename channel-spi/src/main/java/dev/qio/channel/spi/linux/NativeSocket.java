@@ -47,6 +47,8 @@ public final class NativeSocket {
     private final int family;
     private final Direction reads;
     private final Direction writes;
+    /** How platform threads read in blocking mode; null until one first does. Read by close. */
+    private volatile KernelRead kernelRead;
 
     /** What one direction reuses from call to call: its errno slot and its last direct buffer's address. */
     private static final class Direction {
@@ -256,6 +258,69 @@ public final class NativeSocket {
      */
     public long write(ByteBuffer[] iov, String name) throws IOException {
         return transfer(true, iov, Sys.MSG_DONTWAIT | Sys.MSG_NOSIGNAL, name);
+    }
+
+    /**
+     * Whether {@link #readWaiting} can wait in the kernel here; where it cannot, blocking reads
+     * wait through {@link #fd()} as non-blocking ones do.
+     */
+    public static boolean canReadWaiting() {
+        return KernelRead.AVAILABLE;
+    }
+
+    /**
+     * As {@link #read}, for a platform thread reading in blocking mode where
+     * {@link #canReadWaiting()}: waits inside one {@code recv} for the first byte, as a blocking
+     * {@code SocketChannel} does, rather than in {@code poll} between two. {@link #close()}, a
+     * shutdown of reads and an interrupt end the wait. Into a single direct buffer as it is;
+     * anything else through the bounce buffer (a call that may block cannot be given the heap).
+     *
+     * @return bytes read ({@code > 0}), 0 at end of stream, or {@link IoChannel#ERR_BLOCK} when
+     *     the wait ended without data (a close, a stray signal): the caller checks and waits again
+     * @throws java.io.InterruptedIOException if the thread was interrupted; its status stays set
+     * @throws IOException with the kernel's reason (a reset, say)
+     */
+    public long readWaiting(ByteBuffer[] iov, boolean peek, String name) throws IOException {
+        if (Thread.currentThread().isVirtual()) {
+            throw new IllegalStateException("a virtual thread must not wait in the kernel");
+        }
+        KernelRead k = kernelRead;
+        if (k == null) {
+            kernelRead = k = new KernelRead();
+        }
+        Direction d = reads;
+        int from = Iov.firstWithRemaining(iov);
+        boolean intoBuffer = vectorLength(iov, from) == 1 && iov[from].isDirect();
+        int flags = peek ? Sys.MSG_PEEK : 0;
+        long n;
+        int h = fd.acquire(name);
+        try {
+            if (intoBuffer) {
+                n = k.recv(fd, h, d.address(iov[from]), iov[from].remaining(), flags, name);
+            } else {
+                ByteBuffer b = d.bounce();
+                n = k.recv(fd, h, d.bounceAddress, Math.min(BOUNCE, Iov.remaining(iov)), flags, name);
+                b.limit((int) Math.max(0, n));
+            }
+        } finally {
+            fd.release();
+        }
+        if (n > 0) {
+            if (!intoBuffer) {
+                scatter(d.bounce, iov, from, peek);
+            } else if (!peek) {
+                advance(iov, from, n);
+            }
+            return n;
+        }
+        if (n == 0) {
+            return 0;
+        }
+        if (n == IoChannel.ERR_BLOCK) {
+            fd.blocked(IoCondition.IN);
+            return IoChannel.ERR_BLOCK;
+        }
+        throw new IOException(Sys.strerror(k.errno()));
     }
 
     /** One system call in one direction, retried on EINTR; see {@link #read} and {@link #write}. */
@@ -528,9 +593,16 @@ public final class NativeSocket {
 
     /** Closes the socket; see {@link PolledFd#close()}. */
     public void close() throws IOException {
-        int e = fd.close();
+        int e = fd.close(this::wakeKernelReader);
         if (e != 0) {
             throw new IOException("close: " + Sys.strerror(e));
+        }
+    }
+
+    private void wakeKernelReader() {
+        KernelRead k = kernelRead;
+        if (k != null) {
+            k.wake();
         }
     }
 

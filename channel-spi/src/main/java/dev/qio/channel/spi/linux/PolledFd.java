@@ -151,6 +151,18 @@ public final class PolledFd implements Readiness {
      * @return 0, or the errno of {@code close(2)}
      */
     public int close() {
+        return close(null);
+    }
+
+    /**
+     * {@link #close()}, running {@code wakeKernelWaiters} once new calls are refused and before
+     * waiting for those in flight: how a transport ends calls that wait inside the kernel, which
+     * no wake-up of this class reaches (a blocking {@code recv}).
+     *
+     * @param wakeKernelWaiters may be null
+     * @return 0, or the errno of {@code close(2)}
+     */
+    public int close(Runnable wakeKernelWaiters) {
         Thread me = Thread.currentThread();
         closer = me;
         int u;
@@ -163,6 +175,9 @@ public final class PolledFd implements Readiness {
         wake(inWaiter);
         wake(outWaiter);
         fire();
+        if (wakeKernelWaiters != null) {
+            wakeKernelWaiters.run();
+        }
         boolean interrupted = false;
         while ((uses & COUNT) != 0) {
             LockSupport.park(this);
