@@ -34,6 +34,7 @@ final class NettyIdle {
 
     static ScaleReport.Row measure(int n) throws Exception {
         NettyTransport.EPOLL.ensureAvailable();
+        HeapHistogram histogramBefore = HeapHistogram.wanted() ? HeapHistogram.take() : null;
         ScaleReport.Snapshot before = ScaleReport.snapshot();
         EventLoopGroup clients = NettyTransport.EPOLL.group();
         EventLoopGroup servers = NettyTransport.EPOLL.group();
@@ -64,6 +65,10 @@ final class NettyIdle {
                 Thread.sleep(10);
             }
             idle = ScaleReport.snapshot();
+            if (histogramBefore != null) {
+                System.err.printf("Netty epoll: heap per idle connection by class (the 12 that grew most)%n%s",
+                        HeapHistogram.take().growthSince(histogramBefore, n, 12));
+            }
             listener.close().sync();
             all.close().sync();
         } finally {

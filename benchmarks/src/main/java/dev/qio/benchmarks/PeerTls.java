@@ -22,7 +22,9 @@ import java.nio.ByteBuffer;
  * client certificates), mutual authentication, the client checking the server's certificate
  * against {@code 127.0.0.1}, both handshakes before the first round. Each side writes from a
  * direct buffer and the other end counts what it decrypts (into 64 KiB). The labels name the
- * cipher suite each pair negotiated: the libraries' defaults, not forced equal.
+ * cipher suite each pair negotiated: the libraries' defaults (the JDK prefers AES-256-GCM, Netty's
+ * contexts AES-128-GCM), and a second qio line told to use Netty's choice, so one line compares
+ * the same cipher.
  *
  * <p>Netty: {@link SslHandler} from an {@link SslContext} built with {@link SslContextBuilder}
  * (the documented way) on the JDK's engine or on BoringSSL (netty-tcnative, {@link SslProvider#OPENSSL}),
@@ -31,7 +33,10 @@ import java.nio.ByteBuffer;
 final class PeerTls {
     private PeerTls() {}
 
-    /** qio's {@code tls+tcp://}, blocking, the writer on the calling thread. */
+    /**
+     * qio's {@code tls+tcp://}, blocking, the writer on the calling thread; with {@code suite}
+     * (not null) both ends allow only that cipher suite ({@code ciphers=}), else the JDK's default order.
+     */
     static final class Qio extends PeerStreams.Blocking {
         private final int size;
         private final IoListener listener;
@@ -39,24 +44,26 @@ final class PeerTls {
         private final IoChannel reader;
         private final Background drain;
         private final ByteBuffer buf;
-        private final String suite;
+        private final String label;
 
-        Qio(int size) throws Exception {
+        Qio(int size, String suite) throws Exception {
             this.size = size;
             TlsCreds creds = TlsCreds.get();
-            listener = IoChannels.listen("tls+tcp://127.0.0.1:0?" + creds.qioOptions());
+            String only = suite == null ? "" : "&ciphers=" + suite;
+            listener = IoChannels.listen("tls+tcp://127.0.0.1:0?" + creds.qioOptions() + only);
             TlsStream.Connected<IoChannel, IoChannel> c = TlsStream.connect(
-                    () -> IoChannels.open(creds.withOptions(listener.localUri())), listener::accept);
+                    () -> IoChannels.open(creds.withOptions(listener.localUri()) + only), listener::accept);
             writer = c.client();
             reader = c.server();
-            suite = ((TlsChannel) writer).session().getCipherSuite();
+            String negotiated = ((TlsChannel) writer).session().getCipherSuite();
+            label = suite == null ? "qio tls+tcp:// (" + negotiated + ")" : "qio tls+tcp://…&ciphers=" + negotiated;
             buf = Buffers.direct(size);
             drain = PeerStreams.drain("qio-tls-drain", reader, sink, writer);
         }
 
         @Override
         public String label() {
-            return "qio tls+tcp:// (" + suite + ")";
+            return label;
         }
 
         @Override

@@ -28,9 +28,11 @@ import java.util.regex.Pattern;
  * from {@code /proc/stat} the share of CPU time that other processes used (busy time minus this
  * JVM's own) and that the hypervisor stole.
  *
- * <p>Usage: {@code Peers RESULTS.tsv [--regime NAME] [--warmup N] [--rounds N] [--round-ms MS] [ROW-REGEX...]}
- * appends the rows whose ids match to RESULTS.tsv (all rows without a regex); {@code NAME} says how
- * the JVM was started (benchmarks/run: "free", or "pinned" under {@code taskset -c 0}).
+ * <p>Usage: {@code Peers RESULTS.tsv [--regime NAME] [--warmup N] [--rounds N] [--round-ms MS]
+ * [--contenders REGEX] [ROW-REGEX...]} appends the rows whose ids match to RESULTS.tsv (all rows
+ * without a regex); {@code NAME} says how the JVM was started (benchmarks/run: "free", or "pinned"
+ * under {@code taskset -c 0}); {@code --contenders} keeps only the contenders whose names match
+ * (to profile or trace one side alone; a row left without qio or without peers prints nothing).
  * {@code Peers --table RESULTS.tsv} prints the Markdown table. {@code Peers --list} lists the rows.
  */
 public final class Peers {
@@ -61,7 +63,8 @@ public final class Peers {
                         new Entry("Netty io_uring", () -> new PeerPingPong.Netty(NettyTransport.IO_URING), INFO),
                         new Entry("JDK SocketChannel, virtual threads", PeerPingPong.JdkVirtual::new, INFO)), 1));
         rows.add(new Row("tls-64k", 60, "tls+tcp:// 64 KiB writes, TLS 1.3", "MB/s",
-                List.of(new Entry("qio tls+tcp://", () -> new PeerTls.Qio(65536), INFO)),
+                List.of(new Entry("qio tls+tcp://", () -> new PeerTls.Qio(65536, null), INFO),
+                        new Entry("qio tls+tcp://, ciphers=", () -> new PeerTls.Qio(65536, "TLS_AES_128_GCM_SHA256"), INFO)),
                 List.of(new Entry("Netty SslHandler, JDK engine", () -> PeerTls.netty(SslProvider.JDK, 65536), INFO),
                         new Entry("Netty SslHandler, BoringSSL", () -> PeerTls.netty(SslProvider.OPENSSL, 65536), 1.2)), 3));
         return rows;
@@ -105,7 +108,8 @@ public final class Peers {
             return;
         }
         if (args.length == 0) {
-            System.err.println("usage: Peers RESULTS.tsv [--regime NAME] [--warmup N] [--rounds N] [--round-ms MS] [ROW-REGEX...]"
+            System.err.println("usage: Peers RESULTS.tsv [--regime NAME] [--warmup N] [--rounds N] [--round-ms MS]"
+                    + " [--contenders REGEX] [ROW-REGEX...]"
                     + " | Peers --table RESULTS.tsv | Peers --list");
             System.exit(2);
         }
@@ -115,8 +119,10 @@ public final class Peers {
         int rounds = 10;
         long roundMs = 500;
         List<Pattern> filters = new ArrayList<>();
+        Pattern contenders = null;
         for (int i = 1; i < args.length; i++) {
             switch (args[i]) {
+                case "--contenders" -> contenders = Pattern.compile(args[++i]);
                 case "--regime" -> regime = args[++i];
                 case "--warmup" -> warmup = Integer.parseInt(args[++i]);
                 case "--rounds" -> rounds = Integer.parseInt(args[++i]);
@@ -128,12 +134,20 @@ public final class Peers {
             throw new IllegalArgumentException("--rounds and --round-ms must be at least 1, --warmup at least 0: "
                     + Arrays.toString(args));
         }
-        for (Row row : rows()) {
+        for (Row all : rows()) {
+            Row row = contenders == null ? all : only(all, contenders);
             if (filters.isEmpty() || filters.stream().anyMatch(f -> f.matcher(row.id()).find())) {
                 List<String> lines = run(row, regime, warmup * row.warmupFactor(), rounds, roundMs * 1_000_000);
                 Files.write(out, lines, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
             }
         }
+    }
+
+    /** {@code row} with only the contenders whose names {@code names} finds (to profile one side alone). */
+    private static Row only(Row row, Pattern names) {
+        return new Row(row.id(), row.order(), row.title(), row.unit(),
+                row.qio().stream().filter(e -> names.matcher(e.name()).find()).toList(),
+                row.peers().stream().filter(e -> names.matcher(e.name()).find()).toList(), row.warmupFactor());
     }
 
     /** One opened contender, or why it could not open. */
@@ -169,6 +183,10 @@ public final class Peers {
                 }
             }
             String loadText = load.end();
+            for (int c = 0; c < live.size(); c++) {
+                System.err.printf(Locale.ROOT, "    %s: median %.6g %s per round, rounds %s%n", live.get(c).contender().label(),
+                        median(scores[c]), row.unit().equals("MB/s") ? "B/s" : row.unit(), Arrays.toString(scores[c]));
+            }
             for (Opened q : all) {
                 if (!row.qio().contains(q.entry())) {
                     continue;

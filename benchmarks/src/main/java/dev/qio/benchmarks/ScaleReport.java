@@ -83,6 +83,7 @@ public final class ScaleReport {
     }
 
     private static Row measure(String transport, String wait, int n) throws Exception {
+        HeapHistogram histogramBefore = HeapHistogram.wanted() ? HeapHistogram.take() : null;
         Snapshot before = snapshot();
         IoChannel[] clients = new IoChannel[n];
         IoChannel[] servers = new IoChannel[n];
@@ -106,6 +107,10 @@ public final class ScaleReport {
         }
         awaitParked(threads);
         Snapshot idle = snapshot();
+        if (histogramBefore != null) {
+            System.err.printf("%s %s: heap per idle connection by class (the 12 that grew most)%n%s", transport, wait,
+                    HeapHistogram.take().growthSince(histogramBefore, n, 12));
+        }
 
         ByteBuffer ping = ByteBuffer.allocate(1);
         long start = System.nanoTime();
