@@ -40,6 +40,6 @@ interface Contender extends AutoCloseable {
                 f.completeExceptionally(t);
             }
         });
-        return f.get(5, TimeUnit.MINUTES);
+        return f.get(1, TimeUnit.MINUTES);
     }
 }

@@ -372,7 +372,7 @@ final class PeerStreams {
         @Override
         public double round(long nanos) throws Exception {
             long start = System.nanoTime();
-            long written = pump.run(client, start + nanos).get(5, TimeUnit.MINUTES);
+            long written = pump.run(client, start + nanos).get(1, TimeUnit.MINUTES);
             sent += written;
             sink.await(sent);
             return written / ((System.nanoTime() - start) / 1e9);

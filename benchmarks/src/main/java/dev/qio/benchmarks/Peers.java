@@ -143,6 +143,24 @@ public final class Peers {
         }
     }
 
+    /**
+     * One round of contender {@code c}, or NaN once it has failed: the first failure is kept in
+     * {@code failed[c]} (its table lines say so) and the row goes on with the others.
+     */
+    private static double round(Contender contender, long nanos, String[] failed, int c) {
+        if (failed[c] != null) {
+            return Double.NaN;
+        }
+        try {
+            return contender.round(nanos);
+        } catch (Exception e) {
+            String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getClass().getSimpleName() + ": " + e.getMessage();
+            failed[c] = "failed in a round: " + why.replaceAll("\\s+", " ");
+            System.err.println("    " + contender.label() + " " + failed[c]);
+            return Double.NaN;
+        }
+    }
+
     /** {@code row} with only the contenders whose names {@code names} finds (to profile one side alone). */
     private static Row only(Row row, Pattern names) {
         return new Row(row.id(), row.order(), row.title(), row.unit(),
@@ -169,9 +187,10 @@ public final class Peers {
                 }
             }
             List<Opened> live = all.stream().filter(o -> o.contender() != null).toList();
+            String[] failed = new String[live.size()];
             for (int w = 0; w < warmup; w++) {
-                for (Opened o : live) {
-                    o.contender().round(roundNanos);
+                for (int c = 0; c < live.size(); c++) {
+                    round(live.get(c).contender(), roundNanos, failed, c);
                 }
             }
             Load load = Load.start();
@@ -179,7 +198,7 @@ public final class Peers {
             for (int r = 0; r < rounds; r++) {
                 for (int k = 0; k < live.size(); k++) {
                     int c = (k + r) % live.size();
-                    scores[c][r] = live.get(c).contender().round(roundNanos);
+                    scores[c][r] = round(live.get(c).contender(), roundNanos, failed, c);
                 }
             }
             String loadText = load.end();
@@ -197,10 +216,12 @@ public final class Peers {
                     }
                     String qLabel = q.contender() == null ? q.entry().name() : q.contender().label();
                     String pLabel = p.contender() == null ? p.entry().name() : p.contender().label();
-                    String why = q.unavailable() != null ? q.unavailable() : p.unavailable();
+                    String why = q.unavailable() != null ? "unavailable: " + q.unavailable()
+                            : p.unavailable() != null ? "unavailable: " + p.unavailable()
+                            : failed[live.indexOf(q)] != null ? failed[live.indexOf(q)] : failed[live.indexOf(p)];
                     if (why != null) {
                         lines.add(String.join("\t", String.valueOf(row.order()), row.title(), regime, qLabel,
-                                pLabel, row.unit(), "unavailable: " + why,
+                                pLabel, row.unit(), why,
                                 "", "", "", "", "", target(p.entry().target()), loadText));
                         continue;
                     }
