@@ -576,7 +576,7 @@ public final class NativeSocket {
     // ---- socket addresses -------------------------------------------------------------------
 
     private static int familyOf(SocketAddress a) {
-        if (a instanceof UnixDomainSocketAddress) {
+        if (a instanceof UnixDomainSocketAddress || a instanceof AbstractUnixAddress) {
             return Sys.AF_UNIX;
         }
         if (a instanceof InetSocketAddress i && !i.isUnresolved()) {
@@ -589,6 +589,9 @@ public final class NativeSocket {
     static int encode(SocketAddress a, byte[] sa) {
         MemorySegment s = MemorySegment.ofArray(sa);
         java.util.Arrays.fill(sa, (byte) 0);
+        if (a instanceof AbstractUnixAddress abs) {
+            return abs.encode(sa);
+        }
         if (a instanceof UnixDomainSocketAddress u) {
             byte[] path = u.getPath().toString().getBytes(StandardCharsets.UTF_8);
             if (path.length >= UNIX_PATH_MAX) {
@@ -626,6 +629,9 @@ public final class NativeSocket {
             int scope = b.getInt(24);
             InetAddress ia = scope == 0 ? InetAddress.getByAddress(addr) : Inet6Address.getByAddress(null, addr, scope);
             return new InetSocketAddress(ia, port);
+        }
+        if (family == Sys.AF_UNIX && len > 2 && sa[2] == 0) {
+            return AbstractUnixAddress.decode(sa, len);
         }
         if (family == Sys.AF_UNIX) {
             int end = 2;
