@@ -60,6 +60,11 @@ final class PythonPeer implements AutoCloseable {
         return l;
     }
 
+    /** The next line the script printed, or null once it closed its stdout. */
+    String lineOrNull() throws IOException {
+        return out.readLine();
+    }
+
     /** Waits for the script to exit and returns its status. */
     int exitCode() throws IOException {
         try {

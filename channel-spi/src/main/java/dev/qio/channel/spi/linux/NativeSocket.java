@@ -90,6 +90,17 @@ public final class NativeSocket {
         this.family = family;
     }
 
+    /**
+     * Takes a stream socket this process already has (inherited, or duplicated with
+     * {@link Adoption}); it must be non-blocking ({@link Adoption#prepare}). Closing the result
+     * closes it.
+     *
+     * @param family the socket's family, as {@link Adoption#inspect} reported it
+     */
+    public static NativeSocket adopt(int fd, int family) {
+        return new NativeSocket(fd, family);
+    }
+
     /** The descriptor: readiness, waiting and lifetime. */
     public PolledFd fd() {
         return fd;
