@@ -263,6 +263,11 @@ public final class NativeSocket {
         return transfer(true, iov, Sys.MSG_DONTWAIT | Sys.MSG_NOSIGNAL, name);
     }
 
+    /** {@link #write} with {@code extraFlags} ({@code MSG_ZEROCOPY}, for {@link ZeroCopySends}). */
+    long write(ByteBuffer[] iov, int extraFlags, String name) throws IOException {
+        return transfer(true, iov, Sys.MSG_DONTWAIT | Sys.MSG_NOSIGNAL | extraFlags, name);
+    }
+
     /** One system call in one direction, retried on EINTR; see {@link #read} and {@link #write}. */
     private long transfer(boolean write, ByteBuffer[] iov, int flags, String name) throws IOException {
         Direction d = write ? writes : reads;
@@ -296,7 +301,7 @@ public final class NativeSocket {
             fd.blocked(write ? IoCondition.OUT : IoCondition.IN);
             return IoChannel.ERR_BLOCK;
         }
-        throw new IOException(Sys.strerror(e));
+        throw new NativeIoException(e);
     }
 
     /**
