@@ -28,7 +28,7 @@ import java.nio.ByteBuffer;
  * more than copying a few KiB (the kernel's own guidance puts the break-even near 10 KB); heap
  * buffers are copied, because the garbage collector may move an array while the kernel still
  * reads its old pages. When the socket's budget of pending completions is spent ({@code ENOBUFS}),
- * a write flushes and tries again, as QEMU does since 9.1.
+ * a write flushes and tries again, as current QEMU does.
  *
  * <p>Threads: one writer at a time (the channel's write lock, which {@code flush} takes too).
  */
