@@ -34,8 +34,8 @@ import java.util.Set;
  *       must be exactly one.
  * </ul>
  * An adopted descriptor is made non-blocking (a flag of the open file, which a process sharing it
- * sees too) and close-on-exec. On any error the descriptor is left as it was, open and the
- * caller's, as QEMU leaves it; the error names the URI and the descriptor: not open, a listening
+ * sees too) and close-on-exec. On any error the descriptor is left open and the caller's, as QEMU
+ * leaves it; the error names the URI and the descriptor: not open, a listening
  * socket given to {@code open}, a datagram socket, activation variables missing or for another pid,
  * an unknown name.
  *
