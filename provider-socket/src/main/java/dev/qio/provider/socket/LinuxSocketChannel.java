@@ -10,6 +10,7 @@ import dev.qio.channel.spi.AbstractIoChannel;
 import dev.qio.channel.spi.Readiness;
 import dev.qio.channel.spi.linux.NativeSocket;
 import dev.qio.channel.spi.linux.PolledFd;
+import dev.qio.channel.spi.linux.ZeroCopySends;
 import java.io.IOException;
 import java.lang.ref.Cleaner;
 import java.nio.ByteBuffer;
@@ -31,7 +32,10 @@ import java.util.Set;
  * reads return EOF at once and wakes a blocked reader; {@code close()} wakes blocked readers and
  * writers with {@code AsynchronousCloseException}; a reset is an {@link IOException}, never EOF.
  * {@code setDelay(false)} is {@code TCP_NODELAY} and {@code setCork} is {@code TCP_CORK}, both in
- * the kernel. On {@code unix:} {@link #peerPid()} is the peer's pid ({@code SO_PEERCRED}). A
+ * the kernel. On {@code tcp:} {@link Feature#WRITE_ZERO_COPY} where the kernel accepts
+ * {@code SO_ZEROCOPY} ({@link ZeroCopySends}: a {@code ZERO_COPY} write's buffers must not change
+ * until {@link #flush()} returns; writes under 10 KiB, and heap buffers, are copied). On
+ * {@code unix:} {@link #peerPid()} is the peer's pid ({@code SO_PEERCRED}). A
  * channel dropped without {@code close()} has its descriptor closed by a {@link Cleaner}.
  */
 final class LinuxSocketChannel extends AbstractIoChannel {
@@ -40,6 +44,8 @@ final class LinuxSocketChannel extends AbstractIoChannel {
     private final NativeSocket socket;
     private final boolean tcp;
     private final Cleaner.Cleanable cleanable;
+    /** Zero-copy sends on TCP where the kernel takes {@code SO_ZEROCOPY}; else null. */
+    private final ZeroCopySends zeroCopy;
     /** Set once by shutdown(READ); reads return EOF from then on. */
     private volatile boolean readShut;
     /** Set once by shutdown(WRITE); writes fail from then on. */
@@ -57,6 +63,10 @@ final class LinuxSocketChannel extends AbstractIoChannel {
         this.tcp = tcp;
         setFeature(Feature.SHUTDOWN);
         setFeature(Feature.CONCURRENT_IO);
+        this.zeroCopy = tcp ? ZeroCopySends.enable(socket, name) : null;
+        if (zeroCopy != null) {
+            setFeature(Feature.WRITE_ZERO_COPY);
+        }
         this.cleanable = CLEANER.register(this, new Drop(socket));
     }
 
@@ -124,7 +134,7 @@ final class LinuxSocketChannel extends AbstractIoChannel {
         while (true) {
             long n;
             try {
-                n = socket.write(iov, name());
+                n = flags.contains(WriteFlag.ZERO_COPY) ? zeroCopy.write(iov, name()) : socket.write(iov, name());
             } catch (IOException e) {
                 if (socket.fd().isClosing()) {
                     throw e;
@@ -140,6 +150,12 @@ final class LinuxSocketChannel extends AbstractIoChannel {
             }
             await(IoCondition.OUT); // a close meanwhile: the base reports AsynchronousCloseException
         }
+    }
+
+    /** QEMU's {@code qio_channel_socket_flush}; see {@link ZeroCopySends#flush}. */
+    @Override
+    protected int implFlush() throws IOException {
+        return zeroCopy.flush(name());
     }
 
     @Override

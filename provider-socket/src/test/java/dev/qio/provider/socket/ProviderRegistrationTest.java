@@ -77,6 +77,6 @@ class ProviderRegistrationTest {
     @Test
     void servicesFileAndModuleDescriptorAgree() throws IOException {
         Set<String> listed = Registrations.assertAgree(SocketProvider.class);
-        assertEquals(Set.of(SocketProvider.class.getName(), LinuxSocketProvider.class.getName()), listed);
+        assertEquals(Set.of(SocketProvider.class.getName(), LinuxSocketProvider.class.getName(), FdProvider.class.getName()), listed);
     }
 }

@@ -35,7 +35,10 @@ class SocketFeaturesTest {
     void bothEndsHaveShutdownAndConcurrentIoButNoFdPassOrListen(String transport) throws IOException {
         try (TestSupport.Connected c = TestSupport.Connected.over(transport)) {
             for (IoChannel ch : List.of(c.client(), c.server())) {
-                assertEquals(Set.of(Feature.SHUTDOWN, Feature.CONCURRENT_IO), ch.features(), ch.name());
+                // WRITE_ZERO_COPY: native tcp only (SO_ZEROCOPY; ZeroCopyTest covers it)
+                boolean zeroCopy = TestSupport.nativeExpected() && !transport.equals("unix");
+                assertEquals(zeroCopy ? Set.of(Feature.SHUTDOWN, Feature.CONCURRENT_IO, Feature.WRITE_ZERO_COPY)
+                        : Set.of(Feature.SHUTDOWN, Feature.CONCURRENT_IO), ch.features(), ch.name());
                 assertTrue(ch.hasFeature(Feature.SHUTDOWN));
                 assertFalse(ch.hasFeature(Feature.FD_PASS), ch.name() + ": java.nio cannot pass descriptors (yet)");
                 assertFalse(ch.hasFeature(Feature.LISTEN), ch.name() + ": a connected channel never listens");

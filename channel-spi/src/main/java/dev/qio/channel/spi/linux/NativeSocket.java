@@ -98,6 +98,17 @@ public final class NativeSocket {
         this.family = family;
     }
 
+    /**
+     * Takes a stream socket this process already has (inherited, or duplicated with
+     * {@link Adoption}); it must be non-blocking ({@link Adoption#prepare}). Closing the result
+     * closes it.
+     *
+     * @param family the socket's family, as {@link Adoption#inspect} reported it
+     */
+    public static NativeSocket adopt(int fd, int family) {
+        return new NativeSocket(fd, family);
+    }
+
     /** The descriptor: readiness, waiting and lifetime. */
     public PolledFd fd() {
         return fd;
@@ -323,6 +334,11 @@ public final class NativeSocket {
         throw new IOException(Sys.strerror(k.errno()));
     }
 
+    /** {@link #write} with {@code extraFlags} ({@code MSG_ZEROCOPY}, for {@link ZeroCopySends}). */
+    long write(ByteBuffer[] iov, int extraFlags, String name) throws IOException {
+        return transfer(true, iov, Sys.MSG_DONTWAIT | Sys.MSG_NOSIGNAL | extraFlags, name);
+    }
+
     /** One system call in one direction, retried on EINTR; see {@link #read} and {@link #write}. */
     private long transfer(boolean write, ByteBuffer[] iov, int flags, String name) throws IOException {
         Direction d = write ? writes : reads;
@@ -356,7 +372,7 @@ public final class NativeSocket {
             fd.blocked(write ? IoCondition.OUT : IoCondition.IN);
             return IoChannel.ERR_BLOCK;
         }
-        throw new IOException(Sys.strerror(e));
+        throw new NativeIoException(e);
     }
 
     /**
@@ -654,7 +670,7 @@ public final class NativeSocket {
     // ---- socket addresses -------------------------------------------------------------------
 
     private static int familyOf(SocketAddress a) {
-        if (a instanceof UnixDomainSocketAddress) {
+        if (a instanceof UnixDomainSocketAddress || a instanceof AbstractUnixAddress) {
             return Sys.AF_UNIX;
         }
         if (a instanceof InetSocketAddress i && !i.isUnresolved()) {
@@ -667,6 +683,9 @@ public final class NativeSocket {
     static int encode(SocketAddress a, byte[] sa) {
         MemorySegment s = MemorySegment.ofArray(sa);
         java.util.Arrays.fill(sa, (byte) 0);
+        if (a instanceof AbstractUnixAddress abs) {
+            return abs.encode(sa);
+        }
         if (a instanceof UnixDomainSocketAddress u) {
             byte[] path = u.getPath().toString().getBytes(StandardCharsets.UTF_8);
             if (path.length >= UNIX_PATH_MAX) {
@@ -704,6 +723,9 @@ public final class NativeSocket {
             int scope = b.getInt(24);
             InetAddress ia = scope == 0 ? InetAddress.getByAddress(addr) : Inet6Address.getByAddress(null, addr, scope);
             return new InetSocketAddress(ia, port);
+        }
+        if (family == Sys.AF_UNIX && len > 2 && sa[2] == 0) {
+            return AbstractUnixAddress.decode(sa, len);
         }
         if (family == Sys.AF_UNIX) {
             int end = 2;

@@ -49,6 +49,8 @@ import java.util.function.BooleanSupplier;
 public final class PolledFd implements Readiness {
     private static final int IN = 1;
     private static final int OUT = 2;
+    /** The error queue ({@code EPOLLERR}): what a zero-copy flush waits for. */
+    private static final int ERR = 4;
     private static final int CLOSING = 1 << 30;
     private static final int COUNT = CLOSING - 1;
 
@@ -56,6 +58,7 @@ public final class PolledFd implements Readiness {
     private static final VarHandle KNOWN;
     private static final VarHandle IN_WAITER;
     private static final VarHandle OUT_WAITER;
+    private static final VarHandle ERR_WAITER;
 
     static {
         try {
@@ -64,6 +67,7 @@ public final class PolledFd implements Readiness {
             KNOWN = l.findVarHandle(PolledFd.class, "known", int.class);
             IN_WAITER = l.findVarHandle(PolledFd.class, "inWaiter", Object.class);
             OUT_WAITER = l.findVarHandle(PolledFd.class, "outWaiter", Object.class);
+            ERR_WAITER = l.findVarHandle(PolledFd.class, "errWaiter", Object.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -82,6 +86,8 @@ public final class PolledFd implements Readiness {
     private volatile Object inWaiter;
     /** The thread waiting directly for OUT, as {@code inWaiter}. */
     private volatile Object outWaiter;
+    /** The thread waiting directly for ERR (a zero-copy flush), as {@code inWaiter}. */
+    private volatile Object errWaiter;
     /** Which epoll instances hold a registration of {@code fd} (IN/OUT bits). Under {@code this}. */
     private int registered;
     /**
@@ -174,6 +180,7 @@ public final class PolledFd implements Readiness {
         } while (!USES.compareAndSet(this, u, u | CLOSING));
         wake(inWaiter);
         wake(outWaiter);
+        wake(errWaiter);
         fire();
         if (wakeKernelWaiters != null) {
             wakeKernelWaiters.run();
@@ -192,6 +199,9 @@ public final class PolledFd implements Readiness {
             }
             if ((registered & OUT) != 0) {
                 ctl(Epoll.OUT.epfd, Sys.EPOLL_CTL_DEL, 0);
+            }
+            if ((registered & ERR) != 0) {
+                ctl(Epoll.Err.POLLER.epfd, Sys.EPOLL_CTL_DEL, 0);
             }
             registered = 0;
             Epoll.unregister(fd, this);
@@ -234,7 +244,7 @@ public final class PolledFd implements Readiness {
      * Re-arms the poller if a subscriber wants it. Call it on every EAGAIN; it allocates nothing.
      */
     public void blocked(IoCondition condition) {
-        int bit = condition == IoCondition.IN ? IN : condition == IoCondition.OUT ? OUT : 0;
+        int bit = condition == IoCondition.IN ? IN : condition == IoCondition.OUT ? OUT : condition == IoCondition.ERR ? ERR : 0;
         if ((known & bit) != 0) {
             KNOWN.getAndBitwiseAnd(this, ~bit);
         }
@@ -254,6 +264,7 @@ public final class PolledFd implements Readiness {
         }
         wake(inWaiter);
         wake(outWaiter);
+        wake(errWaiter);
         fire();
     }
 
@@ -276,7 +287,8 @@ public final class PolledFd implements Readiness {
     }
 
     /**
-     * {@link #awaitDirectly} with a deadline, for waits that give up (a connect timeout).
+     * {@link #awaitDirectly} with a deadline, for waits that give up (a connect timeout); also
+     * waits for {@code ERR} (the error queue, {@code EPOLLERR}), which only {@link ZeroCopySends} does.
      *
      * @param deadline a {@link System#nanoTime()} value, or 0 for none
      * @return 0 when the condition holds, 1 if another thread already waits directly for it (the
@@ -284,7 +296,8 @@ public final class PolledFd implements Readiness {
      */
     int await(IoCondition condition, BooleanSupplier open, String name, long deadline) throws IOException {
         boolean in = condition == IoCondition.IN;
-        VarHandle slot = in ? IN_WAITER : OUT_WAITER;
+        boolean err = condition == IoCondition.ERR;
+        VarHandle slot = err ? ERR_WAITER : in ? IN_WAITER : OUT_WAITER;
         Thread me = Thread.currentThread();
         boolean virtual = me.isVirtual();
         Object token = virtual ? me : PlatformWaker.take();
@@ -294,8 +307,8 @@ public final class PolledFd implements Readiness {
             }
             return 1;
         }
-        int bit = in ? IN : OUT;
-        int stickyBit = in ? ConditionMask.IN : ConditionMask.OUT;
+        int bit = err ? ERR : in ? IN : OUT;
+        int stickyBit = err ? 0 : in ? ConditionMask.IN : ConditionMask.OUT;
         try {
             while (true) {
                 if (isClosing() || !open.getAsBoolean()) {
@@ -312,7 +325,7 @@ public final class PolledFd implements Readiness {
                     return 2;
                 }
                 if (virtual) {
-                    arm(in ? Epoll.IN : Epoll.OUT);
+                    arm(err ? Epoll.Err.POLLER : in ? Epoll.IN : Epoll.OUT);
                     if (deadline == 0) {
                         LockSupport.park(this);
                     } else {
@@ -323,7 +336,7 @@ public final class PolledFd implements Readiness {
                     int revents;
                     int millis = deadline == 0 ? -1 : (int) Math.min(Integer.MAX_VALUE, Math.max(1, left / 1_000_000));
                     try {
-                        revents = ((PlatformWaker) token).await(n, in ? Sys.POLLIN : Sys.POLLOUT, millis, name);
+                        revents = ((PlatformWaker) token).await(n, err ? 0 : in ? Sys.POLLIN : Sys.POLLOUT, millis, name);
                     } finally {
                         release();
                     }
@@ -342,9 +355,9 @@ public final class PolledFd implements Readiness {
 
     /** From the poller thread: {@code direction} fired with epoll's {@code events}. */
     void fired(int direction, int events) {
-        int bit = direction == 0 ? IN : OUT;
+        int bit = direction == 0 ? IN : direction == 1 ? OUT : ERR;
         KNOWN.getAndBitwiseOr(this, bit); // errors and hang-ups included: the next operation reports them
-        wake(direction == 0 ? inWaiter : outWaiter);
+        wake(direction == 0 ? inWaiter : direction == 1 ? outWaiter : errWaiter);
         fire();
     }
 
@@ -358,7 +371,7 @@ public final class PolledFd implements Readiness {
 
     /** Arms one-shot interest in {@code poller}'s direction, from the calling thread. */
     private void arm(Epoll poller) {
-        int bit = poller == Epoll.IN ? IN : OUT;
+        int bit = poller == Epoll.IN ? IN : poller == Epoll.OUT ? OUT : ERR;
         synchronized (this) {
             if (isClosing()) {
                 return; // close() wakes everyone; the number may be gone
@@ -376,7 +389,7 @@ public final class PolledFd implements Readiness {
                 registered |= bit;
             } else {
                 KNOWN.getAndBitwiseOr(this, bit); // cannot watch it: let the waiter try and see the error
-                wake(bit == IN ? inWaiter : outWaiter);
+                wake(bit == IN ? inWaiter : bit == OUT ? outWaiter : errWaiter);
             }
         }
     }
