@@ -3,7 +3,6 @@ package dev.qio.provider.tls;
 import dev.qio.channel.EventLoop;
 import dev.qio.channel.Feature;
 import dev.qio.channel.IoChannel;
-import dev.qio.channel.IoCondition;
 import dev.qio.channel.NativeFd;
 import dev.qio.channel.ReadFlag;
 import dev.qio.channel.Shutdown;
@@ -15,7 +14,6 @@ import dev.qio.channel.spi.SignalledReadiness;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
@@ -63,7 +61,7 @@ final class SslEngineChannel extends AbstractIoChannel implements TlsChannel {
         this.handshake = new Handshake(name(), engine, inner, inbound, outbound, watchable, own);
         this.readiness = watchable
                 ? new TlsReadiness(innerReadiness, own, handshake, inbound, outbound)
-                : SignalledReadiness.always(EnumSet.of(IoCondition.IN, IoCondition.OUT));
+                : SignalledReadiness.alwaysReady();
         if (inner.hasFeature(Feature.SHUTDOWN) && List.of(engine.getEnabledProtocols()).contains("TLSv1.3")) {
             // Half-close needs TLS 1.3: in 1.2 the JDK answers a close_notify with its own and
             // ends both directions, so a session that can only be 1.2 does not claim SHUTDOWN.
@@ -161,10 +159,10 @@ final class SslEngineChannel extends AbstractIoChannel implements TlsChannel {
 
     @Override
     protected void implShutdown(Shutdown how) throws IOException {
-        if (how == Shutdown.READ || how == Shutdown.BOTH) {
+        if (how.reads()) {
             inbound.shut(); // the inner EOF that follows is ours, not a truncation
         }
-        if ((how == Shutdown.WRITE || how == Shutdown.BOTH) && handshake.done()) {
+        if (how.writes() && handshake.done()) {
             bye();
         }
         inner.shutdown(how);
