@@ -27,6 +27,17 @@ public final class SignalledReadiness implements Readiness {
         this.poll = Objects.requireNonNull(poll, "poll");
     }
 
+    private static final Readiness ALWAYS_READY = always(Set.of(IoCondition.IN, IoCondition.OUT));
+
+    /**
+     * A readiness where IN and OUT always hold: for transports that never make a caller wait
+     * (files, buffers, {@code null:}), and for layers over an inner channel whose readiness is not
+     * visible. Shared; nothing is ever signalled on it.
+     */
+    public static Readiness alwaysReady() {
+        return ALWAYS_READY;
+    }
+
     /** A readiness where every asked condition always holds (files, {@code null:}). */
     public static Readiness always(Set<IoCondition> conditions) {
         Set<IoCondition> fixed = Set.copyOf(conditions);

@@ -12,7 +12,6 @@ import dev.qio.channel.spi.Readiness;
 import dev.qio.channel.spi.SignalledReadiness;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 import java.util.SplittableRandom;
@@ -69,7 +68,7 @@ final class FaultChannel extends AbstractIoChannel {
         this.options = options;
         this.readRandom = new SplittableRandom(options.seed());
         this.writeRandom = new SplittableRandom(options.seed() ^ WRITE_STREAM);
-        Readiness inside = readinessOf(inner).orElseGet(() -> SignalledReadiness.always(EnumSet.of(IoCondition.IN, IoCondition.OUT)));
+        Readiness inside = readinessOf(inner).orElseGet(() -> SignalledReadiness.alwaysReady());
         this.readiness = new Readiness() {
             @Override
             public Set<IoCondition> poll() {
