@@ -134,10 +134,7 @@ public class FdPass {
                             new FileInputStream(f).close(); // the JDK's one way to close a bare FileDescriptor
                         }
                     }
-                    b.flip();
-                    while (b.hasRemaining()) {
-                        server.write(b);
-                    }
+                    PingPong.RawPair.writeFully(server, b.flip());
                 }
             }, () -> Background.quietly(client::close));
         }
@@ -162,10 +159,7 @@ public class FdPass {
     @Benchmark
     public byte junixsocket(Junix s) throws IOException {
         s.client.setOutboundFileDescriptors(s.fd);
-        ByteBuffer ping = s.ping.clear();
-        while (ping.hasRemaining()) {
-            s.client.write(ping);
-        }
+        PingPong.RawPair.writeFully(s.client, s.ping.clear());
         ByteBuffer pong = s.pong.clear();
         while (pong.hasRemaining()) {
             if (s.client.read(pong) < 0) {

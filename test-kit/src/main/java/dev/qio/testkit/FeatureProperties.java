@@ -117,6 +117,8 @@ final class FeatureProperties {
             ByteBuffer got = k.readKind().allocate(msg.length);
             IoChannel w = pair.writer();
             IoChannel r = pair.reader();
+            Assumptions.assumeTrue(w.hasFeature(Feature.FD_PASS) && r.hasFeature(Feature.FD_PASS),
+                    "only one end of the pair advertises FD_PASS: " + w.features() + " / " + r.features());
             Concurrently.run(pair, () -> w.writevAll(new ByteBuffer[] {out}, sent, Set.of()),
                     () -> r.readvAll(new ByteBuffer[] {got}, received, Set.of()));
             byte[] bytes = new byte[msg.length];
@@ -164,13 +166,16 @@ final class FeatureProperties {
     /**
      * READ_MSG_PEEK: a peek fills the buffer as a read does (its position advances by what it
      * returns), and leaves the bytes queued: a second peek sees the same bytes, and reading the
-     * whole message afterwards gets every byte, the peeked ones first.
+     * whole message afterwards gets every byte, the peeked ones first. The end that advertises
+     * READ_MSG_PEEK reads (in a pair with a foreign peer only one end may).
      */
     static void peeks(ChannelFixture fixture, int length, BufferKind kind, long seed) throws Throwable {
         byte[] msg = Inputs.payload(length, seed);
         try (ChannelPair pair = fixture.open()) {
-            IoChannel w = pair.writer();
-            IoChannel r = pair.reader();
+            // The end that advertises peeking reads; in a pair whose ends differ (a foreign peer) that may be the writer's.
+            boolean swap = !pair.reader().hasFeature(Feature.READ_MSG_PEEK) && !pair.isLoopback();
+            IoChannel w = swap ? pair.reader() : pair.writer();
+            IoChannel r = swap ? pair.writer() : pair.reader();
             ByteBuffer first = kind.allocate(length);
             ByteBuffer second = kind.allocate(length);
             ByteBuffer all = kind.allocate(length);

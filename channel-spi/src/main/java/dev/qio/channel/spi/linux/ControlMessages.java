@@ -4,6 +4,7 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 import dev.qio.channel.NativeFd;
+import dev.qio.channel.spi.NativeFds;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -12,11 +13,11 @@ import java.util.List;
 /**
  * The control buffer of one direction of a unix socket: descriptors going out as one
  * {@code SCM_RIGHTS} message, and descriptors coming in, decoded and handed over as owned
- * {@link LinuxFd}s. Room for {@link #MAX_FDS} descriptors, QEMU's limit, in both directions.
+ * {@link NativeFd}s ({@link NativeFds#adopt}). Room for {@link #MAX_FDS} descriptors, QEMU's limit, in both directions.
  *
  * <p>Not thread-safe: one per direction, used under that direction's lock. Allocated once (native
  * memory, freed with this object); encoding and decoding allocate nothing but the received
- * {@code LinuxFd}s themselves.
+ * {@code NativeFd}s themselves.
  */
 public final class ControlMessages {
     /** The most descriptors one message carries (QEMU's {@code SOCKET_MAX_FDS}). */
@@ -31,6 +32,7 @@ public final class ControlMessages {
 
     private final MemorySegment buffer = Arena.ofAuto().allocate(SPACE, 8);
     private final int[] received = new int[MAX_FDS];
+    private final MemorySegment errno = MemorySegment.ofArray(new int[1]);
     private int count;
     private boolean truncated;
 
@@ -101,14 +103,9 @@ public final class ControlMessages {
         }
     }
 
-    /** How many descriptors the last receive delivered. */
-    int count() {
-        return count;
-    }
-
     /**
-     * Hands the descriptors of the last receive to {@code out} as owned {@link LinuxFd}s, each
-     * switched to blocking mode unless {@code preserveBlocking} (QEMU's rule: {@code O_NONBLOCK}
+     * Hands the descriptors of the last receive to {@code out} as owned {@link NativeFd}s
+     * ({@link NativeFds#adopt}), each switched to blocking mode unless {@code preserveBlocking} (QEMU's rule: {@code O_NONBLOCK}
      * travels with the open file, and a receiver expects a blocking one). If the control data was
      * truncated, every descriptor that did arrive is closed and this throws. If {@code out}
      * refuses one (an unmodifiable list, say), the ones it did not take are closed and its
@@ -130,7 +127,7 @@ public final class ControlMessages {
                 if (!preserveBlocking) {
                     setBlocking(received[handed]);
                 }
-                LinuxFd fd = new LinuxFd(received[handed]);
+                NativeFd fd = NativeFds.adopt(received[handed]);
                 handed++; // owned by fd from here: closed through it, never by number again
                 try {
                     out.add(fd);
@@ -146,7 +143,7 @@ public final class ControlMessages {
         }
     }
 
-    private static void closeQuietly(LinuxFd fd, Throwable failure) {
+    private static void closeQuietly(NativeFd fd, Throwable failure) {
         try {
             fd.close();
         } catch (IOException e) {
@@ -155,9 +152,9 @@ public final class ControlMessages {
     }
 
     /** Clears {@code O_NONBLOCK}; a descriptor that refuses keeps its mode (QEMU ignores this too). */
-    private static void setBlocking(int fd) {
+    private void setBlocking(int fd) {
         try {
-            MemorySegment err = Sys.errnoSlot();
+            MemorySegment err = errno;
             int flags = (int) Sys.FCNTL.invokeExact(err, fd, Sys.F_GETFL, 0);
             if (flags >= 0 && (flags & Sys.O_NONBLOCK) != 0) {
                 int ignored = (int) Sys.FCNTL.invokeExact(err, fd, Sys.F_SETFL, flags & ~Sys.O_NONBLOCK);

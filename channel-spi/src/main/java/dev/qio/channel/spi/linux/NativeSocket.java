@@ -247,8 +247,9 @@ public final class NativeSocket {
     /**
      * As {@link #read}, through {@code recvmsg} with {@code control} offered for descriptors
      * ({@code MSG_CMSG_CLOEXEC}): afterwards {@link ControlMessages#deliver} hands over what came
-     * with the bytes. A unix stream socket never delivers one write's descriptors with another
-     * write's bytes, so they are exactly those of the first byte read.
+     * with the bytes. A unix stream socket stops a read once it has taken one write's
+     * descriptors, so a read delivers at most one write's descriptors, with that write's
+     * first byte among the bytes read.
      */
     public long read(ByteBuffer[] iov, boolean peek, ControlMessages control, String name) throws IOException {
         control.clear();
