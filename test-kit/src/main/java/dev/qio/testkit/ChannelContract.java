@@ -361,21 +361,34 @@ public abstract class ChannelContract {
                         .check(p -> ModelProperties.seekable(f(), p, p.size())))));
     }
 
-    /** FD_PASS: descriptors arrive with their bytes, as distinct descriptors of the same file, owned by the receiver. */
+    /**
+     * FD_PASS: 1 to 16 descriptors of distinct files arrive with their bytes (1 byte to 200 KB,
+     * heap or native buffers), in order, as distinct descriptors of the same files, usable, owned
+     * by the receiver. If this fails, check that the descriptors go with the first chunk of a
+     * partial write only, and that a read hands over exactly those that came with its bytes.
+     */
     @TestFactory
     Stream<DynamicTest> optional_FD_PASS() {
         return feature(Feature.FD_PASS, List.of(Kit.test("optional_FD_PASS_delivery_and_ownership", f(), "", SHORT, () -> {
             Kit.require(f(), ROUND_TRIP, CONCURRENT);
-            Gen<int[]> cases = c -> new int[] {Gen.ints(1, 3).next(c), Gen.ints(1, 4096).next(c)};
-            Property.forAll(cases).named("optional_FD_PASS_delivery_and_ownership").tries(10)
-                    .check(k -> FeatureProperties.passesFds(f(), k[0], k[1], k[1]));
+            Property.forAll(FeatureProperties.FdCase.cases()).named("optional_FD_PASS_delivery_and_ownership").tries(12)
+                    .check(k -> FeatureProperties.passesFds(f(), k, k.length() * 31L + k.count()));
         })));
     }
 
-    /** READ_MSG_PEEK: the gating twin runs; the peek property itself is not in the kit yet. */
+    /**
+     * READ_MSG_PEEK: a peek fills the buffer and leaves the bytes queued; a second peek sees them
+     * again and a read afterwards gets every byte. If this fails, check that the peek passes
+     * {@code MSG_PEEK} to the kernel on every path (one buffer, several, bounced).
+     */
     @TestFactory
     Stream<DynamicTest> optional_READ_MSG_PEEK() {
-        return feature(Feature.READ_MSG_PEEK, List.of(untested("untested_READ_MSG_PEEK_peek_then_read")));
+        return feature(Feature.READ_MSG_PEEK, List.of(Kit.test("optional_READ_MSG_PEEK_peek_then_read", f(), "", SHORT, () -> {
+            Kit.require(f(), ROUND_TRIP, CONCURRENT);
+            Gen<int[]> cases = c -> new int[] {Gen.ints(1, 8192).next(c), Gen.ints(0, BufferKind.values().length - 1).next(c)};
+            Property.forAll(cases).named("optional_READ_MSG_PEEK_peek_then_read").tries(12)
+                    .check(k -> FeatureProperties.peeks(f(), k[0], BufferKind.values()[k[1]], k[0] * 7L + k[1]));
+        })));
     }
 
     /** WRITE_ZERO_COPY: the gating twin runs; zero-copy and flush are not in the kit yet. */

@@ -5,6 +5,7 @@ import dev.qio.channel.Feature;
 import dev.qio.channel.IoChannel;
 import dev.qio.channel.IoCondition;
 import dev.qio.channel.NativeFd;
+import dev.qio.channel.PeerCredentials;
 import dev.qio.channel.ReadFlag;
 import dev.qio.channel.Shutdown;
 import dev.qio.channel.UnsupportedFeatureException;
@@ -35,7 +36,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * Mandatory (QEMU's five): {@link #implReadv}, {@link #implWritev}, {@link #implClose},
  * {@link #readiness()} (QEMU's {@code create_watch}) and {@link #implSetBlocking}. Optional:
  * {@link #implPreadv}, {@link #implPwritev}, {@link #implSeek}, {@link #implShutdown},
- * {@link #implSetDelay}, {@link #implSetCork}, {@link #implFlush}, {@link #implPeerPid}; their
+ * {@link #implSetDelay}, {@link #implSetCork}, {@link #implFlush}, {@link #implPeerPid}, {@link #implPeerCredentials}; their
  * defaults refuse, or do nothing for hints.
  *
  * <h2>What the base guarantees to the hooks</h2>
@@ -166,6 +167,11 @@ public abstract class AbstractIoChannel implements IoChannel {
     /** The peer's pid; the default refuses. */
     protected long implPeerPid() throws IOException {
         throw new UnsupportedOperationException(name + ": Channel does not support peer pid");
+    }
+
+    /** The peer's credentials; called only while open. The default refuses. */
+    protected PeerCredentials implPeerCredentials() throws IOException {
+        throw new UnsupportedOperationException(name + ": Channel does not support peer credentials");
     }
 
     // ---- for subclasses ---------------------------------------------------------------------
@@ -309,12 +315,17 @@ public abstract class AbstractIoChannel implements IoChannel {
         if (fdsOut == null) {
             return;
         }
-        while (fdsOut.size() > from) {
+        for (int i = fdsOut.size() - 1; i >= from; i--) {
             try {
-                fdsOut.remove(fdsOut.size() - 1).close();
+                fdsOut.get(i).close();
             } catch (IOException | RuntimeException e) {
                 failure.addSuppressed(e);
             }
+        }
+        try {
+            fdsOut.subList(from, fdsOut.size()).clear(); // closed, so no longer the caller's
+        } catch (RuntimeException e) {
+            failure.addSuppressed(e); // a list that takes but will not give back: closed all the same
         }
     }
 
@@ -629,6 +640,12 @@ public abstract class AbstractIoChannel implements IoChannel {
     public final long peerPid() throws IOException {
         ensureOpen();
         return implPeerPid();
+    }
+
+    @Override
+    public final PeerCredentials peerCredentials() throws IOException {
+        ensureOpen();
+        return implPeerCredentials();
     }
 
     // ---- readiness --------------------------------------------------------------------------

@@ -64,12 +64,15 @@ public final class NativeSocket {
         /** Where scattered heap buffers are copied through; null until first needed. */
         ByteBuffer bounce;
         long bounceAddress;
+        /** The bounce buffer as an iov of one, for a bounced recvmsg/sendmsg. */
+        final ByteBuffer[] bounceIov = new ByteBuffer[1];
 
         ByteBuffer bounce() {
             if (bounce == null) {
                 MemorySegment s = Arena.ofAuto().allocate(BOUNCE, 8);
                 bounce = s.asByteBuffer();
                 bounceAddress = s.address();
+                bounceIov[0] = bounce;
             }
             return bounce.clear();
         }
@@ -257,7 +260,37 @@ public final class NativeSocket {
      * @throws IOException with the kernel's reason (a reset, say)
      */
     public long read(ByteBuffer[] iov, boolean peek, String name) throws IOException {
-        return transfer(false, iov, Sys.MSG_DONTWAIT | (peek ? Sys.MSG_PEEK : 0), name);
+        return transfer(false, iov, Sys.MSG_DONTWAIT | (peek ? Sys.MSG_PEEK : 0), name, null);
+    }
+
+    /**
+     * As {@link #read}, through {@code recvmsg} with {@code control} offered for descriptors
+     * ({@code MSG_CMSG_CLOEXEC}): afterwards {@link ControlMessages#deliver} hands over what came
+     * with the bytes. A unix stream socket stops a read once it has taken one write's
+     * descriptors, so a read delivers at most one write's descriptors, with that write's
+     * first byte among the bytes read.
+     */
+    public long read(ByteBuffer[] iov, boolean peek, ControlMessages control, String name) throws IOException {
+        control.clear();
+        return transfer(false, iov, Sys.MSG_DONTWAIT | Sys.MSG_CMSG_CLOEXEC | (peek ? Sys.MSG_PEEK : 0), name, control);
+    }
+
+    /**
+     * As {@link #write}, through {@code sendmsg} with {@code fds} as one {@code SCM_RIGHTS}
+     * message: when any byte is sent, every descriptor is sent with the first one; on
+     * {@link IoChannel#ERR_BLOCK} none is.
+     *
+     * @throws IllegalArgumentException for more than {@link ControlMessages#MAX_FDS}
+     *     descriptors, a closed one, or one the kernel refuses ({@code EBADF}); nothing is sent
+     */
+    public long write(ByteBuffer[] iov, java.util.List<dev.qio.channel.NativeFd> fds, ControlMessages control, String name)
+            throws IOException {
+        long length = control.encode(fds, name);
+        try {
+            return transfer(true, iov, Sys.MSG_DONTWAIT | Sys.MSG_NOSIGNAL, name, control, length);
+        } catch (BadDescriptor e) {
+            throw new IllegalArgumentException(name + ": cannot send the descriptors " + fds + ": " + e.getMessage());
+        }
     }
 
     /**
@@ -268,7 +301,7 @@ public final class NativeSocket {
      * @throws IOException with the kernel's reason (broken pipe, reset)
      */
     public long write(ByteBuffer[] iov, String name) throws IOException {
-        return transfer(true, iov, Sys.MSG_DONTWAIT | Sys.MSG_NOSIGNAL, name);
+        return transfer(true, iov, Sys.MSG_DONTWAIT | Sys.MSG_NOSIGNAL, name, null);
     }
 
     /**
@@ -317,10 +350,10 @@ public final class NativeSocket {
             fd.release();
         }
         if (n > 0) {
-            if (!intoBuffer) {
-                scatter(d.bounce, iov, from, peek);
-            } else if (!peek) {
+            if (intoBuffer) {
                 advance(iov, from, n);
+            } else {
+                scatter(d.bounce, iov, from);
             }
             return n;
         }
@@ -336,21 +369,34 @@ public final class NativeSocket {
 
     /** {@link #write} with {@code extraFlags} ({@code MSG_ZEROCOPY}, for {@link ZeroCopySends}). */
     long write(ByteBuffer[] iov, int extraFlags, String name) throws IOException {
-        return transfer(true, iov, Sys.MSG_DONTWAIT | Sys.MSG_NOSIGNAL | extraFlags, name);
+        return transfer(true, iov, Sys.MSG_DONTWAIT | Sys.MSG_NOSIGNAL | extraFlags, name, null);
     }
 
-    /** One system call in one direction, retried on EINTR; see {@link #read} and {@link #write}. */
-    private long transfer(boolean write, ByteBuffer[] iov, int flags, String name) throws IOException {
+    private long transfer(boolean write, ByteBuffer[] iov, int flags, String name, ControlMessages control)
+            throws IOException {
+        return transfer(write, iov, flags, name, control, control == null ? 0 : control.capacity());
+    }
+
+    /**
+     * One system call in one direction, retried on EINTR; see {@link #read} and {@link #write}.
+     * With {@code control} it is always {@code recvmsg}/{@code sendmsg} offering {@code controlLength}
+     * bytes of it, and a heap buffer goes through the bounce buffer even alone.
+     */
+    private long transfer(boolean write, ByteBuffer[] iov, int flags, String name, ControlMessages control,
+            long controlLength) throws IOException {
         Direction d = write ? writes : reads;
-        boolean peek = (flags & Sys.MSG_PEEK) != 0;
         int from = Iov.firstWithRemaining(iov);
         int count = vectorLength(iov, from);
+        if (control != null && count == 1 && !iov[from].isDirect()) {
+            count = 0;
+        }
         long n;
         int h = fd.acquire(name);
         try {
             do {
-                n = count == 1 ? (write ? send(h, iov[from], flags, d) : recv(h, iov[from], flags, d))
-                        : count > 0 ? transferMsg(write ? Sys.SENDMSG : Sys.RECVMSG, h, iov, from, count, flags, d)
+                n = control != null ? transferControl(write, h, iov, from, count, flags, d, control, controlLength)
+                        : count == 1 ? (write ? send(h, iov[from], flags, d) : recv(h, iov[from], flags, d))
+                        : count > 0 ? transferMsg(write ? Sys.SENDMSG : Sys.RECVMSG, h, iov, from, count, flags, d, 0, 0)
                         : write ? sendBounced(h, iov, from, flags, d) : recvBounced(h, iov, from, flags, d);
             } while (n < 0 && Sys.errno(d.errno) == Sys.EINTR);
         } finally {
@@ -358,8 +404,8 @@ public final class NativeSocket {
         }
         if (n > 0) {
             if (count == 0 && !write) {
-                scatter(d.bounce, iov, from, peek);
-            } else if (!peek) {
+                scatter(d.bounce, iov, from);
+            } else {
                 advance(iov, from, n);
             }
             return n;
@@ -372,7 +418,51 @@ public final class NativeSocket {
             fd.blocked(write ? IoCondition.OUT : IoCondition.IN);
             return IoChannel.ERR_BLOCK;
         }
+        if (e == Sys.EBADF && control != null && write) {
+            throw new BadDescriptor(Sys.strerror(e)); // the socket is held open: a descriptor to send is bad
+        }
         throw new NativeIoException(e);
+    }
+
+    /** A descriptor to send was refused by the kernel; the socket itself is fine. */
+    private static final class BadDescriptor extends IOException {
+        BadDescriptor(String message) {
+            super(message);
+        }
+    }
+
+    /**
+     * recvmsg or sendmsg with a control buffer: the iov's direct buffers as they are
+     * ({@code count > 0}), or the bounce buffer ({@code count == 0}: gathered into it before a
+     * send; a receive leaves its bytes there for {@link #scatter}). A receive records the
+     * descriptors that arrived in {@code control}.
+     */
+    private static long transferControl(boolean write, int h, ByteBuffer[] iov, int from, int count, int flags,
+            Direction d, ControlMessages control, long controlLength) {
+        ByteBuffer[] via = iov;
+        int at = from;
+        int buffers = count;
+        if (count == 0) {
+            ByteBuffer b = d.bounce();
+            if (write) {
+                gather(iov, from, b);
+                b.flip();
+            } else {
+                b.limit((int) Math.min(BOUNCE, Iov.remaining(iov)));
+            }
+            via = d.bounceIov;
+            at = 0;
+            buffers = 1;
+        }
+        long n = transferMsg(write ? Sys.SENDMSG : Sys.RECVMSG, h, via, at, buffers, flags, d, control.address(),
+                controlLength);
+        if (count == 0 && !write) {
+            d.bounce.position(0).limit((int) Math.max(0, n));
+        }
+        if (n >= 0 && !write) {
+            control.decode(d.vector.get(JAVA_LONG, 40), d.vector.get(JAVA_INT, 48)); // msg_controllen, msg_flags
+        }
+        return n;
     }
 
     /**
@@ -406,32 +496,35 @@ public final class NativeSocket {
         }
     }
 
-    /** Copies what {@link #recvBounced} got into the iov from {@code from}, advancing it unless peeking. */
-    private static void scatter(ByteBuffer src, ByteBuffer[] iov, int from, boolean peek) {
+    /** Copies what a bounced receive got into the iov from {@code from}, advancing it. */
+    private static void scatter(ByteBuffer src, ByteBuffer[] iov, int from) {
         for (int i = from; src.hasRemaining() && i < iov.length; i++) {
             ByteBuffer b = iov[i];
             int k = Math.min(b.remaining(), src.remaining());
             b.put(b.position(), src, src.position(), k);
             src.position(src.position() + k);
-            if (!peek) {
-                b.position(b.position() + k);
-            }
+            b.position(b.position() + k);
         }
     }
 
     /** Gathers up to 64 KiB of the iov into the bounce buffer and sends it; the caller advances the iov. */
     private static long sendBounced(int h, ByteBuffer[] iov, int from, int flags, Direction d) {
         ByteBuffer dst = d.bounce();
+        gather(iov, from, dst);
+        try {
+            return (long) Sys.SEND_AT.invokeExact(d.errno, h, d.bounceAddress, (long) dst.position(), flags);
+        } catch (Throwable t) {
+            throw Sys.rethrow(t);
+        }
+    }
+
+    /** Copies the iov from {@code from} into {@code dst} until it is full; the iov is not advanced. */
+    private static void gather(ByteBuffer[] iov, int from, ByteBuffer dst) {
         for (int i = from; dst.hasRemaining() && i < iov.length; i++) {
             ByteBuffer b = iov[i];
             int k = Math.min(b.remaining(), dst.remaining());
             dst.put(dst.position(), b, b.position(), k);
             dst.position(dst.position() + k);
-        }
-        try {
-            return (long) Sys.SEND_AT.invokeExact(d.errno, h, d.bounceAddress, (long) dst.position(), flags);
-        } catch (Throwable t) {
-            throw Sys.rethrow(t);
         }
     }
 
@@ -459,7 +552,7 @@ public final class NativeSocket {
 
     /** recvmsg or sendmsg over the direct buffers among the {@code count} from {@code from}. */
     private static long transferMsg(java.lang.invoke.MethodHandle call, int h, ByteBuffer[] iov, int from, int count,
-            int flags, Direction d) {
+            int flags, Direction d, long control, long controlLength) {
         MemorySegment v = d.vector(count);
         for (int at = 0; at < MSGHDR; at += 8) { // the msghdr only: the iovecs used are written below
             v.set(JAVA_LONG, at, 0L);
@@ -478,6 +571,8 @@ public final class NativeSocket {
         }
         v.set(JAVA_LONG, 16, iovecs); // msg_iov
         v.set(JAVA_LONG, 24, used); // msg_iovlen
+        v.set(JAVA_LONG, 32, control); // msg_control
+        v.set(JAVA_LONG, 40, controlLength); // msg_controllen
         try {
             return (long) call.invokeExact(d.errno, h, v, flags);
         } catch (Throwable t) {
@@ -589,12 +684,12 @@ public final class NativeSocket {
      * The peer's credentials ({@code SO_PEERCRED}) of a unix socket: the pid, uid and gid of the
      * process that connected (or listened), as of that moment.
      */
-    public PeerCredentials peerCredentials(String name) throws IOException {
+    public dev.qio.channel.PeerCredentials peerCredentials(String name) throws IOException {
         int[] ucred = new int[3];
         int[] len = {12};
         control(name, "SO_PEERCRED", (n, err) -> (int) Sys.GETSOCKOPT.invokeExact(err, n, Sys.SOL_SOCKET, Sys.SO_PEERCRED,
                 MemorySegment.ofArray(ucred), MemorySegment.ofArray(len)));
-        return new PeerCredentials(ucred[0], ucred[1], ucred[2]);
+        return new dev.qio.channel.PeerCredentials(ucred[0], Integer.toUnsignedLong(ucred[1]), Integer.toUnsignedLong(ucred[2]));
     }
 
     /** The local address ({@code getsockname}). */
