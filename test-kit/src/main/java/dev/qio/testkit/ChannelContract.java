@@ -358,7 +358,9 @@ public abstract class ChannelContract {
     Stream<DynamicTest> optional_SEEKABLE() {
         return feature(Feature.SEEKABLE, List.of(Kit.test("optional_SEEKABLE_model", f(), "", LONG, () ->
                 Property.forAll(ModelProperties.seekPrograms()).named("optional_SEEKABLE_model").tries(100)
-                        .check(p -> ModelProperties.seekable(f(), p, p.size())))));
+                        .check(p -> ModelProperties.seekable(f(), p, p.size()))),
+                Kit.test("optional_SEEKABLE_other_thread", f(), "", SHORT,
+                        () -> HandoverProperties.positionalThenAnotherThread(f()))));
     }
 
     /**
@@ -472,6 +474,36 @@ public abstract class ChannelContract {
             Kit.require(f(), FILL);
             Kit.requireNonBlocking(f());
             LifecycleProperties.closeWakesWriter(f());
+        });
+    }
+
+    /**
+     * The JDK's PeerReadsAfterAsyncClose: a thread is blocked reading the writer end, on a platform
+     * or a virtual thread, while another writes some bytes and closes it; the peer reads those
+     * bytes, then EOF: no reset, no lost byte. Runs where both ends are distinct and the writer end
+     * can be read while another thread uses it (CONCURRENT_IO). If this fails, check that close
+     * wakes the reader without an abortive close (SO_LINGER 0, a reset) and after what was written.
+     */
+    @TestFactory
+    Stream<DynamicTest> required_lifecycle_peer_reads_eof_after_async_close() {
+        String id = "required_lifecycle_peer_reads_eof_after_async_close";
+        return Stream.of(false, true).map(virtual -> Kit.test(id, f(), virtual ? "virtual" : "platform", SHORT, () -> {
+            Kit.require(f(), CONCURRENT);
+            Property.forAll(Gen.ints(0, 200_000)).named(id + (virtual ? "/virtual" : "/platform")).tries(5)
+                    .check(size -> PeerProperties.peerReadsEofAfterAsyncClose(f(), virtual, size, size * 31L + 7));
+        }));
+    }
+
+    /**
+     * The reader end closes: the writer's {@code await(OUT)} returns promptly and its writes fail
+     * with an IOException within 16 MiB, never hang. If this fails, check that the OUT readiness
+     * of a channel whose peer is gone reports it (OUT with ERR, as poll(2) gives POLLERR).
+     */
+    @TestFactory
+    Stream<DynamicTest> required_lifecycle_writer_after_peer_close() {
+        return one("required_lifecycle_writer_after_peer_close", SHORT, () -> {
+            Kit.require(f(), CONCURRENT);
+            HandoverProperties.writerAfterPeerClosed(f());
         });
     }
 
