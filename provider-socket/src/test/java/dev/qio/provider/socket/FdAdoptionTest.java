@@ -116,8 +116,10 @@ class FdAdoptionTest {
         assertTrue(lines.contains("peer pair wxyz qrst"), all);
         assertTrue(lines.contains("peer pipe file"), all);
         assertTrue(lines.contains("exit 0"), all);
-        assertTrue(lines.stream().anyMatch(l -> l.startsWith("served abcd local unix:///") && l.endsWith("[SHUTDOWN, CONCURRENT_IO]")), all);
-        assertTrue(lines.stream().anyMatch(l -> l.startsWith("echoed wxyz on fd:4?dup=true features ") && l.contains("SHUTDOWN")), all);
+        assertTrue(lines.stream().anyMatch(l -> l.startsWith("served abcd local unix:///")
+                && l.endsWith("[FD_PASS, SHUTDOWN, READ_MSG_PEEK, CONCURRENT_IO]")), all); // a unix socket's features
+        assertTrue(lines.stream().anyMatch(l -> l.startsWith("echoed wxyz on fd:4?dup=true features ") && l.contains("SHUTDOWN")
+                && l.contains("FD_PASS")), all); // an adopted unix socket passes descriptors as unix: does
         assertTrue(lines.contains("echoed qrst through NativeFd, still the caller's: true"), all);
         assertTrue(lines.contains("wrote on fd:5 features []"), all); // a pipe: a file channel, not seekable
     }

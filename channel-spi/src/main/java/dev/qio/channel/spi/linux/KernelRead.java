@@ -132,6 +132,7 @@ final class KernelRead {
             } finally {
                 synchronized (this) {
                     thread = 0;
+                    notifyAll(); // a waker waits for this
                 }
             }
         } catch (Throwable t) {
@@ -171,21 +172,27 @@ final class KernelRead {
     /**
      * Ends the {@code recv} of the thread in one, if any, and returns once it has left the call.
      * Any thread; the caller has made sure the reader will not go back in (a close marked the
-     * descriptor closing; an interrupt set the thread's status).
+     * descriptor closing; an interrupt set the thread's status). Between signals it waits on this
+     * object's monitor, releasing it, so the reader can say it has left: a waker that held on to
+     * the monitor could starve the reader of it. A signal that lands before the reader is in the
+     * call is sent again after a millisecond.
      */
-    void wake() {
-        while (true) {
-            synchronized (this) {
-                if (thread == 0) {
-                    return;
-                }
-                try {
-                    int unused = (int) PTHREAD_KILL.invokeExact(thread, SIGNAL);
-                } catch (Throwable t) {
-                    throw Sys.rethrow(t);
-                }
+    synchronized void wake() {
+        boolean interrupted = false;
+        while (thread != 0) {
+            try {
+                int unused = (int) PTHREAD_KILL.invokeExact(thread, SIGNAL);
+            } catch (Throwable t) {
+                throw Sys.rethrow(t);
             }
-            Thread.yield(); // the reader needs the monitor to say it has left
+            try {
+                wait(1);
+            } catch (InterruptedException e) {
+                interrupted = true; // the waker's own interrupt: keep it for its caller
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
         }
     }
 
