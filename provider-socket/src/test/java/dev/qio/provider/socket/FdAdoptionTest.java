@@ -44,6 +44,9 @@ class FdAdoptionTest {
             for f in high + [w]:
                 os.close(f)
             b.close(); lst.close()
+            def say(*parts):  # one write per line: the child JVM writes to the same pipe
+                sys.stdout.write(' '.join(str(p) for p in parts) + '\n')
+                sys.stdout.flush()
             def exchange(s, data):
                 s.sendall(data)
                 got = b''
@@ -55,17 +58,17 @@ class FdAdoptionTest {
                 return got.decode()
             if mode == 'self':
                 c = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM); c.connect(path)
-                print('peer listener', exchange(c, b'abcd'), flush=True)
-                print('peer pair', exchange(a, b'wxyz'), exchange(a, b'qrst'), flush=True)
+                say('peer listener', exchange(c, b'abcd'))
+                say('peer pair', exchange(a, b'wxyz'), exchange(a, b'qrst'))
                 data = b''
                 while True:
                     more = os.read(r, 100)
                     if not more:
                         break
                     data += more
-                print('peer pipe', data.decode(), flush=True)
+                say('peer pipe', data.decode())
             _, status = os.waitpid(pid, 0)
-            print('exit', os.waitstatus_to_exitcode(status), flush=True)
+            say('exit', os.waitstatus_to_exitcode(status))
             """;
 
     /** The java command and a class path with this module, its dependencies and its tests. */
