@@ -45,7 +45,7 @@ class FdAdoptionTest {
                 os.close(f)
             b.close(); lst.close()
             def say(*parts):  # one write per line: the child JVM writes to the same pipe
-                sys.stdout.write(' '.join(str(p) for p in parts) + '\n')
+                sys.stdout.write(' '.join(str(p) for p in parts) + '\\n')
                 sys.stdout.flush()
             def exchange(s, data):
                 s.sendall(data)
