@@ -67,6 +67,9 @@ public final class AdoptedMain {
                     return "wrote on " + arg + " features " + new TreeSet<>(c.features());
                 }
             }
+            case "backend" -> {
+                return "native backend: " + dev.qio.channel.spi.linux.Linux.unavailableReason().orElse("available");
+            }
             default -> throw new IllegalArgumentException("unknown step " + verb);
         }
     }

@@ -15,6 +15,7 @@ import dev.qio.channel.spi.linux.Linux;
 import dev.qio.testkit.TestIo;
 import java.io.IOException;
 import java.util.List;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -59,6 +60,49 @@ class BackendTest {
             assertTrue(a.reason().contains("qio.native=false"), a.reason());
             assertInstanceOf(SocketProvider.class, ranked.getFirst());
         }
+    }
+
+    /**
+     * {@code -Dqio.native.poller} picks where the poller dispatches: a virtual thread waiting on
+     * a socket is woken either way, and only the platform mode has a platform dispatcher per
+     * direction (the virtual mode has one platform thread, the master).
+     */
+    @Test
+    void thePollerDispatchesWhereThePropertySays() throws Exception {
+        Assumptions.assumeTrue(TestSupport.nativeExpected(), "the native backend is off in this run");
+        try (IoListener l = IoChannels.listen("tcp://127.0.0.1:0");
+                IoChannel client = IoChannels.open(l.localUri());
+                IoChannel server = l.accept()) {
+            Thread reader = Thread.ofVirtual().start(() -> {
+                try {
+                    assertEquals("ok", TestIo.readAscii(server, 2));
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+            while (reader.getState() != Thread.State.WAITING && reader.isAlive()) {
+                Thread.onSpinWait(); // parked on the poller: the write below must wake it through a dispatcher
+            }
+            client.writeAll(TestIo.ascii("ok"));
+            reader.join();
+        }
+        boolean platformMode = "platform".equals(System.getProperty(Linux.POLLER_PROPERTY));
+        java.util.Set<String> platformThreads = Thread.getAllStackTraces().keySet().stream().map(Thread::getName)
+                .collect(java.util.stream.Collectors.toSet());
+        assertEquals(platformMode, platformThreads.contains("qio-epoll-in"), platformThreads.toString());
+        assertEquals(!platformMode, platformThreads.contains("qio-epoll-master"), platformThreads.toString());
+    }
+
+    /** A value of {@code -Dqio.native.poller} that is neither mode keeps the backend off and names itself. */
+    @Test
+    void anUnknownPollerModeTurnsTheBackendOffAndSaysWhy() throws Exception {
+        List<String> command = FdAdoptionTest.javaCommand();
+        command.add(1, "-D" + Linux.POLLER_PROPERTY + "=fibers");
+        command.add("backend:");
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertEquals(0, p.waitFor(), out);
+        assertTrue(out.contains("native backend: -Dqio.native.poller=fibers is neither virtual nor platform"), out);
     }
 
     @Test

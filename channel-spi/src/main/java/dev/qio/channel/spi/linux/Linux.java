@@ -11,13 +11,19 @@ import java.util.Optional;
  * {@code --enable-native-access=ALL-UNNAMED} on the class path). Without native access it stays off
  * rather than let the JDK print its restricted-method warning; the {@code java.nio} providers serve
  * the same schemes then. The system property {@code qio.native=false} turns it off on purpose
- * (to run a program or a test suite on the fallback).
+ * (to run a program or a test suite on the fallback). The system property {@code qio.native.poller}
+ * chooses where the poller dispatches events for waiting virtual threads: {@code virtual} (the
+ * default: on virtual threads, as the JDK's own poller does on Linux) or {@code platform} (on
+ * platform threads of its own); any other value keeps the backend off, with the value in the reason.
  */
 public final class Linux {
     private Linux() {}
 
     /** The property that turns the native backend off when set to {@code false}. */
     public static final String PROPERTY = "qio.native";
+
+    /** The property that chooses where the poller dispatches: {@code virtual} or {@code platform}. */
+    public static final String POLLER_PROPERTY = "qio.native.poller";
 
     private static final String REASON = reason();
 
@@ -53,6 +59,15 @@ public final class Linux {
                 || c.equals("dev.qio.channel.spi.linux.KernelRead") && m.equals("recvKernel");
     }
 
+    /** Whether the poller dispatches on virtual threads (see the class comment). */
+    static boolean virtualPoller() {
+        return pollerMode().equals("virtual");
+    }
+
+    private static String pollerMode() {
+        return System.getProperty(POLLER_PROPERTY, "virtual");
+    }
+
     private static String reason() {
         String os = System.getProperty("os.name", "");
         if (!os.toLowerCase(Locale.ROOT).contains("linux")) {
@@ -64,6 +79,10 @@ public final class Linux {
         }
         if ("false".equalsIgnoreCase(System.getProperty(PROPERTY, "true"))) {
             return "turned off with -D" + PROPERTY + "=false";
+        }
+        String poller = pollerMode();
+        if (!poller.equals("virtual") && !poller.equals("platform")) {
+            return "-D" + POLLER_PROPERTY + "=" + poller + " is neither virtual nor platform";
         }
         Module spi = Linux.class.getModule();
         if (!spi.isNativeAccessEnabled()) {

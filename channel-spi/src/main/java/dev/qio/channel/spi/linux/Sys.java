@@ -135,6 +135,8 @@ final class Sys {
     static final MethodHandle WRITE = critical("write", JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG);
     static final MethodHandle READ = critical("read", JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG);
 
+    /** epoll_wait(2) with timeout 0 only: never blocks, so critical (the dispatchers on virtual threads). */
+    static final MethodHandle EPOLL_WAIT_NOW = critical("epoll_wait", JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT);
     /** poll(2) with timeout 0 only: never blocks, so critical, heap {@code pollfd} allowed. */
     static final MethodHandle POLL_NOW = critical("poll", JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT);
 
