@@ -245,16 +245,16 @@ final class PeerStreams {
             drain = virtual ? Background.startVirtual("jdk-drain", loop, failed) : Background.start("raw-drain", loop, failed);
         }
 
-        /** The JDK's {@code SocketChannel} on virtual threads, TCP or unix. */
-        static Raw jdkVirtual(boolean unix, int size) throws IOException {
+        /** The JDK's blocking {@code SocketChannel}, TCP or unix, on virtual or platform threads. */
+        static Raw jdk(boolean unix, int size, boolean virtual) throws IOException {
+            String label = "JDK SocketChannel, " + (virtual ? "virtual" : "platform") + " threads";
             if (unix) {
                 SocketDir dir = new SocketDir();
                 UnixDomainSocketAddress at = UnixDomainSocketAddress.of(dir.socket);
-                return new Raw("JDK SocketChannel, virtual threads", true, size, dir,
-                        ServerSocketChannel.open(StandardProtocolFamily.UNIX).bind(at), at);
+                return new Raw(label, virtual, size, dir, ServerSocketChannel.open(StandardProtocolFamily.UNIX).bind(at), at);
             }
             ServerSocketChannel server = ServerSocketChannel.open().bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-            return new Raw("JDK SocketChannel, virtual threads", true, size, null, server, server.getLocalAddress());
+            return new Raw(label, virtual, size, null, server, server.getLocalAddress());
         }
 
         /** junixsocket's channel over a unix socket, platform threads. */

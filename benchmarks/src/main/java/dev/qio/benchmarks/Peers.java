@@ -48,6 +48,8 @@ public final class Peers {
     record Row(String id, int order, String title, String unit, List<Entry> qio, List<Entry> peers, int warmupFactor) {}
 
     private static final double INFO = Double.NaN;
+    /** The native backend's target against a blocking {@code SocketChannel} on the same thread kind. */
+    private static final double RAW_TARGET = 0.95;
 
     /** Every row, in table order. */
     static List<Row> rows() {
@@ -72,7 +74,8 @@ public final class Peers {
 
     /**
      * A stream row: qio's variants against Netty NIO ({@code nioTarget}), epoll ({@code epollTarget}),
-     * io_uring, the JDK on virtual threads, and for unix sockets junixsocket.
+     * io_uring, the JDK's blocking {@code SocketChannel} on virtual and on platform threads (the
+     * latter the native backend's baseline, {@link #RAW_TARGET}), and for unix sockets junixsocket.
      */
     private static Row stream(String id, int order, boolean unix, int size, List<PeerStreams.Style> styles,
             double nioTarget, double epollTarget) {
@@ -88,7 +91,8 @@ public final class Peers {
         if (unix) {
             peers.add(new Entry("junixsocket", () -> PeerStreams.Raw.junixsocket(size), INFO));
         }
-        peers.add(new Entry("JDK SocketChannel, virtual threads", () -> PeerStreams.Raw.jdkVirtual(unix, size), INFO));
+        peers.add(new Entry("JDK SocketChannel, virtual threads", () -> PeerStreams.Raw.jdk(unix, size, true), INFO));
+        peers.add(new Entry("JDK SocketChannel, platform threads", () -> PeerStreams.Raw.jdk(unix, size, false), RAW_TARGET));
         String title = kind + ":// " + (size >= 1024 ? size / 1024 + " KiB" : size + " B") + " writes";
         return new Row(id, order, title, "MB/s", qio, peers, 1);
     }
