@@ -18,7 +18,8 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * A child process's stdin and stdout as one channel (QEMU's {@code QIOChannelCommand}).
+ * A child process's stdin and stdout as one channel (QEMU's {@code QIOChannelCommand}) on
+ * {@link ProcessBuilder}: the fallback where {@link NativeCommandChannel} cannot run.
  * Features: {@link Feature#SHUTDOWN} (QEMU has no half-close here; qio does) and
  * {@link Feature#CONCURRENT_IO} (each direction has its own buffer, lock and pump).
  *
@@ -150,7 +151,7 @@ final class ProcessChannel extends AbstractIoChannel implements CommandChannel {
     }
 
     /** A write on a mode {@code r} channel; the message names the channel. */
-    private static final class ReadOnly extends NonWritableChannelException {
+    static final class ReadOnly extends NonWritableChannelException {
         private static final long serialVersionUID = 1L;
         private final String name;
 

@@ -33,7 +33,9 @@ import java.util.Set;
 
 /**
  * A file opened through {@link FileChannel}: QEMU's {@code QIOChannelFile}. The behaviour users
- * see is documented on {@link FileChannels}; this class is its transport.
+ * see is documented on {@link FileChannels}; this class is its transport, and {@link #open} is
+ * where a FIFO or character device goes to {@link NativeFileChannel} instead when the native
+ * backend runs.
  *
  * <ul>
  *   <li>A regular file is {@link Feature#SEEKABLE}; anything else (a FIFO, a device) is a plain
@@ -82,12 +84,15 @@ final class FileIoChannel extends AbstractIoChannel {
      * @throws IllegalArgumentException if the options contradict each other
      * @throws UnsupportedOperationException if an option or attribute is not supported
      */
-    static FileIoChannel open(String name, Path path, Set<? extends OpenOption> options, FileAttribute<?>... attrs)
+    static AbstractIoChannel open(String name, Path path, Set<? extends OpenOption> options, FileAttribute<?>... attrs)
             throws IOException {
         LinkOption[] links = options.contains(LinkOption.NOFOLLOW_LINKS)
                 ? new LinkOption[] {LinkOption.NOFOLLOW_LINKS} : new LinkOption[0];
         if (Files.isDirectory(path, links)) {
             throw isDirectory(name, path, null); // open(O_RDONLY) would succeed on it
+        }
+        if (NativeFileChannel.applies(path, options)) {
+            return NativeFileChannel.open(name, path, options);
         }
         FileChannel file;
         try {
