@@ -9,6 +9,8 @@
 module dev.qio.cli {
     requires dev.qio.channel;
     requires dev.qio.testkit;
+    // The fd fixture's descriptor pairs (dev.qio.channel.spi.linux.NativePairs).
+    requires dev.qio.channel.spi;
     requires info.picocli;
     requires org.junit.platform.launcher;
 

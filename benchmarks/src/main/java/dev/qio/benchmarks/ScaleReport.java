@@ -38,21 +38,27 @@ import java.util.concurrent.TimeUnit;
  * <p>TCP needs two descriptors per connection; when the soft limit ({@code ulimit -n}) cannot hold
  * 2N of them, the TCP rows use as many connections as fit and say so.
  *
+ * <p>A last row measures the same for Netty's epoll transport ({@link NettyIdle}: the idle
+ * connections registered with an event loop, no thread each), and the report gives qio's heap per
+ * idle TCP connection as a multiple of Netty's, against a target of at most {@value #HEAP_TARGET}.
+ *
  * <p>Usage: {@code java -cp benchmarks.jar dev.qio.benchmarks.ScaleReport [CONNECTIONS]} (default 10,000).
  */
 public final class ScaleReport {
     /** Descriptors kept free for the JVM, the listener and the poller. */
     private static final int FD_RESERVE = 256;
     private static final Duration SETTLE = Duration.ofMinutes(2);
+    /** The most heap per idle connection qio may take, as a multiple of Netty epoll's (issue 19). */
+    private static final double HEAP_TARGET = 1.5;
 
     private ScaleReport() {}
 
     /** What one row measured. */
-    private record Row(String transport, String waitsIn, int connections, Snapshot before, Snapshot idle,
+    record Row(String transport, String waitsIn, int connections, Snapshot before, Snapshot idle,
             Snapshot after, long serveNanos, long[] latencies) {}
 
     /** Process-wide counters at one moment, after a full GC; {@code threads} are the platform threads' names. */
-    private record Snapshot(long heap, long rss, long fds, List<String> threads) {
+    record Snapshot(long heap, long rss, long fds, List<String> threads) {
         int platformThreads() {
             return threads.size();
         }
@@ -72,10 +78,40 @@ public final class ScaleReport {
         for (String wait : List.of("readv", "await")) {
             rows.add(measure("tcp://", wait, tcp));
         }
+        rows.add(NettyIdle.measure(tcp));
         print(rows, n, tcp, fdLimit);
     }
 
+    /** Round trips through a parked reader before a row, so the threads of the row park in compiled code. */
+    private static final int WARM_UP = 20_000;
+
+    /**
+     * Makes the path a row's threads park in hot: one connection whose virtual reader waits
+     * ({@code readv} or {@code await}), is sent a byte and answers it, {@link #WARM_UP} times. A
+     * thread that parks in interpreted frames keeps a stack about 1 KB larger than one that parks
+     * in compiled frames, and a server that has run for a while parks in compiled ones.
+     */
+    private static void warmUp(String transport, boolean useAwait) throws Exception {
+        try (IoListener listener = IoChannels.listen(transport.equals("mem://")
+                ? "mem://scale-warm-" + ProcessHandle.current().pid() + "-" + useAwait
+                : "tcp://127.0.0.1:0");
+                IoChannel client = IoChannels.open(listener.localUri());
+                IoChannel server = listener.accept()) {
+            ByteBuffer ping = ByteBuffer.allocate(1);
+            long[] servedAt = new long[1];
+            for (int i = 0; i < WARM_UP; i++) {
+                CountDownLatch served = new CountDownLatch(1);
+                Thread t = Thread.ofVirtual().start(() -> serve(server, useAwait, servedAt, 0, served));
+                client.writeAll(ping.clear());
+                client.readAll(ping.clear());
+                t.join();
+            }
+        }
+    }
+
     private static Row measure(String transport, String wait, int n) throws Exception {
+        warmUp(transport, wait.equals("await"));
+        HeapHistogram histogramBefore = HeapHistogram.wanted() ? HeapHistogram.take() : null;
         Snapshot before = snapshot();
         IoChannel[] clients = new IoChannel[n];
         IoChannel[] servers = new IoChannel[n];
@@ -99,6 +135,10 @@ public final class ScaleReport {
         }
         awaitParked(threads);
         Snapshot idle = snapshot();
+        if (histogramBefore != null) {
+            System.err.printf("%s %s: heap per idle connection by class (the 12 that grew most)%n%s", transport, wait,
+                    HeapHistogram.take().growthSince(histogramBefore, n, 12));
+        }
 
         ByteBuffer ping = ByteBuffer.allocate(1);
         long start = System.nanoTime();
@@ -162,7 +202,7 @@ public final class ScaleReport {
         }
     }
 
-    private static Snapshot snapshot() throws IOException, InterruptedException {
+    static Snapshot snapshot() throws IOException, InterruptedException {
         for (int i = 0; i < 3; i++) {
             System.gc();
             Thread.sleep(50);
@@ -212,16 +252,29 @@ public final class ScaleReport {
         for (Row r : rows) {
             int n = Math.max(1, r.connections());
             long[] l = r.latencies();
-            b.append(String.format(Locale.ROOT, "| %s | %s | %,d | %,d B | %,d B | %.2f | %d | %,.0f ms | %.2f µs | %s / %s / %s | %+d fds, %+d threads, %+,d KiB heap |%n",
+            b.append(String.format(Locale.ROOT, "| %s | %s | %,d | %,d B | %,d B | %.2f | %d | %s | %s | %s / %s / %s | %+d fds, %+d threads, %+,d KiB heap |%n",
                     r.transport(), r.waitsIn(), r.connections(),
                     (r.idle().heap() - r.before().heap()) / n,
                     (r.idle().rss() - r.before().rss()) / n,
                     (double) (r.idle().fds() - r.before().fds()) / n,
                     r.idle().platformThreads(),
-                    r.serveNanos() / 1e6, r.serveNanos() / 1e3 / n,
+                    r.serveNanos() < 0 ? "—" : String.format(Locale.ROOT, "%,.0f ms", r.serveNanos() / 1e6),
+                    r.serveNanos() < 0 ? "—" : String.format(Locale.ROOT, "%.2f µs", r.serveNanos() / 1e3 / n),
                     millis(l, 0.50), millis(l, 0.99), millis(l, 1.0),
                     r.after().fds() - r.before().fds(), r.after().platformThreads() - r.before().platformThreads(),
                     (r.after().heap() - r.before().heap()) >> 10));
+        }
+        Row netty = rows.stream().filter(r -> r.waitsIn().equals("event loop")).findFirst().orElse(null);
+        if (netty != null && netty.connections() > 0) {
+            double nettyHeap = (double) (netty.idle().heap() - netty.before().heap()) / netty.connections();
+            b.append(String.format(Locale.ROOT, "%nHeap per idle connection against Netty epoll's (%,.0f B), target ≤ %.1f×:%n", nettyHeap, HEAP_TARGET));
+            for (Row r : rows) {
+                if (r != netty && r.transport().equals("tcp://")) {
+                    double ratio = (double) (r.idle().heap() - r.before().heap()) / Math.max(1, r.connections()) / nettyHeap;
+                    b.append(String.format(Locale.ROOT, "- %s waiting in %s: %.2f× (%s)%n", r.transport(), r.waitsIn(), ratio,
+                            ratio <= HEAP_TARGET ? "pass" : "short"));
+                }
+            }
         }
         for (Row r : rows) {
             List<String> started = new ArrayList<>(r.after().threads());
@@ -240,7 +293,7 @@ public final class ScaleReport {
         System.out.print(b);
     }
 
-    private static String millis(long[] sorted, double q) {
+    static String millis(long[] sorted, double q) {
         if (sorted.length == 0) {
             return "—";
         }

@@ -89,6 +89,14 @@ final class TlsCreds {
         return "creds-dir=" + percentEncode(dir.toString()) + "&protocols=" + PROTOCOL;
     }
 
+    /**
+     * The creds-dir itself (QEMU's file names, PEM, keys in PKCS#8): what the peer benchmarks hand
+     * Netty's {@code SslContextBuilder}, so every side presents and checks the same certificates.
+     */
+    Path dir() {
+        return dir;
+    }
+
     /** {@code uri} (a listener's {@code localUri()}) with {@link #qioOptions()} added to its query. */
     String withOptions(URI uri) {
         return uri + (uri.getRawQuery() == null ? "?" : "&") + qioOptions();

@@ -14,7 +14,11 @@ import java.util.Objects;
 public record Availability(boolean isAvailable, String reason) {
     private static final Availability AVAILABLE = new Availability(true, "");
 
-    /** @throws IllegalArgumentException if an unavailable provider gives no reason */
+    /**
+     * Checks the reason.
+     *
+     * @throws IllegalArgumentException if an unavailable provider gives no reason
+     */
     public Availability {
         Objects.requireNonNull(reason, "reason");
         if (!isAvailable && reason.isBlank()) {

@@ -272,6 +272,19 @@ public interface IoChannel extends Channel {
      */
     long peerPid() throws IOException;
 
+    /**
+     * The peer process's credentials: pid, uid and gid, where the transport knows them (unix
+     * sockets on the native backend, {@code SO_PEERCRED}). {@link #peerPid()} is this record's pid.
+     *
+     * @throws UnsupportedOperationException where the transport does not know them (TCP, the
+     *     {@code java.nio} backend, in-process channels); the message says why
+     * @throws java.nio.channels.ClosedChannelException if the channel is closed
+     * @throws IOException if the kernel cannot tell
+     */
+    default PeerCredentials peerCredentials() throws IOException {
+        throw new UnsupportedOperationException(name() + ": Channel does not support peer credentials");
+    }
+
     // ---- readiness --------------------------------------------------------------------------
 
     /**

@@ -43,6 +43,22 @@ public final class IoChannels {
     }
 
     /**
+     * Opens a channel on a descriptor this process holds, a received one say: behaves exactly as
+     * {@code open("fd:" + fd.value() + "?dup=true")}. The channel works on a duplicate of the
+     * descriptor, so {@code fd} stays the caller's to close, at once if nothing else needs it. A
+     * socket becomes a socket channel (with what the native {@code unix:} or {@code tcp:} channel
+     * has), anything else a file channel (SEEKABLE when it can seek).
+     *
+     * @throws IllegalStateException if {@code fd} is closed, or no provider of {@code fd:} can run
+     *     here (it needs the Linux-native backend; the message says why it is off)
+     * @throws IOException naming the descriptor if it cannot be adopted (a listening or datagram
+     *     socket, say)
+     */
+    public static IoChannel open(NativeFd fd) throws IOException {
+        return registry().open("fd:" + fd.value() + "?dup=true");
+    }
+
+    /**
      * Binds a listener on {@code uri}, in blocking mode.
      *
      * @throws UnsupportedOperationException if the scheme cannot listen

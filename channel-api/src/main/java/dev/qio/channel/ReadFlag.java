@@ -3,7 +3,8 @@ package dev.qio.channel;
 /** A modifier of one read (QEMU's {@code QIO_CHANNEL_READ_FLAG_*}); pass {@code Set.of()} for none. */
 public enum ReadFlag {
     /**
-     * Return the data without consuming it; the next read sees it again. Needs
+     * Return the data without consuming it: the bytes land in the buffers as for any read
+     * (positions advance by the count returned), and the next read sees them again. Needs
      * {@link Feature#READ_MSG_PEEK}. Refused by the {@code *All} reads, which would loop on the same
      * bytes.
      */

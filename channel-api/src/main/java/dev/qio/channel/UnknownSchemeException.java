@@ -6,10 +6,14 @@ import java.util.List;
 public class UnknownSchemeException extends IllegalArgumentException {
     private static final long serialVersionUID = 1L;
 
+    /** The scheme asked for. */
     private final String scheme;
+    /** The schemes installed when it was asked for. */
     private final List<String> installed;
 
     /**
+     * Creates the exception; its message lists the installed schemes.
+     *
      * @param scheme the scheme asked for
      * @param installed the schemes that are installed
      */

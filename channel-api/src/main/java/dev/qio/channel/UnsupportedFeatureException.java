@@ -10,9 +10,12 @@ import java.util.Objects;
 public class UnsupportedFeatureException extends UnsupportedOperationException {
     private static final long serialVersionUID = 1L;
 
+    /** The feature the refused operation needed. */
     private final Feature feature;
 
     /**
+     * Creates the exception.
+     *
      * @param feature the feature the operation needed
      * @param message what was refused
      */

@@ -6,6 +6,7 @@ import dev.qio.cli.kit.KitRunner;
 import dev.qio.cli.kit.Outcome;
 import dev.qio.testkit.ChannelFixture;
 import dev.qio.testkit.FixtureSource;
+import dev.qio.testkit.KitConfig;
 import dev.qio.testkit.property.Property;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -52,15 +53,15 @@ final class ConformanceCommand implements Callable<Integer> {
     List<String> schemes = new ArrayList<>();
 
     @Option(names = "--tries", paramLabel = "N",
-            description = "Generated inputs per property (sets qio.tries); fewer is faster, more finds more.")
+            description = "Generated inputs per property; fewer is faster, more finds more.")
     Integer tries;
 
     @Option(names = "--seed", paramLabel = "SEED",
-            description = "Run seed, decimal or 0x hex (sets qio.seed): reruns a reported failure exactly.")
+            description = "Run seed, decimal or 0x hex: reruns a reported failure exactly.")
     String seed;
 
     @Option(names = "--timeout-scale", paramLabel = "X",
-            description = "Multiply every kit timeout by X (sets qio.timeout.scale), for slow machines.")
+            description = "Multiply every kit timeout by X, for slow machines.")
     Double timeoutScale;
 
     @Override
@@ -125,39 +126,39 @@ final class ConformanceCommand implements Callable<Integer> {
         if (tries != null) {
             cmd.append(" --tries ").append(tries);
         }
-        return cmd.append(" --seed ").append(Property.seedLabel().substring("seed=".length())).toString();
+        return cmd.append(" --seed 0x").append(Long.toHexString(KitConfig.current().seed())).toString();
     }
 
-    /** Sets the kit's system properties before any kit class reads them. */
+    /** Installs the kit's configuration, from these options, before the kit's first use. */
     private void configureKit() {
-        if (tries != null) {
-            if (tries < 1) {
-                throw new CommandLine.ParameterException(spec.commandLine(), "--tries must be at least 1, not " + tries);
-            }
-            System.setProperty("qio.tries", Integer.toString(tries));
-        }
-        if (seed != null) {
-            String s = seed.strip();
-            try {
-                if (s.startsWith("0x") || s.startsWith("0X")) {
-                    Long.parseUnsignedLong(s.substring(2), 16);
-                } else if (s.startsWith("-")) {
-                    Long.parseLong(s);
-                } else {
-                    Long.parseUnsignedLong(s);
+        KitConfig config = KitConfig.defaults();
+        try {
+            if (tries != null) {
+                if (tries < 1) {
+                    throw new IllegalArgumentException("--tries must be at least 1, not " + tries);
                 }
-            } catch (NumberFormatException e) {
-                throw new CommandLine.ParameterException(spec.commandLine(),
-                        "--seed must be a decimal or 0x hex number, not '" + seed + "'");
+                config = config.withTries(tries);
             }
-            System.setProperty("qio.seed", s);
+            if (seed != null) {
+                config = config.withSeed(parseSeed(seed));
+            }
+            if (timeoutScale != null) {
+                if (!(timeoutScale > 0) || timeoutScale.isInfinite()) {
+                    throw new IllegalArgumentException("--timeout-scale must be a positive number, not " + timeoutScale);
+                }
+                config = config.withTimeoutScale(timeoutScale);
+            }
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
-        if (timeoutScale != null) {
-            if (!(timeoutScale > 0)) {
-                throw new CommandLine.ParameterException(spec.commandLine(),
-                        "--timeout-scale must be greater than 0, not " + timeoutScale);
-            }
-            System.setProperty("qio.timeout.scale", Double.toString(timeoutScale));
+        KitConfig.install(config);
+    }
+
+    private static long parseSeed(String text) {
+        try {
+            return KitConfig.parseSeed(text);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--seed must be a decimal or 0x hex number, not '" + text + "'", e);
         }
     }
 

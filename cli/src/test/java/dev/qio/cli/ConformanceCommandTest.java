@@ -91,7 +91,7 @@ class ConformanceCommandTest {
     void anUnknownSchemeIsAUsageErrorListingTheFixtures() throws Exception {
         Qio.Result r = Qio.run("conformance", "nosuch").exits(2);
         assertTrue(Qio.oneLine(r.stderr()), r.stderr());
-        assertTrue(r.stderr().contains("no fixture for 'nosuch'; installed fixtures: buffer, command, file, file-rw, mem, null, tcp, tls, unix"),
+        assertTrue(r.stderr().contains("no fixture for 'nosuch'; installed fixtures: buffer, command, fd, file, file-rw, mem, null, tcp, tls, unix"),
                 r.stderr());
     }
 

@@ -35,7 +35,7 @@ class ProvidersCommandTest {
         assertEquals("", r.stderr());
         assertTrue(r.out().lines().findFirst().orElseThrow().matches("SCHEME +PROVIDER +STATUS +FEATURES +MODULE +JAR"), r.out());
         Map<String, List<String>> rows = rows(r.out());
-        assertEquals(List.of("buffer", "command", "file", "mem", "null", "tcp", "tls+…", "unix", "ws+…"), rows.keySet().stream().sorted().toList(), r.out());
+        assertEquals(List.of("buffer", "command", "fd", "file", "mem", "null", "tcp", "tls+…", "unix", "ws+…"), rows.keySet().stream().sorted().toList(), r.out());
         assertEquals("dev.qio.provider.socket", rows.get("tcp").get(2));
         assertEquals("dev.qio.provider.command", rows.get("command").get(2));
         assertTrue(List.of(rows.get("mem").get(1).split(",")).containsAll(List.of("SHUTDOWN", "FD_PASS")), r.out());

@@ -100,6 +100,20 @@ public final class Background<T> implements AutoCloseable {
         awaitBlocked(null);
     }
 
+    /**
+     * Returns once the task is blocked or has ended: {@code true} if it blocks, {@code false} if it
+     * ended first (a call that cannot wait here, such as a read of a write-only end).
+     */
+    boolean awaitBlockedOrEnd() {
+        while (!outcome.isDone()) {
+            if (isBlocked(thread)) {
+                return true;
+            }
+            Thread.onSpinWait();
+        }
+        return false;
+    }
+
     private void awaitBlocked(Class<?> type) {
         while (true) {
             if (outcome.isDone()) {

@@ -358,24 +358,39 @@ public abstract class ChannelContract {
     Stream<DynamicTest> optional_SEEKABLE() {
         return feature(Feature.SEEKABLE, List.of(Kit.test("optional_SEEKABLE_model", f(), "", LONG, () ->
                 Property.forAll(ModelProperties.seekPrograms()).named("optional_SEEKABLE_model").tries(100)
-                        .check(p -> ModelProperties.seekable(f(), p, p.size())))));
+                        .check(p -> ModelProperties.seekable(f(), p, p.size()))),
+                Kit.test("optional_SEEKABLE_other_thread", f(), "", SHORT,
+                        () -> HandoverProperties.positionalThenAnotherThread(f()))));
     }
 
-    /** FD_PASS: descriptors arrive with their bytes, as distinct descriptors of the same file, owned by the receiver. */
+    /**
+     * FD_PASS: 1 to 16 descriptors of distinct files arrive with their bytes (1 byte to 200 KB,
+     * heap or native buffers), in order, as distinct descriptors of the same files, usable, owned
+     * by the receiver. If this fails, check that the descriptors go with the first chunk of a
+     * partial write only, and that a read hands over exactly those that came with its bytes.
+     */
     @TestFactory
     Stream<DynamicTest> optional_FD_PASS() {
         return feature(Feature.FD_PASS, List.of(Kit.test("optional_FD_PASS_delivery_and_ownership", f(), "", SHORT, () -> {
             Kit.require(f(), ROUND_TRIP, CONCURRENT);
-            Gen<int[]> cases = c -> new int[] {Gen.ints(1, 3).next(c), Gen.ints(1, 4096).next(c)};
-            Property.forAll(cases).named("optional_FD_PASS_delivery_and_ownership").tries(10)
-                    .check(k -> FeatureProperties.passesFds(f(), k[0], k[1], k[1]));
+            Property.forAll(FeatureProperties.FdCase.cases()).named("optional_FD_PASS_delivery_and_ownership").tries(12)
+                    .check(k -> FeatureProperties.passesFds(f(), k, k.length() * 31L + k.count()));
         })));
     }
 
-    /** READ_MSG_PEEK: the gating twin runs; the peek property itself is not in the kit yet. */
+    /**
+     * READ_MSG_PEEK: a peek fills the buffer and leaves the bytes queued; a second peek sees them
+     * again and a read afterwards gets every byte. If this fails, check that the peek passes
+     * {@code MSG_PEEK} to the kernel on every path (one buffer, several, bounced).
+     */
     @TestFactory
     Stream<DynamicTest> optional_READ_MSG_PEEK() {
-        return feature(Feature.READ_MSG_PEEK, List.of(untested("untested_READ_MSG_PEEK_peek_then_read")));
+        return feature(Feature.READ_MSG_PEEK, List.of(Kit.test("optional_READ_MSG_PEEK_peek_then_read", f(), "", SHORT, () -> {
+            Kit.require(f(), ROUND_TRIP, CONCURRENT);
+            Gen<int[]> cases = c -> new int[] {Gen.ints(1, 8192).next(c), Gen.ints(0, BufferKind.values().length - 1).next(c)};
+            Property.forAll(cases).named("optional_READ_MSG_PEEK_peek_then_read").tries(12)
+                    .check(k -> FeatureProperties.peeks(f(), k[0], BufferKind.values()[k[1]], k[0] * 7L + k[1]));
+        })));
     }
 
     /** WRITE_ZERO_COPY: the gating twin runs; zero-copy and flush are not in the kit yet. */
@@ -459,6 +474,36 @@ public abstract class ChannelContract {
             Kit.require(f(), FILL);
             Kit.requireNonBlocking(f());
             LifecycleProperties.closeWakesWriter(f());
+        });
+    }
+
+    /**
+     * The JDK's PeerReadsAfterAsyncClose: a thread is blocked reading the writer end, on a platform
+     * or a virtual thread, while another writes some bytes and closes it; the peer reads those
+     * bytes, then EOF: no reset, no lost byte. Runs where both ends are distinct and the writer end
+     * can be read while another thread uses it (CONCURRENT_IO). If this fails, check that close
+     * wakes the reader without an abortive close (SO_LINGER 0, a reset) and after what was written.
+     */
+    @TestFactory
+    Stream<DynamicTest> required_lifecycle_peer_reads_eof_after_async_close() {
+        String id = "required_lifecycle_peer_reads_eof_after_async_close";
+        return Stream.of(false, true).map(virtual -> Kit.test(id, f(), virtual ? "virtual" : "platform", SHORT, () -> {
+            Kit.require(f(), CONCURRENT);
+            Property.forAll(Gen.ints(0, 200_000)).named(id + (virtual ? "/virtual" : "/platform")).tries(5)
+                    .check(size -> PeerProperties.peerReadsEofAfterAsyncClose(f(), virtual, size, size * 31L + 7));
+        }));
+    }
+
+    /**
+     * The reader end closes: the writer's {@code await(OUT)} returns promptly and its writes fail
+     * with an IOException within 16 MiB, never hang. If this fails, check that the OUT readiness
+     * of a channel whose peer is gone reports it (OUT with ERR, as poll(2) gives POLLERR).
+     */
+    @TestFactory
+    Stream<DynamicTest> required_lifecycle_writer_after_peer_close() {
+        return one("required_lifecycle_writer_after_peer_close", SHORT, () -> {
+            Kit.require(f(), CONCURRENT);
+            HandoverProperties.writerAfterPeerClosed(f());
         });
     }
 

@@ -5,6 +5,7 @@ import dev.qio.channel.IoChannel;
 import dev.qio.channel.IoListener;
 import java.io.IOException;
 import java.io.InterruptedIOException;
+import java.net.URI;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.Objects;
@@ -157,7 +158,27 @@ public abstract class ChannelPair implements AutoCloseable {
      * accept talk to each other before returning (a TLS handshake) pair up too.
      */
     public static ChannelPair connected(ChannelRegistry registry, String listenUri, String query) throws IOException {
-        IoListener listener = registry.listen(listenUri);
+        return connected(registry.listen(listenUri),
+                uri -> registry.open(uri + (query.isEmpty() ? "" : "?" + query)));
+    }
+
+    /** Opens the client end of a {@link #connected(IoListener, Connector)} pair. */
+    @FunctionalInterface
+    public interface Connector {
+        /** Connects to {@code localUri}, the listener's real address. */
+        IoChannel connect(URI localUri) throws IOException;
+    }
+
+    /**
+     * Connects a client from {@code connector} to {@code listener}, which this pair now owns, and
+     * accepts it: the client writes, the accepted end reads. The two ends may come from different
+     * providers or registries (a java.nio backend against a native one), see {@link MixedPairs}.
+     * The accept runs on its own thread while the client connects, as in
+     * {@link #connected(ChannelRegistry, String, String)}.
+     */
+    public static ChannelPair connected(IoListener listener, Connector connector) throws IOException {
+        Objects.requireNonNull(listener, "listener");
+        Objects.requireNonNull(connector, "connector");
         CompletableFuture<IoChannel> accepted = new CompletableFuture<>();
         Thread acceptor = Thread.ofVirtual().name("qio-kit-accept").start(() -> {
             try {
@@ -168,7 +189,7 @@ public abstract class ChannelPair implements AutoCloseable {
         });
         IoChannel client = null;
         try {
-            client = registry.open(listener.localUri() + (query.isEmpty() ? "" : "?" + query));
+            client = connector.connect(listener.localUri());
             return of(client, join(accepted), listener);
         } catch (IOException | RuntimeException e) {
             listener.close(); // wakes the acceptor if the client never arrived

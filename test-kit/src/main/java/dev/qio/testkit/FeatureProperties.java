@@ -19,7 +19,9 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import dev.qio.testkit.property.Gen;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -79,38 +81,74 @@ final class FeatureProperties {
         }
     }
 
-    /** FD_PASS: descriptors arrive with the bytes, as new descriptors of the same file, owned by the receiver. */
-    static void passesFds(ChannelFixture fixture, int count, int length, long seed) throws Throwable {
+    /** One descriptor-passing case: how many descriptors, how many bytes carry them, and the buffers on each side. */
+    record FdCase(int count, int length, BufferKind writeKind, BufferKind readKind) {
+        static Gen<FdCase> cases() {
+            Gen<BufferKind> kind = Gen.elements(BufferKind.values());
+            Gen<Integer> length = Gen.<Integer>frequency().add(3, Gen.ints(1, 4096)).add(1, Gen.ints(4096, 200_000));
+            return c -> new FdCase(Gen.ints(1, MAX_FDS).next(c), length.next(c), kind.next(c), kind.next(c));
+        }
+    }
+
+    /** The most descriptors one write may carry on a unix socket (QEMU's {@code SOCKET_MAX_FDS}): what the kit sends at most. */
+    static final int MAX_FDS = 16;
+
+    /**
+     * FD_PASS: descriptors arrive with the bytes, in order, as new descriptors of the same open
+     * files (each of {@code count} files has its own content, read back through the received
+     * descriptor's {@code /proc/self/fd} entry), owned by the receiver: the sender's close leaves
+     * them open, the receiver's close closes them. The message may be larger than the channel
+     * buffers, so the write is partial and the descriptors go with its first chunk only.
+     */
+    static void passesFds(ChannelFixture fixture, FdCase k, long seed) throws Throwable {
         Assumptions.assumeTrue(NativeFds.isSupported(), "no POSIX descriptors on this platform");
-        Path file = Files.createTempFile("qio-kit-fd", ".bin");
-        byte[] msg = Inputs.payload(length, seed);
+        byte[] msg = Inputs.payload(k.length(), seed);
+        List<Path> files = new ArrayList<>();
         List<NativeFd> sent = new ArrayList<>();
         List<NativeFd> received = new ArrayList<>();
         try (ChannelPair pair = fixture.open()) {
-            for (int i = 0; i < count; i++) {
+            for (int i = 0; i < k.count(); i++) {
+                Path file = Files.createTempFile("qio-kit-fd" + i + "-", ".txt");
+                files.add(file);
+                Files.writeString(file, "descriptor " + i);
                 sent.add(NativeFds.open(file, true));
             }
-            ByteBuffer got = ByteBuffer.allocate(length);
+            ByteBuffer out = k.writeKind().allocate(msg.length).put(msg).flip();
+            ByteBuffer got = k.readKind().allocate(msg.length);
             IoChannel w = pair.writer();
             IoChannel r = pair.reader();
-            Concurrently.run(pair, () -> w.writevAll(new ByteBuffer[] {ByteBuffer.wrap(msg)}, sent, Set.of()),
+            Assumptions.assumeTrue(w.hasFeature(Feature.FD_PASS) && r.hasFeature(Feature.FD_PASS),
+                    "only one end of the pair advertises FD_PASS: " + w.features() + " / " + r.features());
+            Concurrently.run(pair, () -> w.writevAll(new ByteBuffer[] {out}, sent, Set.of()),
                     () -> r.readvAll(new ByteBuffer[] {got}, received, Set.of()));
-            assertArrayEquals(msg, got.array());
-            assertEquals(count, received.size(), "descriptors received");
+            byte[] bytes = new byte[msg.length];
+            got.flip().get(bytes);
+            assertArrayEquals(msg, bytes, "the bytes that carried the descriptors");
+            assertEquals(k.count(), received.size(), "descriptors received");
             Set<Integer> numbers = new HashSet<>();
             for (NativeFd fd : sent) {
                 numbers.add(fd.value());
             }
-            for (NativeFd fd : received) {
-                assertTrue(numbers.add(fd.value()), "received descriptor " + fd.value() + " repeats a sent or received one");
-                assertEquals(file.toRealPath(), Files.readSymbolicLink(Path.of("/proc/self/fd/" + fd.value())),
-                        "received descriptor " + fd.value() + " refers to the sent file");
+            for (int i = 0; i < received.size(); i++) {
+                int n = received.get(i).value();
+                assertTrue(numbers.add(n), "received descriptor " + n + " repeats a sent or received one");
+                Path entry = Path.of("/proc/self/fd/" + n);
+                assertEquals(files.get(i).toRealPath(), Files.readSymbolicLink(entry),
+                        "received descriptor " + i + " (" + n + ") refers to the " + i + "th file sent");
+                assertEquals("descriptor " + i, Files.readString(entry), "content read through received descriptor " + n);
             }
             for (NativeFd fd : sent) {
                 fd.close();
             }
             for (NativeFd fd : received) {
                 assertTrue(NativeFds.isOpenInProcess(fd.value()), "the sender's close must not close the receiver's copy");
+            }
+            for (int i = 0; i < received.size(); i++) {
+                NativeFd fd = received.get(i);
+                int n = fd.value();
+                fd.close();
+                assertFalse(fd.isOpen(), "a received descriptor is closed by its owner's close()");
+                assertFalse(refersTo(n, files.get(i)), "descriptor " + n + " still refers to its file after its owner closed it");
             }
         } finally {
             for (NativeFd fd : sent) {
@@ -119,8 +157,57 @@ final class FeatureProperties {
             for (NativeFd fd : received) {
                 fd.close();
             }
-            Files.deleteIfExists(file);
+            for (Path file : files) {
+                Files.deleteIfExists(file);
+            }
         }
+    }
+
+    /**
+     * READ_MSG_PEEK: a peek fills the buffer as a read does (its position advances by what it
+     * returns), and leaves the bytes queued: a second peek sees the message's start again (a
+     * prefix of it, as any read may be partial), and reading the
+     * whole message afterwards gets every byte, the peeked ones first. The end that advertises
+     * READ_MSG_PEEK reads (in a pair with a foreign peer only one end may).
+     */
+    static void peeks(ChannelFixture fixture, int length, BufferKind kind, long seed) throws Throwable {
+        byte[] msg = Inputs.payload(length, seed);
+        try (ChannelPair pair = fixture.open()) {
+            // The end that advertises peeking reads; in a pair whose ends differ (a foreign peer) that may be the writer's.
+            boolean swap = !pair.reader().hasFeature(Feature.READ_MSG_PEEK) && !pair.isLoopback();
+            IoChannel w = swap ? pair.reader() : pair.writer();
+            IoChannel r = swap ? pair.writer() : pair.reader();
+            ByteBuffer first = kind.allocate(length);
+            ByteBuffer second = kind.allocate(length);
+            ByteBuffer all = kind.allocate(length);
+            Concurrently.run(pair, () -> w.writeAll(ByteBuffer.wrap(msg)), () -> {
+                long n = r.readv(new ByteBuffer[] {first}, null, Set.of(ReadFlag.MSG_PEEK));
+                assertTrue(n > 0 && n <= length, "a blocking peek returns at least one byte and at most the room: " + n);
+                assertEquals(n, first.position(), "a peek advances the buffer's position by what it returned");
+                long m = r.readv(new ByteBuffer[] {second}, null, Set.of(ReadFlag.MSG_PEEK));
+                assertTrue(m > 0 && m == second.position(), "a second peek returns bytes too (maybe fewer: reads may be partial): " + m);
+                r.readAll(all);
+            });
+            assertArrayEquals(Arrays.copyOf(msg, first.position()), bytes(first), "what the first peek saw");
+            assertArrayEquals(Arrays.copyOf(msg, second.position()), bytes(second), "what the second peek saw");
+            assertArrayEquals(msg, bytes(all), "every byte, the peeked ones included, is read after peeking");
+        }
+    }
+
+    /** Whether descriptor {@code n} of this process is open on {@code file}. */
+    private static boolean refersTo(int n, Path file) throws IOException {
+        Path entry = Path.of("/proc/self/fd/" + n);
+        try {
+            return Files.readSymbolicLink(entry).equals(file.toRealPath());
+        } catch (java.nio.file.NoSuchFileException e) {
+            return false;
+        }
+    }
+
+    private static byte[] bytes(ByteBuffer b) {
+        byte[] out = new byte[b.position()];
+        b.flip().get(out);
+        return out;
     }
 
     /** A descriptor the gating checks must refuse before touching. */

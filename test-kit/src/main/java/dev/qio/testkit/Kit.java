@@ -13,8 +13,8 @@ import org.junit.jupiter.api.DynamicTest;
 final class Kit {
     private Kit() {}
 
-    /** Multiplies every kit timeout; set {@code -Dqio.timeout.scale=3} on a slow machine. */
-    static final double TIMEOUT_SCALE = Double.parseDouble(System.getProperty("qio.timeout.scale", "1"));
+    /** Multiplies every kit timeout: {@link KitConfig#timeoutScale()}, e.g. {@code -Dqio.timeout.scale=3} on a slow machine. */
+    static final double TIMEOUT_SCALE = KitConfig.current().timeoutScale();
 
     /**
      * The kit's liveness bound: how long it waits for what the contract says happens promptly

@@ -1,7 +1,6 @@
 package dev.qio.channel.adapters;
 
 import dev.qio.channel.Feature;
-import dev.qio.channel.IoCondition;
 import dev.qio.channel.NativeFd;
 import dev.qio.channel.ReadFlag;
 import dev.qio.channel.WriteFlag;
@@ -13,13 +12,12 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 
 /** Two {@code java.io} streams; see {@link ForeignChannels#ofStreams}. */
 final class StreamPairChannel extends AbstractIoChannel {
-    private static final Readiness ALWAYS = SignalledReadiness.always(EnumSet.of(IoCondition.IN, IoCondition.OUT));
+    private static final Readiness ALWAYS = SignalledReadiness.alwaysReady();
     /** The most one read or write moves: one stream call per operation, however long the iov. */
     private static final int CHUNK = 64 * 1024;
 

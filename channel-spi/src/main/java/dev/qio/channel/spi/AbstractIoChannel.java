@@ -5,6 +5,7 @@ import dev.qio.channel.Feature;
 import dev.qio.channel.IoChannel;
 import dev.qio.channel.IoCondition;
 import dev.qio.channel.NativeFd;
+import dev.qio.channel.PeerCredentials;
 import dev.qio.channel.ReadFlag;
 import dev.qio.channel.Shutdown;
 import dev.qio.channel.UnsupportedFeatureException;
@@ -16,7 +17,6 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.Collections;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
@@ -36,7 +36,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * Mandatory (QEMU's five): {@link #implReadv}, {@link #implWritev}, {@link #implClose},
  * {@link #readiness()} (QEMU's {@code create_watch}) and {@link #implSetBlocking}. Optional:
  * {@link #implPreadv}, {@link #implPwritev}, {@link #implSeek}, {@link #implShutdown},
- * {@link #implSetDelay}, {@link #implSetCork}, {@link #implFlush}, {@link #implPeerPid}; their
+ * {@link #implSetDelay}, {@link #implSetCork}, {@link #implFlush}, {@link #implPeerPid}, {@link #implPeerCredentials}; their
  * defaults refuse, or do nothing for hints.
  *
  * <h2>What the base guarantees to the hooks</h2>
@@ -58,26 +58,30 @@ public abstract class AbstractIoChannel implements IoChannel {
     private static final Set<WriteFlag> NO_WRITE_FLAGS = Set.of();
 
     private volatile String name;
-    /** Written only while the subclass constructs (see {@link #setFeature}); read freely after. */
-    private final EnumSet<Feature> features = EnumSet.noneOf(Feature.class);
-    private final Set<Feature> featuresView = Collections.unmodifiableSet(features);
-    /** Written under {@code modeLock}, so two threads switching modes apply them in one order. */
+    /**
+     * The features as bits by ordinal; written only while the subclass constructs (see
+     * {@link #setFeature}), read freely after. {@link #features()} hands out a set shared by every
+     * channel with the same bits, so an idle channel holds no set of its own.
+     */
+    private int featureBits;
+    /** Written under the {@code state} monitor, so two threads switching modes apply them in one order. */
     private volatile boolean blocking = true;
-    /** A private monitor: users may synchronise on the channel object itself. */
-    private final Object modeLock = new Object();
+    /** Also the monitor of mode changes: private, as users may synchronise on the channel itself. */
     private final OpenState state = new OpenState();
     /** Serialises reads; held across a whole {@code readvAll}. */
     private final ReentrantLock readLock = new ReentrantLock();
     /** Serialises writes; held across a whole {@code writevAll}. */
     private final ReentrantLock writeLock = new ReentrantLock();
-    /** One-buffer iov reused by {@code read}/{@code readAll}, so they allocate nothing; guarded by readLock. */
-    private final ByteBuffer[] readOne = new ByteBuffer[1];
-    /** One-buffer iov reused by {@code write}/{@code writeAll}; guarded by writeLock. */
-    private final ByteBuffer[] writeOne = new ByteBuffer[1];
+    /** One-buffer iov reused by {@code read}/{@code readAll}, made on first use; guarded by readLock. */
+    private ByteBuffer[] readOne;
+    /** One-buffer iov reused by {@code write}/{@code writeAll}, made on first use; guarded by writeLock. */
+    private ByteBuffer[] writeOne;
     /** JFR events and byte counts; see {@link ChannelEvents}. */
     private final ChannelEvents events;
 
     /**
+     * Creates an open channel in blocking mode, with no features until the subclass sets them.
+     *
      * @param name the initial name, usually the URI the channel was opened with
      */
     protected AbstractIoChannel(String name) {
@@ -165,11 +169,16 @@ public abstract class AbstractIoChannel implements IoChannel {
         throw new UnsupportedOperationException(name + ": Channel does not support peer pid");
     }
 
+    /** The peer's credentials; called only while open. The default refuses. */
+    protected PeerCredentials implPeerCredentials() throws IOException {
+        throw new UnsupportedOperationException(name + ": Channel does not support peer credentials");
+    }
+
     // ---- for subclasses ---------------------------------------------------------------------
 
     /** Adds a feature; call while constructing, before the channel is published. */
     protected final void setFeature(Feature feature) {
-        features.add(feature);
+        featureBits |= 1 << feature.ordinal();
     }
 
     /**
@@ -193,6 +202,16 @@ public abstract class AbstractIoChannel implements IoChannel {
         return new IOException(name + ": " + what + (cause != null && cause.getMessage() != null ? ": " + cause.getMessage() : ""), cause);
     }
 
+    private ByteBuffer[] readOne() {
+        ByteBuffer[] one = readOne;
+        return one != null ? one : (readOne = new ByteBuffer[1]);
+    }
+
+    private ByteBuffer[] writeOne() {
+        ByteBuffer[] one = writeOne;
+        return one != null ? one : (writeOne = new ByteBuffer[1]);
+    }
+
     // ---- identity ---------------------------------------------------------------------------
 
     @Override
@@ -207,12 +226,12 @@ public abstract class AbstractIoChannel implements IoChannel {
 
     @Override
     public final Set<Feature> features() {
-        return featuresView;
+        return FeatureSets.of(featureBits);
     }
 
     @Override
     public final boolean hasFeature(Feature feature) {
-        return features.contains(feature);
+        return (featureBits & (1 << feature.ordinal())) != 0;
     }
 
     // ---- reads ------------------------------------------------------------------------------
@@ -237,8 +256,9 @@ public abstract class AbstractIoChannel implements IoChannel {
     public final int read(ByteBuffer dst) throws IOException {
         readLock.lock();
         try {
-            readOne[0] = dst;
-            return (int) readv(readOne, null, NO_READ_FLAGS);
+            ByteBuffer[] one = readOne();
+            one[0] = dst;
+            return (int) readv(one, null, NO_READ_FLAGS);
         } finally {
             readOne[0] = null;
             readLock.unlock();
@@ -295,12 +315,17 @@ public abstract class AbstractIoChannel implements IoChannel {
         if (fdsOut == null) {
             return;
         }
-        while (fdsOut.size() > from) {
+        for (int i = fdsOut.size() - 1; i >= from; i--) {
             try {
-                fdsOut.remove(fdsOut.size() - 1).close();
+                fdsOut.get(i).close();
             } catch (IOException | RuntimeException e) {
                 failure.addSuppressed(e);
             }
+        }
+        try {
+            fdsOut.subList(from, fdsOut.size()).clear(); // closed, so no longer the caller's
+        } catch (RuntimeException e) {
+            failure.addSuppressed(e); // a list that takes but will not give back: closed all the same
         }
     }
 
@@ -313,8 +338,9 @@ public abstract class AbstractIoChannel implements IoChannel {
     public final boolean readAllEof(ByteBuffer dst) throws IOException {
         readLock.lock();
         try {
-            readOne[0] = dst;
-            return readvAllEof(readOne, null, NO_READ_FLAGS);
+            ByteBuffer[] one = readOne();
+            one[0] = dst;
+            return readvAllEof(one, null, NO_READ_FLAGS);
         } finally {
             readOne[0] = null;
             readLock.unlock();
@@ -402,8 +428,9 @@ public abstract class AbstractIoChannel implements IoChannel {
     public final int write(ByteBuffer src) throws IOException {
         writeLock.lock();
         try {
-            writeOne[0] = src;
-            return (int) writev(writeOne, null, NO_WRITE_FLAGS);
+            ByteBuffer[] one = writeOne();
+            one[0] = src;
+            return (int) writev(one, null, NO_WRITE_FLAGS);
         } finally {
             writeOne[0] = null;
             writeLock.unlock();
@@ -438,8 +465,9 @@ public abstract class AbstractIoChannel implements IoChannel {
     public final void writeAll(ByteBuffer src) throws IOException {
         writeLock.lock();
         try {
-            writeOne[0] = src;
-            writevAll(writeOne, null, NO_WRITE_FLAGS);
+            ByteBuffer[] one = writeOne();
+            one[0] = src;
+            writevAll(one, null, NO_WRITE_FLAGS);
         } finally {
             writeOne[0] = null;
             writeLock.unlock();
@@ -557,7 +585,7 @@ public abstract class AbstractIoChannel implements IoChannel {
     @Override
     public final void setBlocking(boolean blocking) throws IOException {
         ensureOpen();
-        synchronized (modeLock) {
+        synchronized (state) {
             if (this.blocking != blocking) {
                 implSetBlocking(blocking);
                 this.blocking = blocking;
@@ -612,6 +640,12 @@ public abstract class AbstractIoChannel implements IoChannel {
     public final long peerPid() throws IOException {
         ensureOpen();
         return implPeerPid();
+    }
+
+    @Override
+    public final PeerCredentials peerCredentials() throws IOException {
+        ensureOpen();
+        return implPeerCredentials();
     }
 
     // ---- readiness --------------------------------------------------------------------------

@@ -36,6 +36,8 @@ public abstract class AbstractIoListener implements IoListener {
     private final ReentrantLock acceptLock = new ReentrantLock();
 
     /**
+     * Creates an open listener bound to {@code localUri}.
+     *
      * @param localUri the bound address, with the real port
      */
     protected AbstractIoListener(URI localUri) {

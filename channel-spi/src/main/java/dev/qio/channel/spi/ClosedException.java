@@ -10,9 +10,14 @@ import java.nio.channels.ClosedChannelException;
  */
 public final class ClosedException extends ClosedChannelException {
     private static final long serialVersionUID = 1L;
+    /** The closed object's name. */
     private final String name;
 
-    /** @param name the closed object's name, for the message */
+    /**
+     * Creates the exception.
+     *
+     * @param name the closed object's name, for the message
+     */
     public ClosedException(String name) {
         this.name = name;
     }
@@ -25,9 +30,14 @@ public final class ClosedException extends ClosedChannelException {
     /** An operation was waiting when another thread closed the channel. */
     public static final class Async extends AsynchronousCloseException {
         private static final long serialVersionUID = 1L;
+        /** The closed object's name. */
         private final String name;
 
-        /** @param name the closed object's name, for the message */
+        /**
+         * Creates the exception.
+         *
+         * @param name the closed object's name, for the message
+         */
         public Async(String name) {
             this.name = name;
         }

@@ -75,6 +75,8 @@ public abstract class LayerListener<C extends IoChannel> implements IoListener {
     private final ConcurrentLinkedQueue<C> ready = new ConcurrentLinkedQueue<>();
 
     /**
+     * Wraps a listener of the inner scheme.
+     *
      * @param layer the layer's scheme, e.g. {@code tls}
      * @param inner the listener of the inner scheme; this listener owns it from now on
      */

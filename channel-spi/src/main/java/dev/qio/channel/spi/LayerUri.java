@@ -24,6 +24,7 @@ import java.util.Set;
  * @param inner the URI of the channel under the layer
  */
 public record LayerUri(UriOptions layer, URI inner) {
+    /** Checks that neither part is null. */
     public LayerUri {
         Objects.requireNonNull(layer, "layer");
         Objects.requireNonNull(inner, "inner");

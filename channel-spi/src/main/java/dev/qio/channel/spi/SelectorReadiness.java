@@ -65,6 +65,8 @@ public final class SelectorReadiness implements Readiness {
     private static final Consumer<SelectionKey> IGNORE = key -> {};
 
     /**
+     * Tracks the readiness of {@code channel} through the shared poller.
+     *
      * @param channel a channel in non-blocking mode; the poller registers it on demand
      */
     public SelectorReadiness(SelectableChannel channel) {

@@ -19,10 +19,23 @@ public final class SignalledReadiness implements Readiness {
     private volatile Runnable[] listeners = NONE;
 
     /**
+     * A readiness whose owner signals changes and computes the current state on demand.
+     *
      * @param poll computes the conditions that hold now; must not block
      */
     public SignalledReadiness(Supplier<Set<IoCondition>> poll) {
         this.poll = Objects.requireNonNull(poll, "poll");
+    }
+
+    private static final Readiness ALWAYS_READY = always(Set.of(IoCondition.IN, IoCondition.OUT));
+
+    /**
+     * A readiness where IN and OUT always hold: for transports that never make a caller wait
+     * (files, buffers, {@code null:}), and for layers over an inner channel whose readiness is not
+     * visible. Shared; nothing is ever signalled on it.
+     */
+    public static Readiness alwaysReady() {
+        return ALWAYS_READY;
     }
 
     /** A readiness where every asked condition always holds (files, {@code null:}). */

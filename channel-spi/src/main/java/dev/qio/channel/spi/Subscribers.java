@@ -19,6 +19,9 @@ public final class Subscribers {
     /** Interest bits per listener, parallel to {@code listeners}; replaced with it. */
     private volatile int[] interests = NO_INTERESTS;
 
+    /** Creates an empty set of subscribers. */
+    public Subscribers() {}
+
     /**
      * Adds {@code listener} with {@code bits} of interest (the caller's own encoding).
      *

@@ -7,7 +7,6 @@ import java.nio.channels.ClosedChannelException;
 import java.util.EnumSet;
 import java.util.Set;
 import java.util.concurrent.locks.LockSupport;
-import java.util.function.BooleanSupplier;
 
 /**
  * Parks the calling thread until a {@link Readiness} reports a condition. Parking (not a monitor)
@@ -31,27 +30,27 @@ final class Waiter {
      * Waits until {@code condition} (or a terminal condition) holds: in the readiness's own way
      * where it has one ({@link Readiness#awaitDirectly}); otherwise parked until it signals.
      *
-     * @param open whether the waited-on object is still open; checked after every wake-up
-     * @param wakeups where to register the wake-up so that closing the object unparks us
+     * @param state the waited-on object's state: whether it is still open (checked after every
+     *     wake-up), and where to register the wake-up so that closing the object unparks us
      * @param name for messages
      * @throws ClosedChannelException if the object is closed before or while waiting
      * @throws InterruptedIOException if the thread is interrupted; its interrupt status stays set
      * @throws IOException if a direct wait cannot open its selector
      */
-    static void await(Readiness readiness, IoCondition condition, BooleanSupplier open,
-            java.util.Collection<Runnable> wakeups, String name) throws IOException {
+    static void await(Readiness readiness, IoCondition condition, OpenState state, String name)
+            throws IOException {
         if (holds(readiness, condition)) {
             return;
         }
-        if (readiness.awaitDirectly(condition, open, name)) {
+        if (readiness.awaitDirectly(condition, state, name)) {
             return; // the readiness's own close hook ends such a wait on close
         }
         Thread me = Thread.currentThread();
         Runnable wake = () -> LockSupport.unpark(me); // wakes this waiter only
-        wakeups.add(wake);
+        state.addWakeup(wake);
         try (Readiness.Registration r = readiness.subscribe(EnumSet.of(condition), wake)) {
             while (true) {
-                if (!open.getAsBoolean()) {
+                if (!state.isOpen()) {
                     throw new ClosedException(name);
                 }
                 if (holds(readiness, condition)) {
@@ -63,7 +62,7 @@ final class Waiter {
                 LockSupport.park(readiness);
             }
         } finally {
-            wakeups.remove(wake);
+            state.removeWakeup(wake);
         }
     }
 }

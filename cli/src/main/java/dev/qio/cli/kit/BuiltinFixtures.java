@@ -1,8 +1,12 @@
 package dev.qio.cli.kit;
 
 import dev.qio.channel.ChannelRegistry;
+import dev.qio.channel.IoChannel;
 import dev.qio.channel.Shutdown;
 import dev.qio.channel.Whence;
+import dev.qio.channel.spi.linux.Linux;
+import dev.qio.channel.spi.linux.NativePairs;
+import dev.qio.channel.spi.linux.OwnedFd;
 import dev.qio.testkit.Capability;
 import dev.qio.testkit.ChannelFixture;
 import dev.qio.testkit.ChannelPair;
@@ -15,6 +19,7 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.opentest4j.TestAbortedException;
 
 /**
  * The fixtures of the built-in providers, as their own conformance tests build them: {@code mem}
@@ -24,7 +29,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@code unix} (listen, connect, accept, 64 KiB socket buffers) and {@code command}
  * ({@code command:cat} as a loopback), and, where the {@code tls+} provider is installed,
  * {@code tls} ({@link TlsFixture}: {@code tls+mem://} with certificates keytool makes), and where
- * the {@code ws+} provider is, {@code ws} ({@code ws+mem://}). The file,
+ * the {@code ws+} provider is, {@code ws} ({@code ws+mem://}), and {@code fd} (both ends of a unix
+ * socketpair, adopted; native backend only). The file,
  * unix and tls fixtures work in a temporary directory that their {@code close()} removes.
  */
 public final class BuiltinFixtures implements FixtureSource {
@@ -53,7 +59,27 @@ public final class BuiltinFixtures implements FixtureSource {
             all.add(ChannelFixture.of("ws", STREAM, () -> ChannelPair.connected(registry,
                     "ws+mem://qio-kit-ws-" + ProcessHandle.current().pid() + "-" + SERIAL.incrementAndGet(), "")));
         }
+        if (registry.schemes().contains("fd")) { // native backend only: the fixture skips, saying why, elsewhere
+            all.add(ChannelFixture.of("fd", STREAM, () -> adoptedSocketPair(registry)));
+        }
         return List.copyOf(all);
+    }
+
+    /** Both ends of a unix socketpair as {@code fd:N?dup=true} channels; the originals close at once. */
+    private static ChannelPair adoptedSocketPair(ChannelRegistry registry) throws IOException {
+        if (!Linux.isAvailable()) {
+            throw new TestAbortedException("fd: needs the native backend: " + Linux.unavailableReason().orElseThrow());
+        }
+        OwnedFd[] ends = NativePairs.socketPair();
+        try (OwnedFd near = ends[0]; OwnedFd far = ends[1]) {
+            IoChannel writer = registry.open("fd:" + near.value() + "?dup=true");
+            try {
+                return ChannelPair.of(writer, registry.open("fd:" + far.value() + "?dup=true"));
+            } catch (IOException | RuntimeException e) {
+                writer.close();
+                throw e;
+            }
+        }
     }
 
     /** What a socket pair can do; its buffers are shrunk so that writes are really partial. */

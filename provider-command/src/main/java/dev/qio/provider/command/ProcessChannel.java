@@ -167,10 +167,10 @@ final class ProcessChannel extends AbstractIoChannel implements CommandChannel {
 
     @Override
     protected void implShutdown(Shutdown how) {
-        if (how != Shutdown.WRITE && child.stdout() != null) {
+        if (how.reads() && child.stdout() != null) {
             child.stdout().endReader();
         }
-        if (how != Shutdown.READ && child.stdin() != null) {
+        if (how.writes() && child.stdin() != null) {
             child.stdin().shutdown();
         }
     }

@@ -12,7 +12,6 @@ import dev.qio.channel.spi.Readiness;
 import dev.qio.channel.spi.SignalledReadiness;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 import java.util.SplittableRandom;
@@ -69,7 +68,7 @@ final class FaultChannel extends AbstractIoChannel {
         this.options = options;
         this.readRandom = new SplittableRandom(options.seed());
         this.writeRandom = new SplittableRandom(options.seed() ^ WRITE_STREAM);
-        Readiness inside = readinessOf(inner).orElseGet(() -> SignalledReadiness.always(EnumSet.of(IoCondition.IN, IoCondition.OUT)));
+        Readiness inside = readinessOf(inner).orElseGet(() -> SignalledReadiness.alwaysReady());
         this.readiness = new Readiness() {
             @Override
             public Set<IoCondition> poll() {
@@ -106,6 +105,7 @@ final class FaultChannel extends AbstractIoChannel {
         if (!isBlocking() && next(readState, readRandom) == BLOCKED) {
             return ERR_BLOCK;
         }
+        delay(readRandom);
         long cap = cap(readRandom, iov, options.eofAfter() < 0 ? Long.MAX_VALUE : options.eofAfter() - read);
         long n = limited(iov, cap, () -> inner.readv(iov, fdsOut, flags));
         if (n == EOF) {
@@ -129,6 +129,7 @@ final class FaultChannel extends AbstractIoChannel {
         if (!isBlocking() && next(writeState, writeRandom) == BLOCKED) {
             return ERR_BLOCK;
         }
+        delay(writeRandom);
         long cap = cap(writeRandom, iov, failAt < 0 || writeFailed ? Long.MAX_VALUE : failAt - written);
         long n = limited(iov, cap, () -> inner.writev(iov, fds, flags));
         if (n > 0) {
@@ -136,6 +137,25 @@ final class FaultChannel extends AbstractIoChannel {
             moved(n);
         }
         return n;
+    }
+
+    /**
+     * In blocking mode, waits a random 0 to {@code delay} ms, drawn from the direction's seeded
+     * generator (nothing is drawn without the option, so other faults' draws stay as they were).
+     * Thread.sleep parks a virtual thread and frees its carrier; a non-blocking call is never
+     * delayed, as it must return at once ({@code block} makes its readiness come late instead).
+     */
+    private void delay(SplittableRandom random) throws IOException {
+        if (options.delayMillis() == 0 || !isBlocking()) {
+            return;
+        }
+        long millis = random.nextInt(options.delayMillis() + 1);
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException(name() + ": interrupted during a fault+ delay");
+        }
     }
 
     private void checkReset() throws IOException {

@@ -16,10 +16,17 @@ import java.util.concurrent.ThreadLocalRandom;
  * @param eofAfter bytes read before reads return EOF, or -1
  * @param resetAfter bytes moved (read plus written) before the connection resets, or -1
  * @param failWriteAfter bytes written before one write fails, or -1
+ * @param delayMillis the most a blocking read or write waits before it starts, in ms; 0 for none
  */
-record FaultOptions(long seed, boolean seedGiven, int split, int block, long eofAfter, long resetAfter, long failWriteAfter) {
+record FaultOptions(long seed, boolean seedGiven, int split, int block, long eofAfter, long resetAfter, long failWriteAfter,
+        int delayMillis) {
     /** The options that belong to the layer; any other goes to the inner channel's URI. */
-    static final Set<String> NAMES = Set.of("seed", "split", "block", "eof-after", "reset-after", "fail-write-after");
+    static final Set<String> NAMES = Set.of("seed", "split", "block", "eof-after", "reset-after", "fail-write-after", "delay");
+    /**
+     * The longest delay: well inside the kit's liveness bound (5 s), because a delayed call notices
+     * a close only once its delay is over.
+     */
+    static final int MAX_DELAY_MILLIS = 1000;
 
     static FaultOptions read(UriOptions o) {
         boolean seedGiven = o.string("seed").isPresent();
@@ -29,7 +36,8 @@ record FaultOptions(long seed, boolean seedGiven, int split, int block, long eof
                 (int) o.integer("block", 0, 0, 100),
                 o.bytes("eof-after", -1, 0, Long.MAX_VALUE),
                 o.bytes("reset-after", -1, 0, Long.MAX_VALUE),
-                o.bytes("fail-write-after", -1, 0, Long.MAX_VALUE));
+                o.bytes("fail-write-after", -1, 0, Long.MAX_VALUE),
+                (int) o.integer("delay", 0, 0, MAX_DELAY_MILLIS));
         o.finish();
         return options;
     }

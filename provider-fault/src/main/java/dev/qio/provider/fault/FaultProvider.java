@@ -42,6 +42,11 @@ import java.util.Set;
  *   <li>{@code fail-write-after=BYTES}: once that many bytes have been written, the next write
  *       throws an {@link IOException} ("Broken pipe") and moves nothing; the writes after it go
  *       through again (a write that would cross the mark is cut at it).
+ *   <li>{@code delay=MS}: in blocking mode, every read and write first waits a random time from 0
+ *       to MS milliseconds (at most 1000), drawn from the seed, as a slow or congested peer
+ *       would make it wait. The wait parks the thread ({@code Thread.sleep}): a virtual thread
+ *       frees its carrier. A close during the wait takes effect when it ends. Non-blocking calls
+ *       are never delayed: they must return at once; {@code block} delays their readiness.
  * </ul>
  *
  * <p>Features: the inner channel's SHUTDOWN, CONCURRENT_IO, FD_PASS and READ_MSG_PEEK; modes,

@@ -1,7 +1,6 @@
 package dev.qio.provider.file;
 
 import dev.qio.channel.Feature;
-import dev.qio.channel.IoCondition;
 import dev.qio.channel.NativeFd;
 import dev.qio.channel.ReadFlag;
 import dev.qio.channel.Whence;
@@ -9,6 +8,7 @@ import dev.qio.channel.WriteFlag;
 import dev.qio.channel.spi.AbstractIoChannel;
 import dev.qio.channel.spi.Iov;
 import dev.qio.channel.spi.Readiness;
+import dev.qio.channel.spi.Seek;
 import dev.qio.channel.spi.SignalledReadiness;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -27,7 +27,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileAttribute;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 
@@ -54,7 +53,7 @@ import java.util.Set;
  * </ul>
  */
 final class FileIoChannel extends AbstractIoChannel {
-    private static final Readiness ALWAYS = SignalledReadiness.always(EnumSet.of(IoCondition.IN, IoCondition.OUT));
+    private static final Readiness ALWAYS = SignalledReadiness.alwaysReady();
     private final FileChannel file;
     /** What the channel is on, for messages: the path, or a note that it was wrapped. */
     private final String path;
@@ -290,25 +289,12 @@ final class FileIoChannel extends AbstractIoChannel {
                 case CUR -> file.position();
                 case END -> file.size();
             };
-            long target;
-            try {
-                target = Math.addExact(base, offset);
-            } catch (ArithmeticException e) {
-                throw badSeek(offset, whence, base, "overflows");
-            }
-            if (target < 0) {
-                throw badSeek(offset, whence, base, "gives " + target);
-            }
+            long target = Seek.target(name(), offset, whence, base);
             file.position(target);
             return target;
         } catch (IOException e) {
             throw failed("Unable to seek to offset " + offset + " whence " + whence + " in file", e);
         }
-    }
-
-    private IllegalArgumentException badSeek(long offset, Whence whence, long base, String result) {
-        return new IllegalArgumentException(name() + ": seek by " + offset + " from " + whence + " (" + base + ") "
-                + result + "; the position must be between 0 and " + Long.MAX_VALUE);
     }
 
     /**

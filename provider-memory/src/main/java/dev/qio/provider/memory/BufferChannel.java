@@ -1,7 +1,6 @@
 package dev.qio.provider.memory;
 
 import dev.qio.channel.Feature;
-import dev.qio.channel.IoCondition;
 import dev.qio.channel.NativeFd;
 import dev.qio.channel.ReadFlag;
 import dev.qio.channel.Whence;
@@ -9,12 +8,12 @@ import dev.qio.channel.WriteFlag;
 import dev.qio.channel.spi.AbstractIoChannel;
 import dev.qio.channel.spi.Iov;
 import dev.qio.channel.spi.Readiness;
+import dev.qio.channel.spi.Seek;
 import dev.qio.channel.spi.SignalledReadiness;
 import dev.qio.channel.spi.UriOptions;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.ByteBuffer;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
@@ -53,7 +52,7 @@ final class BufferChannel extends AbstractIoChannel {
     static final int DEFAULT_CAPACITY = 4096;
     /** The largest first allocation {@code capacity=} may ask for: 64 MiB. */
     static final int MAX_CAPACITY = 64 << 20;
-    private static final Readiness ALWAYS = SignalledReadiness.always(EnumSet.of(IoCondition.IN, IoCondition.OUT));
+    private static final Readiness ALWAYS = SignalledReadiness.alwaysReady();
 
     /** Guards the state: the base lets a read and a write run at once, and both use the position. */
     private final ReentrantLock lock = new ReentrantLock();
@@ -149,25 +148,12 @@ final class BufferChannel extends AbstractIoChannel {
                 case CUR -> position;
                 case END -> size;
             };
-            long target;
-            try {
-                target = Math.addExact(base, offset);
-            } catch (ArithmeticException e) {
-                throw badSeek(offset, whence, base, "overflows");
-            }
-            if (target < 0) {
-                throw badSeek(offset, whence, base, "gives " + target);
-            }
+            long target = Seek.target(name(), offset, whence, base);
             position = target;
             return target;
         } finally {
             lock.unlock();
         }
-    }
-
-    private IllegalArgumentException badSeek(long offset, Whence whence, long base, String result) {
-        return new IllegalArgumentException(name() + ": seek by " + offset + " from " + whence + " (" + base + ") "
-                + result + "; the position must be between 0 and " + Long.MAX_VALUE);
     }
 
     /** Under {@code lock}: copies from {@code offset} up to the end into {@code iov}. */

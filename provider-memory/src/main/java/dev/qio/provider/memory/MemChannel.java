@@ -120,10 +120,10 @@ final class MemChannel extends AbstractIoChannel {
 
     @Override
     protected void implShutdown(Shutdown how) {
-        if (how != Shutdown.WRITE) {
+        if (how.reads()) {
             in.endReader();
         }
-        if (how != Shutdown.READ) {
+        if (how.writes()) {
             out.endWriter();
         }
     }

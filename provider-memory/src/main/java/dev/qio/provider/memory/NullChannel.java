@@ -1,6 +1,5 @@
 package dev.qio.provider.memory;
 
-import dev.qio.channel.IoCondition;
 import dev.qio.channel.NativeFd;
 import dev.qio.channel.ReadFlag;
 import dev.qio.channel.WriteFlag;
@@ -10,7 +9,6 @@ import dev.qio.channel.spi.SignalledReadiness;
 import dev.qio.channel.spi.UriOptions;
 import java.net.URI;
 import java.nio.ByteBuffer;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 
@@ -24,7 +22,7 @@ import java.util.Set;
  * {@link java.nio.channels.ClosedChannelException}. Takes no options.
  */
 final class NullChannel extends AbstractIoChannel {
-    private static final Readiness ALWAYS = SignalledReadiness.always(EnumSet.of(IoCondition.IN, IoCondition.OUT));
+    private static final Readiness ALWAYS = SignalledReadiness.alwaysReady();
 
     private NullChannel(String name) {
         super(name);

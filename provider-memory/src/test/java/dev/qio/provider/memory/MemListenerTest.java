@@ -88,57 +88,6 @@ class MemListenerTest {
     }
 
     @Test
-    void acceptedChannelsOutliveTheListener() throws IOException {
-        String name = uniqueName("outlive");
-        IoListener listener = IoChannels.listen("mem://" + name);
-        try (IoChannel client = IoChannels.open("mem://" + name); IoChannel server = listener.accept()) {
-            listener.close();
-            client.writeAll(ascii("still"));
-            ByteBuffer got = ByteBuffer.allocate(5);
-            server.readAll(got);
-            assertEquals("still", written(got));
-        }
-    }
-
-    @Test
-    void nonBlockingAcceptReturnsNullWhenNothingIsPending() throws IOException {
-        String name = uniqueName("nb");
-        try (IoListener listener = IoChannels.listen("mem://" + name)) {
-            listener.setBlocking(false);
-            assertNull(listener.accept());
-            try (IoChannel _ = IoChannels.open("mem://" + name); IoChannel server = listener.accept()) {
-                assertNotNull(server);
-                assertNull(listener.accept(), "one open, one accept");
-            }
-        }
-    }
-
-    @Test
-    void blockedAcceptTakesALaterClient() throws Exception {
-        String name = uniqueName("later");
-        try (IoListener listener = IoChannels.listen("mem://" + name)) {
-            var acceptor = Background.start("acceptor", listener::accept);
-            acceptor.awaitBlockedIn(AbstractIoListener.class);
-            try (IoChannel client = IoChannels.open("mem://" + name); IoChannel server = acceptor.result()) {
-                client.writeAll(ascii("hi"));
-                ByteBuffer got = ByteBuffer.allocate(2);
-                server.readAll(got);
-                assertEquals("hi", written(got));
-            }
-        }
-    }
-
-    @Test
-    void blockedAcceptIsWokenByClose() throws Exception {
-        IoListener listener = IoChannels.listen("mem://" + uniqueName("wake"));
-        var acceptor = Background.start("acceptor", listener::accept);
-        acceptor.awaitBlockedIn(AbstractIoListener.class);
-        listener.close();
-        assertInstanceOf(ClosedChannelException.class, acceptor.failure());
-        assertThrows(ClosedChannelException.class, listener::accept);
-    }
-
-    @Test
     void onAcceptHandsClientsOverOnTheLoop() throws Exception {
         String name = uniqueName("loop");
         LinkedBlockingQueue<IoChannel> accepted = new LinkedBlockingQueue<>();

@@ -15,7 +15,8 @@ import java.util.Locale;
 
 /**
  * A socket address named by a URI, and back: {@code tcp://HOST:PORT} (IPv6 literals in brackets)
- * or {@code unix:///PATH}.
+ * or {@code unix:///PATH} ({@code unix:///NAME?abstract=true} for an abstract address, whose
+ * options {@link AbstractUnixOptions} reads).
  */
 record Endpoint(boolean tcp, String host, int port, Path path) {
 
@@ -90,6 +91,13 @@ record Endpoint(boolean tcp, String host, int port, Path path) {
 
     /** The URI of a bound or connected address, with the real port. */
     static URI uriOf(SocketAddress address) {
+        if (address instanceof dev.qio.channel.spi.linux.AbstractUnixAddress a) {
+            try {
+                return new URI("unix", "", "/" + a.name(), a.tight() ? "abstract=true" : "abstract=true&tight=false", null);
+            } catch (java.net.URISyntaxException e) {
+                throw new IllegalStateException(e);
+            }
+        }
         if (address instanceof UnixDomainSocketAddress u) {
             return URI.create("unix://" + u.getPath().toUri().getRawPath());
         }

@@ -3,13 +3,17 @@ package dev.qio.provider.socket;
 import dev.qio.channel.Feature;
 import dev.qio.channel.IoCondition;
 import dev.qio.channel.NativeFd;
+import dev.qio.channel.PeerCredentials;
 import dev.qio.channel.ReadFlag;
 import dev.qio.channel.Shutdown;
 import dev.qio.channel.WriteFlag;
 import dev.qio.channel.spi.AbstractIoChannel;
+import dev.qio.channel.spi.Iov;
 import dev.qio.channel.spi.Readiness;
+import dev.qio.channel.spi.linux.ControlMessages;
 import dev.qio.channel.spi.linux.NativeSocket;
 import dev.qio.channel.spi.linux.PolledFd;
+import dev.qio.channel.spi.linux.ZeroCopySends;
 import java.io.IOException;
 import java.lang.ref.Cleaner;
 import java.nio.ByteBuffer;
@@ -31,8 +35,21 @@ import java.util.Set;
  * reads return EOF at once and wakes a blocked reader; {@code close()} wakes blocked readers and
  * writers with {@code AsynchronousCloseException}; a reset is an {@link IOException}, never EOF.
  * {@code setDelay(false)} is {@code TCP_NODELAY} and {@code setCork} is {@code TCP_CORK}, both in
- * the kernel. On {@code unix:} {@link #peerPid()} is the peer's pid ({@code SO_PEERCRED}). A
- * channel dropped without {@code close()} has its descriptor closed by a {@link Cleaner}.
+ * the kernel. {@link Feature#READ_MSG_PEEK} on both ({@code MSG_PEEK}: the bytes land in the
+ * buffers and stay queued for the next read).
+ *
+ * <p>On {@code tcp:}: {@link Feature#WRITE_ZERO_COPY} where the kernel accepts {@code SO_ZEROCOPY}
+ * ({@link ZeroCopySends}: a {@code ZERO_COPY} write's buffers must not change until
+ * {@link #flush()} returns; writes under 10 KiB, and heap buffers, are copied).
+ *
+ * <p>On {@code unix:}: {@link Feature#FD_PASS}, up to {@link ControlMessages#MAX_FDS} descriptors
+ * per write, sent with its first byte ({@code SCM_RIGHTS}); a read asking for descriptors gets
+ * those that came with its bytes as owned, close-on-exec {@code NativeFd}s, in blocking mode
+ * unless {@link ReadFlag#FD_PRESERVE_BLOCKING}. A read that asks for none has the kernel discard
+ * any that arrive. More descriptors than a read has room for ({@code MSG_CTRUNC}) is an error that
+ * closes those that arrived and fails later reads too, since the bytes they came with were
+ * consumed. {@link #peerPid()} and {@link #peerCredentials()} are the peer's ({@code SO_PEERCRED}).
+ * A channel dropped without {@code close()} has its descriptor closed by a {@link Cleaner}.
  */
 final class LinuxSocketChannel extends AbstractIoChannel {
     private static final Cleaner CLEANER = Cleaner.create(Thread.ofPlatform().name("qio-socket-cleaner").daemon(true).factory());
@@ -40,6 +57,8 @@ final class LinuxSocketChannel extends AbstractIoChannel {
     private final NativeSocket socket;
     private final boolean tcp;
     private final Cleaner.Cleanable cleanable;
+    /** Zero-copy sends on TCP where the kernel takes {@code SO_ZEROCOPY}; else null. */
+    private final ZeroCopySends zeroCopy;
     /** Set once by shutdown(READ); reads return EOF from then on. */
     private volatile boolean readShut;
     /** Set once by shutdown(WRITE); writes fail from then on. */
@@ -50,6 +69,9 @@ final class LinuxSocketChannel extends AbstractIoChannel {
      * {@code java.nio} does.
      */
     private volatile IOException readFailure;
+    /** Control buffers for descriptors, made on a direction's first use; under the base's read or write lock. */
+    private ControlMessages readControl;
+    private ControlMessages writeControl;
 
     LinuxSocketChannel(String name, NativeSocket socket, boolean tcp) {
         super(name);
@@ -57,6 +79,14 @@ final class LinuxSocketChannel extends AbstractIoChannel {
         this.tcp = tcp;
         setFeature(Feature.SHUTDOWN);
         setFeature(Feature.CONCURRENT_IO);
+        setFeature(Feature.READ_MSG_PEEK);
+        this.zeroCopy = tcp ? ZeroCopySends.enable(socket, name) : null;
+        if (zeroCopy != null) {
+            setFeature(Feature.WRITE_ZERO_COPY);
+        }
+        if (!tcp) {
+            setFeature(Feature.FD_PASS);
+        }
         this.cleanable = CLEANER.register(this, new Drop(socket));
     }
 
@@ -80,6 +110,9 @@ final class LinuxSocketChannel extends AbstractIoChannel {
     @Override
     protected long implReadv(ByteBuffer[] iov, List<NativeFd> fdsOut, Set<ReadFlag> flags) throws IOException {
         boolean peek = flags.contains(ReadFlag.MSG_PEEK);
+        if (fdsOut != null && Iov.remaining(iov) == 0) {
+            return 0; // descriptors travel with bytes: a read of none has none to give
+        }
         while (true) {
             if (readShut) {
                 return EOF;
@@ -89,7 +122,12 @@ final class LinuxSocketChannel extends AbstractIoChannel {
             }
             long n;
             try {
-                n = socket.read(iov, peek, name());
+                n = fdsOut != null ? socket.read(iov, peek, readControl(), name())
+                        : isBlocking() && NativeSocket.canReadWaiting() && !Thread.currentThread().isVirtual()
+                        ? socket.readWaiting(iov, peek, name())
+                        : socket.read(iov, peek, name());
+            } catch (java.io.InterruptedIOException e) {
+                throw e; // the thread's interrupt, not the socket's failure: the channel stays usable
             } catch (IOException e) {
                 if (socket.fd().isClosing()) {
                     throw e;
@@ -99,6 +137,9 @@ final class LinuxSocketChannel extends AbstractIoChannel {
                 throw error("Unable to read from socket", e);
             }
             if (n > 0) {
+                if (fdsOut != null) {
+                    deliver(fdsOut, flags);
+                }
                 return n;
             }
             if (n == 0) {
@@ -112,6 +153,31 @@ final class LinuxSocketChannel extends AbstractIoChannel {
         }
     }
 
+    /** Hands the descriptors of the last read to the caller; a truncated set fails this read and every later one. */
+    private void deliver(List<NativeFd> fdsOut, Set<ReadFlag> flags) throws IOException {
+        try {
+            readControl.deliver(fdsOut, flags.contains(ReadFlag.FD_PRESERVE_BLOCKING), name());
+        } catch (IOException e) {
+            readFailure = e;
+            socket.fd().hold(IoCondition.IN, IoCondition.ERR);
+            throw e;
+        }
+    }
+
+    private ControlMessages readControl() {
+        if (readControl == null) {
+            readControl = new ControlMessages();
+        }
+        return readControl;
+    }
+
+    private ControlMessages writeControl() {
+        if (writeControl == null) {
+            writeControl = new ControlMessages();
+        }
+        return writeControl;
+    }
+
     @Override
     protected long implWritev(ByteBuffer[] iov, List<NativeFd> fds, Set<WriteFlag> flags) throws IOException {
         if (writeShut) {
@@ -120,7 +186,9 @@ final class LinuxSocketChannel extends AbstractIoChannel {
         while (true) {
             long n;
             try {
-                n = socket.write(iov, name());
+                n = !fds.isEmpty() ? socket.write(iov, fds, writeControl(), name())
+                        : flags.contains(WriteFlag.ZERO_COPY) ? zeroCopy.write(iov, name())
+                        : socket.write(iov, name());
             } catch (IOException e) {
                 if (socket.fd().isClosing()) {
                     throw e;
@@ -136,6 +204,12 @@ final class LinuxSocketChannel extends AbstractIoChannel {
             }
             await(IoCondition.OUT); // a close meanwhile: the base reports AsynchronousCloseException
         }
+    }
+
+    /** QEMU's {@code qio_channel_socket_flush}; see {@link ZeroCopySends#flush}. */
+    @Override
+    protected int implFlush() throws IOException {
+        return zeroCopy.flush(name());
     }
 
     @Override
@@ -196,9 +270,14 @@ final class LinuxSocketChannel extends AbstractIoChannel {
 
     @Override
     protected long implPeerPid() throws IOException {
+        return implPeerCredentials().pid();
+    }
+
+    @Override
+    protected PeerCredentials implPeerCredentials() throws IOException {
         if (tcp) {
-            return super.implPeerPid();
+            throw new UnsupportedOperationException(name() + ": Channel does not support peer credentials: TCP carries none (unix sockets do)");
         }
-        return socket.peerCredentials(name()).pid();
+        return socket.peerCredentials(name());
     }
 }

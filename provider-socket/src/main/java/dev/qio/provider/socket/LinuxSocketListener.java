@@ -16,7 +16,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class LinuxSocketListener extends AbstractIoListener {
     private final NativeSocket socket;
     private final SocketOptions options;
-    /** The unix socket file this listener created, or null for TCP. */
+    /** The unix socket file this listener created, or null (TCP, an abstract address). */
     private final SocketFile created;
     private final AtomicInteger accepted = new AtomicInteger();
 
@@ -33,7 +33,7 @@ final class LinuxSocketListener extends AbstractIoListener {
         if (client == null) {
             return null;
         }
-        boolean tcp = created == null;
+        boolean tcp = !socket.isUnix();
         String clientName = name() + "#client-" + accepted.incrementAndGet();
         try {
             options.applyConnecting(client, tcp, clientName);

@@ -35,6 +35,17 @@ public final class LinuxSocketProvider extends SocketProviderBase {
         return Linux.unavailableReason().map(Availability::unavailable).orElse(Availability.available());
     }
 
+    /** The base's features, with READ_MSG_PEEK on both schemes and FD_PASS on {@code unix}. */
+    @Override
+    public java.util.Set<dev.qio.channel.Feature> features(String scheme) {
+        java.util.EnumSet<dev.qio.channel.Feature> all = java.util.EnumSet.copyOf(super.features(scheme));
+        all.add(dev.qio.channel.Feature.READ_MSG_PEEK);
+        if (scheme.equalsIgnoreCase("unix")) {
+            all.add(dev.qio.channel.Feature.FD_PASS);
+        }
+        return java.util.Set.copyOf(all);
+    }
+
     @Override
     public int priority() {
         return PRIORITY;

@@ -294,4 +294,15 @@ final class SocketIoChannel extends AbstractIoChannel {
             }
         }
     }
+
+    @Override
+    protected long implPeerPid() throws IOException {
+        return implPeerCredentials().pid();
+    }
+
+    @Override
+    protected dev.qio.channel.PeerCredentials implPeerCredentials() {
+        throw new UnsupportedOperationException(name() + ": Channel does not support peer credentials: "
+                + (tcp ? "TCP carries none (unix sockets do)" : "the java.nio backend cannot read SO_PEERCRED (the native one can)"));
+    }
 }

@@ -4,6 +4,7 @@ import com.google.auto.service.AutoService;
 import dev.qio.channel.ChannelProvider;
 import dev.qio.channel.IoChannel;
 import dev.qio.channel.IoListener;
+import dev.qio.channel.spi.linux.AbstractUnixAddress;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.ConnectException;
@@ -26,6 +27,9 @@ import java.nio.file.Path;
  *       picks a free port, which {@link IoListener#localUri()} reports.
  *   <li>{@code unix:///PATH} likewise ({@code sndbuf}, {@code rcvbuf}, {@code backlog}). A
  *       listener creates the socket file and removes it on close.
+ *   <li>{@code unix:///NAME?abstract=true[&tight=BOOL]}: QEMU's abstract-namespace address
+ *       ({@link AbstractUnixOptions}); the native backend only, this one refuses it with an
+ *       {@link UnsupportedOperationException} naming the option.
  * </ul>
  * Errors name the address: connection refused, unknown host, address in use, connect timeout.
  *
@@ -41,6 +45,9 @@ public final class SocketProvider extends SocketProviderBase {
 
     @Override
     IoChannel connect(String name, SocketAddress address, SocketOptions options, boolean tcp) throws IOException {
+        if (address instanceof AbstractUnixAddress) {
+            throw AbstractUnixOptions.refusedOnNio(name);
+        }
         SocketChannel socket = tcp ? SocketChannel.open() : SocketChannel.open(StandardProtocolFamily.UNIX);
         try {
             options.applyConnecting(socket, tcp);
@@ -58,6 +65,9 @@ public final class SocketProvider extends SocketProviderBase {
 
     @Override
     IoListener bind(String name, SocketAddress address, SocketOptions options, Path unixPath) throws IOException {
+        if (address instanceof AbstractUnixAddress) {
+            throw AbstractUnixOptions.refusedOnNio(name);
+        }
         ServerSocketChannel server = unixPath == null ? ServerSocketChannel.open() : ServerSocketChannel.open(StandardProtocolFamily.UNIX);
         try {
             options.applyListening(server);

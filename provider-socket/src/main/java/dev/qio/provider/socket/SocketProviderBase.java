@@ -12,6 +12,7 @@ import java.net.SocketAddress;
 import java.net.URI;
 import java.nio.file.Files;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
@@ -45,10 +46,11 @@ abstract sealed class SocketProviderBase implements ChannelProvider permits Sock
         boolean tcp = isTcp(uri);
         Endpoint at = Endpoint.of(uri, true);
         UriOptions o = UriOptions.of(uri);
+        SocketAddress abstractAddress = tcp ? null : AbstractUnixOptions.read(o, at);
         SocketOptions options = SocketOptions.forOpen(o, tcp);
         String name = o.uri();
         IOException failure = null;
-        for (SocketAddress address : at.resolveAll(name)) { // as QEMU: the first address that connects
+        for (SocketAddress address : abstractAddress != null ? List.of(abstractAddress) : at.resolveAll(name)) { // as QEMU: the first address that connects
             try {
                 return connect(name, address, options, tcp);
             } catch (IOException e) {
@@ -69,8 +71,12 @@ abstract sealed class SocketProviderBase implements ChannelProvider permits Sock
         boolean tcp = isTcp(uri);
         Endpoint at = Endpoint.of(uri, false);
         UriOptions o = UriOptions.of(uri);
+        SocketAddress abstractAddress = tcp ? null : AbstractUnixOptions.read(o, at);
         SocketOptions options = SocketOptions.forListen(o, tcp);
         String name = o.uri();
+        if (abstractAddress != null) { // no file: the kernel refuses a name in use (EADDRINUSE)
+            return bind(name, abstractAddress, options, null);
+        }
         if (!tcp && Files.exists(at.path(), java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
             throw new BindException(name + ": address in use: " + at.path() + " exists");
         }
@@ -88,6 +94,7 @@ abstract sealed class SocketProviderBase implements ChannelProvider permits Sock
      * Binds and listens.
      *
      * @param unixPath the socket file a unix listener creates (and removes on close), else null
+     *     (TCP, or an abstract unix address)
      */
     abstract IoListener bind(String name, SocketAddress address, SocketOptions options, java.nio.file.Path unixPath)
             throws IOException;

@@ -70,6 +70,10 @@ class ProviderRegistrationTest {
             assertFalse(p.features(scheme).contains(Feature.FD_PASS),
                     scheme + ": java.nio cannot pass descriptors, so no socket channel advertises FD_PASS");
         }
+        LinuxSocketProvider n = new LinuxSocketProvider();
+        assertEquals(Set.of(Feature.SHUTDOWN, Feature.CONCURRENT_IO, Feature.LISTEN, Feature.READ_MSG_PEEK), n.features("tcp"));
+        assertEquals(Set.of(Feature.SHUTDOWN, Feature.CONCURRENT_IO, Feature.LISTEN, Feature.READ_MSG_PEEK, Feature.FD_PASS),
+                n.features("UNIX"), "the native backend passes descriptors on unix only");
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> p.features("mem"));
         assertTrue(e.getMessage().contains("mem"), e.getMessage());
     }
@@ -77,6 +81,6 @@ class ProviderRegistrationTest {
     @Test
     void servicesFileAndModuleDescriptorAgree() throws IOException {
         Set<String> listed = Registrations.assertAgree(SocketProvider.class);
-        assertEquals(Set.of(SocketProvider.class.getName(), LinuxSocketProvider.class.getName()), listed);
+        assertEquals(Set.of(SocketProvider.class.getName(), LinuxSocketProvider.class.getName(), FdProvider.class.getName()), listed);
     }
 }

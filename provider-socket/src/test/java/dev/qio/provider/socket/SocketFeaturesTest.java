@@ -19,6 +19,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.AsynchronousCloseException;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -30,23 +31,38 @@ import org.junit.jupiter.params.provider.ValueSource;
 @Timeout(30)
 class SocketFeaturesTest {
 
+    /**
+     * QEMU's matrix: SHUTDOWN and CONCURRENT_IO everywhere; on the native backend READ_MSG_PEEK
+     * everywhere, FD_PASS on unix only and WRITE_ZERO_COPY on tcp only; on java.nio none of these
+     * (it has no MSG_PEEK, SCM_RIGHTS or MSG_ZEROCOPY).
+     */
     @ParameterizedTest
     @ValueSource(strings = {"tcp4", "tcp6", "unix"})
-    void bothEndsHaveShutdownAndConcurrentIoButNoFdPassOrListen(String transport) throws IOException {
+    void bothEndsHaveTheFeaturesOfTheirBackendButNeverListen(String transport) throws IOException {
+        Set<Feature> expected = EnumSet.of(Feature.SHUTDOWN, Feature.CONCURRENT_IO);
+        if (TestSupport.nativeExpected()) {
+            expected.add(Feature.READ_MSG_PEEK);
+            if (transport.equals("unix")) {
+                expected.add(Feature.FD_PASS);
+            } else {
+                expected.add(Feature.WRITE_ZERO_COPY); // SO_ZEROCOPY; ZeroCopyTest covers it
+            }
+        }
         try (TestSupport.Connected c = TestSupport.Connected.over(transport)) {
             for (IoChannel ch : List.of(c.client(), c.server())) {
-                assertEquals(Set.of(Feature.SHUTDOWN, Feature.CONCURRENT_IO), ch.features(), ch.name());
-                assertTrue(ch.hasFeature(Feature.SHUTDOWN));
-                assertFalse(ch.hasFeature(Feature.FD_PASS), ch.name() + ": java.nio cannot pass descriptors (yet)");
+                assertEquals(expected, ch.features(), ch.name());
                 assertFalse(ch.hasFeature(Feature.LISTEN), ch.name() + ": a connected channel never listens");
             }
         }
     }
 
-    /** Unix sockets pass descriptors in QEMU; here both directions refuse, naming FD_PASS, before any byte moves. */
-    @Test
-    void unixRefusesDescriptorsNamingTheFeature() throws IOException {
-        try (TestSupport.Connected c = TestSupport.Connected.over("unix")) {
+    /** Where FD_PASS is not advertised (tcp; unix on java.nio) both directions refuse, naming it, before any byte moves. */
+    @ParameterizedTest
+    @ValueSource(strings = {"tcp4", "unix"})
+    void withoutFdPassDescriptorsAreRefusedNamingTheFeature(String transport) throws IOException {
+        org.junit.jupiter.api.Assumptions.assumeFalse(TestSupport.nativeExpected() && transport.equals("unix"),
+                "native unix channels pass descriptors (FdPassTest)");
+        try (TestSupport.Connected c = TestSupport.Connected.over(transport)) {
             ByteBuffer data = ascii("x");
             NativeFd untouchable = new NativeFd() {
                 @Override

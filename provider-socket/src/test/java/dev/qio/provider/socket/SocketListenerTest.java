@@ -31,7 +31,11 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** Listeners over tcp4, tcp6 and unix: blocking and non-blocking accept, onAccept, close. */
+/**
+ * Listeners over tcp4, tcp6 and unix, what the kit's {@link dev.qio.testkit.ListenerContract} leaves to
+ * the transport: the exact feature set, onAccept handing clients over in the order they connected,
+ * and watches on accepted ends.
+ */
 @Timeout(30)
 class SocketListenerTest {
 
@@ -42,64 +46,6 @@ class SocketListenerTest {
             assertEquals(Set.of(Feature.LISTEN), listener.features());
             assertTrue(listener.isBlocking(), "a new listener is blocking");
         }
-    }
-
-    @ParameterizedTest
-    @ValueSource(strings = {"tcp4", "tcp6", "unix"})
-    void nonBlockingAcceptReturnsNullWhenNothingIsPending(String transport) throws Exception {
-        try (IoListener listener = IoChannels.listen(TestSupport.listenUri(transport))) {
-            listener.setBlocking(false);
-            assertFalse(listener.isBlocking());
-            assertNull(listener.accept());
-            assertNull(listener.accept(), "still nothing pending");
-            try (IoChannel client = IoChannels.open(listener.localUri())) {
-                IoChannel server = acceptWhenQueued(listener);
-                try (server) {
-                    assertTrue(server.isBlocking(), "accepted ends start blocking, whatever the listener's mode");
-                    client.writeAll(ascii("nb"));
-                    assertEquals("nb", readAscii(server, 2));
-                }
-                assertNull(listener.accept(), "one connect, one accept");
-            }
-        }
-    }
-
-    /**
-     * Retries a non-blocking accept until the client that already connected is queued: on some
-     * kernels (gVisor's netstack) the server side completes the handshake a moment after the
-     * client's connect returns. Spins on an event, not a time; the test's timeout bounds it.
-     */
-    private static IoChannel acceptWhenQueued(IoListener listener) throws IOException {
-        IoChannel ch;
-        while ((ch = listener.accept()) == null) {
-            Thread.onSpinWait();
-        }
-        return ch;
-    }
-
-    @ParameterizedTest
-    @ValueSource(strings = {"tcp4", "tcp6", "unix"})
-    void blockedAcceptTakesALaterClient(String transport) throws Exception {
-        try (IoListener listener = IoChannels.listen(TestSupport.listenUri(transport))) {
-            var acceptor = Background.start("acceptor", listener::accept);
-            acceptor.awaitBlockedIn(AbstractIoListener.class);
-            try (IoChannel client = IoChannels.open(listener.localUri()); IoChannel server = acceptor.result()) {
-                client.writeAll(ascii("hi"));
-                assertEquals("hi", readAscii(server, 2));
-            }
-        }
-    }
-
-    @ParameterizedTest
-    @ValueSource(strings = {"tcp4", "unix"})
-    void blockedAcceptIsWokenByClose(String transport) throws Exception {
-        IoListener listener = IoChannels.listen(TestSupport.listenUri(transport));
-        var acceptor = Background.start("acceptor", listener::accept);
-        acceptor.awaitBlockedIn(AbstractIoListener.class);
-        listener.close();
-        assertInstanceOf(ClosedChannelException.class, acceptor.failure());
-        assertThrows(ClosedChannelException.class, listener::accept);
-        assertThrows(ClosedChannelException.class, () -> listener.setBlocking(false));
     }
 
     @ParameterizedTest
@@ -134,24 +80,6 @@ class SocketListenerTest {
             for (IoChannel c : clients) {
                 c.close();
             }
-        }
-    }
-
-    @ParameterizedTest
-    @ValueSource(strings = {"tcp4", "unix"})
-    void closingTheListenerEndsOnAccept(String transport) throws Exception {
-        try (EventLoop loop = EventLoop.create("socket-accept-close")) {
-            IoListener listener = IoChannels.listen(TestSupport.listenUri(transport));
-            Watch watch = listener.onAccept(ch -> {
-                try {
-                    ch.close(); // nobody connects; a stray client would be closed
-                } catch (IOException ignored) {
-                    // nothing to report: the test asserts on the watch
-                }
-            }, loop);
-            assertTrue(watch.isActive());
-            listener.close();
-            assertFalse(watch.isActive(), "closing the listener ends its onAccept watches");
         }
     }
 

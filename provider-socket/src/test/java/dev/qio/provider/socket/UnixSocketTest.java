@@ -96,18 +96,6 @@ class UnixSocketTest {
         }
     }
 
-    @Test
-    void acceptedChannelsOutliveTheListenerAndItsFile() throws IOException {
-        Path path = freshSocketPath();
-        IoListener listener = IoChannels.listen(unixUri(path));
-        try (IoChannel client = IoChannels.open(unixUri(path)); IoChannel server = listener.accept()) {
-            listener.close();
-            assertFalse(Files.exists(path, LinkOption.NOFOLLOW_LINKS));
-            client.writeAll(ascii("still"));
-            assertEquals("still", readAscii(server, 5));
-        }
-    }
-
     /** A file that replaced the socket after bind is someone else's: close leaves it. */
     @Test
     void closeLeavesAFileThatReplacedTheSocket() throws IOException {

@@ -94,7 +94,7 @@ final class FramedChannel extends AbstractIoChannel implements WsChannel, FrameR
         this.inner = inner;
         this.client = client;
         this.innerReadiness = readinessOf(inner).orElse(null);
-        this.readiness = innerReadiness == null ? SignalledReadiness.always(EnumSet.of(IoCondition.IN, IoCondition.OUT)) : new Combined();
+        this.readiness = innerReadiness == null ? SignalledReadiness.alwaysReady() : new Combined();
         this.out = new Outbound(inner, client, innerReadiness != null, name(), own::signal, this::closeInnerQuietly);
         this.reader = new FrameReader(this, !client, options);
         this.handshake = client ? Handshake.client(options, out, this, name(), host) : Handshake.server(options, out, this, name());
@@ -430,11 +430,11 @@ final class FramedChannel extends AbstractIoChannel implements WsChannel, FrameR
      */
     @Override
     protected void implShutdown(Shutdown how) throws IOException {
-        if (how != Shutdown.WRITE) {
+        if (how.reads()) {
             readShut = true;
             inner.shutdown(Shutdown.READ);
         }
-        if (how != Shutdown.READ) {
+        if (how.writes()) {
             if (handshakeDone) {
                 out.close(Frames.NORMAL, "");
             }

@@ -1,5 +1,7 @@
 package dev.qio.testkit.property;
 
+import dev.qio.testkit.KitConfig;
+
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,10 +23,11 @@ import org.opentest4j.TestAbortedException;
  * {@link #check} is a plain method call, so it works in {@code @Test} methods and in
  * {@code DynamicTest} bodies alike.
  *
- * <p>System properties: {@code qio.seed} fixes the run seed (decimal or {@code 0x} hex), otherwise
- * one random seed is picked per JVM, so a report needs only one seed to reproduce every property.
+ * <p>The run configuration ({@link KitConfig}: an installed one, or the system properties
+ * {@code qio.seed} and {@code qio.tries}) fixes the run seed, otherwise one random seed is picked
+ * per JVM, so a report needs only one seed to reproduce every property.
  * Each property derives its own stream from the run seed and its name, so properties do not share
- * inputs, and renaming one changes its inputs. {@code qio.tries} replaces every property's try
+ * inputs, and renaming one changes its inputs. Its try count replaces every property's try
  * count, including explicit {@link #tries} calls, to run a soak or a smoke pass without edits.
  *
  * <p>A property is a mutable builder: configure it, then call {@link #check}; not thread-safe.
@@ -242,13 +245,7 @@ public final class Property<T> {
     }
 
     private int triesToRun() {
-        String override = System.getProperty("qio.tries");
-        if (override == null || override.isBlank()) return tries;
-        try {
-            return Math.max(0, Integer.parseInt(override.trim()));
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("qio.tries is not an int: " + override, e);
-        }
+        return KitConfig.current().tries().orElse(tries);
     }
 
     private static <T> Throwable run(Body<? super T> body, T value) {
@@ -281,17 +278,9 @@ public final class Property<T> {
         return z ^ (z >>> 33);
     }
 
-    /** Parses {@code qio.seed}: decimal (signed or unsigned) or {@code 0x} hex. */
+    /** Parses a run seed: decimal (signed or unsigned) or {@code 0x} hex; see {@link KitConfig#parseSeed}. */
     static long parseSeed(String text) {
-        String s = text.trim();
-        try {
-            if (s.startsWith("0x") || s.startsWith("0X")) {
-                return Long.parseUnsignedLong(s.substring(2), 16);
-            }
-            return s.startsWith("-") ? Long.parseLong(s) : Long.parseUnsignedLong(s);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("qio.seed must be decimal or 0x hex: " + text, e);
-        }
+        return KitConfig.parseSeed(text);
     }
 
     static String hex(long seed) {
@@ -300,12 +289,6 @@ public final class Property<T> {
 
     /** Holds the run seed, picked on first use so that every property in the JVM shares it. */
     private static final class RunSeed {
-        static final long VALUE = initial();
-
-        private static long initial() {
-            String property = System.getProperty("qio.seed");
-            if (property != null && !property.isBlank()) return parseSeed(property);
-            return new SplittableRandom().nextLong();
-        }
+        static final long VALUE = KitConfig.current().seed();
     }
 }

@@ -23,6 +23,13 @@ import java.lang.foreign.MemorySegment;
 final class Epoll implements Runnable {
     static final Epoll IN = new Epoll("qio-epoll-in", Sys.EPOLLIN, 0);
     static final Epoll OUT = new Epoll("qio-epoll-out", Sys.EPOLLOUT, 1);
+    /**
+     * The error queue: armed with no event, since {@code EPOLLERR} is always reported. Started on
+     * first use (a zero-copy flush), so processes that never flush have no third thread.
+     */
+    static final class Err {
+        static final Epoll POLLER = new Epoll("qio-epoll-err", 0, 2);
+    }
 
     private static final int MAX_EVENTS = 256;
     /** Descriptor number to its owner, shared by both pollers; grown under {@code Epoll.class}. */

@@ -33,7 +33,8 @@ public final class Linux {
 
     /**
      * Whether the platform thread {@code t} is waiting in the kernel for a descriptor of this
-     * backend ({@code poll(2)}; it then shows as {@code RUNNABLE}, with no native frame, because
+     * backend ({@code poll(2)}, or {@code recv(2)} for a blocking read; it then shows as
+     * {@code RUNNABLE}, with no native frame, because
      * FFM downcalls leave none). For tests that must know a thread has blocked before they act;
      * a virtual thread waiting here is parked ({@code WAITING}) instead.
      */
@@ -43,8 +44,13 @@ public final class Linux {
         }
         StackTraceElement[] stack = t.getStackTrace();
         // By name: loading PlatformWaker would start its cleaner thread in JVMs that never wait here.
-        return stack.length > 0 && stack[0].getClassName().equals("dev.qio.channel.spi.linux.PlatformWaker")
-                && stack[0].getMethodName().equals("pollKernel");
+        if (stack.length == 0) {
+            return false;
+        }
+        String c = stack[0].getClassName();
+        String m = stack[0].getMethodName();
+        return c.equals("dev.qio.channel.spi.linux.PlatformWaker") && m.equals("pollKernel")
+                || c.equals("dev.qio.channel.spi.linux.KernelRead") && m.equals("recvKernel");
     }
 
     private static String reason() {

@@ -45,25 +45,34 @@ public final class NativeSocket {
 
     private final PolledFd fd;
     private final int family;
-    private final Direction reads = new Direction();
-    private final Direction writes = new Direction();
+    private final Direction reads;
+    private final Direction writes;
+    /** How platform threads read in blocking mode; null until one first does. Read by close. */
+    private volatile KernelRead kernelRead;
 
     /** What one direction reuses from call to call: its errno slot and its last direct buffer's address. */
     private static final class Direction {
-        final MemorySegment errno = MemorySegment.ofArray(new int[1]);
+        final MemorySegment errno;
         ByteBuffer lastDirect;
         long lastBase;
+
+        Direction(MemorySegment errno) {
+            this.errno = errno;
+        }
         /** msghdr then iovecs, native, grown on demand; null until a vectored call needs it. */
         MemorySegment vector;
         /** Where scattered heap buffers are copied through; null until first needed. */
         ByteBuffer bounce;
         long bounceAddress;
+        /** The bounce buffer as an iov of one, for a bounced recvmsg/sendmsg. */
+        final ByteBuffer[] bounceIov = new ByteBuffer[1];
 
         ByteBuffer bounce() {
             if (bounce == null) {
                 MemorySegment s = Arena.ofAuto().allocate(BOUNCE, 8);
                 bounce = s.asByteBuffer();
                 bounceAddress = s.address();
+                bounceIov[0] = bounce;
             }
             return bounce.clear();
         }
@@ -87,7 +96,20 @@ public final class NativeSocket {
 
     private NativeSocket(int fd, int family) {
         this.fd = new PolledFd(fd);
+        this.reads = new Direction(this.fd.errnoSlot(true));
+        this.writes = new Direction(this.fd.errnoSlot(false));
         this.family = family;
+    }
+
+    /**
+     * Takes a stream socket this process already has (inherited, or duplicated with
+     * {@link Adoption}); it must be non-blocking ({@link Adoption#prepare}). Closing the result
+     * closes it.
+     *
+     * @param family the socket's family, as {@link Adoption#inspect} reported it
+     */
+    public static NativeSocket adopt(int fd, int family) {
+        return new NativeSocket(fd, family);
     }
 
     /** The descriptor: readiness, waiting and lifetime. */
@@ -238,7 +260,37 @@ public final class NativeSocket {
      * @throws IOException with the kernel's reason (a reset, say)
      */
     public long read(ByteBuffer[] iov, boolean peek, String name) throws IOException {
-        return transfer(false, iov, Sys.MSG_DONTWAIT | (peek ? Sys.MSG_PEEK : 0), name);
+        return transfer(false, iov, Sys.MSG_DONTWAIT | (peek ? Sys.MSG_PEEK : 0), name, null);
+    }
+
+    /**
+     * As {@link #read}, through {@code recvmsg} with {@code control} offered for descriptors
+     * ({@code MSG_CMSG_CLOEXEC}): afterwards {@link ControlMessages#deliver} hands over what came
+     * with the bytes. A unix stream socket stops a read once it has taken one write's
+     * descriptors, so a read delivers at most one write's descriptors, with that write's
+     * first byte among the bytes read.
+     */
+    public long read(ByteBuffer[] iov, boolean peek, ControlMessages control, String name) throws IOException {
+        control.clear();
+        return transfer(false, iov, Sys.MSG_DONTWAIT | Sys.MSG_CMSG_CLOEXEC | (peek ? Sys.MSG_PEEK : 0), name, control);
+    }
+
+    /**
+     * As {@link #write}, through {@code sendmsg} with {@code fds} as one {@code SCM_RIGHTS}
+     * message: when any byte is sent, every descriptor is sent with the first one; on
+     * {@link IoChannel#ERR_BLOCK} none is.
+     *
+     * @throws IllegalArgumentException for more than {@link ControlMessages#MAX_FDS}
+     *     descriptors, a closed one, or one the kernel refuses ({@code EBADF}); nothing is sent
+     */
+    public long write(ByteBuffer[] iov, java.util.List<dev.qio.channel.NativeFd> fds, ControlMessages control, String name)
+            throws IOException {
+        long length = control.encode(fds, name);
+        try {
+            return transfer(true, iov, Sys.MSG_DONTWAIT | Sys.MSG_NOSIGNAL, name, control, length);
+        } catch (BadDescriptor e) {
+            throw new IllegalArgumentException(name + ": cannot send the descriptors " + fds + ": " + e.getMessage());
+        }
     }
 
     /**
@@ -249,21 +301,102 @@ public final class NativeSocket {
      * @throws IOException with the kernel's reason (broken pipe, reset)
      */
     public long write(ByteBuffer[] iov, String name) throws IOException {
-        return transfer(true, iov, Sys.MSG_DONTWAIT | Sys.MSG_NOSIGNAL, name);
+        return transfer(true, iov, Sys.MSG_DONTWAIT | Sys.MSG_NOSIGNAL, name, null);
     }
 
-    /** One system call in one direction, retried on EINTR; see {@link #read} and {@link #write}. */
-    private long transfer(boolean write, ByteBuffer[] iov, int flags, String name) throws IOException {
+    /**
+     * Whether {@link #readWaiting} can wait in the kernel here; where it cannot, blocking reads
+     * wait through {@link #fd()} as non-blocking ones do.
+     */
+    public static boolean canReadWaiting() {
+        return KernelRead.AVAILABLE;
+    }
+
+    /**
+     * As {@link #read}, for a platform thread reading in blocking mode where
+     * {@link #canReadWaiting()}: waits inside one {@code recv} for the first byte, as a blocking
+     * {@code SocketChannel} does, rather than in {@code poll} between two. {@link #close()}, a
+     * shutdown of reads and an interrupt end the wait. Into a single direct buffer as it is;
+     * anything else through the bounce buffer (a call that may block cannot be given the heap).
+     *
+     * @return bytes read ({@code > 0}), 0 at end of stream, or {@link IoChannel#ERR_BLOCK} when
+     *     the wait ended without data (a close, a stray signal): the caller checks and waits again
+     * @throws java.io.InterruptedIOException if the thread was interrupted; its status stays set
+     * @throws IOException with the kernel's reason (a reset, say)
+     */
+    public long readWaiting(ByteBuffer[] iov, boolean peek, String name) throws IOException {
+        if (Thread.currentThread().isVirtual()) {
+            throw new IllegalStateException("a virtual thread must not wait in the kernel");
+        }
+        KernelRead k = kernelRead;
+        if (k == null) {
+            kernelRead = k = new KernelRead();
+        }
+        Direction d = reads;
+        int from = Iov.firstWithRemaining(iov);
+        boolean intoBuffer = vectorLength(iov, from) == 1 && iov[from].isDirect();
+        int flags = peek ? Sys.MSG_PEEK : 0;
+        long n;
+        int h = fd.acquire(name);
+        try {
+            if (intoBuffer) {
+                n = k.recv(fd, h, d.address(iov[from]), iov[from].remaining(), flags, name);
+            } else {
+                ByteBuffer b = d.bounce();
+                n = k.recv(fd, h, d.bounceAddress, Math.min(BOUNCE, Iov.remaining(iov)), flags, name);
+                b.limit((int) Math.max(0, n));
+            }
+        } finally {
+            fd.release();
+        }
+        if (n > 0) {
+            if (intoBuffer) {
+                advance(iov, from, n);
+            } else {
+                scatter(d.bounce, iov, from);
+            }
+            return n;
+        }
+        if (n == 0) {
+            return 0;
+        }
+        if (n == IoChannel.ERR_BLOCK) {
+            fd.blocked(IoCondition.IN);
+            return IoChannel.ERR_BLOCK;
+        }
+        throw new IOException(Sys.strerror(k.errno()));
+    }
+
+    /** {@link #write} with {@code extraFlags} ({@code MSG_ZEROCOPY}, for {@link ZeroCopySends}). */
+    long write(ByteBuffer[] iov, int extraFlags, String name) throws IOException {
+        return transfer(true, iov, Sys.MSG_DONTWAIT | Sys.MSG_NOSIGNAL | extraFlags, name, null);
+    }
+
+    private long transfer(boolean write, ByteBuffer[] iov, int flags, String name, ControlMessages control)
+            throws IOException {
+        return transfer(write, iov, flags, name, control, control == null ? 0 : control.capacity());
+    }
+
+    /**
+     * One system call in one direction, retried on EINTR; see {@link #read} and {@link #write}.
+     * With {@code control} it is always {@code recvmsg}/{@code sendmsg} offering {@code controlLength}
+     * bytes of it, and a heap buffer goes through the bounce buffer even alone.
+     */
+    private long transfer(boolean write, ByteBuffer[] iov, int flags, String name, ControlMessages control,
+            long controlLength) throws IOException {
         Direction d = write ? writes : reads;
-        boolean peek = (flags & Sys.MSG_PEEK) != 0;
         int from = Iov.firstWithRemaining(iov);
         int count = vectorLength(iov, from);
+        if (control != null && count == 1 && !iov[from].isDirect()) {
+            count = 0;
+        }
         long n;
         int h = fd.acquire(name);
         try {
             do {
-                n = count == 1 ? (write ? send(h, iov[from], flags, d) : recv(h, iov[from], flags, d))
-                        : count > 0 ? transferMsg(write ? Sys.SENDMSG : Sys.RECVMSG, h, iov, from, count, flags, d)
+                n = control != null ? transferControl(write, h, iov, from, count, flags, d, control, controlLength)
+                        : count == 1 ? (write ? send(h, iov[from], flags, d) : recv(h, iov[from], flags, d))
+                        : count > 0 ? transferMsg(write ? Sys.SENDMSG : Sys.RECVMSG, h, iov, from, count, flags, d, 0, 0)
                         : write ? sendBounced(h, iov, from, flags, d) : recvBounced(h, iov, from, flags, d);
             } while (n < 0 && Sys.errno(d.errno) == Sys.EINTR);
         } finally {
@@ -271,8 +404,8 @@ public final class NativeSocket {
         }
         if (n > 0) {
             if (count == 0 && !write) {
-                scatter(d.bounce, iov, from, peek);
-            } else if (!peek) {
+                scatter(d.bounce, iov, from);
+            } else {
                 advance(iov, from, n);
             }
             return n;
@@ -285,7 +418,51 @@ public final class NativeSocket {
             fd.blocked(write ? IoCondition.OUT : IoCondition.IN);
             return IoChannel.ERR_BLOCK;
         }
-        throw new IOException(Sys.strerror(e));
+        if (e == Sys.EBADF && control != null && write) {
+            throw new BadDescriptor(Sys.strerror(e)); // the socket is held open: a descriptor to send is bad
+        }
+        throw new NativeIoException(e);
+    }
+
+    /** A descriptor to send was refused by the kernel; the socket itself is fine. */
+    private static final class BadDescriptor extends IOException {
+        BadDescriptor(String message) {
+            super(message);
+        }
+    }
+
+    /**
+     * recvmsg or sendmsg with a control buffer: the iov's direct buffers as they are
+     * ({@code count > 0}), or the bounce buffer ({@code count == 0}: gathered into it before a
+     * send; a receive leaves its bytes there for {@link #scatter}). A receive records the
+     * descriptors that arrived in {@code control}.
+     */
+    private static long transferControl(boolean write, int h, ByteBuffer[] iov, int from, int count, int flags,
+            Direction d, ControlMessages control, long controlLength) {
+        ByteBuffer[] via = iov;
+        int at = from;
+        int buffers = count;
+        if (count == 0) {
+            ByteBuffer b = d.bounce();
+            if (write) {
+                gather(iov, from, b);
+                b.flip();
+            } else {
+                b.limit((int) Math.min(BOUNCE, Iov.remaining(iov)));
+            }
+            via = d.bounceIov;
+            at = 0;
+            buffers = 1;
+        }
+        long n = transferMsg(write ? Sys.SENDMSG : Sys.RECVMSG, h, via, at, buffers, flags, d, control.address(),
+                controlLength);
+        if (count == 0 && !write) {
+            d.bounce.position(0).limit((int) Math.max(0, n));
+        }
+        if (n >= 0 && !write) {
+            control.decode(d.vector.get(JAVA_LONG, 40), d.vector.get(JAVA_INT, 48)); // msg_controllen, msg_flags
+        }
+        return n;
     }
 
     /**
@@ -319,32 +496,35 @@ public final class NativeSocket {
         }
     }
 
-    /** Copies what {@link #recvBounced} got into the iov from {@code from}, advancing it unless peeking. */
-    private static void scatter(ByteBuffer src, ByteBuffer[] iov, int from, boolean peek) {
+    /** Copies what a bounced receive got into the iov from {@code from}, advancing it. */
+    private static void scatter(ByteBuffer src, ByteBuffer[] iov, int from) {
         for (int i = from; src.hasRemaining() && i < iov.length; i++) {
             ByteBuffer b = iov[i];
             int k = Math.min(b.remaining(), src.remaining());
             b.put(b.position(), src, src.position(), k);
             src.position(src.position() + k);
-            if (!peek) {
-                b.position(b.position() + k);
-            }
+            b.position(b.position() + k);
         }
     }
 
     /** Gathers up to 64 KiB of the iov into the bounce buffer and sends it; the caller advances the iov. */
     private static long sendBounced(int h, ByteBuffer[] iov, int from, int flags, Direction d) {
         ByteBuffer dst = d.bounce();
+        gather(iov, from, dst);
+        try {
+            return (long) Sys.SEND_AT.invokeExact(d.errno, h, d.bounceAddress, (long) dst.position(), flags);
+        } catch (Throwable t) {
+            throw Sys.rethrow(t);
+        }
+    }
+
+    /** Copies the iov from {@code from} into {@code dst} until it is full; the iov is not advanced. */
+    private static void gather(ByteBuffer[] iov, int from, ByteBuffer dst) {
         for (int i = from; dst.hasRemaining() && i < iov.length; i++) {
             ByteBuffer b = iov[i];
             int k = Math.min(b.remaining(), dst.remaining());
             dst.put(dst.position(), b, b.position(), k);
             dst.position(dst.position() + k);
-        }
-        try {
-            return (long) Sys.SEND_AT.invokeExact(d.errno, h, d.bounceAddress, (long) dst.position(), flags);
-        } catch (Throwable t) {
-            throw Sys.rethrow(t);
         }
     }
 
@@ -372,7 +552,7 @@ public final class NativeSocket {
 
     /** recvmsg or sendmsg over the direct buffers among the {@code count} from {@code from}. */
     private static long transferMsg(java.lang.invoke.MethodHandle call, int h, ByteBuffer[] iov, int from, int count,
-            int flags, Direction d) {
+            int flags, Direction d, long control, long controlLength) {
         MemorySegment v = d.vector(count);
         for (int at = 0; at < MSGHDR; at += 8) { // the msghdr only: the iovecs used are written below
             v.set(JAVA_LONG, at, 0L);
@@ -391,6 +571,8 @@ public final class NativeSocket {
         }
         v.set(JAVA_LONG, 16, iovecs); // msg_iov
         v.set(JAVA_LONG, 24, used); // msg_iovlen
+        v.set(JAVA_LONG, 32, control); // msg_control
+        v.set(JAVA_LONG, 40, controlLength); // msg_controllen
         try {
             return (long) call.invokeExact(d.errno, h, v, flags);
         } catch (Throwable t) {
@@ -502,12 +684,12 @@ public final class NativeSocket {
      * The peer's credentials ({@code SO_PEERCRED}) of a unix socket: the pid, uid and gid of the
      * process that connected (or listened), as of that moment.
      */
-    public PeerCredentials peerCredentials(String name) throws IOException {
+    public dev.qio.channel.PeerCredentials peerCredentials(String name) throws IOException {
         int[] ucred = new int[3];
         int[] len = {12};
         control(name, "SO_PEERCRED", (n, err) -> (int) Sys.GETSOCKOPT.invokeExact(err, n, Sys.SOL_SOCKET, Sys.SO_PEERCRED,
                 MemorySegment.ofArray(ucred), MemorySegment.ofArray(len)));
-        return new PeerCredentials(ucred[0], ucred[1], ucred[2]);
+        return new dev.qio.channel.PeerCredentials(ucred[0], Integer.toUnsignedLong(ucred[1]), Integer.toUnsignedLong(ucred[2]));
     }
 
     /** The local address ({@code getsockname}). */
@@ -522,9 +704,16 @@ public final class NativeSocket {
 
     /** Closes the socket; see {@link PolledFd#close()}. */
     public void close() throws IOException {
-        int e = fd.close();
+        int e = fd.close(this::wakeKernelReader);
         if (e != 0) {
             throw new IOException("close: " + Sys.strerror(e));
+        }
+    }
+
+    private void wakeKernelReader() {
+        KernelRead k = kernelRead;
+        if (k != null) {
+            k.wake();
         }
     }
 
@@ -576,7 +765,7 @@ public final class NativeSocket {
     // ---- socket addresses -------------------------------------------------------------------
 
     private static int familyOf(SocketAddress a) {
-        if (a instanceof UnixDomainSocketAddress) {
+        if (a instanceof UnixDomainSocketAddress || a instanceof AbstractUnixAddress) {
             return Sys.AF_UNIX;
         }
         if (a instanceof InetSocketAddress i && !i.isUnresolved()) {
@@ -589,6 +778,9 @@ public final class NativeSocket {
     static int encode(SocketAddress a, byte[] sa) {
         MemorySegment s = MemorySegment.ofArray(sa);
         java.util.Arrays.fill(sa, (byte) 0);
+        if (a instanceof AbstractUnixAddress abs) {
+            return abs.encode(sa);
+        }
         if (a instanceof UnixDomainSocketAddress u) {
             byte[] path = u.getPath().toString().getBytes(StandardCharsets.UTF_8);
             if (path.length >= UNIX_PATH_MAX) {
@@ -626,6 +818,9 @@ public final class NativeSocket {
             int scope = b.getInt(24);
             InetAddress ia = scope == 0 ? InetAddress.getByAddress(addr) : Inet6Address.getByAddress(null, addr, scope);
             return new InetSocketAddress(ia, port);
+        }
+        if (family == Sys.AF_UNIX && len > 2 && sa[2] == 0) {
+            return AbstractUnixAddress.decode(sa, len);
         }
         if (family == Sys.AF_UNIX) {
             int end = 2;

@@ -9,7 +9,6 @@ import java.io.InterruptedIOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.channels.ClosedByInterruptException;
-import java.nio.channels.spi.AbstractInterruptibleChannel;
 
 /**
  * How a platform thread waits for a descriptor in the kernel: {@code poll(2)} on the descriptor
@@ -19,7 +18,7 @@ import java.nio.channels.spi.AbstractInterruptibleChannel;
  * as many eventfds as platform threads ever waited at once: none per channel, none per thread.
  *
  * <p>An interrupt ends the wait as well: the poll runs between {@code begin()} and {@code end()}
- * of an {@link AbstractInterruptibleChannel} whose close hook writes the eventfd, which is how the
+ * of an {@link InterruptHook} whose wake-up writes the eventfd, which is how the
  * JDK's own selectors learn of interrupts.
  */
 final class PlatformWaker {
@@ -34,7 +33,7 @@ final class PlatformWaker {
     private final MemorySegment one;
     /** Where the owning thread reads the eventfd's count into. */
     private final MemorySegment drained;
-    private Interrupter interrupter = new Interrupter();
+    private InterruptHook interrupter = new InterruptHook(this::wake);
 
     /** A waker for one wait; {@link #give()} it back. */
     static PlatformWaker take() {
@@ -116,7 +115,7 @@ final class PlatformWaker {
             try {
                 interrupter.leave(done);
             } catch (ClosedByInterruptException e) {
-                interrupter = new Interrupter(); // the interrupt closed this one; the next wait needs a fresh one
+                interrupter = new InterruptHook(this::wake); // the interrupt closed this one; the next wait needs a fresh one
                 drain();
                 InterruptedIOException ie = new InterruptedIOException(name + ": interrupted while waiting");
                 ie.initCause(e);
@@ -139,26 +138,6 @@ final class PlatformWaker {
             long unused = (long) Sys.READ.invokeExact(err, eventfd, drained, 8L);
         } catch (Throwable t) {
             throw Sys.rethrow(t);
-        }
-    }
-
-    /**
-     * Not a channel anyone uses: its {@code begin()}/{@code end()} register the waiting thread
-     * for interrupts, and the JDK calls {@link #implCloseChannel} on an interrupt, which wakes the
-     * poll.
-     */
-    private final class Interrupter extends AbstractInterruptibleChannel {
-        void enter() {
-            begin();
-        }
-
-        void leave(boolean completed) throws java.nio.channels.AsynchronousCloseException {
-            end(completed);
-        }
-
-        @Override
-        protected void implCloseChannel() {
-            wake();
         }
     }
 }

@@ -49,6 +49,8 @@ import java.util.function.BooleanSupplier;
 public final class PolledFd implements Readiness {
     private static final int IN = 1;
     private static final int OUT = 2;
+    /** The error queue ({@code EPOLLERR}): what a zero-copy flush waits for. */
+    private static final int ERR = 4;
     private static final int CLOSING = 1 << 30;
     private static final int COUNT = CLOSING - 1;
 
@@ -56,6 +58,7 @@ public final class PolledFd implements Readiness {
     private static final VarHandle KNOWN;
     private static final VarHandle IN_WAITER;
     private static final VarHandle OUT_WAITER;
+    private static final VarHandle ERR_WAITER;
 
     static {
         try {
@@ -64,6 +67,7 @@ public final class PolledFd implements Readiness {
             KNOWN = l.findVarHandle(PolledFd.class, "known", int.class);
             IN_WAITER = l.findVarHandle(PolledFd.class, "inWaiter", Object.class);
             OUT_WAITER = l.findVarHandle(PolledFd.class, "outWaiter", Object.class);
+            ERR_WAITER = l.findVarHandle(PolledFd.class, "errWaiter", Object.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -82,11 +86,16 @@ public final class PolledFd implements Readiness {
     private volatile Object inWaiter;
     /** The thread waiting directly for OUT, as {@code inWaiter}. */
     private volatile Object outWaiter;
+    /** The thread waiting directly for ERR (a zero-copy flush), as {@code inWaiter}. */
+    private volatile Object errWaiter;
     /** Which epoll instances hold a registration of {@code fd} (IN/OUT bits). Under {@code this}. */
     private int registered;
-    /** {@code struct epoll_event} (bytes 0-15) and errno (16-19) for {@code epoll_ctl}. Under {@code this}. */
-    private final long[] ctl = new long[3];
-    private final MemorySegment ctlEvent = MemorySegment.ofArray(ctl);
+    /**
+     * Scratch for native calls, in one array so that an idle descriptor pays for one: {@code struct
+     * epoll_event} (bytes 0-15) and errno (16-19) for {@code epoll_ctl}, under {@code this}; errno
+     * of the reader (24-27) and of the writer (28-31), each used by one thread at a time.
+     */
+    private final MemorySegment ctlEvent = MemorySegment.ofArray(new long[4]);
     private final MemorySegment ctlErrno = ctlEvent.asSlice(16, 4);
     /** The thread in {@link #close()}, which the last call in flight unparks. */
     private volatile Thread closer;
@@ -159,6 +168,18 @@ public final class PolledFd implements Readiness {
      * @return 0, or the errno of {@code close(2)}
      */
     public int close() {
+        return close(null);
+    }
+
+    /**
+     * {@link #close()}, running {@code wakeKernelWaiters} once new calls are refused and before
+     * waiting for those in flight: how a transport ends calls that wait inside the kernel, which
+     * no wake-up of this class reaches (a blocking {@code recv}).
+     *
+     * @param wakeKernelWaiters may be null
+     * @return 0, or the errno of {@code close(2)}
+     */
+    public int close(Runnable wakeKernelWaiters) {
         Thread me = Thread.currentThread();
         closer = me;
         int u;
@@ -170,7 +191,11 @@ public final class PolledFd implements Readiness {
         } while (!USES.compareAndSet(this, u, u | CLOSING));
         wake(inWaiter);
         wake(outWaiter);
+        wake(errWaiter);
         fire();
+        if (wakeKernelWaiters != null) {
+            wakeKernelWaiters.run();
+        }
         boolean interrupted = false;
         while ((uses & COUNT) != 0) {
             LockSupport.park(this);
@@ -185,6 +210,9 @@ public final class PolledFd implements Readiness {
             }
             if ((registered & OUT) != 0) {
                 ctl(Epoll.OUT.epfd, Sys.EPOLL_CTL_DEL, 0);
+            }
+            if ((registered & ERR) != 0) {
+                ctl(Epoll.Err.POLLER.epfd, Sys.EPOLL_CTL_DEL, 0);
             }
             registered = 0;
             Epoll.unregister(fd, this);
@@ -227,7 +255,7 @@ public final class PolledFd implements Readiness {
      * Re-arms the poller if a subscriber wants it. Call it on every EAGAIN; it allocates nothing.
      */
     public void blocked(IoCondition condition) {
-        int bit = condition == IoCondition.IN ? IN : condition == IoCondition.OUT ? OUT : 0;
+        int bit = condition == IoCondition.IN ? IN : condition == IoCondition.OUT ? OUT : condition == IoCondition.ERR ? ERR : 0;
         if ((known & bit) != 0) {
             KNOWN.getAndBitwiseAnd(this, ~bit);
         }
@@ -247,6 +275,7 @@ public final class PolledFd implements Readiness {
         }
         wake(inWaiter);
         wake(outWaiter);
+        wake(errWaiter);
         fire();
     }
 
@@ -261,7 +290,16 @@ public final class PolledFd implements Readiness {
     }
 
     /**
-     * {@link #awaitDirectly} with a deadline, for waits that give up (a connect timeout).
+     * An errno slot for {@code captureCallState} that only the reader ({@code reader}) or only the
+     * writer of this descriptor uses: the transport's one reader and one writer each need their own.
+     */
+    public MemorySegment errnoSlot(boolean reader) {
+        return ctlEvent.asSlice(reader ? 24 : 28, 4);
+    }
+
+    /**
+     * {@link #awaitDirectly} with a deadline, for waits that give up (a connect timeout); also
+     * waits for {@code ERR} (the error queue, {@code EPOLLERR}), which only {@link ZeroCopySends} does.
      *
      * @param deadline a {@link System#nanoTime()} value, or 0 for none
      * @return 0 when the condition holds, 1 if another thread already waits directly for it (the
@@ -269,7 +307,8 @@ public final class PolledFd implements Readiness {
      */
     int await(IoCondition condition, BooleanSupplier open, String name, long deadline) throws IOException {
         boolean in = condition == IoCondition.IN;
-        VarHandle slot = in ? IN_WAITER : OUT_WAITER;
+        boolean err = condition == IoCondition.ERR;
+        VarHandle slot = err ? ERR_WAITER : in ? IN_WAITER : OUT_WAITER;
         Thread me = Thread.currentThread();
         boolean virtual = me.isVirtual();
         Object token = virtual ? me : PlatformWaker.take();
@@ -279,8 +318,8 @@ public final class PolledFd implements Readiness {
             }
             return 1;
         }
-        int bit = in ? IN : OUT;
-        int stickyBit = in ? ConditionMask.IN : ConditionMask.OUT;
+        int bit = err ? ERR : in ? IN : OUT;
+        int stickyBit = err ? 0 : in ? ConditionMask.IN : ConditionMask.OUT;
         try {
             while (true) {
                 if (isClosing() || !open.getAsBoolean()) {
@@ -297,7 +336,7 @@ public final class PolledFd implements Readiness {
                     return 2;
                 }
                 if (virtual) {
-                    arm(in ? Epoll.IN : Epoll.OUT);
+                    arm(err ? Epoll.Err.POLLER : in ? Epoll.IN : Epoll.OUT);
                     if (deadline == 0) {
                         LockSupport.park(this);
                     } else {
@@ -308,7 +347,7 @@ public final class PolledFd implements Readiness {
                     int revents;
                     int millis = deadline == 0 ? -1 : (int) Math.min(Integer.MAX_VALUE, Math.max(1, left / 1_000_000));
                     try {
-                        revents = ((PlatformWaker) token).await(n, in ? Sys.POLLIN : Sys.POLLOUT, millis, name);
+                        revents = ((PlatformWaker) token).await(n, err ? 0 : in ? Sys.POLLIN : Sys.POLLOUT, millis, name);
                     } finally {
                         release();
                     }
@@ -327,14 +366,14 @@ public final class PolledFd implements Readiness {
 
     /** From the poller thread: {@code direction} fired with epoll's {@code events}. */
     void fired(int direction, int events) {
-        int bit = direction == 0 ? IN : OUT;
+        int bit = direction == 0 ? IN : direction == 1 ? OUT : ERR;
         KNOWN.getAndBitwiseOr(this, bit); // errors and hang-ups included: the next operation reports them
         if (hangUpHolds && (events & Sys.EPOLLHUP) != 0 && (sticky & ConditionMask.HUP) == 0) {
             synchronized (this) {
                 sticky |= ConditionMask.HUP;
             }
         }
-        wake(direction == 0 ? inWaiter : outWaiter);
+        wake(direction == 0 ? inWaiter : direction == 1 ? outWaiter : errWaiter);
         fire();
     }
 
@@ -348,7 +387,7 @@ public final class PolledFd implements Readiness {
 
     /** Arms one-shot interest in {@code poller}'s direction, from the calling thread. */
     private void arm(Epoll poller) {
-        int bit = poller == Epoll.IN ? IN : OUT;
+        int bit = poller == Epoll.IN ? IN : poller == Epoll.OUT ? OUT : ERR;
         synchronized (this) {
             if (isClosing()) {
                 return; // close() wakes everyone; the number may be gone
@@ -366,7 +405,7 @@ public final class PolledFd implements Readiness {
                 registered |= bit;
             } else {
                 KNOWN.getAndBitwiseOr(this, bit); // cannot watch it: let the waiter try and see the error
-                wake(bit == IN ? inWaiter : outWaiter);
+                wake(bit == IN ? inWaiter : bit == OUT ? outWaiter : errWaiter);
             }
         }
     }

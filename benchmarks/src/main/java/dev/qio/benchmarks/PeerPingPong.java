@@ -1,0 +1,236 @@
+package dev.qio.benchmarks;
+
+import dev.qio.channel.IoChannel;
+import dev.qio.channel.IoChannels;
+import dev.qio.channel.IoListener;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The ping-pong row of {@link Peers}: one end writes one byte and waits for the one-byte answer
+ * an echo on the other end sends back; a round's rate is round trips per second. TCP_NODELAY on
+ * every end.
+ *
+ * <p>qio: blocking channels, the benchmark thread and an echo thread (platform threads), or both
+ * ends on virtual threads. The JDK: blocking {@code SocketChannel}s, both ends on virtual threads.
+ * Netty: its echo example's shape, the server writing each read back and flushing in
+ * {@code channelReadComplete}; the client writes the next ping (a 1-byte pooled direct buffer)
+ * from {@code channelRead}, each end on an event loop of its own.
+ */
+final class PeerPingPong {
+    private PeerPingPong() {}
+
+    /** qio over {@code tcp://}, blocking; on platform threads or on virtual threads. */
+    static final class Qio implements Contender {
+        private final boolean virtual;
+        private final IoListener listener;
+        private final IoChannel client;
+        private final IoChannel server;
+        private final Background echo;
+        private final ByteBuffer ping = ByteBuffer.allocateDirect(1);
+        private final ByteBuffer pong = ByteBuffer.allocateDirect(1);
+
+        Qio(boolean virtual) throws IOException {
+            this.virtual = virtual;
+            listener = IoChannels.listen("tcp://127.0.0.1:0?nodelay=true");
+            client = IoChannels.open(listener.localUri() + "?nodelay=true");
+            server = listener.accept();
+            Background.Loop loop = () -> {
+                ByteBuffer b = ByteBuffer.allocateDirect(1);
+                while (server.read(b.clear()) > 0) {
+                    server.writeAll(b.flip());
+                }
+            };
+            echo = virtual ? Background.startVirtual("qio-echo", loop, () -> Background.quietly(client::close))
+                    : Background.start("qio-echo", loop, () -> Background.quietly(client::close));
+        }
+
+        @Override
+        public String label() {
+            return virtual ? "qio, virtual threads" : "qio, platform threads";
+        }
+
+        private void trip() throws IOException {
+            client.writeAll(ping.clear());
+            client.readAll(pong.clear());
+        }
+
+        @Override
+        public double round(long nanos) throws Exception {
+            return virtual ? Contender.onVirtualThread(() -> trips(nanos, this::trip)) : trips(nanos, this::trip);
+        }
+
+        @Override
+        public void close() throws Exception {
+            echo.stop(client::close, server::close, listener::close);
+        }
+    }
+
+    /**
+     * The JDK's blocking {@code SocketChannel}, both ends on virtual threads: {@link VirtualPingPong}'s
+     * pair and echo, driven in rounds.
+     */
+    static final class JdkVirtual implements Contender {
+        private final VirtualPingPong.Jdk pair = new VirtualPingPong.Jdk();
+
+        JdkVirtual() throws IOException {
+            pair.open();
+        }
+
+        @Override
+        public String label() {
+            return "JDK SocketChannel, virtual threads";
+        }
+
+        @Override
+        public double round(long nanos) throws Exception {
+            return Contender.onVirtualThread(() -> trips(nanos, () -> {
+                pair.client.write(pair.ping.clear());
+                if (pair.client.read(pair.pong.clear()) < 0) {
+                    throw new IOException("the echo ended");
+                }
+            }));
+        }
+
+        @Override
+        public void close() throws Exception {
+            pair.close();
+        }
+    }
+
+    /** Netty's echo: a client and a server of one transport, each on an event loop of its own. */
+    static final class Netty implements Contender {
+        private final NettyTransport transport;
+        private final EventLoopGroup clientGroup;
+        private final EventLoopGroup serverGroup;
+        private final Channel server;
+        private final Channel client;
+        private final Pinger pinger = new Pinger();
+
+        Netty(NettyTransport t) throws Exception {
+            transport = t;
+            t.ensureAvailable();
+            clientGroup = t.group();
+            serverGroup = t.group();
+            Channel s = null;
+            Channel c = null;
+            try {
+                s = new ServerBootstrap().group(serverGroup).channel(t.serverChannel(false))
+                        .childOption(ChannelOption.TCP_NODELAY, true)
+                        .childHandler(new ChannelInitializer<>() {
+                            @Override
+                            protected void initChannel(Channel ch) {
+                                ch.pipeline().addLast(new Echo());
+                            }
+                        }).bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)).sync().channel();
+                c = new Bootstrap().group(clientGroup).channel(t.channel(false))
+                        .option(ChannelOption.TCP_NODELAY, true)
+                        .handler(pinger).connect(s.localAddress()).sync().channel();
+            } catch (Exception e) {
+                server = s;
+                client = c;
+                close();
+                throw e;
+            }
+            server = s;
+            client = c;
+        }
+
+        @Override
+        public String label() {
+            return transport.label;
+        }
+
+        @Override
+        public double round(long nanos) throws Exception {
+            long start = System.nanoTime();
+            long n = pinger.run(client, start + nanos).get(1, TimeUnit.MINUTES);
+            return n / ((System.nanoTime() - start) / 1e9);
+        }
+
+        @Override
+        public void close() throws Exception {
+            NettyTransport.close(client, server, clientGroup, serverGroup);
+        }
+    }
+
+    /** Netty's echo server handler, as in its examples: write back on read, flush when the read is complete. */
+    static final class Echo extends ChannelInboundHandlerAdapter {
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            ctx.write(msg, ctx.voidPromise());
+        }
+
+        @Override
+        public void channelReadComplete(ChannelHandlerContext ctx) {
+            ctx.flush();
+        }
+    }
+
+    /** The client: the next ping from each answer, until the round's deadline. */
+    @io.netty.channel.ChannelHandler.Sharable
+    static final class Pinger extends ChannelInboundHandlerAdapter {
+        private long deadline;
+        private long count;
+        private CompletableFuture<Long> done;
+
+        CompletableFuture<Long> run(Channel ch, long deadline) {
+            CompletableFuture<Long> f = new CompletableFuture<>();
+            ch.eventLoop().execute(() -> {
+                this.deadline = deadline;
+                count = 0;
+                done = f;
+                ping(ch);
+            });
+            return f;
+        }
+
+        private static void ping(Channel ch) {
+            ch.writeAndFlush(ch.alloc().directBuffer(1).writeByte(1), ch.voidPromise());
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            ByteBuf b = (ByteBuf) msg;
+            int n = b.readableBytes();
+            b.release();
+            count += n;
+            if (System.nanoTime() - deadline < 0) {
+                ping(ctx.channel());
+            } else {
+                done.complete(count);
+            }
+        }
+    }
+
+    /** One round trip on the calling thread. */
+    @FunctionalInterface
+    interface Trip {
+        void run() throws IOException;
+    }
+
+    /** Runs {@code trip} for about {@code nanos}; returns round trips per second. */
+    static double trips(long nanos, Trip trip) throws IOException {
+        long start = System.nanoTime();
+        long end = start + nanos;
+        long n = 0;
+        do {
+            trip.run();
+            n++;
+        } while (System.nanoTime() - end < 0);
+        return n / ((System.nanoTime() - start) / 1e9);
+    }
+}

@@ -1,0 +1,238 @@
+package dev.qio.provider.tls;
+
+import static dev.qio.channel.IoChannel.EOF;
+import static dev.qio.channel.IoChannel.ERR_BLOCK;
+
+import dev.qio.channel.IoChannel;
+import dev.qio.channel.IoCondition;
+import dev.qio.channel.spi.Iov;
+import dev.qio.channel.spi.SignalledReadiness;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.function.BooleanSupplier;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLEngineResult;
+import javax.net.ssl.SSLEngineResult.HandshakeStatus;
+import javax.net.ssl.SSLEngineResult.Status;
+import javax.net.ssl.SSLException;
+
+/**
+ * The inbound records of a TLS session: ciphertext read from the inner channel ({@code netIn})
+ * and plaintext decrypted but not yet delivered ({@code appIn}). Both stay in read mode between
+ * calls (position to limit is what is pending) and belong to the reading side: the channel's
+ * read lock, or the handshake's lock while it runs. Reads big enough for a whole record decrypt
+ * straight into the caller's buffers, skipping {@code appIn}.
+ *
+ * <p>What the engine must send while reading (a TLS 1.2 close_notify reply, a TLS 1.3 key
+ * update) goes through {@link Outbound}.
+ */
+final class Inbound {
+    /** TLS record header: type, version (2), length (2). */
+    private static final int HEADER = 5;
+    /** In {@link #unwrapInto}'s result: the plaintext bytes that reached the caller's buffers. */
+    private static final long DELIVERED = 0xFFFF_FFFFL;
+    /** In {@link #unwrapInto}'s result: the record was the peer's close_notify (the engine said CLOSED). */
+    private static final long PEER_CLOSED = 1L << 32;
+
+    private final String name;
+    private final SSLEngine engine;
+    private final IoChannel inner;
+    private final Outbound outbound;
+    /** Whether a read that meets ERR_BLOCK waits on the inner channel (blocking mode, after the handshake). */
+    private final BooleanSupplier waits;
+    /** Signalled (wakes level watches, which re-poll) when input becomes buffered. */
+    private final SignalledReadiness own;
+
+    /** The session's plaintext record size; set again once the handshake has negotiated it. */
+    private volatile int appBufferSize;
+    private ByteBuffer netIn;
+    private ByteBuffer appIn;
+    private final ByteBuffer[] netInOne = new ByteBuffer[1];
+    /** Whether a read would return without the inner channel: plaintext or a whole record is here, or the peer said close_notify. */
+    private volatile boolean buffered;
+    /** Set by shutdown(READ): the inner channel's end of stream that follows is ours, not a truncation. */
+    private volatile boolean shut;
+
+    Inbound(String name, SSLEngine engine, IoChannel inner, Outbound outbound, BooleanSupplier waits, SignalledReadiness own) {
+        this.name = name;
+        this.engine = engine;
+        this.inner = inner;
+        this.outbound = outbound;
+        this.waits = waits;
+        this.own = own;
+        this.appBufferSize = engine.getSession().getApplicationBufferSize();
+        this.netIn = ByteBuffer.allocate(2 * engine.getSession().getPacketBufferSize()).flip();
+        this.appIn = ByteBuffer.allocate(appBufferSize).flip();
+        netInOne[0] = netIn;
+    }
+
+    /** Makes the inner channel's coming end of stream an end of stream here too; see {@link #read}. */
+    void shut() {
+        shut = true;
+    }
+
+    /** Takes the record size the handshake negotiated. */
+    void sessionSized(int appBufferSize) {
+        this.appBufferSize = appBufferSize;
+    }
+
+    /**
+     * QEMU's tls readv: whatever plaintext is ready; reads the inner channel only when none is.
+     *
+     * @param relaxedEof whether the inner channel's end of stream without close_notify is an end
+     *     of stream here too, rather than a {@link TlsTruncationException}; after {@link #shut()}
+     *     it always is
+     */
+    long read(ByteBuffer[] iov, boolean relaxedEof) throws IOException {
+        long moved = 0;
+        while (true) {
+            while (Iov.remaining(iov) > 0) {
+                if (appIn.hasRemaining()) {
+                    moved += Iov.fill(iov, appIn, appIn.remaining());
+                    continue;
+                }
+                if (engine.isInboundDone() || !wholeRecord(netIn)) {
+                    break;
+                }
+                long unwrapped = unwrapInto(iov);
+                moved += unwrapped & DELIVERED;
+                if ((unwrapped & PEER_CLOSED) != 0) {
+                    outbound.replyCloseNotify();
+                    break;
+                }
+                if (engine.getHandshakeStatus() == HandshakeStatus.NEED_WRAP) {
+                    outbound.answerPostHandshake();
+                }
+            }
+            if (moved > 0) {
+                return moved;
+            }
+            if (engine.isInboundDone()) {
+                return EOF;
+            }
+            long n = fill();
+            if (n == ERR_BLOCK) {
+                return ERR_BLOCK;
+            }
+            if (n == EOF) {
+                if (relaxedEof || shut) { // shut is read now: a shutdown(READ) may have woken this read
+                    return EOF;
+                }
+                throw new TlsTruncationException(name + ": the peer closed the connection without TLS close_notify;"
+                        + " the data may have been cut short (pass ReadFlag.RELAXED_EOF to accept this end)");
+            }
+        }
+    }
+
+    /**
+     * Decrypts the next record: into the caller's buffers if they have room for a whole record,
+     * else into {@code appIn} and from there as much as fits. Runs the tasks the engine delegates.
+     *
+     * @return the bytes that reached the caller ({@code & DELIVERED}; a record holds at most
+     *     16 KiB), with {@link #PEER_CLOSED} set if the engine reported CLOSED. Both in one
+     *     {@code long}, as a record per call would allocate on the read path.
+     */
+    private long unwrapInto(ByteBuffer[] iov) throws IOException {
+        if (Iov.remaining(iov) >= appBufferSize) {
+            int first = Iov.firstWithRemaining(iov);
+            SSLEngineResult r = engine.unwrap(netIn, iov, first, Math.min(iov.length - first, Iov.IOV_MAX));
+            if (r.getStatus() != Status.BUFFER_OVERFLOW) {
+                return unwrapped(r, r.bytesProduced());
+            }
+        }
+        int size = appBufferSize;
+        if (appIn.capacity() < size) {
+            appIn = ByteBuffer.allocate(size).flip(); // the session can grow its records after the handshake
+        }
+        SSLEngineResult r = unwrapToAppIn();
+        return unwrapped(r, Iov.fill(iov, appIn, appIn.remaining()));
+    }
+
+    /** {@link #unwrapInto}'s result for {@code r}, once the tasks it asks for have run. */
+    private long unwrapped(SSLEngineResult r, long delivered) {
+        if (r.getHandshakeStatus() == HandshakeStatus.NEED_TASK) {
+            Handshake.runTasks(engine);
+        }
+        return r.getStatus() == Status.CLOSED ? delivered | PEER_CLOSED : delivered;
+    }
+
+    /** Decrypts the next record from {@code netIn} into {@code appIn}, keeping both in read mode. */
+    SSLEngineResult unwrapToAppIn() throws SSLException {
+        appIn.compact();
+        try {
+            return engine.unwrap(netIn, appIn);
+        } finally {
+            appIn.flip();
+        }
+    }
+
+    /** Whether {@code b} starts with a whole TLS record, so unwrapping needs no more input. */
+    static boolean wholeRecord(ByteBuffer b) {
+        int p = b.position();
+        if (b.remaining() < HEADER) {
+            return false;
+        }
+        int length = (b.get(p + 3) & 0xff) << 8 | (b.get(p + 4) & 0xff);
+        return b.remaining() >= HEADER + length;
+    }
+
+    /** Reads ciphertext from the inner channel into {@code netIn}; returns as the inner read. */
+    long fill() throws IOException {
+        if (!netIn.hasRemaining()) {
+            netIn.clear();
+        } else {
+            netIn.compact();
+        }
+        try {
+            if (!netIn.hasRemaining()) {
+                ByteBuffer bigger = ByteBuffer.allocate(netIn.capacity() * 2);
+                netIn.flip();
+                bigger.put(netIn);
+                netIn = bigger;
+                netInOne[0] = netIn;
+            }
+            long n;
+            while ((n = inner.readv(netInOne)) == ERR_BLOCK && waits.getAsBoolean()) {
+                inner.await(IoCondition.IN);
+            }
+            return n;
+        } finally {
+            netIn.flip();
+        }
+    }
+
+    /** Records whether input is buffered, for readiness; called by the reading side after each read. */
+    void updateBuffered() {
+        boolean now = appIn.hasRemaining() || wholeRecord(netIn) || engine.isInboundDone();
+        buffered = now;
+        if (now) {
+            own.signal(); // a level watch re-polls and sees IN although the inner channel is quiet
+        }
+    }
+
+    /** Whether a read would return without the inner channel; read by readiness without a lock. */
+    boolean buffered() {
+        return buffered;
+    }
+
+    /**
+     * Reads and drops what the peer sent that nobody will read (in TLS 1.3 at least the server's
+     * session ticket, which a client that only writes never reads). A TCP socket closed with
+     * unread input sends a reset instead of a FIN, and the reset can destroy what is still in
+     * flight to the peer, our close_notify included. Non-blocking (the inner channel must be),
+     * and bounded, so a peer that keeps sending cannot hold the close up.
+     */
+    static void drain(IoChannel inner) {
+        ByteBuffer[] scratch = {ByteBuffer.allocate(4 << 10)}; // 64 reads of it: 256 KiB at most
+        try {
+            for (int i = 0; i < 64; i++) {
+                if (inner.readv(scratch) < 0) {
+                    return; // ERR_BLOCK or EOF: nothing more is there
+                }
+                scratch[0].clear();
+            }
+        } catch (IOException | RuntimeException ignored) {
+            // already failing or closed: nothing to drain
+        }
+    }
+}
