@@ -1,6 +1,7 @@
 package dev.qio.channel.spi.linux;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
@@ -8,6 +9,7 @@ import dev.qio.channel.IoChannel;
 import dev.qio.channel.IoCondition;
 import dev.qio.channel.spi.Iov;
 import java.io.IOException;
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
 import java.nio.ByteBuffer;
@@ -45,7 +47,6 @@ public final class NativePipe {
     /** The most one call moves for an iov of several buffers, through the bounce buffer. */
     private static final int BOUNCE = 64 << 10;
 
-    static final MethodHandle PIPE2 = Sys.linkCritical("pipe2", JAVA_INT, ADDRESS, JAVA_INT);
     /** open(2) without a mode (no O_CREAT here); may block (a FIFO waits for its other end), so not critical. */
     private static final MethodHandle OPEN = Sys.linkBlocking("open", JAVA_INT, ADDRESS, JAVA_INT);
     private static final MethodHandle READ_AT = Sys.linkCritical("read", JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_LONG);
@@ -68,7 +69,7 @@ public final class NativePipe {
 
         ByteBuffer bounce() {
             if (bounce == null) {
-                MemorySegment s = java.lang.foreign.Arena.ofAuto().allocate(BOUNCE, 8);
+                MemorySegment s = Arena.ofAuto().allocate(BOUNCE, 8);
                 bounce = s.asByteBuffer();
                 bounceAddress = s.address();
             }
@@ -90,23 +91,17 @@ public final class NativePipe {
 
     /**
      * Takes ownership of {@code fd}, a descriptor this process opened, and makes it non-blocking
-     * ({@code O_NONBLOCK} on its open file description, which no other process shares).
+     * and close-on-exec ({@link Adoption#prepare}; {@code O_NONBLOCK} is a flag of its open file
+     * description, which no other process shares).
      *
      * @throws IOException if {@code fcntl} fails; {@code fd} is closed then
      */
     static NativePipe adopt(int fd, String name) throws IOException {
-        MemorySegment err = Sys.errnoSlot();
         try {
-            int flags = (int) Sys.FCNTL.invokeExact(err, fd, Sys.F_GETFL, 0);
-            if (flags < 0 || (int) Sys.FCNTL.invokeExact(err, fd, Sys.F_SETFL, flags | Sys.O_NONBLOCK) < 0) {
-                int e = Sys.errno(err);
-                Sys.close(fd);
-                throw new IOException(name + ": cannot make descriptor " + fd + " non-blocking: " + Sys.strerror(e));
-            }
-        } catch (IOException | RuntimeException | Error e) {
+            Adoption.prepare(fd, name);
+        } catch (IOException e) {
+            Sys.close(fd);
             throw e;
-        } catch (Throwable t) {
-            throw Sys.rethrow(t);
         }
         return new NativePipe(fd);
     }
@@ -138,20 +133,23 @@ public final class NativePipe {
         return adopt(result[0], name);
     }
 
-    /** {@code open(2)} on this thread: {descriptor or -1, errno}. */
+    /**
+     * {@code open(2)} on this thread: {descriptor or -1, errno}. The call is linked normally (it
+     * may block), so the path and the errno slot must be native memory.
+     */
     private static int[] openHere(byte[] cPath, int flags) {
-        MemorySegment err = Sys.errnoSlot();
         int fd;
-        try (java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofConfined()) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment err = arena.allocate(JAVA_INT);
             MemorySegment p = arena.allocate(cPath.length);
-            MemorySegment.copy(cPath, 0, p, java.lang.foreign.ValueLayout.JAVA_BYTE, 0, cPath.length);
+            MemorySegment.copy(cPath, 0, p, JAVA_BYTE, 0, cPath.length);
             do {
                 fd = (int) OPEN.invokeExact(err, p, flags);
             } while (fd < 0 && Sys.errno(err) == Sys.EINTR);
+            return new int[] {fd, fd < 0 ? Sys.errno(err) : 0};
         } catch (Throwable t) {
             throw Sys.rethrow(t);
         }
-        return new int[] {fd, fd < 0 ? Sys.errno(err) : 0};
     }
 
     /**
@@ -290,7 +288,8 @@ public final class NativePipe {
         for (int i = from; src.hasRemaining() && i < iov.length; i++) {
             ByteBuffer b = iov[i];
             int k = Math.min(b.remaining(), src.remaining());
-            b.put(src.slice(src.position(), k));
+            b.put(b.position(), src, src.position(), k);
+            b.position(b.position() + k);
             src.position(src.position() + k);
         }
     }

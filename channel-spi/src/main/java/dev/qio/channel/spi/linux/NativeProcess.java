@@ -163,13 +163,13 @@ public final class NativeProcess {
         if (stderrTo == Stdio.PIPE || stdinTo == Stdio.MERGE || stdoutTo == Stdio.MERGE) {
             throw new IllegalArgumentException("stdin " + stdinTo + ", stdout " + stdoutTo + ", stderr " + stderrTo);
         }
-        int[] in = stdinTo == Stdio.PIPE ? pipe(name) : null; // [0] the child's read end, [1] ours
+        int[] in = stdinTo == Stdio.PIPE ? NativePairs.pipeNumbers(name + ": pipe2") : null; // [0] the child's read end, [1] ours
         int[] out = null;
         NativePipe ourIn = null;
         NativePipe ourOut = null;
         int pid = -1;
         try {
-            out = stdoutTo == Stdio.PIPE ? pipe(name) : null; // [0] ours, [1] the child's write end
+            out = stdoutTo == Stdio.PIPE ? NativePairs.pipeNumbers(name + ": pipe2") : null; // [0] ours, [1] the child's write end
             pid = start(program, argv, env, cwd, in == null ? -1 : in[0], stdinTo, out == null ? -1 : out[1], stdoutTo,
                     stderrTo, name);
         } finally {
@@ -189,21 +189,6 @@ public final class NativeProcess {
             killAndWait(pid);
             throw e;
         }
-    }
-
-    private static int[] pipe(String name) throws IOException {
-        int[] fds = new int[2];
-        MemorySegment err = Sys.errnoSlot();
-        try {
-            if ((int) NativePipe.PIPE2.invokeExact(err, MemorySegment.ofArray(fds), NativePipe.O_CLOEXEC) < 0) {
-                throw new IOException(name + ": pipe2: " + Sys.strerror(Sys.errno(err)));
-            }
-        } catch (IOException | RuntimeException | Error e) {
-            throw e;
-        } catch (Throwable t) {
-            throw Sys.rethrow(t);
-        }
-        return fds;
     }
 
     /** posix_spawn with the file actions and attributes the class description lists; returns the pid. */
