@@ -58,9 +58,13 @@ public final class ZeroCopySends {
     private long seen;
     /** Whether every completion since the last {@link #flush} said the kernel copied. */
     private boolean copiedOnly = true;
-    /** msghdr, then the control buffer; native, made on the first flush. */
+    /**
+     * msghdr, the control buffer, then errno; native, made on the first flush, so a tcp channel
+     * that never sends zero-copy pays no arena for it.
+     */
     private MemorySegment msg;
-    private final MemorySegment errno = Arena.ofAuto().allocate(JAVA_INT);
+    /** The tail of {@code msg}; null until then. */
+    private MemorySegment errno;
 
     private ZeroCopySends(NativeSocket socket) {
         this.socket = socket;
@@ -169,7 +173,8 @@ public final class ZeroCopySends {
 
     private long recvErrQueue(String name) throws IOException {
         if (msg == null) {
-            msg = Arena.ofAuto().allocate(MSGHDR + CONTROL, 8);
+            msg = Arena.ofAuto().allocate(MSGHDR + CONTROL + 8, 8);
+            errno = msg.asSlice(MSGHDR + CONTROL, 4);
         }
         msg.fill((byte) 0);
         msg.set(JAVA_LONG, 32, msg.address() + MSGHDR); // msg_control
