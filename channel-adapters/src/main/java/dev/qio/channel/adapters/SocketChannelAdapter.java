@@ -41,7 +41,7 @@ final class SocketChannelAdapter extends AbstractIoChannel {
             int first = Iov.firstWithRemaining(iov);
             long n;
             try {
-                n = socket.read(iov, first, Math.min(iov.length - first, Iov.IOV_MAX));
+                n = socket.read(iov, first, Iov.sliceLength(iov, first));
             } catch (IOException e) {
                 throw socket.isOpen() ? error("Unable to read from socket", e) : e;
             }
@@ -67,7 +67,7 @@ final class SocketChannelAdapter extends AbstractIoChannel {
             int first = Iov.firstWithRemaining(iov);
             long n;
             try {
-                n = socket.write(iov, first, Math.min(iov.length - first, Iov.IOV_MAX));
+                n = socket.write(iov, first, Iov.sliceLength(iov, first));
             } catch (IOException e) {
                 if (socket.isOpen()) {
                     readiness.hold(IoCondition.OUT, IoCondition.ERR);

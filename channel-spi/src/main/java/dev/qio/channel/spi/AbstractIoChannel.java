@@ -94,8 +94,7 @@ public abstract class AbstractIoChannel implements IoChannel {
     /**
      * Reads into {@code iov}, honouring {@link #isBlocking()}. The iov may be long and may start
      * with used-up buffers (the {@code *All} loops pass it again after a partial read): hand
-     * {@code java.nio} the slice from {@link Iov#firstWithRemaining}, at most {@link Iov#IOV_MAX}
-     * buffers.
+     * {@code java.nio} the live slice ({@link Iov#firstWithRemaining}, {@link Iov#sliceLength}).
      *
      * @param fdsOut where to append received descriptors, or {@code null}: then close any that
      *     arrive

@@ -189,8 +189,8 @@ final class FileIoChannel extends AbstractIoChannel {
     @Override
     protected long implReadv(ByteBuffer[] iov, List<NativeFd> fdsOut, Set<ReadFlag> flags) throws IOException {
         try {
-            int from = Iov.firstWithRemaining(iov); // a bounded live slice: see Iov.IOV_MAX
-            long n = file.read(iov, from, Math.min(iov.length - from, Iov.IOV_MAX));
+            int from = Iov.firstWithRemaining(iov);
+            long n = file.read(iov, from, Iov.sliceLength(iov, from));
             return n <= 0 ? EOF : n; // FileChannel reports end of stream as -1 and never 0 for room > 0
         } catch (NonReadableChannelException e) {
             throw error("Unable to read from file: it was not opened for reading", e);
@@ -204,7 +204,7 @@ final class FileIoChannel extends AbstractIoChannel {
         long n;
         try {
             int from = Iov.firstWithRemaining(iov);
-            n = file.write(iov, from, Math.min(iov.length - from, Iov.IOV_MAX));
+            n = file.write(iov, from, Iov.sliceLength(iov, from));
         } catch (NonWritableChannelException e) {
             throw error("Unable to write to file: it was not opened for writing", e);
         } catch (IOException e) {

@@ -139,14 +139,14 @@ final class SocketIoChannel extends AbstractIoChannel {
      */
     private long read(ByteBuffer[] iov) throws IOException {
         int from = Iov.firstWithRemaining(iov);
-        int length = Math.min(iov.length - from, Iov.IOV_MAX);
+        int length = Iov.sliceLength(iov, from);
         return length == 1 ? socket.read(iov[from]) : socket.read(iov, from, length);
     }
 
     /** One write to the socket from the live slice of {@code iov}; one buffer as in {@link #read}. */
     private long write(ByteBuffer[] iov) throws IOException {
         int from = Iov.firstWithRemaining(iov);
-        int length = Math.min(iov.length - from, Iov.IOV_MAX);
+        int length = Iov.sliceLength(iov, from);
         return length == 1 ? socket.write(iov[from]) : socket.write(iov, from, length);
     }
 
