@@ -63,6 +63,10 @@ import org.junit.jupiter.api.TestInstance;
  *
  * <p>System properties: {@code qio.seed} (rerun), {@code qio.tries} (tries per property),
  * {@code qio.timeout.scale} (multiplies every timeout and the liveness bound).
+ *
+ * <p>Past 400 lines because it lists every property a provider runs, each with its QEMU source
+ * and "if this fails" note, in one class a provider extends; the bodies live in the
+ * {@code *Properties} classes.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 public abstract class ChannelContract {

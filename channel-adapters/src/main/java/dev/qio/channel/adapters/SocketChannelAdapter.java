@@ -7,6 +7,7 @@ import dev.qio.channel.ReadFlag;
 import dev.qio.channel.Shutdown;
 import dev.qio.channel.WriteFlag;
 import dev.qio.channel.spi.AbstractIoChannel;
+import dev.qio.channel.spi.BlockingEmulation;
 import dev.qio.channel.spi.Iov;
 import dev.qio.channel.spi.Readiness;
 import dev.qio.channel.spi.SelectorReadiness;
@@ -21,6 +22,8 @@ import java.util.Set;
 final class SocketChannelAdapter extends AbstractIoChannel {
     private final SocketChannel socket;
     private final SelectorReadiness readiness;
+    private final BlockingEmulation.Attempt readOnce = this::readOnce;
+    private final BlockingEmulation.Attempt writeOnce = this::writeOnce;
     /** Set once by shutdown(READ); reads return EOF from then on. */
     private volatile boolean readShut;
     /** Set once by shutdown(WRITE); writes fail from then on. */
@@ -37,25 +40,29 @@ final class SocketChannelAdapter extends AbstractIoChannel {
 
     @Override
     protected long implReadv(ByteBuffer[] iov, List<NativeFd> fdsOut, Set<ReadFlag> flags) throws IOException {
-        while (!readShut) {
-            int first = Iov.firstWithRemaining(iov);
-            long n;
-            try {
-                n = socket.read(iov, first, Math.min(iov.length - first, Iov.IOV_MAX));
-            } catch (IOException e) {
-                throw socket.isOpen() ? error("Unable to read from socket", e) : e;
-            }
-            if (n != 0) {
-                if (n < 0) {
-                    readiness.hold(IoCondition.IN, IoCondition.HUP);
-                }
-                return n < 0 ? EOF : n;
-            }
-            if (!waitFor(IoCondition.IN)) {
-                return ERR_BLOCK;
-            }
+        return BlockingEmulation.transfer(this, IoCondition.IN, iov, readOnce);
+    }
+
+    /** One read attempt: bytes, EOF (also after shutdown(READ)), or 0 if the socket has none now. */
+    private long readOnce(ByteBuffer[] iov) throws IOException {
+        if (readShut) {
+            return EOF;
         }
-        return EOF;
+        int first = Iov.firstWithRemaining(iov);
+        long n;
+        try {
+            n = socket.read(iov, first, Iov.sliceLength(iov, first));
+        } catch (IOException e) {
+            throw socket.isOpen() ? error("Unable to read from socket", e) : e;
+        }
+        if (n < 0) {
+            readiness.hold(IoCondition.IN, IoCondition.HUP);
+            return EOF;
+        }
+        if (n == 0) {
+            readiness.blocked(IoCondition.IN);
+        }
+        return n;
     }
 
     @Override
@@ -63,38 +70,26 @@ final class SocketChannelAdapter extends AbstractIoChannel {
         if (writeShut) {
             throw error("Unable to write to socket: shut down for writing", null);
         }
-        while (true) {
-            int first = Iov.firstWithRemaining(iov);
-            long n;
-            try {
-                n = socket.write(iov, first, Math.min(iov.length - first, Iov.IOV_MAX));
-            } catch (IOException e) {
-                if (socket.isOpen()) {
-                    readiness.hold(IoCondition.OUT, IoCondition.ERR);
-                    throw error("Unable to write to socket", e);
-                }
-                throw e;
-            }
-            if (n > 0) {
-                return n;
-            }
-            if (!waitFor(IoCondition.OUT)) {
-                return ERR_BLOCK;
-            }
-        }
+        return BlockingEmulation.transfer(this, IoCondition.OUT, iov, writeOnce);
     }
 
-    /**
-     * The kernel said EAGAIN: records it, then in blocking mode waits and returns {@code true}
-     * (try again); in non-blocking mode returns {@code false} ({@code ERR_BLOCK}).
-     */
-    private boolean waitFor(IoCondition condition) throws IOException {
-        readiness.blocked(condition);
-        if (!isBlocking()) {
-            return false;
+    /** One write attempt: bytes, or 0 if the socket has no room now. */
+    private long writeOnce(ByteBuffer[] iov) throws IOException {
+        int first = Iov.firstWithRemaining(iov);
+        long n;
+        try {
+            n = socket.write(iov, first, Iov.sliceLength(iov, first));
+        } catch (IOException e) {
+            if (socket.isOpen()) {
+                readiness.hold(IoCondition.OUT, IoCondition.ERR);
+                throw error("Unable to write to socket", e);
+            }
+            throw e;
         }
-        await(condition); // a close meanwhile: the base reports AsynchronousCloseException
-        return true;
+        if (n == 0) {
+            readiness.blocked(IoCondition.OUT);
+        }
+        return n;
     }
 
     @Override

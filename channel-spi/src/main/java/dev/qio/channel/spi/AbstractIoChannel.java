@@ -52,6 +52,11 @@ import java.util.concurrent.locks.ReentrantLock;
  * <h2>Threads</h2>
  * One reader and one writer at a time; further readers (writers) wait on the direction's lock.
  * A subclass that can move both directions at once adds {@link Feature#CONCURRENT_IO}.
+ *
+ * <p>Past 400 lines because it is every public operation of {@link IoChannel} (final, checked and
+ * gated) beside the contract of the hook it calls, as QEMU keeps them in {@code channel.c}; the
+ * state it needs lives in small classes of its own ({@code OpenState}, {@code Waiter},
+ * {@code LevelWatch}).
  */
 public abstract class AbstractIoChannel implements IoChannel {
     private static final Set<ReadFlag> NO_READ_FLAGS = Set.of();
@@ -94,8 +99,7 @@ public abstract class AbstractIoChannel implements IoChannel {
     /**
      * Reads into {@code iov}, honouring {@link #isBlocking()}. The iov may be long and may start
      * with used-up buffers (the {@code *All} loops pass it again after a partial read): hand
-     * {@code java.nio} the slice from {@link Iov#firstWithRemaining}, at most {@link Iov#IOV_MAX}
-     * buffers.
+     * {@code java.nio} the live slice ({@link Iov#firstWithRemaining}, {@link Iov#sliceLength}).
      *
      * @param fdsOut where to append received descriptors, or {@code null}: then close any that
      *     arrive

@@ -31,6 +31,17 @@ public final class Iov {
         return i;
     }
 
+    /**
+     * The length of the live slice that starts at {@code from} (from {@link #firstWithRemaining}):
+     * the rest of {@code iov}, at most {@link #IOV_MAX} buffers. With {@code from} it is the
+     * {@code (iov, offset, length)} a {@code java.nio} scattering or gathering call, or
+     * {@code SSLEngine}'s, takes:
+     * {@code int from = Iov.firstWithRemaining(iov); ch.read(iov, from, Iov.sliceLength(iov, from))}.
+     */
+    public static int sliceLength(ByteBuffer[] iov, int from) {
+        return Math.min(iov.length - from, IOV_MAX);
+    }
+
     /** The bytes remaining across every buffer of {@code iov}. */
     public static long remaining(ByteBuffer[] iov) {
         long total = 0;

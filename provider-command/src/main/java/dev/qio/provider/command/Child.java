@@ -12,7 +12,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 
 /**
  * One child process and everything the channel keeps for it: the {@link Process}, the two pumps
@@ -28,7 +27,6 @@ import java.util.concurrent.TimeUnit;
  * a write. The JDK's reaper thread reaps every child it started, so none is left a zombie.
  */
 final class Child {
-    private static final System.Logger LOG = System.getLogger("dev.qio.provider.command");
     /**
      * Bytes each direction buffers in the JVM, on top of the kernel's pipe. Four pipes' worth: with
      * room for several writes the writer and the pump rarely wait for each other, where a ring the
@@ -38,20 +36,16 @@ final class Child {
      * docs/BENCHMARKS.md).
      */
     static final int BUFFER = 256 * 1024;
-    /** How long to wait for SIGKILL to take effect before reporting that the child refused to die. */
-    private static final Duration KILL_WAIT = Duration.ofSeconds(10);
     /**
      * How long {@link #terminate()} waits for the pumps once the child is gone. They end at once
      * unless a grandchild still holds one of the child's pipes; then they end when it lets go.
      */
     private static final Duration PUMP_JOIN = Duration.ofSeconds(1);
-    /** The exit status of a child that SIGPIPE ended. */
-    static final int SIGPIPE_STATUS = 128 + 13;
 
 
     private final List<String> argv;
-    private final Duration grace;
     private final Process process;
+    private final Ending ending;
     /** The child's stdout; {@code null} in mode w (discarded: reads return EOF). */
     private final ChildStdout stdout;
     /** The child's stdin; {@code null} in mode r (closed at spawn: writes are refused). */
@@ -64,15 +58,13 @@ final class Child {
     private volatile boolean terminating;
     /** Guarded by {@code this}: the child's exit status once {@link #terminate()} finished. */
     private Integer status;
-    /** Guarded by {@code this}: whether {@link #terminate()} had to signal the child. */
-    private boolean signalled;
     /** Guarded by {@code this}: whether the channel stopped reading stdout before its EOF. */
     private boolean cutShort;
 
     private Child(List<String> argv, CommandOptions options, Process process) {
         this.argv = argv;
-        this.grace = options.grace();
         this.process = process;
+        this.ending = new Ending(new ProcessExits(process), argv, options.grace());
         CommandOptions.Mode mode = options.mode();
         if (mode.writes()) {
             stdin = new ChildStdin(process.getOutputStream(), BUFFER, readiness);
@@ -103,7 +95,7 @@ final class Child {
     static Child spawn(String name, List<String> argv, CommandOptions options) throws IOException {
         Path dir = checkCwd(name, options);
         String program = argv.getFirst();
-        checkProgram(name, program, dir);
+        findProgram(name, program, dir);
         ProcessBuilder builder = new ProcessBuilder(argv);
         if (dir != null) {
             builder.directory(dir.toFile());
@@ -143,7 +135,8 @@ final class Child {
         return child;
     }
 
-    private static Path checkCwd(String name, CommandOptions options) throws IOException {
+    /** The {@code cwd} option, checked: an existing directory, or {@code null} for the JVM's. */
+    static Path checkCwd(String name, CommandOptions options) throws IOException {
         Path dir = options.cwd().orElse(null);
         if (dir == null) {
             return null;
@@ -161,8 +154,11 @@ final class Child {
      * Finds {@code program} as the child's {@code execvp} will: a name with a {@code /} is a path
      * (relative to the child's working directory); a bare name is looked up on the JVM's
      * {@code PATH}, as {@link ProcessBuilder} does, skipping files that are not executable.
+     *
+     * @return the program's absolute path
+     * @throws IOException naming the program and what is wrong with it
      */
-    private static void checkProgram(String name, String program, Path dir) throws IOException {
+    static Path findProgram(String name, String program, Path dir) throws IOException {
         Path base = dir != null ? dir : Path.of("").toAbsolutePath();
         if (program.indexOf('/') >= 0 || program.indexOf(File.separatorChar) >= 0) {
             Path file = base.resolve(program);
@@ -175,7 +171,7 @@ final class Child {
             if (!Files.isExecutable(file)) {
                 throw new IOException(name + ": cannot run '" + program + "': " + file + " is not executable");
             }
-            return;
+            return file.toAbsolutePath();
         }
         String path = System.getenv("PATH");
         if (path == null) {
@@ -186,7 +182,7 @@ final class Child {
             Path candidate = (entry.isEmpty() ? base : base.resolve(entry)).resolve(program);
             if (Files.isRegularFile(candidate)) {
                 if (Files.isExecutable(candidate)) {
-                    return;
+                    return candidate.toAbsolutePath();
                 }
                 if (notExecutable == null) {
                     notExecutable = candidate;
@@ -219,9 +215,9 @@ final class Child {
     }
 
     /**
-     * Ends the child as QEMU's close and then its abort path do (see the class description),
-     * waits for the pumps, and returns the exit status. Runs once; later calls wait for the first
-     * and return the same status. An interrupt skips to SIGKILL; the interrupt status stays set.
+     * Ends the child as QEMU's close and then its abort path do ({@link Ending}), waits for the
+     * pumps, and returns the exit status. Runs once; later calls wait for the first and return the
+     * same status. An interrupt skips to SIGKILL; the interrupt status stays set.
      *
      * @throws IOException if the child survived SIGKILL
      */
@@ -236,71 +232,15 @@ final class Child {
         if (stdin != null) {
             stdin.shutdown(); // the pump drains what the channel took, then closes stdin
         }
-        boolean interrupted = false;
-        try {
-            try {
-                escalate();
-            } catch (InterruptedException e) {
-                interrupted = true;
-                signalled = true;
-                warn("killed (SIGKILL): the thread closing its channel was interrupted");
-                process.toHandle().destroyForcibly();
-                awaitExitUninterruptibly();
-            }
-            interrupted |= joinPumps();
-        } finally {
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
+        int exit = ending.await();
+        boolean interrupted = Thread.interrupted();
+        interrupted |= joinPumps();
+        if (interrupted) {
+            Thread.currentThread().interrupt();
         }
         cutShort = stdout != null && !stdout.atEnd();
-        status = process.exitValue();
+        status = exit;
         return status;
-    }
-
-    /** Waits {@code grace}, then SIGTERM, waits {@code grace}, then SIGKILL; returns once the child exited. */
-    private void escalate() throws IOException, InterruptedException {
-        if (exited(grace)) {
-            return;
-        }
-        signalled = true;
-        warn("did not exit within " + grace.toMillis() + " ms of its stdin closing; sending SIGTERM");
-        process.toHandle().destroy(); // SIGTERM
-        if (exited(grace)) {
-            return;
-        }
-        warn("did not exit within " + grace.toMillis() + " ms of SIGTERM; sending SIGKILL");
-        process.toHandle().destroyForcibly(); // SIGKILL
-        if (!exited(KILL_WAIT)) {
-            throw new IOException("process " + process.pid() + " refused to die: still running "
-                    + KILL_WAIT.toSeconds() + " s after SIGKILL");
-        }
-    }
-
-    /**
-     * A child ended by a signal at close: the caller only sees the exit status, so the why goes to
-     * the {@code dev.qio.provider.command} logger, as a warning naming the pid and the argv.
-     */
-    private void warn(String what) {
-        LOG.log(System.Logger.Level.WARNING, () -> "process " + process.pid() + " " + argv + " " + what);
-    }
-
-    private boolean exited(Duration within) throws InterruptedException {
-        return process.waitFor(within.toNanos(), TimeUnit.NANOSECONDS);
-    }
-
-    private void awaitExitUninterruptibly() throws IOException {
-        long deadline = System.nanoTime() + KILL_WAIT.toNanos();
-        while (true) {
-            try {
-                if (process.waitFor(deadline - System.nanoTime(), TimeUnit.NANOSECONDS)) {
-                    return;
-                }
-                throw new IOException("process " + process.pid() + " refused to die after SIGKILL");
-            } catch (InterruptedException again) {
-                // already on the way out; the interrupt is restored by the caller
-            }
-        }
     }
 
     /** Waits for the pumps, bounded; returns whether the thread was interrupted meanwhile. */
@@ -316,13 +256,9 @@ final class Child {
         return false;
     }
 
-    /**
-     * Whether {@code exitStatus}, from {@link #terminate()}, is a failure of the child's own: not
-     * 0, not caused by a signal {@code terminate} sent, and not SIGPIPE after the channel stopped
-     * reading the child's stdout early.
-     */
+    /** Whether {@code exitStatus}, from {@link #terminate()}, is a failure of the child's own ({@link Ending}). */
     synchronized boolean failedOnItsOwn(int exitStatus) {
-        return exitStatus != 0 && !signalled && !(exitStatus == SIGPIPE_STATUS && cutShort);
+        return ending.failedOnItsOwn(exitStatus, cutShort);
     }
 
     /**
@@ -365,5 +301,32 @@ final class Child {
             mask |= ConditionMask.OUT;
         }
         return ConditionMask.set(mask);
+    }
+
+    /** {@link Ending}'s view of a {@link Process}: signals through its handle, which only signals. */
+    private record ProcessExits(Process process) implements Ending.Exits {
+        @Override
+        public long pid() {
+            return process.pid();
+        }
+
+        @Override
+        public boolean exited(Duration within) throws InterruptedException {
+            return process.waitFor(within.toNanos(), java.util.concurrent.TimeUnit.NANOSECONDS);
+        }
+
+        @Override
+        public void signal(boolean kill) {
+            if (kill) {
+                process.toHandle().destroyForcibly();
+            } else {
+                process.toHandle().destroy();
+            }
+        }
+
+        @Override
+        public int exitValue() {
+            return process.exitValue();
+        }
     }
 }

@@ -22,13 +22,21 @@ import java.util.concurrent.CompletableFuture;
  * {@link dev.qio.channel.Feature#CONCURRENT_IO}.
  *
  * <h2>Transfers</h2>
- * Process pipes are blocking in Java, so each direction has a pump thread (platform, daemon, named
+ * On Linux with the native backend ({@code dev.qio.channel.spi.linux}: native access for
+ * {@code dev.qio.channel.spi}, no {@code -Dqio.native=false}, Linux 5.3 or later for pidfds) the
+ * child is started with {@code posix_spawn} and its stdin and stdout are non-blocking pipes driven
+ * by the process's shared epoll poller: a read or write is one system call between the caller's
+ * buffer and the pipe, no thread runs per child, non-blocking calls return {@code ERR_BLOCK} when
+ * the pipe is empty (full), and readiness is the pipes': {@code IN} with data or at EOF,
+ * {@code HUP} once the child's stdout ended, {@code OUT} with room, {@code OUT} and {@code ERR} when
+ * a write would fail. A write the child can no longer take (it closed its stdin or exited) fails
+ * with "Broken pipe" at once.
+ *
+ * <p>Elsewhere (the fallback) the child is a {@link ProcessBuilder} process, whose pipes are
+ * blocking in Java, so each direction has a pump thread (platform, daemon, named
  * {@code qio-command-PID-stdin} and {@code -stdout}) and a 256 KiB buffer between the channel and
- * the pipe. Non-blocking reads and writes return {@code ERR_BLOCK} when their buffer is empty (full),
- * and readiness (watches, {@code await}) follows the buffers: {@code IN} with data or at EOF,
- * {@code HUP} once the child's stdout ended, {@code OUT} with room, {@code OUT} and {@code ERR} when a
- * write would fail. A write whose bytes the child can no longer take (it closed its stdin or exited)
- * fails with "Broken pipe", on that write or the next. The pumps end with the child.
+ * the pipe; {@code ERR_BLOCK} and readiness follow the buffers, and "Broken pipe" comes on the
+ * write that meets it or the next. The pumps end with the child.
  *
  * <h2>Exit status</h2>
  * {@link #close()} closes the child's stdin and stops reading its stdout, then waits for it to

@@ -1,5 +1,6 @@
 package dev.qio.provider.command;
 
+import dev.qio.channel.spi.linux.NativeProcess;
 import java.io.IOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -41,7 +42,19 @@ public final class CommandChannels {
         if (copy.isEmpty() || copy.getFirst().isEmpty()) {
             throw new IllegalArgumentException("argv " + argv + " has no program");
         }
-        return ProcessChannel.spawn(nameOf(copy), copy, options);
+        return start(nameOf(copy), copy, options);
+    }
+
+    /**
+     * Starts {@code argv} on the native backend where it can run ({@link NativeCommandChannel}),
+     * else through {@link ProcessBuilder} ({@link ProcessChannel}); both behave as
+     * {@link CommandChannel} describes.
+     */
+    static CommandChannel start(String name, List<String> argv, CommandOptions options) throws IOException {
+        if (NativeProcess.unavailableReason().isEmpty()) {
+            return NativeCommandChannel.spawn(name, argv, options);
+        }
+        return ProcessChannel.spawn(name, argv, options);
     }
 
     /**

@@ -31,7 +31,9 @@ import java.util.Set;
  * </ul>
  * Unknown options and bad values are {@link IllegalArgumentException}s naming the option, raised
  * before anything starts; a missing or non-executable program and a bad {@code cwd} are
- * {@link IOException}s naming them. Channels are {@link CommandChannel}s. Instances are stateless.
+ * {@link IOException}s naming them. Channels are {@link CommandChannel}s: on the native backend
+ * where it runs, else on {@link ProcessBuilder} (see {@link CommandChannel} for the difference).
+ * Instances are stateless.
  */
 @AutoService(ChannelProvider.class)
 public final class CommandProvider implements ChannelProvider {
@@ -91,7 +93,7 @@ public final class CommandProvider implements ChannelProvider {
             }
         }
         options.finish();
-        return ProcessChannel.spawn(options.uri(), List.copyOf(argv), parsed);
+        return CommandChannels.start(options.uri(), List.copyOf(argv), parsed);
     }
 
     private static void known(String scheme) {

@@ -6,6 +6,7 @@ import dev.qio.channel.ReadFlag;
 import dev.qio.channel.Shutdown;
 import dev.qio.channel.WriteFlag;
 import dev.qio.channel.spi.AbstractIoChannel;
+import dev.qio.channel.spi.ByteRing;
 import dev.qio.channel.spi.Readiness;
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -18,7 +19,8 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * A child process's stdin and stdout as one channel (QEMU's {@code QIOChannelCommand}).
+ * A child process's stdin and stdout as one channel (QEMU's {@code QIOChannelCommand}) on
+ * {@link ProcessBuilder}: the fallback where {@link NativeCommandChannel} cannot run.
  * Features: {@link Feature#SHUTDOWN} (QEMU has no half-close here; qio does) and
  * {@link Feature#CONCURRENT_IO} (each direction has its own buffer, lock and pump).
  *
@@ -120,14 +122,14 @@ final class ProcessChannel extends AbstractIoChannel implements CommandChannel {
         if (stdout == null) {
             return EOF; // mode w: the child's stdout goes to /dev/null
         }
-        long n = stdout.read(iov, isBlocking());
-        if (n == ChildStdout.FAILED) {
-            throw error("cannot read the child's stdout", stdout.failure());
+        try {
+            return stdout.read(iov, isBlocking());
+        } catch (ByteRing.Stopped e) {
+            if (e.status() == ByteRing.Status.INTERRUPTED) {
+                throw new InterruptedIOException(name() + ": interrupted while waiting to read");
+            }
+            throw error("cannot read the child's stdout", e.getCause());
         }
-        if (n == ChildStdout.INTERRUPTED) {
-            throw new InterruptedIOException(name() + ": interrupted while waiting to read");
-        }
-        return n;
     }
 
     @Override
@@ -136,21 +138,19 @@ final class ProcessChannel extends AbstractIoChannel implements CommandChannel {
         if (stdin == null) {
             throw new ReadOnly(name());
         }
-        long n = stdin.write(iov, isBlocking());
-        if (n == ChildStdin.BROKEN) {
-            throw error("Broken pipe: the child no longer reads its stdin", stdin.failure());
+        try {
+            return stdin.write(iov, isBlocking());
+        } catch (ByteRing.Stopped e) {
+            throw switch (e.status()) {
+                case BROKEN -> error("Broken pipe: the child no longer reads its stdin", e.getCause());
+                case INTERRUPTED -> new InterruptedIOException(name() + ": interrupted while waiting to write");
+                case SHUT_DOWN, FAILED -> error("channel is shut down for writing", null);
+            };
         }
-        if (n == ChildStdin.SHUT_DOWN) {
-            throw error("channel is shut down for writing", null);
-        }
-        if (n == ChildStdin.INTERRUPTED) {
-            throw new InterruptedIOException(name() + ": interrupted while waiting to write");
-        }
-        return n;
     }
 
     /** A write on a mode {@code r} channel; the message names the channel. */
-    private static final class ReadOnly extends NonWritableChannelException {
+    static final class ReadOnly extends NonWritableChannelException {
         private static final long serialVersionUID = 1L;
         private final String name;
 

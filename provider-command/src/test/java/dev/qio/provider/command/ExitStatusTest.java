@@ -82,7 +82,7 @@ class ExitStatusTest {
         CommandChannel ch = open("command:yes?mode=r");
         TestSupport.expect(ch, "y\ny\n");
         ch.close(); // yes dies of SIGPIPE: the channel's doing, so no exception
-        assertEquals(OptionalInt.of(Child.SIGPIPE_STATUS), ch.exitStatus());
+        assertEquals(OptionalInt.of(Ending.SIGPIPE_STATUS), ch.exitStatus());
     }
 
     @Test

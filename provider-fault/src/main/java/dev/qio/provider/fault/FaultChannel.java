@@ -7,7 +7,7 @@ import dev.qio.channel.NativeFd;
 import dev.qio.channel.ReadFlag;
 import dev.qio.channel.Shutdown;
 import dev.qio.channel.WriteFlag;
-import dev.qio.channel.spi.AbstractIoChannel;
+import dev.qio.channel.spi.LayerChannel;
 import dev.qio.channel.spi.Readiness;
 import dev.qio.channel.spi.SignalledReadiness;
 import java.io.IOException;
@@ -30,10 +30,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * guarded by that direction's lock in the base (reads are serialised, writes too): a reader and a
  * writer on two threads do not make each other's choices depend on timing.
  */
-final class FaultChannel extends AbstractIoChannel {
+final class FaultChannel extends LayerChannel {
     private static final long WRITE_STREAM = 0x9e3779b97f4a7c15L;
 
-    private final IoChannel inner;
     private final FaultOptions options;
     private final Readiness readiness;
     /** Guarded by the base's read lock. */
@@ -63,8 +62,7 @@ final class FaultChannel extends AbstractIoChannel {
     private volatile boolean reset;
 
     FaultChannel(String name, IoChannel inner, FaultOptions options) {
-        super(name);
-        this.inner = inner;
+        super(name, inner);
         this.options = options;
         this.readRandom = new SplittableRandom(options.seed());
         this.writeRandom = new SplittableRandom(options.seed() ^ WRITE_STREAM);
@@ -250,20 +248,5 @@ final class FaultChannel extends AbstractIoChannel {
     @Override
     protected void implSetBlocking(boolean blocking) throws IOException {
         inner.setBlocking(blocking);
-    }
-
-    @Override
-    protected void implSetDelay(boolean enabled) {
-        inner.setDelay(enabled);
-    }
-
-    @Override
-    protected void implSetCork(boolean enabled) {
-        inner.setCork(enabled);
-    }
-
-    @Override
-    protected long implPeerPid() throws IOException {
-        return inner.peerPid();
     }
 }

@@ -7,6 +7,7 @@ import dev.qio.channel.Feature;
 import dev.qio.channel.IoChannel;
 import dev.qio.channel.IoListener;
 import dev.qio.channel.spi.LayerListener;
+import dev.qio.channel.spi.LayerProvider;
 import dev.qio.channel.spi.LayerUri;
 import dev.qio.channel.spi.UriOptions;
 import java.io.IOException;
@@ -50,40 +51,29 @@ import java.util.Set;
  * </ul>
  *
  * <p>Features: the inner channel's SHUTDOWN, CONCURRENT_IO, FD_PASS and READ_MSG_PEEK; modes,
- * shutdown, close, hints and readiness go to the inner channel. A listener
+ * shutdown, close, hints, readiness and the peer's pid and credentials go to the inner channel
+ * ({@code fault+unix:} reports the unix peer's). A listener
  * ({@code fault+mem://NAME}, {@code fault+tcp://…}) puts the layer, with the same options and
  * seed, on every channel it accepts.
  */
 @AutoService(ChannelProvider.class)
-public final class FaultProvider implements ChannelProvider {
+public final class FaultProvider extends LayerProvider {
     static final String SCHEME = "fault";
 
-    /** For {@link java.util.ServiceLoader}, and for {@link ChannelRegistry#of}. */
-    public FaultProvider() {}
-
-    @Override
-    public Set<String> schemes() {
-        return Set.of(SCHEME);
-    }
-
-    @Override
-    public boolean isLayer() {
-        return true;
-    }
-
-    /** SHUTDOWN, CONCURRENT_IO, FD_PASS and READ_MSG_PEEK, each only where the inner channel has it. */
-    @Override
-    public Set<Feature> features(String scheme) {
-        LayerUri.requireLayerScheme(scheme, SCHEME);
-        return Set.of(Feature.SHUTDOWN, Feature.CONCURRENT_IO, Feature.FD_PASS, Feature.READ_MSG_PEEK);
+    /**
+     * For {@link java.util.ServiceLoader}, and for {@link ChannelRegistry#of}. SHUTDOWN,
+     * CONCURRENT_IO, FD_PASS and READ_MSG_PEEK where the inner channel has them.
+     */
+    public FaultProvider() {
+        super(SCHEME, Set.of(Feature.SHUTDOWN, Feature.CONCURRENT_IO, Feature.FD_PASS, Feature.READ_MSG_PEEK));
     }
 
     @Override
     public IoChannel open(URI uri, ChannelRegistry registry) throws IOException {
         LayerUri split = LayerUri.split(uri, SCHEME, FaultOptions.NAMES);
         FaultOptions options = FaultOptions.read(split.layer());
-        IoChannel inner = registry.open(split.inner());
-        return new FaultChannel(options.name(UriOptions.displayName(uri)), inner, options);
+        return openOver(registry, split.inner(), inner -> new FaultChannel(options.name(UriOptions.displayName(uri)), inner,
+                options), channel -> {});
     }
 
     @Override

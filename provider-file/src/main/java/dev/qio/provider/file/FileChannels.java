@@ -39,12 +39,25 @@ import java.util.Set;
  * A FIFO or a character device opens too, as a stream without features: {@code seek},
  * {@code preadv} and {@code pwritev} are refused with
  * {@link dev.qio.channel.UnsupportedFeatureException}. Opening a FIFO waits until its other end is
- * opened, as {@code open(2)} does. These channels work in <strong>blocking mode only</strong>:
- * java.nio's {@code FileChannel} cannot set {@code O_NONBLOCK}, so {@code setBlocking(false)} throws
- * {@link UnsupportedOperationException} and the channel stays blocking. Their readiness is always
- * {@code IN} and {@code OUT} too, so {@code await} returns at once and the blocking read or write
- * that follows does the waiting. A read on a FIFO whose writers all closed returns {@code EOF}; a
+ * opened, as {@code open(2)} does. A read on a FIFO whose writers all closed returns {@code EOF}; a
  * write on a FIFO with no reader left fails with an {@link IOException} ("Broken pipe").
+ *
+ * <p>On Linux with the native backend ({@code dev.qio.channel.spi.linux}: native access for
+ * {@code dev.qio.channel.spi}, no {@code -Dqio.native=false}) a FIFO or character device is a
+ * non-blocking descriptor driven by the process's shared epoll poller: non-blocking mode works
+ * ({@code ERR_BLOCK} on an empty or full FIFO), readiness is the kernel's, {@code close()} wakes a
+ * thread blocked in a read or write at once whether it is a platform or a virtual thread, and an
+ * interrupt ends a blocked call with {@link java.io.InterruptedIOException}, leaving the channel
+ * open. The open itself waits on a platform thread of its own when the caller is a virtual thread,
+ * so its carrier is not held.
+ *
+ * <p>Elsewhere (the fallback) these channels are on java.nio's {@code FileChannel} and work in
+ * <strong>blocking mode only</strong>: it cannot set {@code O_NONBLOCK}, so
+ * {@code setBlocking(false)} throws {@link UnsupportedOperationException} and the channel stays
+ * blocking. Their readiness is always {@code IN} and {@code OUT}, so {@code await} returns at once
+ * and the blocking read or write that follows does the waiting. A virtual thread blocked in a read
+ * or write of a FIFO there is not woken by {@code close()} (a platform thread is); use a platform
+ * thread, or the native backend.
  *
  * <h2>Threads</h2>
  * One read and one write may be called from two threads, and positional calls are safe alongside
@@ -59,7 +72,7 @@ import java.util.Set;
  * throws {@link java.nio.channels.ClosedChannelException}. As with any java.nio
  * {@code FileChannel}, interrupting a thread while it is in (or enters) a read, write or seek
  * closes the channel: that call throws {@link java.nio.channels.ClosedByInterruptException} and the
- * channel reports itself closed.
+ * channel reports itself closed (FIFOs and devices on the native backend excepted: see above).
  *
  * <h2>Errors</h2>
  * Every {@link IOException} names the channel; failures to open name the path as well and keep

@@ -32,7 +32,9 @@ import java.util.Set;
 
 /**
  * A file opened through {@link FileChannel}: QEMU's {@code QIOChannelFile}. The behaviour users
- * see is documented on {@link FileChannels}; this class is its transport.
+ * see is documented on {@link FileChannels}; this class is its transport, and {@link #open} is
+ * where a FIFO or character device goes to {@link NativeFileChannel} instead when the native
+ * backend runs.
  *
  * <ul>
  *   <li>A regular file is {@link Feature#SEEKABLE}; anything else (a FIFO, a device) is a plain
@@ -81,12 +83,15 @@ final class FileIoChannel extends AbstractIoChannel {
      * @throws IllegalArgumentException if the options contradict each other
      * @throws UnsupportedOperationException if an option or attribute is not supported
      */
-    static FileIoChannel open(String name, Path path, Set<? extends OpenOption> options, FileAttribute<?>... attrs)
+    static AbstractIoChannel open(String name, Path path, Set<? extends OpenOption> options, FileAttribute<?>... attrs)
             throws IOException {
         LinkOption[] links = options.contains(LinkOption.NOFOLLOW_LINKS)
                 ? new LinkOption[] {LinkOption.NOFOLLOW_LINKS} : new LinkOption[0];
         if (Files.isDirectory(path, links)) {
             throw isDirectory(name, path, null); // open(O_RDONLY) would succeed on it
+        }
+        if (NativeFileChannel.applies(path, options)) {
+            return NativeFileChannel.open(name, path, options);
         }
         FileChannel file;
         try {
@@ -184,8 +189,8 @@ final class FileIoChannel extends AbstractIoChannel {
     @Override
     protected long implReadv(ByteBuffer[] iov, List<NativeFd> fdsOut, Set<ReadFlag> flags) throws IOException {
         try {
-            int from = Iov.firstWithRemaining(iov); // a bounded live slice: see Iov.IOV_MAX
-            long n = file.read(iov, from, Math.min(iov.length - from, Iov.IOV_MAX));
+            int from = Iov.firstWithRemaining(iov);
+            long n = file.read(iov, from, Iov.sliceLength(iov, from));
             return n <= 0 ? EOF : n; // FileChannel reports end of stream as -1 and never 0 for room > 0
         } catch (NonReadableChannelException e) {
             throw error("Unable to read from file: it was not opened for reading", e);
@@ -199,7 +204,7 @@ final class FileIoChannel extends AbstractIoChannel {
         long n;
         try {
             int from = Iov.firstWithRemaining(iov);
-            n = file.write(iov, from, Math.min(iov.length - from, Iov.IOV_MAX));
+            n = file.write(iov, from, Iov.sliceLength(iov, from));
         } catch (NonWritableChannelException e) {
             throw error("Unable to write to file: it was not opened for writing", e);
         } catch (IOException e) {

@@ -1,5 +1,6 @@
 package dev.qio.provider.file;
 
+import dev.qio.channel.spi.linux.Linux;
 import dev.qio.testkit.Capability;
 import dev.qio.testkit.ChannelContract;
 import dev.qio.testkit.ChannelFixture;
@@ -15,16 +16,15 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The conformance kit over a FIFO (QEMU's {@code /io/channel/pipe/sync}): a fresh FIFO per pair
  * from mkfifo(1), its write end opened {@code mode=w} and its read end {@code mode=r}, at the same
- * time, in blocking mode only.
+ * time.
  *
- * <p>Not declared, though true of a FIFO:
- * <ul>
- *   <li>{@link Capability#STARVE}: the kit's properties that use it (blocking read waits, close
- *       wakes the reader) wait for the blocked thread to be WAITING, but a thread blocked in
- *       {@code read(2)} on a FIFO is RUNNABLE in native code, so they would spin until their
- *       timeout. {@link FifoTest} checks both behaviours with a wait that sees native blocking.
- *   <li>{@link Capability#FILL}: needs non-blocking mode, which these channels refuse.
- * </ul>
+ * <p>On the native backend (the module-path run) the FIFO is a non-blocking descriptor driven by
+ * the poller, so the kit runs every property: blocking and non-blocking, {@link Capability#STARVE}
+ * (a blocked reader waits, close wakes it) and {@link Capability#FILL} (the writer fills the pipe
+ * and stays full). On the {@code FileChannel} fallback (the class-path run, {@code -Dqio.native=false})
+ * the channels are blocking only, and STARVE and FILL are not declared: a thread blocked in
+ * {@code read(2)} there is RUNNABLE in native code, which the kit's wait for a blocked thread does
+ * not see, and FILL needs non-blocking mode.
  */
 class FifoConformanceTest extends ChannelContract {
     @TempDir
@@ -40,7 +40,9 @@ class FifoConformanceTest extends ChannelContract {
 
             @Override
             public Set<Capability> capabilities() {
-                return EnumSet.of(Capability.ROUND_TRIP, Capability.CONCURRENT, Capability.BLOCKING_ONLY);
+                return Linux.isAvailable()
+                        ? EnumSet.of(Capability.ROUND_TRIP, Capability.CONCURRENT, Capability.STARVE, Capability.FILL)
+                        : EnumSet.of(Capability.ROUND_TRIP, Capability.CONCURRENT, Capability.BLOCKING_ONLY);
             }
 
             @Override

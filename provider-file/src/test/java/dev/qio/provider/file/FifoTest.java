@@ -21,6 +21,11 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import dev.qio.channel.spi.linux.Linux;
+import dev.qio.channel.spi.AbstractIoChannel;
+import java.util.concurrent.Callable;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.api.io.TempDir;
@@ -61,7 +66,8 @@ class FifoTest {
     }
 
     @Test
-    void nonBlockingModeIsRefused() throws IOException {
+    void nonBlockingModeIsRefusedOnTheFallback() throws IOException {
+        assumeFalse(Linux.isAvailable(), "the native backend has non-blocking FIFOs");
         try (TestSupport.FifoEnds ends = fifo()) {
             IoChannel w = ends.writer();
             IoChannel r = ends.reader();
@@ -154,12 +160,85 @@ class FifoTest {
             assertThrows(UnsupportedFeatureException.class, () -> nul.seek(0, Whence.SET));
             assertEquals(IoChannel.EOF, nul.read(ByteBuffer.allocate(4)));
             assertEquals(5, nul.write(TestIo.ascii("gone!")));
-            assertThrows(UnsupportedOperationException.class, () -> nul.setBlocking(false));
+            if (!Linux.isAvailable()) {
+                assertThrows(UnsupportedOperationException.class, () -> nul.setBlocking(false));
+            }
             assertEquals("file:///dev/null?mode=rw", nul.name());
             ByteBuffer zeros = ByteBuffer.allocate(4096);
             zero.readAll(zeros);
             assertEquals(ByteBuffer.allocate(4096), zeros.flip());
             assertThrows(UnsupportedFeatureException.class, () -> zero.preadv(new ByteBuffer[] {ByteBuffer.allocate(1)}, 0));
+        }
+    }
+
+    @Test
+    void nonBlockingModeOnTheNativeBackend() throws IOException {
+        assumeTrue(Linux.isAvailable(), "the FileChannel fallback is blocking only");
+        try (TestSupport.FifoEnds ends = fifo()) {
+            IoChannel w = ends.writer();
+            IoChannel r = ends.reader();
+            r.setBlocking(false);
+            w.setBlocking(false);
+            assertEquals(IoChannel.ERR_BLOCK, r.read(ByteBuffer.allocate(8)), "an empty FIFO");
+            long total = 0;
+            ByteBuffer chunk = ByteBuffer.allocate(64 << 10);
+            long n;
+            while ((n = w.write(chunk.clear())) != IoChannel.ERR_BLOCK) {
+                total += n;
+            }
+            assertTrue(total > 0, "the pipe took bytes before it was full");
+            r.setBlocking(true);
+            ByteBuffer all = ByteBuffer.allocate((int) total);
+            r.readAll(all);
+            assertEquals(total, all.position());
+            r.setBlocking(false);
+            assertEquals(IoChannel.ERR_BLOCK, r.read(ByteBuffer.allocate(8)), "drained");
+            w.close();
+            assertEquals(IoChannel.EOF, r.read(ByteBuffer.allocate(8)), "every writer closed");
+        }
+    }
+
+    /**
+     * A thread of each kind blocked reading an empty FIFO, and one of each kind blocked writing a
+     * full one: closing the channel from another thread wakes each with an exception.
+     */
+    @Test
+    void closeWakesBlockedReadersAndWritersOnPlatformAndVirtualThreads() throws Exception {
+        assumeTrue(Linux.isAvailable(), "a virtual thread blocked on FileChannel's FIFO is not woken by close");
+        for (boolean virtual : new boolean[] {false, true}) {
+            try (TestSupport.FifoEnds ends = fifo()) {
+                IoChannel r = ends.reader();
+                Callable<Long> read = () -> r.readv(ByteBuffer.allocate(8));
+                var reader = virtual ? Background.startVirtual("fifo-reader", read) : Background.start("fifo-reader", read);
+                reader.awaitBlockedIn(AbstractIoChannel.class);
+                r.close();
+                assertInstanceOf(AsynchronousCloseException.class, reader.failure(), "reader, virtual " + virtual);
+            }
+            try (TestSupport.FifoEnds ends = fifo()) {
+                IoChannel w = ends.writer();
+                Callable<Void> write = () -> {
+                    w.writeAll(ByteBuffer.allocate(4 << 20)); // far more than a pipe holds
+                    return null;
+                };
+                var writer = virtual ? Background.startVirtual("fifo-writer", write) : Background.start("fifo-writer", write);
+                writer.awaitBlockedIn(AbstractIoChannel.class);
+                w.close();
+                assertInstanceOf(AsynchronousCloseException.class, writer.failure(), "writer, virtual " + virtual);
+            }
+        }
+    }
+
+    @Test
+    void aVirtualThreadOpensAFifoWithoutHoldingItsCarrier() throws Exception {
+        assumeTrue(Linux.isAvailable(), "FileChannel opens on the calling thread");
+        Path path = TestIo.mkfifo(dir.resolve(TestSupport.unique("open")));
+        var open = Background.startVirtual("fifo-open", () -> IoChannels.open(TestSupport.uri(path, "mode=r")));
+        open.awaitBlocked(); // parked while the open(2) waits for a writer on a thread of its own
+        try (IoChannel w = IoChannels.open(TestSupport.uri(path, "mode=w")); IoChannel r = open.result()) {
+            w.writeAll(TestIo.ascii("hello"));
+            ByteBuffer got = ByteBuffer.allocate(5);
+            r.readAll(got);
+            assertEquals("hello", TestIo.written(got));
         }
     }
 }

@@ -59,11 +59,11 @@ final class TestSupport {
         try {
             writer = IoChannels.open(uri(fifo, "mode=w"));
         } catch (IOException | RuntimeException e) {
-            // The reader waits for a writer: give it one so that its thread ends, then drop it.
-            try {
-                FileChannel unblock = FileChannel.open(fifo, StandardOpenOption.WRITE);
+            // The reader may wait for a writer: give it one so that its thread ends, then drop it.
+            // Read-write, because Linux opens a FIFO that way at once: a write-only open would wait
+            // for ever if the reader's open failed too.
+            try (FileChannel unblock = FileChannel.open(fifo, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
                 closeQuietly(result(reader));
-                unblock.close();
             } catch (Exception suppressed) {
                 e.addSuppressed(suppressed);
             }

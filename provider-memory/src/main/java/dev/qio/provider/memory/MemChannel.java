@@ -7,6 +7,7 @@ import dev.qio.channel.ReadFlag;
 import dev.qio.channel.Shutdown;
 import dev.qio.channel.WriteFlag;
 import dev.qio.channel.spi.AbstractIoChannel;
+import dev.qio.channel.spi.ByteRing;
 import dev.qio.channel.spi.ConditionMask;
 import dev.qio.channel.spi.Iov;
 import dev.qio.channel.spi.NativeFds;
@@ -91,31 +92,26 @@ final class MemChannel extends AbstractIoChannel {
         if (Iov.remaining(iov) == 0) {
             return 0; // asked only for descriptors: they travel with bytes, so a byteless read gets none
         }
-        long n = in.read(iov, fdsOut, isBlocking());
-        if (n == MemPipe.INTERRUPTED) {
+        try {
+            return in.read(iov, fdsOut, isBlocking());
+        } catch (ByteRing.Stopped e) { // interrupted: the only way a read stops
             throw new InterruptedIOException(name() + ": interrupted while waiting to read");
         }
-        return n;
     }
 
     @Override
     protected long implWritev(ByteBuffer[] iov, List<NativeFd> fds, Set<WriteFlag> flags) throws IOException {
-        long n;
         try {
-            n = out.write(iov, fds, isBlocking());
+            return out.write(iov, fds, isBlocking());
+        } catch (ByteRing.Stopped e) {
+            throw switch (e.status()) {
+                case BROKEN -> error("Broken pipe: the peer no longer reads", null);
+                case INTERRUPTED -> new InterruptedIOException(name() + ": interrupted while waiting to write");
+                case SHUT_DOWN, FAILED -> error("channel is shut down for writing", null);
+            };
         } catch (IOException e) {
             throw error("cannot pass file descriptors", e);
         }
-        if (n == MemPipe.BROKEN) {
-            throw error("Broken pipe: the peer no longer reads", null);
-        }
-        if (n == MemPipe.SHUT_DOWN) {
-            throw error("channel is shut down for writing", null);
-        }
-        if (n == MemPipe.INTERRUPTED) {
-            throw new InterruptedIOException(name() + ": interrupted while waiting to write");
-        }
-        return n;
     }
 
     @Override

@@ -7,6 +7,7 @@ import dev.qio.channel.ReadFlag;
 import dev.qio.channel.Shutdown;
 import dev.qio.channel.WriteFlag;
 import dev.qio.channel.spi.AbstractIoChannel;
+import dev.qio.channel.spi.BlockingEmulation;
 import dev.qio.channel.spi.Iov;
 import dev.qio.channel.spi.Readiness;
 import dev.qio.channel.spi.SelectorReadiness;
@@ -42,6 +43,8 @@ final class SocketIoChannel extends AbstractIoChannel {
     private final SocketChannel socket;
     private final SelectorReadiness readiness;
     private final boolean tcp;
+    private final BlockingEmulation.Attempt readOnce = this::readOnce;
+    private final BlockingEmulation.Attempt writeOnce = this::writeOnce;
     /** Set once by shutdown(READ); reads return EOF from then on. */
     private volatile boolean readShut;
     /** Set once by shutdown(WRITE); writes fail from then on. */
@@ -75,29 +78,28 @@ final class SocketIoChannel extends AbstractIoChannel {
 
     @Override
     protected long implReadv(ByteBuffer[] iov, List<NativeFd> fdsOut, Set<ReadFlag> flags) throws IOException {
-        while (true) {
-            if (readShut) {
-                return EOF;
-            }
-            long n;
-            try {
-                n = read(iov);
-            } catch (IOException e) {
-                throw socket.isOpen() ? error("Unable to read from socket", e) : e;
-            }
-            if (n > 0) {
-                return n;
-            }
-            if (n < 0) {
-                readiness.hold(IoCondition.IN, IoCondition.HUP);
-                return EOF;
-            }
-            readiness.blocked(IoCondition.IN);
-            if (!isBlocking()) {
-                return ERR_BLOCK;
-            }
-            await(IoCondition.IN); // a close meanwhile: the base reports AsynchronousCloseException
+        return BlockingEmulation.transfer(this, IoCondition.IN, iov, readOnce);
+    }
+
+    /** One read attempt: bytes, EOF (also after shutdown(READ)), or 0 if the socket has none now. */
+    private long readOnce(ByteBuffer[] iov) throws IOException {
+        if (readShut) {
+            return EOF;
         }
+        long n;
+        try {
+            n = read(iov);
+        } catch (IOException e) {
+            throw socket.isOpen() ? error("Unable to read from socket", e) : e;
+        }
+        if (n < 0) {
+            readiness.hold(IoCondition.IN, IoCondition.HUP);
+            return EOF;
+        }
+        if (n == 0) {
+            readiness.blocked(IoCondition.IN);
+        }
+        return n;
     }
 
     @Override
@@ -110,26 +112,25 @@ final class SocketIoChannel extends AbstractIoChannel {
 
     /** Writes to the socket, waiting for room in blocking mode. */
     private long send(ByteBuffer[] iov) throws IOException {
-        while (true) {
-            long n;
-            try {
-                n = write(iov);
-            } catch (IOException e) {
-                if (!socket.isOpen()) {
-                    throw e;
-                }
-                readiness.hold(IoCondition.OUT, IoCondition.ERR);
-                throw error("Unable to write to socket", e);
+        return BlockingEmulation.transfer(this, IoCondition.OUT, iov, writeOnce);
+    }
+
+    /** One write attempt: bytes, or 0 if the socket has no room now. */
+    private long writeOnce(ByteBuffer[] iov) throws IOException {
+        long n;
+        try {
+            n = write(iov);
+        } catch (IOException e) {
+            if (!socket.isOpen()) {
+                throw e;
             }
-            if (n > 0) {
-                return n;
-            }
-            readiness.blocked(IoCondition.OUT);
-            if (!isBlocking()) {
-                return ERR_BLOCK;
-            }
-            await(IoCondition.OUT); // a close meanwhile: the base reports AsynchronousCloseException
+            readiness.hold(IoCondition.OUT, IoCondition.ERR);
+            throw error("Unable to write to socket", e);
         }
+        if (n == 0) {
+            readiness.blocked(IoCondition.OUT);
+        }
+        return n;
     }
 
     /**
@@ -139,14 +140,14 @@ final class SocketIoChannel extends AbstractIoChannel {
      */
     private long read(ByteBuffer[] iov) throws IOException {
         int from = Iov.firstWithRemaining(iov);
-        int length = Math.min(iov.length - from, Iov.IOV_MAX);
+        int length = Iov.sliceLength(iov, from);
         return length == 1 ? socket.read(iov[from]) : socket.read(iov, from, length);
     }
 
     /** One write to the socket from the live slice of {@code iov}; one buffer as in {@link #read}. */
     private long write(ByteBuffer[] iov) throws IOException {
         int from = Iov.firstWithRemaining(iov);
-        int length = Math.min(iov.length - from, Iov.IOV_MAX);
+        int length = Iov.sliceLength(iov, from);
         return length == 1 ? socket.write(iov[from]) : socket.write(iov, from, length);
     }
 

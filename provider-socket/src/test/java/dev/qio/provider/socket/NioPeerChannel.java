@@ -7,6 +7,7 @@ import dev.qio.channel.ReadFlag;
 import dev.qio.channel.Shutdown;
 import dev.qio.channel.WriteFlag;
 import dev.qio.channel.spi.AbstractIoChannel;
+import dev.qio.channel.spi.BlockingEmulation;
 import dev.qio.channel.spi.Iov;
 import dev.qio.channel.spi.Readiness;
 import java.io.IOException;
@@ -37,6 +38,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 final class NioPeerChannel extends AbstractIoChannel {
     private final SocketChannel raw;
     private final PeerReadiness readiness;
+    private final BlockingEmulation.Attempt readOnce = this::readOnce;
+    private final BlockingEmulation.Attempt writeOnce = this::writeOnce;
     /** Set once by shutdown(READ). */
     private volatile boolean readShut;
     /** Set once by shutdown(WRITE): java.nio would throw ClosedChannelException on the channel, which means closed. */
@@ -53,25 +56,24 @@ final class NioPeerChannel extends AbstractIoChannel {
 
     @Override
     protected long implReadv(ByteBuffer[] iov, List<NativeFd> fdsOut, Set<ReadFlag> flags) throws IOException {
-        while (true) {
-            if (readShut) {
-                return EOF;
-            }
-            long n;
-            try {
-                n = raw.read(iov, live(iov), Math.min(iov.length - live(iov), Iov.IOV_MAX));
-            } catch (IOException e) {
-                throw raw.isOpen() ? error("peer read failed", e) : e;
-            }
-            if (n != 0) {
-                return n < 0 ? EOF : n;
-            }
-            readiness.sawNot(SelectionKey.OP_READ);
-            if (!isBlocking()) {
-                return ERR_BLOCK;
-            }
-            await(IoCondition.IN);
+        return BlockingEmulation.transfer(this, IoCondition.IN, iov, readOnce);
+    }
+
+    private long readOnce(ByteBuffer[] iov) throws IOException {
+        if (readShut) {
+            return EOF;
         }
+        int from = Iov.firstWithRemaining(iov);
+        long n;
+        try {
+            n = raw.read(iov, from, Iov.sliceLength(iov, from));
+        } catch (IOException e) {
+            throw raw.isOpen() ? error("peer read failed", e) : e;
+        }
+        if (n == 0) {
+            readiness.sawNot(SelectionKey.OP_READ);
+        }
+        return n < 0 ? EOF : n;
     }
 
     @Override
@@ -79,22 +81,21 @@ final class NioPeerChannel extends AbstractIoChannel {
         if (writeShut) {
             throw error("peer write after shutdown(WRITE)", null);
         }
-        while (true) {
-            long n;
-            try {
-                n = raw.write(iov, live(iov), Math.min(iov.length - live(iov), Iov.IOV_MAX));
-            } catch (IOException e) {
-                throw raw.isOpen() ? error("peer write failed", e) : e;
-            }
-            if (n > 0) {
-                return n;
-            }
-            readiness.sawNot(SelectionKey.OP_WRITE);
-            if (!isBlocking()) {
-                return ERR_BLOCK;
-            }
-            await(IoCondition.OUT);
+        return BlockingEmulation.transfer(this, IoCondition.OUT, iov, writeOnce);
+    }
+
+    private long writeOnce(ByteBuffer[] iov) throws IOException {
+        int from = Iov.firstWithRemaining(iov);
+        long n;
+        try {
+            n = raw.write(iov, from, Iov.sliceLength(iov, from));
+        } catch (IOException e) {
+            throw raw.isOpen() ? error("peer write failed", e) : e;
         }
+        if (n == 0) {
+            readiness.sawNot(SelectionKey.OP_WRITE);
+        }
+        return n;
     }
 
     @Override
@@ -235,13 +236,5 @@ final class NioPeerChannel extends AbstractIoChannel {
                 signal();
             }
         }
-    }
-
-    /**
-     * The first buffer with room: the JDK walks every buffer it is handed, and 100,000 used-up
-     * segment buffers overflow its stack (see docs/DESIGN.md, "Long iovs").
-     */
-    private static int live(ByteBuffer[] iov) {
-        return Iov.firstWithRemaining(iov);
     }
 }

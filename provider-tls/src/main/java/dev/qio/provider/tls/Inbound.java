@@ -135,7 +135,7 @@ final class Inbound {
     private long unwrapInto(ByteBuffer[] iov) throws IOException {
         if (Iov.remaining(iov) >= appBufferSize) {
             int first = Iov.firstWithRemaining(iov);
-            SSLEngineResult r = engine.unwrap(netIn, iov, first, Math.min(iov.length - first, Iov.IOV_MAX));
+            SSLEngineResult r = engine.unwrap(netIn, iov, first, Iov.sliceLength(iov, first));
             if (r.getStatus() != Status.BUFFER_OVERFLOW) {
                 return unwrapped(r, r.bytesProduced());
             }

@@ -130,7 +130,7 @@ final class Outbound {
     /** Wraps up to {@link #RECORDS_PER_CALL} records of {@code iov} into {@code netOut}; the plaintext consumed. */
     private long wrapRecords(ByteBuffer[] iov) throws IOException {
         int first = Iov.firstWithRemaining(iov);
-        int count = Math.min(iov.length - first, Iov.IOV_MAX);
+        int count = Iov.sliceLength(iov, first);
         long consumed = 0;
         int records = 0;
         netOut.compact();

@@ -7,8 +7,8 @@ import dev.qio.channel.NativeFd;
 import dev.qio.channel.ReadFlag;
 import dev.qio.channel.Shutdown;
 import dev.qio.channel.WriteFlag;
-import dev.qio.channel.spi.AbstractIoChannel;
 import dev.qio.channel.spi.ConditionMask;
+import dev.qio.channel.spi.LayerChannel;
 import dev.qio.channel.spi.Readiness;
 import dev.qio.channel.spi.SignalledReadiness;
 import java.io.IOException;
@@ -36,9 +36,12 @@ import javax.net.ssl.SSLSession;
  * ciphertext that a non-blocking write left waiting can be pushed out from the shared loop (the
  * flusher) without that loop ever blocking. A hand-made inner channel whose readiness is not
  * visible is the exception: it keeps this channel's mode, and this channel stays blocking.
+ *
+ * <p>The hints and the peer's pid and credentials are the inner channel's ({@link LayerChannel}):
+ * {@code tls+unix:} reports the unix peer's; the certificate the peer presented is in
+ * {@link #session()}.
  */
-final class SslEngineChannel extends AbstractIoChannel implements TlsChannel {
-    private final IoChannel inner;
+final class SslEngineChannel extends LayerChannel implements TlsChannel {
     /** Whether the inner channel's readiness is visible; {@code false} for a hand-made inner channel. */
     private final boolean watchable;
     private final SSLEngine engine;
@@ -50,8 +53,7 @@ final class SslEngineChannel extends AbstractIoChannel implements TlsChannel {
     private final Readiness readiness;
 
     SslEngineChannel(IoChannel inner, SSLEngine engine) throws IOException {
-        super("tls+" + inner.name());
-        this.inner = inner;
+        super("tls+" + inner.name(), inner);
         this.engine = engine;
         Readiness innerReadiness = readinessOf(inner).orElse(null);
         this.watchable = innerReadiness != null;
@@ -206,16 +208,6 @@ final class SslEngineChannel extends AbstractIoChannel implements TlsChannel {
             inner.setBlocking(true);
         }
         // otherwise the inner channel stays non-blocking; this channel's reads and writes wait on it
-    }
-
-    @Override
-    protected void implSetDelay(boolean enabled) {
-        inner.setDelay(enabled);
-    }
-
-    @Override
-    protected void implSetCork(boolean enabled) {
-        inner.setCork(enabled);
     }
 
     @Override

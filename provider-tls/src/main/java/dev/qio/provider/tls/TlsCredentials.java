@@ -1,13 +1,11 @@
 package dev.qio.provider.tls;
 
 import java.io.IOException;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.cert.Certificate;
-import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -44,6 +42,9 @@ import javax.net.ssl.X509ExtendedTrustManager;
  * client certificate signed by the CAs. {@code verifyPeer(false)} turns both off: a client then
  * accepts any server (for tests only) and a server asks for no certificate. Protocols are TLS 1.3
  * and TLS 1.2; cipher suites are the JDK's defaults for those.
+ *
+ * <p>The file runs past 400 lines because its public {@link Builder} (every option, checked where
+ * it is set) is nested here, as the API names it; the trust managers live in {@code PeerTrust}.
  */
 public final class TlsCredentials {
     /** Which end of connections credentials serve (QEMU's {@code endpoint} property). */
@@ -172,7 +173,7 @@ public final class TlsCredentials {
     private SSLContext clientContext() throws IOException {
         SSLContext c = clientContext;
         if (c == null) {
-            c = clientContext = context(clientIdentity, verifyPeer ? trustManagers() : new TrustManager[] {new TrustAll()});
+            c = clientContext = context(clientIdentity, verifyPeer ? trustManagers() : new TrustManager[] {new PeerTrust.TrustAll()});
         }
         return c;
     }
@@ -184,7 +185,7 @@ public final class TlsCredentials {
             X509ExtendedTrustManager chain = (X509ExtendedTrustManager) trustManagers()[0];
             // Without verify-peer, an authz list is the only check; without either, no
             // certificate is asked for, and the chain check stays as the JDK's default would be.
-            TrustManager trust = new ClientTrustManager(verifyPeer || authz == null ? chain : null, authz);
+            TrustManager trust = new PeerTrust.ClientTrustManager(verifyPeer || authz == null ? chain : null, authz);
             c = context(serverIdentity, new TrustManager[] {trust});
             serverContexts.putIfAbsent(key, c);
         }
@@ -237,104 +238,6 @@ public final class TlsCredentials {
                 + (serverIdentity != null ? ", server=" + serverIdentity.chain().get(0).getSubjectX500Principal().getName() : "")
                 + (clientIdentity != null ? ", client=" + clientIdentity.chain().get(0).getSubjectX500Principal().getName() : "")
                 + "]";
-    }
-
-    /** Accepts every server: what {@code verify-peer=false} asks for on a client. */
-    private static final class TrustAll extends X509ExtendedTrustManager {
-        @Override public void checkClientTrusted(X509Certificate[] chain, String authType, Socket s) {}
-        @Override public void checkServerTrusted(X509Certificate[] chain, String authType, Socket s) {}
-        @Override public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine e) {}
-        @Override public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine e) {}
-        @Override public void checkClientTrusted(X509Certificate[] chain, String authType) {}
-        @Override public void checkServerTrusted(X509Certificate[] chain, String authType) {}
-        @Override public X509Certificate[] getAcceptedIssuers() {
-            return new X509Certificate[0];
-        }
-    }
-
-    /**
-     * A server's check of client certificates: the CA chain (unless verify-peer is off), then the
-     * authz list if there is one, inside the handshake, so that a refused client gets a TLS alert
-     * (certificate_unknown) and its handshake fails, rather than a connection that drops after
-     * the handshake.
-     *
-     * <p>It names no accepted issuers, so the server's CertificateRequest carries no
-     * {@code certificate_authorities}: with a list, GnuTLS 3.7 (QEMU's TLS) picks a client
-     * certificate only if the request's {@code signature_algorithms} name its key type, and for
-     * an RSA key in TLS 1.3 only {@code rsa_pkcs1_*} does (it files {@code rsa_pss_rsae_*} under
-     * RSA-PSS keys), which JDK 25 no longer sends in TLS 1.3; without a list, a client with one
-     * certificate sends it. The list is a hint for choosing among certificates; what is accepted
-     * is unchanged. See docs/DESIGN.md.
-     */
-    private static final class ClientTrustManager extends X509ExtendedTrustManager {
-        /** The CA check, or {@code null} when only the authz list checks. */
-        private final X509ExtendedTrustManager chain;
-        /** The DN globs a certificate must match, or {@code null} for none. */
-        private final Authz authz;
-
-        ClientTrustManager(X509ExtendedTrustManager chain, Authz authz) {
-            this.chain = chain;
-            this.authz = authz;
-        }
-
-        private void allow(X509Certificate[] peer) throws CertificateException {
-            if (authz == null) {
-                return;
-            }
-            if (peer == null || peer.length == 0) {
-                throw new CertificateException("no client certificate, and authz " + authz.globs() + " needs one");
-            }
-            var subject = peer[0].getSubjectX500Principal();
-            if (!authz.allows(subject)) {
-                throw new CertificateException("client certificate '" + subject.getName()
-                        + "' is not allowed by authz " + authz.globs());
-            }
-        }
-
-        @Override
-        public void checkClientTrusted(X509Certificate[] peer, String authType, SSLEngine e) throws CertificateException {
-            if (chain != null) {
-                chain.checkClientTrusted(peer, authType, e);
-            }
-            allow(peer);
-        }
-
-        @Override
-        public void checkClientTrusted(X509Certificate[] peer, String authType, Socket s) throws CertificateException {
-            if (chain != null) {
-                chain.checkClientTrusted(peer, authType, s);
-            }
-            allow(peer);
-        }
-
-        @Override
-        public void checkClientTrusted(X509Certificate[] peer, String authType) throws CertificateException {
-            if (chain != null) {
-                chain.checkClientTrusted(peer, authType);
-            }
-            allow(peer);
-        }
-
-        @Override
-        public void checkServerTrusted(X509Certificate[] chain, String authType, Socket s) throws CertificateException {
-            throw new CertificateException("a server's trust manager checks clients only");
-        }
-
-        @Override
-        public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine e) throws CertificateException {
-            throw new CertificateException("a server's trust manager checks clients only");
-        }
-
-        @Override
-        public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
-            throw new CertificateException("a server's trust manager checks clients only");
-        }
-
-        /** None, on purpose: see the class description. */
-        @Override
-        public X509Certificate[] getAcceptedIssuers() {
-            return new X509Certificate[0];
-        }
     }
 
     /**

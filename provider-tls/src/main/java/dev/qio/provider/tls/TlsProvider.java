@@ -6,6 +6,7 @@ import dev.qio.channel.ChannelRegistry;
 import dev.qio.channel.Feature;
 import dev.qio.channel.IoChannel;
 import dev.qio.channel.IoListener;
+import dev.qio.channel.spi.LayerProvider;
 import dev.qio.channel.spi.LayerUri;
 import java.io.IOException;
 import java.net.URI;
@@ -21,29 +22,20 @@ import java.util.Set;
  * given, against the inner URI's host if the URI names a network address ({@code host:port}); a
  * {@code unix:} or {@code mem:} connection has no host, so only its chain is checked unless
  * {@code hostname=} says which name to expect.
+ *
+ * <p>The channel's hints and peer pid and credentials are the inner channel's: {@code tls+unix:}
+ * reports the unix peer's, {@code tls+tcp:} refuses as {@code tcp:} does.
  */
 @AutoService(ChannelProvider.class)
-public final class TlsProvider implements ChannelProvider {
+public final class TlsProvider extends LayerProvider {
     static final String SCHEME = "tls";
 
-    /** Creates the provider; {@link java.util.ServiceLoader} calls this. */
-    public TlsProvider() {}
-
-    @Override
-    public Set<String> schemes() {
-        return Set.of(SCHEME);
-    }
-
-    @Override
-    public boolean isLayer() {
-        return true;
-    }
-
-    /** SHUTDOWN and CONCURRENT_IO, each only where the inner channel has it. */
-    @Override
-    public Set<Feature> features(String scheme) {
-        LayerUri.requireLayerScheme(scheme, SCHEME);
-        return Set.of(Feature.SHUTDOWN, Feature.CONCURRENT_IO);
+    /**
+     * Creates the provider; {@link java.util.ServiceLoader} calls this. SHUTDOWN and CONCURRENT_IO
+     * where the inner channel has them.
+     */
+    public TlsProvider() {
+        super(SCHEME, Set.of(Feature.SHUTDOWN, Feature.CONCURRENT_IO));
     }
 
     @Override
@@ -58,21 +50,9 @@ public final class TlsProvider implements ChannelProvider {
         if (hostname != null && hostname.startsWith("[") && hostname.endsWith("]")) {
             hostname = hostname.substring(1, hostname.length() - 1); // an IPv6 literal as the certificate holds it
         }
-        IoChannel channel = registry.open(inner);
-        TlsChannel tls;
-        try {
-            tls = TlsChannels.client(channel, options.credentials, hostname, inner.getPort());
-        } catch (IOException | RuntimeException e) {
-            channel.close();
-            throw e;
-        }
-        try {
-            tls.handshake();
-            return tls;
-        } catch (IOException | RuntimeException e) {
-            tls.close();
-            throw e;
-        }
+        String expected = hostname;
+        return openOver(registry, inner,
+                channel -> TlsChannels.client(channel, options.credentials, expected, inner.getPort()), TlsChannel::handshake);
     }
 
     @Override

@@ -8,9 +8,9 @@ import dev.qio.channel.NativeFd;
 import dev.qio.channel.ReadFlag;
 import dev.qio.channel.Shutdown;
 import dev.qio.channel.WriteFlag;
-import dev.qio.channel.spi.AbstractIoChannel;
 import dev.qio.channel.spi.ConditionMask;
 import dev.qio.channel.spi.Iov;
+import dev.qio.channel.spi.LayerChannel;
 import dev.qio.channel.spi.Readiness;
 import dev.qio.channel.spi.SignalledReadiness;
 import java.io.IOException;
@@ -44,13 +44,17 @@ import java.util.concurrent.locks.ReentrantLock;
  * blocking mode this channel waits with the inner channel's {@code await}, so that a close frame
  * or a pong can be pushed out from the shared loop without ever blocking it. A hand-made inner
  * channel whose readiness is not visible keeps blocking mode, and so does this channel.
+ *
+ * <p>Past 400 lines because it is the one place where the upgrade, {@link FrameReader} and
+ * {@link Outbound} meet the channel contract: its sections (handshake, reads, writes, closing,
+ * readiness) are short, and each reads or sets the state the others need (input buffered, the
+ * close handshake's progress), which a split would pass across classes.
  */
-final class FramedChannel extends AbstractIoChannel implements WsChannel, FrameReader.Peer, Handshake.Input {
+final class FramedChannel extends LayerChannel implements WsChannel, FrameReader.Peer, Handshake.Input {
     /** Input buffer sizes: enough for any upgrade head, grown once for frames of bulk size. */
     private static final int NET_IN_START = 16 << 10;
     private static final int NET_IN_BULK = 64 << 10;
 
-    private final IoChannel inner;
     /** The inner channel's readiness; {@code null} for a hand-made inner channel we cannot see into. */
     private final Readiness innerReadiness;
     private final boolean client;
@@ -90,8 +94,7 @@ final class FramedChannel extends AbstractIoChannel implements WsChannel, FrameR
      * @param host for a client, the {@code Host} header; ignored on a server
      */
     FramedChannel(IoChannel inner, boolean client, WsOptions options, String host) throws IOException {
-        super("ws+" + inner.name());
-        this.inner = inner;
+        super("ws+" + inner.name(), inner);
         this.client = client;
         this.innerReadiness = readinessOf(inner).orElse(null);
         this.readiness = innerReadiness == null ? SignalledReadiness.alwaysReady() : new Combined();
@@ -519,16 +522,6 @@ final class FramedChannel extends AbstractIoChannel implements WsChannel, FrameR
             throw new UnsupportedOperationException(name() + ": non-blocking WebSocket needs to see the inner channel's"
                     + " readiness; " + inner.getClass().getName() + " does not extend dev.qio.channel.spi.AbstractIoChannel");
         }
-    }
-
-    @Override
-    protected void implSetDelay(boolean enabled) {
-        inner.setDelay(enabled);
-    }
-
-    @Override
-    protected void implSetCork(boolean enabled) {
-        inner.setCork(enabled);
     }
 
     @Override

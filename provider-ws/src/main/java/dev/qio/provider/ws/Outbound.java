@@ -30,6 +30,10 @@ import java.util.random.RandomGeneratorFactory;
  * A server sends a frame's header and the caller's buffers in one gathering write, copying only
  * what the inner channel did not take (non-blocking mode). A client must mask, so it copies the
  * payload once into {@code out} and masks it there.
+ *
+ * <p>Past 400 lines because everything guarded by the one close-aware lock stays together: data
+ * frames, the control frames the reader queues, the flusher and the close and linger path all
+ * move {@code out} under it, as in {@code tls+}'s outbound records.
  */
 final class Outbound {
     /** Caller buffers one gathering write passes on; a longer iov is copied instead. */

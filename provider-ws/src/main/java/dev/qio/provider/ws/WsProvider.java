@@ -6,9 +6,9 @@ import dev.qio.channel.ChannelRegistry;
 import dev.qio.channel.Feature;
 import dev.qio.channel.IoChannel;
 import dev.qio.channel.IoListener;
+import dev.qio.channel.spi.LayerProvider;
 import java.io.IOException;
 import java.net.URI;
-import java.util.Locale;
 import java.util.Set;
 
 /**
@@ -22,31 +22,17 @@ import java.util.Set;
  * ({@code ws+tcp://127.0.0.1:5700/websockify}); a client sends it and that host and port as
  * {@code Host}, a server accepts only it. Without one, {@code path=} names it; a client then asks
  * for {@code /} and sends {@code Host: localhost}, and a server accepts any path.
+ *
+ * <p>The hints and the peer's pid and credentials go to the inner channel ({@code ws+unix:}
+ * reports the unix peer's; see {@link dev.qio.channel.spi.LayerChannel}).
  */
 @AutoService(ChannelProvider.class)
-public final class WsProvider implements ChannelProvider {
+public final class WsProvider extends LayerProvider {
     static final String SCHEME = "ws";
 
-    /** Creates the provider; {@link java.util.ServiceLoader} calls this. */
-    public WsProvider() {}
-
-    @Override
-    public Set<String> schemes() {
-        return Set.of(SCHEME);
-    }
-
-    @Override
-    public boolean isLayer() {
-        return true;
-    }
-
-    /** SHUTDOWN and CONCURRENT_IO, each only where the inner channel has it. */
-    @Override
-    public Set<Feature> features(String scheme) {
-        if (scheme == null || !scheme.toLowerCase(Locale.ROOT).startsWith(SCHEME)) {
-            throw new IllegalArgumentException("scheme '" + scheme + "' is not ws or ws+SCHEME");
-        }
-        return Set.of(Feature.SHUTDOWN, Feature.CONCURRENT_IO);
+    /** Creates the provider; {@link java.util.ServiceLoader} calls this. SHUTDOWN and CONCURRENT_IO where the inner channel has them. */
+    public WsProvider() {
+        super(SCHEME, Set.of(Feature.SHUTDOWN, Feature.CONCURRENT_IO));
     }
 
     @Override
@@ -54,21 +40,8 @@ public final class WsProvider implements ChannelProvider {
         WsOptions.Parsed parsed = WsOptions.parse(uri);
         URI innerUri = parsed.inner();
         String host = !innerUri.isOpaque() && innerUri.getPort() >= 0 ? innerUri.getRawAuthority() : "localhost";
-        IoChannel inner = registry.open(innerUri);
-        FramedChannel ws;
-        try {
-            ws = new FramedChannel(inner, true, parsed.options(), host);
-        } catch (IOException | RuntimeException e) {
-            inner.close();
-            throw e;
-        }
-        try {
-            ws.handshake();
-            return ws;
-        } catch (IOException | RuntimeException e) {
-            ws.close();
-            throw e;
-        }
+        return openOver(registry, innerUri, inner -> new FramedChannel(inner, true, parsed.options(), host),
+                FramedChannel::handshake);
     }
 
     @Override

@@ -40,6 +40,17 @@ public final class NativePairs {
 
     /** A pipe, blocking: element 0 is the read end, element 1 the write end. */
     public static OwnedFd[] pipe() throws IOException {
+        int[] fds = pipeNumbers("pipe2");
+        return new OwnedFd[] {OwnedFd.of(fds[0]), OwnedFd.of(fds[1])};
+    }
+
+    /**
+     * A pipe's two numbers, close-on-exec and blocking, for a caller in this package that owns them
+     * at once (a child's standard streams).
+     *
+     * @param what names the pipe in the exception
+     */
+    static int[] pipeNumbers(String what) throws IOException {
         int[] fds = new int[2];
         MemorySegment err = Sys.errnoSlot();
         int rc;
@@ -48,7 +59,10 @@ public final class NativePairs {
         } catch (Throwable t) {
             throw Sys.rethrow(t);
         }
-        return owned(rc, err, fds, "pipe2");
+        if (rc < 0) {
+            throw new IOException(what + ": " + Sys.strerror(Sys.errno(err)));
+        }
+        return fds;
     }
 
     private static OwnedFd[] owned(int rc, MemorySegment err, int[] fds, String call) throws IOException {

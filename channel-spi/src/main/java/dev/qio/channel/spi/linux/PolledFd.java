@@ -99,6 +99,8 @@ public final class PolledFd implements Readiness {
     private final MemorySegment ctlErrno = ctlEvent.asSlice(16, 4);
     /** The thread in {@link #close()}, which the last call in flight unparks. */
     private volatile Thread closer;
+    /** Whether the kernel's hang-up on the read side holds for good (a pipe's every writer closed). */
+    private final boolean hangUpHolds;
 
     /**
      * Takes ownership of {@code fd}, which must be in non-blocking mode ({@code O_NONBLOCK}).
@@ -106,6 +108,15 @@ public final class PolledFd implements Readiness {
      * @throws IllegalStateException if the native backend is not available ({@link Linux})
      */
     public PolledFd(int fd) {
+        this(fd, false);
+    }
+
+    /**
+     * As {@link #PolledFd(int)}; with {@code hangUpHolds}, an EPOLLHUP the poller sees is recorded
+     * as {@code HUP} for good, as a pipe's is (every writer, or the reader, closed).
+     */
+    PolledFd(int fd, boolean hangUpHolds) {
+        this.hangUpHolds = hangUpHolds;
         if (!Linux.isAvailable()) {
             throw new IllegalStateException("the native backend is not available: " + Linux.unavailableReason().orElseThrow());
         }
@@ -357,6 +368,11 @@ public final class PolledFd implements Readiness {
     void fired(int direction, int events) {
         int bit = direction == 0 ? IN : direction == 1 ? OUT : ERR;
         KNOWN.getAndBitwiseOr(this, bit); // errors and hang-ups included: the next operation reports them
+        if (hangUpHolds && (events & Sys.EPOLLHUP) != 0 && (sticky & ConditionMask.HUP) == 0) {
+            synchronized (this) {
+                sticky |= ConditionMask.HUP;
+            }
+        }
         wake(direction == 0 ? inWaiter : direction == 1 ? outWaiter : errWaiter);
         fire();
     }

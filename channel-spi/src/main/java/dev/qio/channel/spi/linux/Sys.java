@@ -199,4 +199,18 @@ final class Sys {
         }
         return new IllegalStateException("native call failed", t);
     }
+
+    // ---- linking for the binding classes of pipes and processes (NativePipe, NativeProcess) ----
+
+    /** Links a C library function as the calls above that never block are linked: critical, errno captured. */
+    static MethodHandle linkCritical(String name, java.lang.foreign.MemoryLayout ret,
+            java.lang.foreign.MemoryLayout... args) {
+        return critical(name, ret, args);
+    }
+
+    /** Links a C library function that may block or run long normally, errno captured. */
+    static MethodHandle linkBlocking(String name, java.lang.foreign.MemoryLayout ret,
+            java.lang.foreign.MemoryLayout... args) {
+        return blocking(name, ret, args);
+    }
 }
