@@ -2,6 +2,7 @@ package dev.qio.provider.command;
 
 import dev.qio.channel.IoCondition;
 import dev.qio.channel.spi.ConditionMask;
+import dev.qio.channel.spi.Readiness;
 import dev.qio.channel.spi.SignalledReadiness;
 import java.io.File;
 import java.io.IOException;
@@ -11,7 +12,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalInt;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * One child process and everything the channel keeps for it: the {@link Process}, the two pumps
@@ -26,7 +29,7 @@ import java.util.Set;
  * {@link Process#destroy()} would also close the streams, and could wait behind a pump blocked in
  * a write. The JDK's reaper thread reaps every child it started, so none is left a zombie.
  */
-final class Child {
+final class Child extends AbstractChild {
     /**
      * Bytes each direction buffers in the JVM, on top of the kernel's pipe. Four pipes' worth: with
      * room for several writes the writer and the pump rarely wait for each other, where a ring the
@@ -43,9 +46,7 @@ final class Child {
     private static final Duration PUMP_JOIN = Duration.ofSeconds(1);
 
 
-    private final List<String> argv;
     private final Process process;
-    private final Ending ending;
     /** The child's stdout; {@code null} in mode w (discarded: reads return EOF). */
     private final ChildStdout stdout;
     /** The child's stdin; {@code null} in mode r (closed at spawn: writes are refused). */
@@ -54,17 +55,9 @@ final class Child {
     /** Signalled by both pumps and by every read and write; the channel's readiness. */
     final SignalledReadiness readiness = new SignalledReadiness(this::poll);
 
-    /** Set once {@link #terminate()} started; read by {@link #abandon()} without the monitor. */
-    private volatile boolean terminating;
-    /** Guarded by {@code this}: the child's exit status once {@link #terminate()} finished. */
-    private Integer status;
-    /** Guarded by {@code this}: whether the channel stopped reading stdout before its EOF. */
-    private boolean cutShort;
-
     private Child(List<String> argv, CommandOptions options, Process process) {
-        this.argv = argv;
+        super(argv, process.pid(), new Ending(new ProcessExits(process), argv, options.grace()));
         this.process = process;
-        this.ending = new Ending(new ProcessExits(process), argv, options.grace());
         CommandOptions.Mode mode = options.mode();
         if (mode.writes()) {
             stdin = new ChildStdin(process.getOutputStream(), BUFFER, readiness);
@@ -196,10 +189,6 @@ final class Child {
         throw new IOException(name + ": cannot run '" + program + "': not found on PATH (" + path + ")");
     }
 
-    List<String> argv() {
-        return argv;
-    }
-
     Process process() {
         return process;
     }
@@ -214,33 +203,44 @@ final class Child {
         return stdin;
     }
 
-    /**
-     * Ends the child as QEMU's close and then its abort path do ({@link Ending}), waits for the
-     * pumps, and returns the exit status. Runs once; later calls wait for the first and return the
-     * same status. An interrupt skips to SIGKILL; the interrupt status stays set.
-     *
-     * @throws IOException if the child survived SIGKILL
-     */
-    synchronized int terminate() throws IOException {
-        if (status != null) {
-            return status;
-        }
-        terminating = true;
+    @Override
+    Readiness readiness() {
+        return readiness;
+    }
+
+    @Override
+    OptionalInt exitStatus() {
+        return process.isAlive() ? OptionalInt.empty() : OptionalInt.of(process.exitValue());
+    }
+
+    @Override
+    CompletableFuture<Integer> onExit() {
+        return process.onExit().thenApply(Process::exitValue);
+    }
+
+    @Override
+    void stopStreams() {
         if (stdout != null) {
             stdout.close();
         }
         if (stdin != null) {
             stdin.shutdown(); // the pump drains what the channel took, then closes stdin
         }
-        int exit = ending.await();
+    }
+
+    /** Waits for the pumps, which end at once unless a grandchild holds one of the child's pipes. */
+    @Override
+    void afterExit() {
         boolean interrupted = Thread.interrupted();
         interrupted |= joinPumps();
         if (interrupted) {
             Thread.currentThread().interrupt();
         }
-        cutShort = stdout != null && !stdout.atEnd();
-        status = exit;
-        return status;
+    }
+
+    @Override
+    boolean stdoutCutShort() {
+        return stdout != null && !stdout.atEnd();
     }
 
     /** Waits for the pumps, bounded; returns whether the thread was interrupted meanwhile. */
@@ -254,29 +254,6 @@ final class Child {
             }
         }
         return false;
-    }
-
-    /** Whether {@code exitStatus}, from {@link #terminate()}, is a failure of the child's own ({@link Ending}). */
-    synchronized boolean failedOnItsOwn(int exitStatus) {
-        return ending.failedOnItsOwn(exitStatus, cutShort);
-    }
-
-    /**
-     * The {@link java.lang.ref.Cleaner} action of a channel dropped without {@code close}: runs
-     * {@link #terminate()} on a new virtual thread, so the cleaner thread never waits out a grace
-     * period. Does nothing once {@code terminate} started.
-     */
-    void abandon() {
-        if (terminating) {
-            return;
-        }
-        Thread.ofVirtual().name("qio-command-" + process.pid() + "-reaper").start(() -> {
-            try {
-                terminate();
-            } catch (IOException refused) {
-                // nobody to tell: the channel is gone; the JDK reaps the child if it ever dies
-            }
-        });
     }
 
     /** The conditions that hold now; allocates nothing. */

@@ -2,7 +2,7 @@ package dev.qio.provider.command;
 
 import dev.qio.channel.IoCondition;
 import dev.qio.channel.spi.Readiness;
-import dev.qio.channel.spi.linux.NativePipe;
+import dev.qio.channel.spi.linux.NativeFile;
 import dev.qio.channel.spi.linux.PipeReadiness;
 import dev.qio.channel.spi.linux.NativeProcess;
 import java.io.IOException;
@@ -12,7 +12,9 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -26,30 +28,21 @@ import java.util.concurrent.locks.LockSupport;
  * ({@link NativeProcess}). {@code shutdown(READ)} starts one virtual thread that reads and drops
  * the child's further output until its EOF, so the child never blocks on a reader that left.
  */
-final class NativeChild {
+final class NativeChild extends AbstractChild {
     private static final int DRAIN = 16 * 1024;
 
-    private final List<String> argv;
     private final NativeProcess process;
-    private final Ending ending;
-    final Readiness readiness;
+    private final Readiness readiness;
     /** Set once by shutdown(READ); reads return EOF from then on. */
     private volatile boolean readShut;
     /** Set once by shutdown(WRITE), which closes the child's stdin. */
     private volatile boolean writeShut;
     /** Whether the child's stdout reached its EOF. */
     private volatile boolean atEnd;
-    /** Set once {@link #terminate()} started; read by {@link #abandon()} without the monitor. */
-    private volatile boolean terminating;
-    /** Guarded by {@code this}: the exit status once {@link #terminate()} finished. */
-    private Integer status;
-    /** Guarded by {@code this}: whether the channel stopped reading stdout before its EOF. */
-    private boolean cutShort;
 
     private NativeChild(List<String> argv, NativeProcess process, Duration grace) {
-        this.argv = argv;
+        super(argv, process.pid(), new Ending(new Exits(process), argv, grace));
         this.process = process;
-        this.ending = new Ending(new Exits(process), argv, grace);
         this.readiness = new PipeReadiness(process.stdout() == null ? null : process.stdout().fd(),
                 process.stdin() == null ? null : process.stdin().fd(), () -> readShut, () -> writeShut);
     }
@@ -78,10 +71,6 @@ final class NativeChild {
         return new NativeChild(argv, process, options.grace());
     }
 
-    List<String> argv() {
-        return argv;
-    }
-
     NativeProcess process() {
         return process;
     }
@@ -102,7 +91,7 @@ final class NativeChild {
 
     /** shutdown(READ): reads return EOF (a blocked one wakes), and the child's output is dropped. */
     void shutdownReads() {
-        NativePipe stdout = process.stdout();
+        NativeFile stdout = process.stdout();
         if (readShut || stdout == null) {
             readShut = true;
             return;
@@ -113,11 +102,11 @@ final class NativeChild {
     }
 
     /** Reads and drops the child's output until its EOF or until the channel closes. */
-    private void drain(NativePipe stdout) {
+    private void drain(NativeFile stdout) {
         Thread me = Thread.currentThread();
         ByteBuffer[] scratch = {ByteBuffer.allocate(DRAIN)};
         try (Readiness.Registration wake = stdout.fd().subscribe(Set.of(IoCondition.IN), () -> LockSupport.unpark(me))) {
-            while (!terminating) {
+            while (!terminating()) {
                 scratch[0].clear();
                 long n = stdout.drain(scratch, "child stdout");
                 if (n == 0) {
@@ -141,54 +130,38 @@ final class NativeChild {
         }
     }
 
-    /**
-     * Ends the child ({@link Ending}) after closing both pipes, and returns its exit status. Runs
-     * once; later calls wait for the first and return the same status. An interrupt skips to
-     * SIGKILL; the interrupt status stays set.
-     *
-     * @throws IOException if the child survived SIGKILL
-     */
-    synchronized int terminate() throws IOException {
-        if (status != null) {
-            return status;
-        }
-        terminating = true;
+    @Override
+    Readiness readiness() {
+        return readiness;
+    }
+
+    @Override
+    OptionalInt exitStatus() {
+        return process.exitStatus();
+    }
+
+    @Override
+    CompletableFuture<Integer> onExit() {
+        return process.onExit();
+    }
+
+    /** Closes both pipes, waking a thread blocked in either. */
+    @Override
+    void stopStreams() {
         if (process.stdout() != null) {
             closeQuietly(process.stdout());
         }
         if (process.stdin() != null) {
             closeQuietly(process.stdin());
         }
-        int exit = ending.await();
-        cutShort = process.stdout() != null && !atEnd;
-        status = exit;
-        return status;
     }
 
-    /** Whether {@code exitStatus}, from {@link #terminate()}, is a failure of the child's own ({@link Ending}). */
-    synchronized boolean failedOnItsOwn(int exitStatus) {
-        return ending.failedOnItsOwn(exitStatus, cutShort);
+    @Override
+    boolean stdoutCutShort() {
+        return process.stdout() != null && !atEnd;
     }
 
-    /**
-     * The {@link java.lang.ref.Cleaner} action of a channel dropped without {@code close}: runs
-     * {@link #terminate()} on a new virtual thread, so the cleaner thread never waits out a grace
-     * period. Does nothing once {@code terminate} started.
-     */
-    void abandon() {
-        if (terminating) {
-            return;
-        }
-        Thread.ofVirtual().name("qio-command-" + process.pid() + "-reaper").start(() -> {
-            try {
-                terminate();
-            } catch (IOException refused) {
-                // nobody to tell: the channel is gone
-            }
-        });
-    }
-
-    private static void closeQuietly(NativePipe pipe) {
+    private static void closeQuietly(NativeFile pipe) {
         try {
             pipe.close();
         } catch (IOException ignored) {

@@ -1,22 +1,16 @@
 package dev.qio.provider.command;
 
-import dev.qio.channel.Feature;
 import dev.qio.channel.IoCondition;
 import dev.qio.channel.NativeFd;
 import dev.qio.channel.ReadFlag;
 import dev.qio.channel.Shutdown;
 import dev.qio.channel.WriteFlag;
-import dev.qio.channel.spi.AbstractIoChannel;
-import dev.qio.channel.spi.Readiness;
-import dev.qio.channel.spi.linux.NativePipe;
+import dev.qio.channel.spi.linux.NativeFile;
 import java.io.IOException;
-import java.lang.ref.Cleaner;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.util.List;
-import java.util.OptionalInt;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 
 /**
  * A child process's stdin and stdout as one channel on the native backend: {@link CommandChannel}
@@ -38,29 +32,9 @@ import java.util.concurrent.CompletableFuture;
  *       thread blocked in the direction it ends, at once.
  * </ul>
  */
-final class NativeCommandChannel extends AbstractIoChannel implements CommandChannel {
-    private static final Cleaner CLEANER = Cleaner.create(
-            r -> Thread.ofPlatform().name("qio-command-cleaner").daemon(true).unstarted(r));
-
-    private final NativeChild child;
-    private final CommandOptions.Mode mode;
-    private final Cleaner.Cleanable cleanable;
-
+final class NativeCommandChannel extends AbstractCommandChannel<NativeChild> {
     private NativeCommandChannel(String name, NativeChild child, CommandOptions.Mode mode) {
-        super(name);
-        this.child = child;
-        this.mode = mode;
-        setFeature(Feature.SHUTDOWN);
-        setFeature(Feature.CONCURRENT_IO);
-        this.cleanable = CLEANER.register(this, new Abandon(child));
-    }
-
-    /** The Cleaner action; it holds the child, never the channel. */
-    private record Abandon(NativeChild child) implements Runnable {
-        @Override
-        public void run() {
-            child.abandon();
-        }
+        super(name, child, mode);
     }
 
     /** Starts {@code argv}; see {@link NativeChild#spawn}. */
@@ -70,7 +44,7 @@ final class NativeCommandChannel extends AbstractIoChannel implements CommandCha
 
     @Override
     protected long implReadv(ByteBuffer[] iov, List<NativeFd> fdsOut, Set<ReadFlag> flags) throws IOException {
-        NativePipe stdout = child.process().stdout();
+        NativeFile stdout = child.process().stdout();
         while (true) {
             if (stdout == null || child.readShut()) {
                 return EOF; // mode w (the child's stdout goes to /dev/null), or reads shut down
@@ -99,7 +73,7 @@ final class NativeCommandChannel extends AbstractIoChannel implements CommandCha
 
     @Override
     protected long implWritev(ByteBuffer[] iov, List<NativeFd> fds, Set<WriteFlag> flags) throws IOException {
-        NativePipe stdin = child.process().stdin();
+        NativeFile stdin = child.process().stdin();
         if (stdin == null) {
             throw new ProcessChannel.ReadOnly(name());
         }
@@ -144,53 +118,7 @@ final class NativeCommandChannel extends AbstractIoChannel implements CommandCha
     }
 
     @Override
-    protected void implClose() throws IOException {
-        int status;
-        try {
-            status = child.terminate();
-        } catch (IOException e) {
-            throw error("cannot end the child", e);
-        } finally {
-            cleanable.clean(); // deregisters; terminate() ran, so the action does nothing
-        }
-        if (child.failedOnItsOwn(status)) {
-            throw new CommandExitException(name(), child.argv(), status);
-        }
-    }
-
-    @Override
-    protected Readiness readiness() {
-        return child.readiness;
-    }
-
-    @Override
     protected void implSetBlocking(boolean blocking) {
         // Nothing to switch: the pipes stay non-blocking and blocking mode waits for readiness.
-    }
-
-    @Override
-    public List<String> command() {
-        return child.argv();
-    }
-
-    @Override
-    public long pid() {
-        return child.process().pid();
-    }
-
-    @Override
-    public OptionalInt exitStatus() {
-        return child.process().exitStatus();
-    }
-
-    @Override
-    public CompletableFuture<Integer> onExit() {
-        return child.process().onExit();
-    }
-
-    @Override
-    public String toString() {
-        return "NativeCommandChannel[" + name() + ", pid " + pid() + ", mode "
-                + mode.name().toLowerCase(java.util.Locale.ROOT) + (isOpen() ? "" : ", closed") + "]";
     }
 }

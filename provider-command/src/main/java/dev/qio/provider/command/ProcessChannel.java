@@ -5,18 +5,13 @@ import dev.qio.channel.NativeFd;
 import dev.qio.channel.ReadFlag;
 import dev.qio.channel.Shutdown;
 import dev.qio.channel.WriteFlag;
-import dev.qio.channel.spi.AbstractIoChannel;
 import dev.qio.channel.spi.ByteRing;
-import dev.qio.channel.spi.Readiness;
 import java.io.IOException;
 import java.io.InterruptedIOException;
-import java.lang.ref.Cleaner;
 import java.nio.ByteBuffer;
 import java.nio.channels.NonWritableChannelException;
 import java.util.List;
-import java.util.OptionalInt;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 
 /**
  * A child process's stdin and stdout as one channel (QEMU's {@code QIOChannelCommand}) on
@@ -64,7 +59,7 @@ import java.util.concurrent.CompletableFuture;
  *   <li>{@code close()}: see {@link CommandChannel#close()}; the grace period is the
  *       {@code grace} option (default 5 s). A thread blocked here wakes with
  *       {@link java.nio.channels.AsynchronousCloseException}. Second close: nothing.
- *   <li>Dropped without {@code close}: a {@link Cleaner} runs the same ending, with no exception to
+ *   <li>Dropped without {@code close}: a {@link java.lang.ref.Cleaner} runs the same ending, with no exception to
  *       report, once the channel is unreachable. An active watch or a thread in {@code await} keeps it
  *       reachable (as a QEMU watch source holds a reference on its channel).
  * </ul>
@@ -75,30 +70,9 @@ import java.util.concurrent.CompletableFuture;
  * and {@code OUT} with {@code ERR} once a write would fail at once (mode {@code r}, shut down, broken
  * pipe).
  */
-final class ProcessChannel extends AbstractIoChannel implements CommandChannel {
-    /** One cleaner thread for every command channel; its actions only start a virtual thread. */
-    private static final Cleaner CLEANER = Cleaner.create(
-            r -> Thread.ofPlatform().name("qio-command-cleaner").daemon(true).unstarted(r));
-
-    private final Child child;
-    private final CommandOptions.Mode mode;
-    private final Cleaner.Cleanable cleanable;
-
+final class ProcessChannel extends AbstractCommandChannel<Child> {
     private ProcessChannel(String name, Child child, CommandOptions.Mode mode) {
-        super(name);
-        this.child = child;
-        this.mode = mode;
-        setFeature(Feature.SHUTDOWN);
-        setFeature(Feature.CONCURRENT_IO);
-        this.cleanable = CLEANER.register(this, new Abandon(child));
-    }
-
-    /** The Cleaner action; it holds the child, never the channel. */
-    private record Abandon(Child child) implements Runnable {
-        @Override
-        public void run() {
-            child.abandon();
-        }
+        super(name, child, mode);
     }
 
     /**
@@ -175,26 +149,6 @@ final class ProcessChannel extends AbstractIoChannel implements CommandChannel {
     }
 
     @Override
-    protected void implClose() throws IOException {
-        int status;
-        try {
-            status = child.terminate();
-        } catch (IOException e) {
-            throw error("cannot end the child", e);
-        } finally {
-            cleanable.clean(); // deregisters; terminate() ran, so the action does nothing
-        }
-        if (child.failedOnItsOwn(status)) {
-            throw new CommandExitException(name(), child.argv(), status);
-        }
-    }
-
-    @Override
-    protected Readiness readiness() {
-        return child.readiness;
-    }
-
-    @Override
     protected void implSetBlocking(boolean blocking) {
         // Nothing to switch: every transfer passes isBlocking() to its ring.
     }
@@ -202,32 +156,5 @@ final class ProcessChannel extends AbstractIoChannel implements CommandChannel {
     /** Bytes written but not yet taken by the child's stdin (0 in mode r). For tests. */
     int stdinBuffered() {
         return child.stdin() == null ? 0 : child.stdin().buffered();
-    }
-
-    @Override
-    public List<String> command() {
-        return child.argv();
-    }
-
-    @Override
-    public long pid() {
-        return child.process().pid();
-    }
-
-    @Override
-    public OptionalInt exitStatus() {
-        Process p = child.process();
-        return p.isAlive() ? OptionalInt.empty() : OptionalInt.of(p.exitValue());
-    }
-
-    @Override
-    public CompletableFuture<Integer> onExit() {
-        return child.process().onExit().thenApply(Process::exitValue);
-    }
-
-    @Override
-    public String toString() {
-        return "ProcessChannel[" + name() + ", pid " + pid() + ", mode " + mode.name().toLowerCase(java.util.Locale.ROOT)
-                + (isOpen() ? "" : ", closed") + "]";
     }
 }

@@ -33,7 +33,7 @@ import java.util.Set;
 /**
  * A file opened through {@link FileChannel}: QEMU's {@code QIOChannelFile}. The behaviour users
  * see is documented on {@link FileChannels}; this class is its transport, and {@link #open} is
- * where a FIFO or character device goes to {@link NativeFileChannel} instead when the native
+ * where a FIFO or character device goes to {@link NativeFiles} instead when the native
  * backend runs.
  *
  * <ul>
@@ -90,8 +90,8 @@ final class FileIoChannel extends AbstractIoChannel {
         if (Files.isDirectory(path, links)) {
             throw isDirectory(name, path, null); // open(O_RDONLY) would succeed on it
         }
-        if (NativeFileChannel.applies(path, options)) {
-            return NativeFileChannel.open(name, path, options);
+        if (NativeFiles.applies(path, options)) {
+            return NativeFiles.open(name, path, options);
         }
         FileChannel file;
         try {

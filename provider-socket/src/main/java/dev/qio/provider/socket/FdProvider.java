@@ -11,6 +11,7 @@ import dev.qio.channel.spi.UriOptions;
 import dev.qio.channel.spi.linux.Adoption;
 import dev.qio.channel.spi.linux.Linux;
 import dev.qio.channel.spi.linux.NativeFile;
+import dev.qio.channel.spi.linux.NativeFileChannel;
 import dev.qio.channel.spi.linux.NativeSocket;
 import java.io.IOException;
 import java.net.URI;
@@ -100,7 +101,8 @@ public final class FdProvider implements ChannelProvider {
             if (kind.socket()) {
                 return new LinuxSocketChannel(name, NativeSocket.adopt(fd, kind.family()), kind.inet());
             }
-            return new LinuxFileChannel(name, new NativeFile(fd));
+            // What the descriptor is stays unknown (a regular file may wait for a disk): the safe linkage.
+            return NativeFileChannel.adopt(name, new NativeFile(fd, NativeFile.Blocking.MAY_BLOCK));
         } catch (IOException | RuntimeException | Error e) {
             if (dup) {
                 Adoption.closeQuietly(fd);

@@ -6,68 +6,128 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 import dev.qio.channel.IoChannel;
 import dev.qio.channel.IoCondition;
+import dev.qio.channel.spi.Iov;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
-import dev.qio.channel.spi.Iov;
 import java.nio.ByteBuffer;
 
 /**
- * A descriptor that is not a socket (a file, a pipe, a terminal, a device), adopted by number:
- * what QEMU's {@code qio_channel_file_new_fd} wraps, on direct system calls.
+ * A non-blocking descriptor that is not a socket, moved with {@code read(2)} and {@code write(2)}
+ * ({@code pread}/{@code pwrite} at an offset): a descriptor adopted by number ({@code fd:N},
+ * QEMU's {@code qio_channel_file_new_fd}), a pipe to or from a child ({@code command:}), a FIFO or
+ * a character device ({@code file:}).
  *
- * <p>The calls ({@code read}, {@code write}, {@code pread}, {@code pwrite}) are linked normally,
- * not critical: a regular file's read can wait for a disk, and a critical call would hold off the
- * JVM's safepoints meanwhile. So they take native memory only: a lone direct buffer is used in
- * place, and anything else (a heap buffer, several buffers) goes through a 64 KiB native buffer per
- * direction, made on first need.
- * The descriptor must be non-blocking ({@link Adoption#prepare}): a pipe or terminal then answers
- * EAGAIN, and the caller waits through {@link #fd()}; a regular file never does.
+ * <h2>Two ways to call the kernel</h2>
+ * What a descriptor may do inside a read or write decides how the calls are linked
+ * ({@link Blocking}):
+ * <ul>
+ *   <li>{@link Blocking#NEVER_BLOCKS}: a pipe, a FIFO or a character device. Non-blocking, it
+ *       answers EAGAIN instead of waiting, so every call returns at once and is linked
+ *       {@linkplain Linker.Option#critical(boolean) critical with heap access}: no thread-state
+ *       transition, and a heap buffer's array goes to the kernel in place.
+ *   <li>{@link Blocking#MAY_BLOCK}: a regular file, or a descriptor whose kind is not known.
+ *       {@code O_NONBLOCK} does not apply to regular files: a read can wait for a disk, and a
+ *       critical call would hold off the JVM's safepoints (every other thread's GC) as long. So
+ *       the calls are linked normally, and a normal call takes native memory only: a heap buffer
+ *       goes through the bounce buffer, and the errno slots are native.
+ * </ul>
  *
- * <p>Threads: one reader and one writer at a time; {@code pread} counts as a read, {@code pwrite}
- * as a write.
+ * <h2>Buffers</h2>
+ * An iov with one live buffer the call can take as it is (a direct buffer; a heap buffer too when
+ * critical) goes to the kernel with no copy. Anything else is gathered into (scattered from) a
+ * 64 KiB native bounce buffer per direction, made on first need, so that one call moves it all: an
+ * {@code iovec} cannot hold a heap address, and a call per buffer would cost a system call per byte
+ * on an iov of one-byte buffers. {@code pread}/{@code pwrite} are always linked normally (only a
+ * file that can seek takes them).
+ *
+ * <p>Reads and writes return {@link IoChannel#ERR_BLOCK} on EAGAIN after telling the
+ * {@link PolledFd}, and the caller waits through {@link #fd()}.
+ *
+ * <p>Threads: one reader and one writer at a time (the channel's locks guarantee it), plus one
+ * {@link #drain} beside the reader; each has its own errno slot. {@code pread} counts as a read,
+ * {@code pwrite} as a write. {@link #close()} may be called from any thread and wakes every waiter.
  */
 public final class NativeFile {
+    /** What the kernel may do inside a read or write on the descriptor; see the class description. */
+    public enum Blocking {
+        /** A regular file (or an unknown kind): calls linked normally, native memory only. */
+        MAY_BLOCK,
+        /** A pipe, FIFO or character device: calls linked critical, heap arrays in place. */
+        NEVER_BLOCKS
+    }
+
+    /** The most one call moves for an iov it cannot take in place, through the bounce buffer. */
     private static final int BOUNCE = 64 << 10;
     private static final Linker LINKER = Linker.nativeLinker();
-    private static final Linker.Option ERRNO = Linker.Option.captureCallState("errno");
-    private static final MethodHandle READ = bind("read", JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG);
-    private static final MethodHandle WRITE = bind("write", JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG);
-    private static final MethodHandle PREAD = bind("pread", JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_LONG);
-    private static final MethodHandle PWRITE = bind("pwrite", JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_LONG);
+
+    // Never blocks: critical. The *_AT forms take a raw native address, so a direct buffer costs no segment.
+    private static final MethodHandle READ_AT = Sys.linkCritical("read", JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_LONG);
+    private static final MethodHandle WRITE_AT = Sys.linkCritical("write", JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_LONG);
+    // May block: linked normally, native addresses only.
+    private static final MethodHandle READ_AT_SLOW = Sys.linkBlocking("read", JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_LONG);
+    private static final MethodHandle WRITE_AT_SLOW = Sys.linkBlocking("write", JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_LONG);
+    private static final MethodHandle PREAD_AT = Sys.linkBlocking("pread", JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_LONG);
+    private static final MethodHandle PWRITE_AT = Sys.linkBlocking("pwrite", JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_LONG);
     private static final MethodHandle LSEEK = LINKER.downcallHandle(LINKER.defaultLookup().find("lseek").orElseThrow(),
-            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_INT), ERRNO, Linker.Option.critical(true));
+            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_INT), Linker.Option.captureCallState("errno"),
+            Linker.Option.critical(true));
 
     private final PolledFd fd;
-    private final Direction reads = new Direction();
-    private final Direction writes = new Direction();
+    private final boolean critical;
+    private final Direction reads;
+    private final Direction writes;
+    /** The {@link #drain} thread's; made by it on its first call. */
+    private Direction drains;
 
-    /** A direction's errno slot and bounce buffer, both native (a normal downcall takes no heap memory). */
-    private static final class Direction {
-        final MemorySegment errno = Arena.ofAuto().allocate(JAVA_INT);
-        MemorySegment bounce;
-        ByteBuffer bounceBuffer;
+    /** What one direction reuses from call to call: its errno slot, its bounce buffer, its last direct buffer's address. */
+    private static final class Direction extends DirectAddress {
+        final MemorySegment errno;
+        ByteBuffer bounce;
 
-        MemorySegment bounce() {
-            if (bounce == null) {
-                bounce = Arena.ofAuto().allocate(BOUNCE, 8);
-                bounceBuffer = bounce.asByteBuffer();
-            }
-            return bounce;
+        /** A critical call may take a heap errno slot; a normal one needs native memory. */
+        Direction(boolean critical) {
+            errno = critical ? MemorySegment.ofArray(new int[1]) : Arena.ofAuto().allocate(JAVA_INT);
         }
 
-        /** The bounce buffer as a {@code ByteBuffer}, cleared; after {@link #bounce()}. */
-        ByteBuffer bounceBuffer() {
-            return bounceBuffer.clear();
+        ByteBuffer bounce() {
+            if (bounce == null) {
+                bounce = Arena.ofAuto().allocate(BOUNCE, 8).asByteBuffer();
+            }
+            return bounce.clear();
         }
     }
 
-    /** Takes {@code fd}, which must be non-blocking; closing this object closes it. */
-    public NativeFile(int fd) {
-        this.fd = new PolledFd(fd);
+    /**
+     * Takes ownership of {@code fd}, which must be non-blocking ({@link Adoption#prepare}); closing
+     * this object closes it. With {@link Blocking#NEVER_BLOCKS} the descriptor's hang-up holds for
+     * good once seen, as a pipe's does (every writer, or the reader, closed).
+     */
+    public NativeFile(int fd, Blocking blocking) {
+        this.critical = blocking == Blocking.NEVER_BLOCKS;
+        this.fd = new PolledFd(fd, critical);
+        this.reads = new Direction(critical);
+        this.writes = new Direction(critical);
+    }
+
+    /**
+     * A pipe end this process made: takes ownership of {@code fd}, makes it non-blocking and
+     * close-on-exec ({@link Adoption#prepare}: {@code O_NONBLOCK} is a flag of its open file
+     * description, which no other process shares) and moves it as {@link Blocking#NEVER_BLOCKS}.
+     *
+     * @throws IOException if {@code fcntl} fails; {@code fd} is closed then
+     */
+    static NativeFile pipeEnd(int fd, String name) throws IOException {
+        try {
+            Adoption.prepare(fd, name);
+        } catch (IOException e) {
+            Sys.close(fd);
+            throw e;
+        }
+        return new NativeFile(fd, Blocking.NEVER_BLOCKS);
     }
 
     /** The descriptor: readiness, waiting and lifetime. */
@@ -76,61 +136,82 @@ public final class NativeFile {
     }
 
     /**
-     * One {@code read} (or {@code pread} at {@code offset} when it is not negative) into the live
-     * part of {@code iov}, advancing the positions.
+     * One {@code read} into the live part of {@code iov}, advancing the positions.
      *
-     * @return bytes read ({@code > 0}), 0 at end of file, or {@link IoChannel#ERR_BLOCK} (the
-     *     readiness has been told)
+     * @return bytes read ({@code > 0}), 0 at end of stream (end of file, or every writer of a pipe
+     *     closed), or {@link IoChannel#ERR_BLOCK} (the readiness has been told)
+     * @throws IOException with the kernel's reason
      */
+    public long read(ByteBuffer[] iov, String name) throws IOException {
+        return transfer(false, reads, iov, -1, name);
+    }
+
+    /** As {@link #read(ByteBuffer[], String)}, with {@code pread} at {@code offset} when it is not negative. */
     public long read(ByteBuffer[] iov, long offset, String name) throws IOException {
-        return transfer(false, iov, offset, name);
+        return transfer(false, reads, iov, offset, name);
     }
 
     /**
-     * One {@code write} (or {@code pwrite} at {@code offset} when it is not negative) from the
-     * live part of {@code iov}, advancing the positions.
+     * {@link #read(ByteBuffer[], String)} for one second reader beside the channel's (a thread that
+     * drops what nobody will read any more): it has an errno slot of its own, so the two never mix
+     * up their errors.
+     */
+    public long drain(ByteBuffer[] iov, String name) throws IOException {
+        if (drains == null) {
+            drains = new Direction(critical);
+        }
+        return transfer(false, drains, iov, -1, name);
+    }
+
+    /**
+     * One {@code write} from the live part of {@code iov}, advancing the positions. A pipe with no
+     * reader left fails with EPIPE ("Broken pipe"): the JVM ignores SIGPIPE, so it does not die of it.
      *
      * @return bytes written ({@code > 0}) or {@link IoChannel#ERR_BLOCK} (the readiness has been told)
+     * @throws IOException with the kernel's reason
      */
-    public long write(ByteBuffer[] iov, long offset, String name) throws IOException {
-        return transfer(true, iov, offset, name);
+    public long write(ByteBuffer[] iov, String name) throws IOException {
+        return transfer(true, writes, iov, -1, name);
     }
 
-    /**
-     * A lone direct buffer is used in place; anything else goes through the bounce buffer, up to
-     * 64 KiB per call, so an iov of many small buffers costs one call per 64 KiB, not one per buffer.
-     */
-    private long transfer(boolean write, ByteBuffer[] iov, long offset, String name) throws IOException {
-        Direction d = write ? writes : reads;
-        ByteBuffer first = iov[Iov.firstWithRemaining(iov)];
+    /** As {@link #write(ByteBuffer[], String)}, with {@code pwrite} at {@code offset} when it is not negative. */
+    public long write(ByteBuffer[] iov, long offset, String name) throws IOException {
+        return transfer(true, writes, iov, offset, name);
+    }
+
+    private long transfer(boolean write, Direction d, ByteBuffer[] iov, long offset, String name) throws IOException {
+        int from = Iov.firstWithRemaining(iov);
+        ByteBuffer first = iov[from];
         long live = Iov.remaining(iov);
-        boolean inPlace = first.isDirect() && first.remaining() == live;
-        MemorySegment at = inPlace ? MemorySegment.ofBuffer(first) : d.bounce();
-        long want = inPlace ? live : Math.min(live, BOUNCE);
-        if (write && !inPlace) {
-            gather(iov, d.bounceBuffer(), (int) want);
+        boolean inPlace = first.remaining() == live && (first.isDirect() || critical && offset < 0);
+        ByteBuffer b = inPlace ? first : d.bounce();
+        if (!inPlace) {
+            b.limit((int) Math.min(BOUNCE, live));
+            if (write) {
+                gather(iov, from, b);
+            }
         }
         long n;
         int h = fd.acquire(name);
         try {
             do {
-                n = call(write, offset, d.errno, h, at, want);
+                n = call(write, h, b, offset, d);
             } while (n < 0 && Sys.errno(d.errno) == Sys.EINTR);
         } finally {
             fd.release();
         }
         if (n > 0) {
             if (inPlace) {
-                first.position(first.position() + (int) n);
+                b.position(b.position() + (int) n);
             } else if (write) {
-                Iov.drain(iov, d.bounceBuffer().limit((int) n), (int) n); // advances the iov past what went out
+                skip(iov, from, n);
             } else {
-                Iov.fill(iov, d.bounceBuffer().limit((int) n), (int) n);
+                Iov.fill(iov, b.limit((int) n), (int) n);
             }
             return n;
         }
         if (n == 0 && !write) {
-            return 0; // end of file
+            return 0;
         }
         int e = n == 0 ? 0 : Sys.errno(d.errno); // a write of 0 bytes out of some: no errno to tell
         if (e != Sys.EAGAIN) {
@@ -140,28 +221,45 @@ public final class NativeFile {
         return IoChannel.ERR_BLOCK;
     }
 
-    /** Copies the first {@code max} live bytes of {@code iov} into {@code dst} without moving the iov. */
-    private static void gather(ByteBuffer[] iov, ByteBuffer dst, int max) {
-        for (int i = 0, at = 0; at < max && i < iov.length; i++) {
-            int k = Math.min(iov[i].remaining(), max - at);
+    /**
+     * Copies the live part of {@code iov} from {@code from} into {@code dst} up to its limit,
+     * without moving the iov (the write may take less).
+     */
+    private static void gather(ByteBuffer[] iov, int from, ByteBuffer dst) {
+        for (int i = from, at = 0; at < dst.limit() && i < iov.length; i++) {
+            int k = Math.min(iov[i].remaining(), dst.limit() - at);
             dst.put(at, iov[i], iov[i].position(), k);
             at += k;
         }
     }
 
-    /** One of the four calls; each handle is invoked at a call site of its own (a constant for the JIT). */
-    private static long call(boolean write, long offset, MemorySegment errno, int h, MemorySegment at, long want) {
+    /** Advances the iov from {@code from} past the {@code n} bytes a gathered write moved. */
+    private static void skip(ByteBuffer[] iov, int from, long n) {
+        for (int i = from; n > 0 && i < iov.length; i++) {
+            int step = (int) Math.min(iov[i].remaining(), n);
+            iov[i].position(iov[i].position() + step);
+            n -= step;
+        }
+    }
+
+    /** One system call; each handle is invoked at a call site of its own (a constant for the JIT). */
+    private long call(boolean write, int h, ByteBuffer b, long offset, Direction d) {
+        long len = b.remaining();
         try {
-            if (offset < 0) {
-                if (write) {
-                    return (long) WRITE.invokeExact(errno, h, at, want);
-                }
-                return (long) READ.invokeExact(errno, h, at, want);
+            if (!b.isDirect()) { // critical only, see transfer
+                MemorySegment s = MemorySegment.ofBuffer(b);
+                return write ? (long) Sys.WRITE.invokeExact(d.errno, h, s, len) : (long) Sys.READ.invokeExact(d.errno, h, s, len);
             }
-            if (write) {
-                return (long) PWRITE.invokeExact(errno, h, at, want, offset);
+            long at = d.address(b);
+            if (offset >= 0) {
+                return write ? (long) PWRITE_AT.invokeExact(d.errno, h, at, len, offset)
+                        : (long) PREAD_AT.invokeExact(d.errno, h, at, len, offset);
             }
-            return (long) PREAD.invokeExact(errno, h, at, want, offset);
+            if (critical) {
+                return write ? (long) WRITE_AT.invokeExact(d.errno, h, at, len) : (long) READ_AT.invokeExact(d.errno, h, at, len);
+            }
+            return write ? (long) WRITE_AT_SLOW.invokeExact(d.errno, h, at, len)
+                    : (long) READ_AT_SLOW.invokeExact(d.errno, h, at, len);
         } catch (Throwable t) {
             throw Sys.rethrow(t);
         }
@@ -201,7 +299,7 @@ public final class NativeFile {
         }
     }
 
-    /** Closes the descriptor; see {@link PolledFd#close()}. */
+    /** Closes the descriptor, waking every thread waiting on it; see {@link PolledFd#close()}. Idempotent. */
     public void close() throws IOException {
         int e = fd.close();
         if (e != 0) {
@@ -209,12 +307,8 @@ public final class NativeFile {
         }
     }
 
-    private static MethodHandle bind(String name, java.lang.foreign.MemoryLayout ret, java.lang.foreign.MemoryLayout... args) {
-        return LINKER.downcallHandle(LINKER.defaultLookup().find(name).orElseThrow(), FunctionDescriptor.of(ret, args), ERRNO);
-    }
-
     @Override
     public String toString() {
-        return "NativeFile[" + fd + "]";
+        return "NativeFile[" + fd + (critical ? ", never blocks]" : ", may block]");
     }
 }

@@ -22,7 +22,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * A child process started with {@code posix_spawn(3)}, its standard streams as {@link NativePipe}s
+ * A child process started with {@code posix_spawn(3)}, its standard streams as {@link NativeFile}s
  * and its exit seen through a pidfd: what the native {@code command:} channel is made of.
  *
  * <h2>Starting</h2>
@@ -98,8 +98,8 @@ public final class NativeProcess {
 
     private final int pid;
     private final String name;
-    private final NativePipe stdin;
-    private final NativePipe stdout;
+    private final NativeFile stdin;
+    private final NativeFile stdout;
     private final PolledFd pidfd;
     private final CompletableFuture<Integer> exit = new CompletableFuture<>();
     /** Whether a virtual thread is (about to be) looking at the exit; at most one at a time. */
@@ -107,7 +107,7 @@ public final class NativeProcess {
     /** The exit status once reaped; guarded by {@code this}. */
     private Integer status;
 
-    private NativeProcess(int pid, int pidfd, NativePipe stdin, NativePipe stdout, String name) {
+    private NativeProcess(int pid, int pidfd, NativeFile stdin, NativeFile stdout, String name) {
         this.pid = pid;
         this.name = name;
         this.stdin = stdin;
@@ -165,8 +165,8 @@ public final class NativeProcess {
         }
         int[] in = stdinTo == Stdio.PIPE ? NativePairs.pipeNumbers(name + ": pipe2") : null; // [0] the child's read end, [1] ours
         int[] out = null;
-        NativePipe ourIn = null;
-        NativePipe ourOut = null;
+        NativeFile ourIn = null;
+        NativeFile ourOut = null;
         int pid = -1;
         try {
             out = stdoutTo == Stdio.PIPE ? NativePairs.pipeNumbers(name + ": pipe2") : null; // [0] ours, [1] the child's write end
@@ -180,8 +180,8 @@ public final class NativeProcess {
             }
         }
         try {
-            ourIn = in == null ? null : NativePipe.adopt(in[1], name);
-            ourOut = out == null ? null : NativePipe.adopt(out[0], name);
+            ourIn = in == null ? null : NativeFile.pipeEnd(in[1], name);
+            ourOut = out == null ? null : NativeFile.pipeEnd(out[0], name);
             return new NativeProcess(pid, pidfd(pid, name), ourIn, ourOut, name);
         } catch (IOException | RuntimeException | Error e) {
             closeQuietly(ourIn);
@@ -203,12 +203,12 @@ public final class NativeProcess {
                 check((int) ATTR_INIT.invokeExact(err, attr), "posix_spawnattr_init", name);
                 try {
                     MemorySegment devNull = arena.allocateFrom("/dev/null");
-                    redirect(actions, 0, childIn, stdinTo, devNull, NativePipe.O_RDONLY, name);
-                    redirect(actions, 1, childOut, stdoutTo, devNull, NativePipe.O_WRONLY, name);
+                    redirect(actions, 0, childIn, stdinTo, devNull, FifoOpen.O_RDONLY, name);
+                    redirect(actions, 1, childOut, stdoutTo, devNull, FifoOpen.O_WRONLY, name);
                     if (stderrTo == Stdio.MERGE) {
                         check((int) FA_DUP2.invokeExact(err, actions, 1, 2), "adddup2", name);
                     } else {
-                        redirect(actions, 2, -1, stderrTo, devNull, NativePipe.O_WRONLY, name);
+                        redirect(actions, 2, -1, stderrTo, devNull, FifoOpen.O_WRONLY, name);
                     }
                     if (cwd != null) {
                         check((int) FA_CHDIR.invokeExact(err, actions, arena.allocateFrom(cwd.toString())), "addchdir_np", name);
@@ -299,7 +299,7 @@ public final class NativeProcess {
         }
     }
 
-    private static void closeQuietly(NativePipe pipe) {
+    private static void closeQuietly(NativeFile pipe) {
         if (pipe != null) {
             try {
                 pipe.close();
@@ -328,12 +328,12 @@ public final class NativeProcess {
     }
 
     /** Our end of the child's stdin, non-blocking; {@code null} unless it was {@link Stdio#PIPE}. */
-    public NativePipe stdin() {
+    public NativeFile stdin() {
         return stdin;
     }
 
     /** Our end of the child's stdout, non-blocking; {@code null} unless it was {@link Stdio#PIPE}. */
-    public NativePipe stdout() {
+    public NativeFile stdout() {
         return stdout;
     }
 

@@ -51,10 +51,8 @@ public final class NativeSocket {
     private volatile KernelRead kernelRead;
 
     /** What one direction reuses from call to call: its errno slot and its last direct buffer's address. */
-    private static final class Direction {
+    private static final class Direction extends DirectAddress {
         final MemorySegment errno;
-        ByteBuffer lastDirect;
-        long lastBase;
 
         Direction(MemorySegment errno) {
             this.errno = errno;
@@ -75,14 +73,6 @@ public final class NativeSocket {
                 bounceIov[0] = bounce;
             }
             return bounce.clear();
-        }
-
-        long address(ByteBuffer direct) {
-            if (direct != lastDirect) {
-                lastBase = MemorySegment.ofBuffer(direct).address() - direct.position();
-                lastDirect = direct;
-            }
-            return lastBase + direct.position();
         }
 
         MemorySegment vector(int buffers) {

@@ -200,7 +200,7 @@ final class Sys {
         return new IllegalStateException("native call failed", t);
     }
 
-    // ---- linking for the binding classes of pipes and processes (NativePipe, NativeProcess) ----
+    // ---- linking for the binding classes of pipes and processes (NativeFile, FifoOpen, NativeProcess) ----
 
     /** Links a C library function as the calls above that never block are linked: critical, errno captured. */
     static MethodHandle linkCritical(String name, java.lang.foreign.MemoryLayout ret,
