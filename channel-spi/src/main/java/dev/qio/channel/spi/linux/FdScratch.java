@@ -21,8 +21,9 @@ import java.lang.invoke.MethodHandle;
  * the writer's slots are each used by one thread at a time (the transports' locks), the event under
  * the {@code PolledFd}'s monitor.
  *
- * <p>The table grows (doubling) when a larger number comes; a thread takes the table once per
- * call ({@link #table}) and uses that one throughout, so growth needs no copy. The old tables stay
+ * <p>The table grows (doubling) when a larger number comes. Growth copies nothing: a user takes
+ * its slot from the table of the moment ({@link #table}) and keeps using that table for it (an
+ * errno slot for the life of its socket, the event for one call), and the old tables stay
  * allocated, which bounds the waste by the size of the last one (24 bytes per number).
  */
 final class FdScratch {
@@ -46,7 +47,7 @@ final class FdScratch {
 
     private FdScratch() {}
 
-    /** The table holding {@code fd}'s slot (at {@link #at}); use the same one for a whole call. */
+    /** A table holding {@code fd}'s slot (at {@link #at}). */
     static MemorySegment table(int fd) {
         MemorySegment t = table;
         if ((long) fd * SLOT + SLOT <= t.byteSize()) {

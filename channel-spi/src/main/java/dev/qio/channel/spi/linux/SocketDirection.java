@@ -36,9 +36,22 @@ final class SocketDirection {
     private static final int BOUNCE = 64 << 10;
 
     private final boolean write;
+    /**
+     * This direction's errno slot in {@link FdScratch}, taken on the first call: one segment kept,
+     * as a slice made per call would be allocated per call. Its table may have been replaced by
+     * a larger one since; the slot in the old one stays this number's.
+     */
+    private MemorySegment errno;
     /** The last direct buffer given, and its base address, so that its address costs no segment. */
     private ByteBuffer lastDirect;
     private long lastBase;
+    /**
+     * The last heap buffer given, its position then, and its segment from there: kept while both
+     * repeat, so that a loop reading into (or writing from) one buffer makes no segment per call.
+     */
+    private ByteBuffer lastHeap;
+    private int lastHeapPosition;
+    private MemorySegment lastHeapSegment;
     /** msghdr then iovecs, native, grown on demand; null until a vectored call needs it. */
     private MemorySegment vector;
     /** Where scattered heap buffers go through; null until first needed. */
@@ -76,12 +89,14 @@ final class SocketDirection {
         int e = 0;
         int h = fd.acquire(name);
         try {
-            MemorySegment table = FdScratch.table(h);
-            long at = FdScratch.at(h) + (write ? FdScratch.WRITER_ERRNO : FdScratch.READER_ERRNO);
-            MemorySegment errno = table.asSlice(at, 4);
+            MemorySegment errno = this.errno;
+            if (errno == null) {
+                long at = FdScratch.at(h) + (write ? FdScratch.WRITER_ERRNO : FdScratch.READER_ERRNO);
+                this.errno = errno = FdScratch.table(h).asSlice(at, 4);
+            }
             do {
                 n = call(fd, h, iov, from, count, flags, control, controlLength, wait, errno, name);
-            } while (n == -1 && (e = table.get(JAVA_INT, at)) == Sys.EINTR);
+            } while (n == -1 && (e = errno.get(JAVA_INT, 0)) == Sys.EINTR);
         } finally {
             fd.release();
         }
@@ -137,8 +152,8 @@ final class SocketDirection {
                     MethodHandle at = write ? Sys.SEND_AT : Sys.RECV_AT;
                     return (long) at.invokeExact(errno, h, address(b), (long) b.remaining(), flags);
                 }
-                MethodHandle heap = write ? Sys.SEND : Sys.RECV;
-                return (long) heap.invokeExact(errno, h, MemorySegment.ofBuffer(b), (long) b.remaining(), flags);
+                MethodHandle onHeap = write ? Sys.SEND : Sys.RECV;
+                return (long) onHeap.invokeExact(errno, h, heap(b), (long) b.remaining(), flags);
             }
             if (count > 0) {
                 return message(h, iov, from, count, flags, errno, 0, 0);
@@ -243,6 +258,15 @@ final class SocketDirection {
             lastDirect = direct;
         }
         return lastBase + direct.position();
+    }
+
+    private MemorySegment heap(ByteBuffer b) {
+        if (b != lastHeap || b.position() != lastHeapPosition) {
+            lastHeapSegment = MemorySegment.ofBuffer(b); // from the position; the call gives the length
+            lastHeap = b;
+            lastHeapPosition = b.position();
+        }
+        return lastHeapSegment;
     }
 
     private MemorySegment vector(int buffers) {
