@@ -23,7 +23,9 @@ import org.openjdk.jmh.annotations.TearDown;
  * a {@code mem://} connection with {@code writev} and reads it back on the other end with
  * {@code readv}, so no operation waits. benchmarks/run runs this class with {@code -prof gc}: the
  * hot path (gating, locks, the pipe's copy in and out, readiness signals) must allocate nothing.
- * The same over {@code ws+mem://}: framing, masking and taking frames apart must not either.
+ * The same over {@code ws+mem://}: framing, masking and taking frames apart must not either; and
+ * over {@code tcp://}, where the native backend's system calls (errno capture, buffer addresses)
+ * must not either.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -31,18 +33,14 @@ import org.openjdk.jmh.annotations.TearDown;
 public class HotPathAllocation {
     private static final AtomicInteger NAMES = new AtomicInteger();
 
-    /** A {@code mem://} connection and two one-byte iovs, built once. */
-    @State(Scope.Benchmark)
-    public static class Mem {
+    /** One connection opened by URI, as an application opens it: its listener and both ends. */
+    public abstract static class Connection {
         IoListener listener;
         IoChannel a;
         IoChannel b;
-        final ByteBuffer[] out = {ByteBuffer.allocate(1)};
-        final ByteBuffer[] in = {ByteBuffer.allocate(1)};
 
-        @Setup(Level.Trial)
-        public void open() throws IOException {
-            listener = IoChannels.listen("mem://alloc-" + ProcessHandle.current().pid() + "-" + NAMES.incrementAndGet());
+        void connect(String uri) throws IOException {
+            listener = IoChannels.listen(uri);
             a = IoChannels.open(listener.localUri());
             b = listener.accept();
         }
@@ -53,6 +51,48 @@ public class HotPathAllocation {
             b.close();
             listener.close();
         }
+    }
+
+    /** A {@code mem://} connection and two one-byte iovs, built once. */
+    @State(Scope.Benchmark)
+    public static class Mem extends Connection {
+        final ByteBuffer[] out = {ByteBuffer.allocate(1)};
+        final ByteBuffer[] in = {ByteBuffer.allocate(1)};
+
+        @Setup(Level.Trial)
+        public void open() throws IOException {
+            connect("mem://alloc-" + ProcessHandle.current().pid() + "-" + NAMES.incrementAndGet());
+        }
+    }
+
+    /**
+     * A {@code tcp://} loopback connection (the native backend where it runs) and one-byte iovs of
+     * each kind: a heap buffer goes to the kernel through a critical downcall, a direct one by
+     * address. Loopback delivers a byte within its {@code send}, so the read finds it.
+     */
+    @State(Scope.Benchmark)
+    public static class Tcp extends Connection {
+        final ByteBuffer[] heapOut = {ByteBuffer.allocate(1)};
+        final ByteBuffer[] heapIn = {ByteBuffer.allocate(1)};
+        final ByteBuffer[] directOut = {ByteBuffer.allocateDirect(1)};
+        final ByteBuffer[] directIn = {ByteBuffer.allocateDirect(1)};
+
+        @Setup(Level.Trial)
+        public void open() throws IOException {
+            connect("tcp://127.0.0.1:0");
+        }
+    }
+
+    @Benchmark
+    @AllocationFree(order = 93, path = "tcp:// writev + readv of 1 byte, heap buffers, one thread")
+    public byte tcpHeap1Byte(Tcp s) throws IOException {
+        return oneByte(s.a, s.heapOut, s.b, s.heapIn);
+    }
+
+    @Benchmark
+    @AllocationFree(order = 94, path = "tcp:// writev + readv of 1 byte, direct buffers, one thread")
+    public byte tcpDirect1Byte(Tcp s) throws IOException {
+        return oneByte(s.a, s.directOut, s.b, s.directIn);
     }
 
     /**

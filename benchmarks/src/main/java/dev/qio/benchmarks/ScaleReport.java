@@ -84,12 +84,20 @@ public final class ScaleReport {
 
     /** Round trips through a parked reader before a row, so the threads of the row park in compiled code. */
     private static final int WARM_UP = 20_000;
+    /** Further round trips per round, the rounds in a row that must end with the JIT idle, and the most rounds. */
+    private static final int WARM_UP_ROUND = 5_000;
+    private static final int WARM_UP_QUIET = 3;
+    private static final int WARM_UP_ROUNDS = 40;
 
     /**
      * Makes the path a row's threads park in hot: one connection whose virtual reader waits
-     * ({@code readv} or {@code await}), is sent a byte and answers it, {@link #WARM_UP} times. A
-     * thread that parks in interpreted frames keeps a stack about 1 KB larger than one that parks
-     * in compiled frames, and a server that has run for a while parks in compiled ones.
+     * ({@code readv} or {@code await}), is sent a byte and answers it, {@link #WARM_UP} times, then
+     * {@link #WARM_UP_ROUND} more at a time until {@link #WARM_UP_QUIET} rounds in a row end with
+     * the JIT's compile queues empty. A thread that parks in C1-compiled frames keeps a stack 1 to
+     * 1.5 KB larger than one that parks in C2's, and a server that has run for a while parks in
+     * C2's. The rounds matter after a row has run another transport: loading its classes throws
+     * away compiled code of the shared path, and while the queues are long the JIT recompiles it at
+     * a lower tier and promotes it only on later calls.
      */
     private static void warmUp(String transport, boolean useAwait) throws Exception {
         try (IoListener listener = IoChannels.listen(transport.equals("mem://")
@@ -99,14 +107,32 @@ public final class ScaleReport {
                 IoChannel server = listener.accept()) {
             ByteBuffer ping = ByteBuffer.allocate(1);
             long[] servedAt = new long[1];
-            for (int i = 0; i < WARM_UP; i++) {
-                CountDownLatch served = new CountDownLatch(1);
-                Thread t = Thread.ofVirtual().start(() -> serve(server, useAwait, servedAt, 0, served));
-                client.writeAll(ping.clear());
-                client.readAll(ping.clear());
-                t.join();
+            int quiet = 0;
+            for (int round = 0; round < WARM_UP_ROUNDS && quiet < WARM_UP_QUIET; round++) {
+                for (int i = 0, trips = round == 0 ? WARM_UP : WARM_UP_ROUND; i < trips; i++) {
+                    CountDownLatch served = new CountDownLatch(1);
+                    Thread t = Thread.ofVirtual().start(() -> serve(server, useAwait, servedAt, 0, served));
+                    client.writeAll(ping.clear());
+                    client.readAll(ping.clear());
+                    t.join();
+                }
+                quiet = compiling() ? 0 : quiet + 1;
             }
         }
+    }
+
+    /** Whether the JIT has methods queued for compilation (the {@code Compiler.queue} diagnostic command). */
+    private static boolean compiling() throws Exception {
+        String queues = (String) ManagementFactory.getPlatformMBeanServer().invoke(
+                new javax.management.ObjectName("com.sun.management:type=DiagnosticCommand"), "compilerQueue",
+                new Object[] {new String[0]}, new String[] {String[].class.getName()});
+        int listed = 0;
+        int empty = 0;
+        for (String line : queues.split("\n")) {
+            listed += line.contains("compile queue") ? 1 : 0;
+            empty += line.strip().equals("Empty") ? 1 : 0;
+        }
+        return empty < listed;
     }
 
     private static Row measure(String transport, String wait, int n) throws Exception {

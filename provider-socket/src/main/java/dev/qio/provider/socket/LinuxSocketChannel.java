@@ -24,11 +24,12 @@ import java.util.Set;
  * A connected TCP or unix socket on the native backend ({@link LinuxSocketProvider}): QEMU's
  * QIOChannelSocket on direct system calls.
  *
- * <p>The descriptor is always non-blocking. A read or write tries the kernel once; on EAGAIN it
- * returns {@code ERR_BLOCK} in non-blocking mode, and in blocking mode waits as
- * {@link PolledFd} waits (a platform thread in {@code poll(2)}, a virtual thread parked after
- * arming epoll itself) and tries again. One object per channel besides the base: the socket and
- * its descriptor; nothing is allocated per read, write or wait.
+ * <p>A read or write tries the kernel once; on EAGAIN it returns {@code ERR_BLOCK} in
+ * non-blocking mode, and in blocking mode waits as {@link PolledFd} waits (a platform thread in
+ * {@code poll(2)}, a virtual thread parked after arming epoll itself) and tries again; a platform
+ * thread's blocking read waits inside its {@code recv} instead ({@link NativeSocket#read}). Besides
+ * the base, a channel holds its socket and descriptor; scratch for a direction, descriptor passing
+ * or zero-copy is made on its first use, and nothing is allocated per read, write or wait.
  *
  * <p>Semantics are those of {@link SocketIoChannel}: {@link Feature#SHUTDOWN} and
  * {@link Feature#CONCURRENT_IO}; {@code shutdown(WRITE)} sends FIN; {@code shutdown(READ)} makes
@@ -52,13 +53,18 @@ import java.util.Set;
  * A channel dropped without {@code close()} has its descriptor closed by a {@link Cleaner}.
  */
 final class LinuxSocketChannel extends AbstractIoChannel {
+    /** What a wait on the descriptor checks besides its closing: nothing, as {@link #implClose} closes it. */
+    private static final java.util.function.BooleanSupplier ALWAYS = () -> true;
     private static final Cleaner CLEANER = Cleaner.create(Thread.ofPlatform().name("qio-socket-cleaner").daemon(true).factory());
 
     private final NativeSocket socket;
     private final boolean tcp;
     private final Cleaner.Cleanable cleanable;
-    /** Zero-copy sends on TCP where the kernel takes {@code SO_ZEROCOPY}; else null. */
-    private final ZeroCopySends zeroCopy;
+    /**
+     * Zero-copy bookkeeping, made on the first {@code ZERO_COPY} write (the feature says whether the
+     * kernel took {@code SO_ZEROCOPY}); null before. Under the base's write lock.
+     */
+    private ZeroCopySends zeroCopy;
     /** Set once by shutdown(READ); reads return EOF from then on. */
     private volatile boolean readShut;
     /** Set once by shutdown(WRITE); writes fail from then on. */
@@ -80,8 +86,7 @@ final class LinuxSocketChannel extends AbstractIoChannel {
         setFeature(Feature.SHUTDOWN);
         setFeature(Feature.CONCURRENT_IO);
         setFeature(Feature.READ_MSG_PEEK);
-        this.zeroCopy = tcp ? ZeroCopySends.enable(socket, name) : null;
-        if (zeroCopy != null) {
+        if (tcp && ZeroCopySends.enable(socket, name)) {
             setFeature(Feature.WRITE_ZERO_COPY);
         }
         if (!tcp) {
@@ -122,10 +127,7 @@ final class LinuxSocketChannel extends AbstractIoChannel {
             }
             long n;
             try {
-                n = fdsOut != null ? socket.read(iov, peek, readControl(), name())
-                        : isBlocking() && NativeSocket.canReadWaiting() && !Thread.currentThread().isVirtual()
-                        ? socket.readWaiting(iov, peek, name())
-                        : socket.read(iov, peek, name());
+                n = fdsOut != null ? socket.read(iov, peek, readControl(), name()) : socket.read(iov, peek, isBlocking(), name());
             } catch (java.io.InterruptedIOException e) {
                 throw e; // the thread's interrupt, not the socket's failure: the channel stays usable
             } catch (IOException e) {
@@ -149,7 +151,7 @@ final class LinuxSocketChannel extends AbstractIoChannel {
             if (!isBlocking()) {
                 return ERR_BLOCK;
             }
-            await(IoCondition.IN); // a close meanwhile: the base reports AsynchronousCloseException
+            waitFor(IoCondition.IN);
         }
     }
 
@@ -187,7 +189,7 @@ final class LinuxSocketChannel extends AbstractIoChannel {
             long n;
             try {
                 n = !fds.isEmpty() ? socket.write(iov, fds, writeControl(), name())
-                        : flags.contains(WriteFlag.ZERO_COPY) ? zeroCopy.write(iov, name())
+                        : flags.contains(WriteFlag.ZERO_COPY) ? zeroCopy().write(iov, name())
                         : socket.write(iov, name());
             } catch (IOException e) {
                 if (socket.fd().isClosing()) {
@@ -202,14 +204,34 @@ final class LinuxSocketChannel extends AbstractIoChannel {
             if (!isBlocking()) {
                 return ERR_BLOCK;
             }
-            await(IoCondition.OUT); // a close meanwhile: the base reports AsynchronousCloseException
+            waitFor(IoCondition.OUT);
+        }
+    }
+
+    /**
+     * Waits in blocking mode until {@code condition} may hold: on the descriptor itself, so that a
+     * parked virtual thread keeps a short stack (what an idle connection's memory mostly is), or
+     * through the base's {@code await} when another thread already waits there (a user's
+     * {@code await} beside a blocked read). A close meanwhile ends it: {@link #implClose} closes the
+     * descriptor, the wait throws, and the base reports {@code AsynchronousCloseException}.
+     */
+    private void waitFor(IoCondition condition) throws IOException {
+        if (!socket.fd().awaitDirectly(condition, ALWAYS, name())) {
+            await(condition);
         }
     }
 
     /** QEMU's {@code qio_channel_socket_flush}; see {@link ZeroCopySends#flush}. */
     @Override
     protected int implFlush() throws IOException {
-        return zeroCopy.flush(name());
+        return zeroCopy == null ? 0 : zeroCopy.flush(name()); // nothing was sent zero-copy yet
+    }
+
+    private ZeroCopySends zeroCopy() {
+        if (zeroCopy == null) {
+            zeroCopy = new ZeroCopySends(socket);
+        }
+        return zeroCopy;
     }
 
     @Override

@@ -93,8 +93,6 @@ final class KernelRead {
         }
     }
 
-    /** errno of the blocking call: native, as a call that is not critical cannot write to the heap. */
-    private final MemorySegment errno = Arena.ofAuto().allocate(JAVA_INT);
     /** The {@code pthread_t} of the thread in {@code recv}, 0 when none. Guarded by {@code this}. */
     private long thread;
     /** Replaced after an interrupt has closed it; only the reader touches the field. */
@@ -107,13 +105,16 @@ final class KernelRead {
      * {@code address}, by the socket's one reader, a platform thread, which has acquired {@code h}
      * from {@code fd}.
      *
+     * @param errno where the call's errno goes: native memory, as a call that is not critical
+     *     cannot write to the heap
      * @return bytes read, 0 at end of stream, {@link IoChannel#ERR_BLOCK} when the call ended
      *     without data (a close, a stray signal, or the descriptor found non-blocking): the caller
-     *     checks why and waits or retries; or -1 with {@link #errno()} set for a failure
+     *     checks why and waits or retries; or -1 with {@code errno} set for a failure
      * @throws InterruptedIOException if the thread is interrupted before any byte was read; its
      *     interrupt status stays set
      */
-    long recv(PolledFd fd, int h, long address, long length, int flags, String name) throws IOException {
+    long recv(PolledFd fd, int h, long address, long length, int flags, MemorySegment errno, String name)
+            throws IOException {
         if (!blockingMode) {
             blockingMode = true;
             setBlocking(h, name);
@@ -127,7 +128,7 @@ final class KernelRead {
             }
             try {
                 if (!fd.isClosing() && !Thread.currentThread().isInterrupted()) {
-                    n = recvKernel(h, address, length, flags);
+                    n = recvKernel(h, address, length, flags, errno);
                 }
             } finally {
                 synchronized (this) {
@@ -160,13 +161,8 @@ final class KernelRead {
     }
 
     /** The call itself, in a method of its own: {@link Linux#isWaitingInKernel} looks for it. */
-    private long recvKernel(int h, long address, long length, int flags) throws Throwable {
+    private static long recvKernel(int h, long address, long length, int flags, MemorySegment errno) throws Throwable {
         return (long) RECV_WAIT.invokeExact(errno, h, address, length, flags);
-    }
-
-    /** The errno of the last failed {@link #recv}. */
-    int errno() {
-        return Sys.errno(errno);
     }
 
     /**

@@ -1,6 +1,5 @@
 package dev.qio.channel.spi.linux;
 
-import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED;
 import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
 
@@ -80,8 +79,8 @@ public final class PolledFd implements Readiness {
     private volatile int known;
     /** {@link ConditionMask} bits that hold for good (end of stream, a failed write). Under {@code this}. */
     private volatile int sticky;
-    /** Who to call when the conditions may have changed, with what each wants armed. */
-    private final Subscribers subscribers = new Subscribers();
+    /** Who to call when the conditions may have changed, with what each wants armed; null until the first (set under {@code this}). */
+    private volatile Subscribers subscribers;
     /** The thread waiting directly for IN: a virtual {@link Thread} or a {@link PlatformWaker}. */
     private volatile Object inWaiter;
     /** The thread waiting directly for OUT, as {@code inWaiter}. */
@@ -90,13 +89,6 @@ public final class PolledFd implements Readiness {
     private volatile Object errWaiter;
     /** Which epoll instances hold a registration of {@code fd} (IN/OUT bits). Under {@code this}. */
     private int registered;
-    /**
-     * Scratch for native calls, in one array so that an idle descriptor pays for one: {@code struct
-     * epoll_event} (bytes 0-15) and errno (16-19) for {@code epoll_ctl}, under {@code this}; errno
-     * of the reader (24-27) and of the writer (28-31), each used by one thread at a time.
-     */
-    private final MemorySegment ctlEvent = MemorySegment.ofArray(new long[4]);
-    private final MemorySegment ctlErrno = ctlEvent.asSlice(16, 4);
     /** The thread in {@link #close()}, which the last call in flight unparks. */
     private volatile Thread closer;
     /** Whether the kernel's hang-up on the read side holds for good (a pipe's every writer closed). */
@@ -239,7 +231,16 @@ public final class PolledFd implements Readiness {
     public Registration subscribe(Set<IoCondition> interest, Runnable listener) {
         Objects.requireNonNull(listener, "listener");
         int bits = (interest.contains(IoCondition.IN) ? IN : 0) | (interest.contains(IoCondition.OUT) ? OUT : 0);
-        Registration registration = subscribers.add(bits, listener);
+        Subscribers all = subscribers;
+        if (all == null) {
+            synchronized (this) {
+                all = subscribers;
+                if (all == null) {
+                    subscribers = all = new Subscribers();
+                }
+            }
+        }
+        Registration registration = all.add(bits, listener);
         int missing = bits & ~known;
         if ((missing & IN) != 0) {
             arm(Epoll.IN);
@@ -259,7 +260,8 @@ public final class PolledFd implements Readiness {
         if ((known & bit) != 0) {
             KNOWN.getAndBitwiseAnd(this, ~bit);
         }
-        if ((subscribers.wanted() & bit) != 0) {
+        Subscribers all = subscribers;
+        if (all != null && (all.wanted() & bit) != 0) {
             arm(bit == IN ? Epoll.IN : Epoll.OUT);
         }
     }
@@ -281,20 +283,15 @@ public final class PolledFd implements Readiness {
 
     /** Wakes every subscriber so that it polls again. */
     public void fire() {
-        subscribers.fire();
+        Subscribers all = subscribers;
+        if (all != null) {
+            all.fire();
+        }
     }
 
     @Override
     public boolean awaitDirectly(IoCondition condition, BooleanSupplier open, String name) throws IOException {
         return (condition == IoCondition.IN || condition == IoCondition.OUT) && await(condition, open, name, 0) != 1;
-    }
-
-    /**
-     * An errno slot for {@code captureCallState} that only the reader ({@code reader}) or only the
-     * writer of this descriptor uses: the transport's one reader and one writer each need their own.
-     */
-    public MemorySegment errnoSlot(boolean reader) {
-        return ctlEvent.asSlice(reader ? 24 : 28, 4);
     }
 
     /**
@@ -396,12 +393,12 @@ public final class PolledFd implements Readiness {
                 Epoll.register(fd, this);
             }
             int op = (registered & bit) != 0 ? Sys.EPOLL_CTL_MOD : Sys.EPOLL_CTL_ADD;
-            int err = ctl(poller.epfd, op, poller.events | Sys.EPOLLONESHOT);
-            if (err == Sys.EEXIST || err == Sys.ENOENT) { // our bookkeeping and the kernel's disagree: take the kernel's
-                err = ctl(poller.epfd, op == Sys.EPOLL_CTL_ADD ? Sys.EPOLL_CTL_MOD : Sys.EPOLL_CTL_ADD,
-                        poller.events | Sys.EPOLLONESHOT);
-            }
-            if (err == 0) {
+            // On a failure our bookkeeping and the kernel's may disagree (EEXIST, ENOENT): the other
+            // operation is then right. For any other failure it fails too, and the waiter sees why.
+            boolean ok = ctl(poller.epfd, op, poller.events | Sys.EPOLLONESHOT)
+                    || ctl(poller.epfd, op == Sys.EPOLL_CTL_ADD ? Sys.EPOLL_CTL_MOD : Sys.EPOLL_CTL_ADD,
+                            poller.events | Sys.EPOLLONESHOT);
+            if (ok) {
                 registered |= bit;
             } else {
                 KNOWN.getAndBitwiseOr(this, bit); // cannot watch it: let the waiter try and see the error
@@ -410,18 +407,18 @@ public final class PolledFd implements Readiness {
         }
     }
 
-    /** Under {@code this}: one {@code epoll_ctl}; returns 0 or errno. */
-    private int ctl(int epfd, int op, int events) {
-        ctlEvent.set(JAVA_INT_UNALIGNED, 0, events);
-        ctlEvent.set(JAVA_LONG_UNALIGNED, Sys.EPOLL_DATA_OFFSET, fd);
+    /** Under {@code this}, while the number is ours: one {@code epoll_ctl}; whether it succeeded. */
+    private boolean ctl(int epfd, int op, int events) {
+        MemorySegment t = FdScratch.table(fd);
+        long event = FdScratch.at(fd) + FdScratch.EVENT;
+        t.set(JAVA_INT_UNALIGNED, event, events);
+        t.set(JAVA_LONG_UNALIGNED, event + Sys.EPOLL_DATA_OFFSET, fd);
         try {
-            int rc = (int) Sys.EPOLL_CTL.invokeExact(ctlErrno, epfd, op, fd, ctlEvent);
-            return rc < 0 ? ctlErrno.get(JAVA_INT, 0) : 0;
-        } catch (Throwable t) {
-            throw Sys.rethrow(t);
+            return (int) FdScratch.EPOLL_CTL.invokeExact(epfd, op, fd, t.address() + event) == 0;
+        } catch (Throwable t2) {
+            throw Sys.rethrow(t2);
         }
     }
-
 
     @Override
     public String toString() {

@@ -66,29 +66,33 @@ public final class ZeroCopySends {
     /** The tail of {@code msg}; null until then. */
     private MemorySegment errno;
 
-    private ZeroCopySends(NativeSocket socket) {
+    /**
+     * The bookkeeping for {@code socket}, on which {@link #enable} succeeded; a channel makes it on
+     * its first zero-copy write, so one that never sends zero-copy holds none.
+     */
+    public ZeroCopySends(NativeSocket socket) {
         this.socket = socket;
     }
 
     /**
      * Turns {@code SO_ZEROCOPY} on for {@code socket}.
      *
-     * @return the bookkeeping, or null if the kernel refuses (then the channel must not advertise
+     * @return whether the kernel took it (if not, the channel must not advertise
      *     {@code WRITE_ZERO_COPY})
      */
-    public static ZeroCopySends enable(NativeSocket socket, String name) {
+    public static boolean enable(NativeSocket socket, String name) {
         int[] on = {1};
         MemorySegment err = Sys.errnoSlot();
         try {
             int h = socket.fd().acquire(name);
             try {
                 int rc = (int) Sys.SETSOCKOPT.invokeExact(err, h, Sys.SOL_SOCKET, SO_ZEROCOPY, MemorySegment.ofArray(on), 4);
-                return rc == 0 ? new ZeroCopySends(socket) : null;
+                return rc == 0;
             } finally {
                 socket.fd().release();
             }
         } catch (IOException e) {
-            return null;
+            return false;
         } catch (Throwable t) {
             throw Sys.rethrow(t);
         }
