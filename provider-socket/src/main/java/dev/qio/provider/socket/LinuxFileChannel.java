@@ -10,6 +10,7 @@ import dev.qio.channel.spi.AbstractIoChannel;
 import dev.qio.channel.spi.Readiness;
 import dev.qio.channel.spi.linux.NativeFile;
 import java.io.IOException;
+import java.lang.ref.Cleaner;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Set;
@@ -21,16 +22,32 @@ import java.util.Set;
  * <p>{@link Feature#SEEKABLE} when the descriptor can seek (a regular file), as QEMU decides it;
  * no other feature. In blocking mode a pipe or terminal with
  * nothing to read (or no room) is waited for through the poller; a regular file is always ready.
- * {@code close()} closes the descriptor and wakes a blocked reader or writer.
+ * {@code close()} closes the descriptor and wakes a blocked reader or writer. A channel dropped
+ * without {@code close()} has its descriptor closed by a {@link Cleaner}, as a socket
+ * channel has.
  */
 final class LinuxFileChannel extends AbstractIoChannel {
     private final NativeFile file;
+    private final Cleaner.Cleanable cleanable;
 
     LinuxFileChannel(String name, NativeFile file) {
         super(name);
         this.file = file;
         if (file.seekable(name)) {
             setFeature(Feature.SEEKABLE);
+        }
+        this.cleanable = LinuxSocketChannel.CLEANER.register(this, new Drop(file));
+    }
+
+    /** Closes the file of a channel nobody closed; holds no reference to the channel. */
+    private record Drop(NativeFile file) implements Runnable {
+        @Override
+        public void run() {
+            try {
+                file.close();
+            } catch (IOException ignored) {
+                // Nobody is left to tell about a failed close of a dropped channel.
+            }
         }
     }
 
@@ -86,7 +103,7 @@ final class LinuxFileChannel extends AbstractIoChannel {
 
     @Override
     protected void implClose() throws IOException {
-        file.close();
+        cleanable.clean(); // closes the file (waking every waiter) once, here rather than after GC
     }
 
     @Override

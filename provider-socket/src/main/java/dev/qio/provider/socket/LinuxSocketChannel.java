@@ -52,7 +52,8 @@ import java.util.Set;
  * A channel dropped without {@code close()} has its descriptor closed by a {@link Cleaner}.
  */
 final class LinuxSocketChannel extends AbstractIoChannel {
-    private static final Cleaner CLEANER = Cleaner.create(Thread.ofPlatform().name("qio-socket-cleaner").daemon(true).factory());
+    /** Closes what dropped native channels of this package leave open (sockets, adopted files). */
+    static final Cleaner CLEANER = Cleaner.create(Thread.ofPlatform().name("qio-socket-cleaner").daemon(true).factory());
 
     private final NativeSocket socket;
     private final boolean tcp;
