@@ -96,6 +96,11 @@ final class LinuxSocketChannel extends AbstractIoChannel {
         return socket;
     }
 
+    /** The zero-copy bookkeeping (null where there is none), for tests in this package. */
+    ZeroCopySends zeroCopy() {
+        return zeroCopy;
+    }
+
     /** Closes the socket of a channel nobody closed; holds no reference to the channel. */
     private record Drop(NativeSocket socket) implements Runnable {
         @Override
