@@ -69,6 +69,12 @@ public final class Peers {
                         new Entry("qio tls+tcp://, ciphers=", () -> new PeerTls.Qio(65536, "TLS_AES_128_GCM_SHA256"), INFO)),
                 List.of(new Entry("Netty SslHandler, JDK engine", () -> PeerTls.netty(SslProvider.JDK, 65536), INFO),
                         new Entry("Netty SslHandler, BoringSSL", () -> PeerTls.netty(SslProvider.OPENSSL, 65536), 1.2)), 3));
+        int order = 70;
+        for (int size : new int[] {65536, 262144}) {
+            String id = "ZeroCopyStream-" + size / 1024 + "k";
+            rows.add(PeerZeroCopy.row(id, order++, size, PeerZeroCopy.Metric.THROUGHPUT));
+            rows.add(PeerZeroCopy.row(id + "-cpu", order++, size, PeerZeroCopy.Metric.CPU));
+        }
         return rows;
     }
 

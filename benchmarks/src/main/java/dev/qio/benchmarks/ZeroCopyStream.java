@@ -31,6 +31,10 @@ import org.openjdk.jmh.annotations.TearDown;
  * <p>Over loopback the kernel copies every zero-copy send anyway ({@code flush()} returns 1), so
  * this row measures what zero-copy costs on top of a copy (pinning, the completion, the flush),
  * not what it saves: the saving needs a real network device.
+ *
+ * <p>The CPU time per GB of the same two ways is in the peer rows {@code ZeroCopyStream-64k-cpu}
+ * and {@code ZeroCopyStream-256k-cpu} ({@link PeerZeroCopy}), which {@code benchmarks/run
+ * ZeroCopyStream} runs too, beside their throughput in alternating rounds.
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)

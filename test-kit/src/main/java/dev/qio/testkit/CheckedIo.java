@@ -6,8 +6,10 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.qio.channel.IoChannel;
 import dev.qio.channel.IoCondition;
+import dev.qio.channel.WriteFlag;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.Set;
 
 /**
  * Raw readv/writev calls that check the partial-I/O contract on every call: a non-empty iov never
@@ -29,11 +31,15 @@ final class CheckedIo {
     }
 
     static long writev(IoChannel ch, ByteBuffer[] iov) throws IOException {
+        return writev(ch, iov, Set.of());
+    }
+
+    static long writev(IoChannel ch, ByteBuffer[] iov, Set<WriteFlag> flags) throws IOException {
         int[] pos = positions(iov);
         int[] lim = limits(iov);
         boolean blocking = ch.isBlocking();
         long room = remaining(iov);
-        long n = ch.writev(iov);
+        long n = ch.writev(iov, null, flags);
         check(ch, "writev", iov, pos, lim, room, n, blocking, false);
         return n;
     }
@@ -56,8 +62,13 @@ final class CheckedIo {
 
     /** Writes all of {@code iov} with raw writev calls, awaiting OUT on ERR_BLOCK. */
     static void writeFully(IoChannel ch, ByteBuffer[] iov) throws IOException {
+        writeFully(ch, iov, Set.of());
+    }
+
+    /** As {@link #writeFully(IoChannel, ByteBuffer[])}, each call with {@code flags}. */
+    static void writeFully(IoChannel ch, ByteBuffer[] iov, Set<WriteFlag> flags) throws IOException {
         while (remaining(iov) > 0) {
-            if (writev(ch, iov) == IoChannel.ERR_BLOCK) {
+            if (writev(ch, iov, flags) == IoChannel.ERR_BLOCK) {
                 ch.await(IoCondition.OUT);
             }
         }

@@ -1,5 +1,6 @@
 package dev.qio.testkit;
 
+import dev.qio.channel.Feature;
 import dev.qio.channel.IoChannel;
 import dev.qio.channel.IoCondition;
 import dev.qio.channel.NativeFd;
@@ -259,7 +260,87 @@ enum Planted {
                 }
             };
         }
+    },
+    /**
+     * Nothing planted, and {@code WRITE_ZERO_COPY} advertised: every zero-copy write is copied at
+     * once (as the native tcp channel does below its threshold), and flush says so.
+     */
+    ZERO_COPY_SOUND {
+        @Override
+        IoChannel wrap(IoChannel ch) {
+            return new ZeroCopyPipe(ch);
+        }
+    },
+    /**
+     * Zero-copy writes keep the caller's buffers and are sent at the next write, whatever flush
+     * said: a caller that reuses its buffers once flush returned changes what the peer reads.
+     */
+    ZERO_COPY_HELD_PAST_FLUSH {
+        @Override
+        IoChannel wrap(IoChannel ch) {
+            return new ZeroCopyPipe(ch) {
+                private final List<ByteBuffer> held = new java.util.ArrayList<>();
+
+                @Override
+                public long writev(ByteBuffer[] iov, List<NativeFd> fds, Set<WriteFlag> flags) throws IOException {
+                    if (!held.isEmpty()) {
+                        ByteBuffer[] late = held.toArray(ByteBuffer[]::new);
+                        held.clear();
+                        inner.writevAll(late, null, Set.of());
+                    }
+                    if (!flags.contains(WriteFlag.ZERO_COPY)) {
+                        return inner.writev(iov, fds, flags);
+                    }
+                    zeroCopied = true;
+                    long n = 0;
+                    for (ByteBuffer b : iov) {
+                        held.add(b.duplicate());
+                        n += b.remaining();
+                        b.position(b.limit());
+                    }
+                    return n;
+                }
+            };
+        }
     };
+
+    /** A pipe end that advertises {@code WRITE_ZERO_COPY} and copies every write. */
+    private static class ZeroCopyPipe extends ForwardingChannel {
+        /** Whether a zero-copy write came since the last flush. */
+        boolean zeroCopied;
+
+        ZeroCopyPipe(IoChannel inner) {
+            super(inner);
+        }
+
+        @Override
+        public Set<Feature> features() {
+            Set<Feature> all = EnumSet.of(Feature.WRITE_ZERO_COPY);
+            all.addAll(inner.features());
+            return all;
+        }
+
+        @Override
+        public boolean hasFeature(Feature feature) {
+            return feature == Feature.WRITE_ZERO_COPY || inner.hasFeature(feature);
+        }
+
+        @Override
+        public long writev(ByteBuffer[] iov, List<NativeFd> fds, Set<WriteFlag> flags) throws IOException {
+            if (!flags.contains(WriteFlag.ZERO_COPY)) {
+                return inner.writev(iov, fds, flags);
+            }
+            zeroCopied = true;
+            return inner.writev(iov, fds, Set.of());
+        }
+
+        @Override
+        public int flush() throws IOException {
+            int r = zeroCopied ? 1 : 0;
+            zeroCopied = false;
+            return r;
+        }
+    }
 
     private static final AtomicInteger SERIAL = new AtomicInteger();
     /** What the pipes buffer per direction, as {@code mem://} does by default. */

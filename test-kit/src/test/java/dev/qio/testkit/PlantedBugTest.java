@@ -24,9 +24,14 @@ class PlantedBugTest {
     /**
      * A bug, a property that must catch it (its factory method and id), and words its failure must
      * contain; alternatives are separated by {@code |}, for a property whose threads can each see
-     * the bug first (the writer's own check or the reader's).
+     * the bug first (the writer's own check or the reader's). {@code control} is the same channel
+     * without the bug, on which the property must pass.
      */
-    private record Case(Planted bug, String factory, String property, String expected) {
+    private record Case(Planted bug, String factory, String property, String expected, Planted control) {
+        Case(Planted bug, String factory, String property, String expected) {
+            this(bug, factory, property, expected, Planted.SOUND);
+        }
+
         @Override
         public String toString() {
             return bug + " fails " + property;
@@ -66,7 +71,11 @@ class PlantedBugTest {
             new Case(Planted.NONBLOCKING_WRITE_STALLS, "required_errblock_returns_promptly",
                     "required_errblock_returns_promptly", "the non-blocking writes filling the writer (calls returned) stayed at"),
             new Case(Planted.SERIALISED_DIRECTIONS, "optional_CONCURRENT_IO", "optional_CONCURRENT_IO_past_buffering",
-                    "no progress: the bytes read in both directions stayed at"));
+                    "no progress: the bytes read in both directions stayed at"),
+            new Case(Planted.ZERO_COPY_HELD_PAST_FLUSH, "optional_WRITE_ZERO_COPY", "optional_WRITE_ZERO_COPY_delivery",
+                    "a zero-copy write's only after flush returned", Planted.ZERO_COPY_SOUND),
+            new Case(Planted.ZERO_COPY_HELD_PAST_FLUSH, "optional_WRITE_ZERO_COPY", "optional_WRITE_ZERO_COPY_flush_idle",
+                    "overwritten after flush returned", Planted.ZERO_COPY_SOUND));
 
     /**
      * Each case runs its property on the sound pipe (it must pass) and on the planted one (it must
@@ -87,7 +96,7 @@ class PlantedBugTest {
     }
 
     private static void check(Case c) throws Exception {
-        Throwable control = firstFailure(Planted.SOUND.fixture(), c.factory(), c.property());
+        Throwable control = firstFailure(c.control().fixture(), c.factory(), c.property());
         if (control != null) {
             throw new AssertionError(c.property() + " fails without a planted bug too", control);
         }

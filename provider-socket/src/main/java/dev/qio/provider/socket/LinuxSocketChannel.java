@@ -227,7 +227,8 @@ final class LinuxSocketChannel extends AbstractIoChannel {
         return zeroCopy == null ? 0 : zeroCopy.flush(name()); // nothing was sent zero-copy yet
     }
 
-    private ZeroCopySends zeroCopy() {
+    /** The zero-copy bookkeeping, made on the first zero-copy write (package-private for tests). */
+    ZeroCopySends zeroCopy() {
         if (zeroCopy == null) {
             zeroCopy = new ZeroCopySends(socket);
         }

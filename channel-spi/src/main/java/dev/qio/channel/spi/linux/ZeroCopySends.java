@@ -30,6 +30,13 @@ import java.nio.ByteBuffer;
  * reads its old pages. When the socket's budget of pending completions is spent ({@code ENOBUFS}),
  * a write flushes and tries again, as current QEMU does.
  *
+ * <p>That budget is the socket's option memory ({@code net.core.optmem_max}, per network
+ * namespace): each send that does not extend the previous one holds a notification charged to it
+ * until {@link #flush} reads it. (For a process without {@code CAP_IPC_LOCK} the pinned pages also
+ * count against {@code RLIMIT_MEMLOCK}, per user, so other processes of the user share it; that
+ * one is not forced in tests.) {@code ZeroCopyBudgetTest} forces the first in a private network
+ * namespace where optmem fits one notification only.
+ *
  * <p>Threads: one writer at a time (the channel's write lock, which {@code flush} takes too).
  */
 public final class ZeroCopySends {
@@ -58,6 +65,8 @@ public final class ZeroCopySends {
     private long seen;
     /** Whether every completion since the last {@link #flush} said the kernel copied. */
     private boolean copiedOnly = true;
+    /** Writes that found the budget spent ({@code ENOBUFS}) and flushed before trying again. */
+    private long budgetRetries;
     /**
      * msghdr, the control buffer, then errno; native, made on the first flush, so a tcp channel
      * that never sends zero-copy pays no arena for it.
@@ -122,6 +131,7 @@ public final class ZeroCopySends {
                     throw e.errno() == ENOBUFS
                             ? new IOException(name + ": the process cannot lock enough memory for MSG_ZEROCOPY", e) : e;
                 }
+                budgetRetries++;
                 drain(name); // completions give the budget back
             }
         }
@@ -141,6 +151,14 @@ public final class ZeroCopySends {
         seen = 0;
         copiedOnly = true;
         return r;
+    }
+
+    /**
+     * How many times a write found the budget spent ({@code ENOBUFS}) and flushed before trying
+     * again; for tests and diagnostics. Under the write lock, as every field.
+     */
+    public long budgetRetries() {
+        return budgetRetries;
     }
 
     /** Whether a write of the window {@link NativeSocket} sends gains from zero-copy. */
