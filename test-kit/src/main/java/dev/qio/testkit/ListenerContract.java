@@ -66,7 +66,8 @@ import org.junit.jupiter.api.TestInstance;
  *       idempotent, ends {@code onAccept} watches, removes the socket file and leaves the address
  *       refusing clients; a client that was never accepted sees its open fail or its stream end
  *       (EOF or an exception), never a hang;
- *   <li>{@code onAccept} hands every client over on the loop; closing the watch ends it;
+ *   <li>{@code onAccept} hands every client over on the loop within the liveness bound; closing the
+ *       watch ends it;
  *   <li>accepted channels outlive the listener;
  *   <li>fifty listen, connect, accept, close cycles leave no descriptor and no thread behind.
  * </ul>
@@ -108,7 +109,12 @@ public abstract class ListenerContract {
         String label = id + " [" + f().name() + (variant.isEmpty() ? "" : ", " + variant) + "]";
         Duration bound = Kit.timeout(TIMEOUT);
         return DynamicTest.dynamicTest(label, () -> assertTimeoutPreemptively(bound, () -> {
-            body.run();
+            try {
+                body.run();
+            } catch (AssertionError failed) {
+                // the check's name leads its message, so a failure read out of context still says which
+                throw new AssertionError(label + ": " + failed.getMessage(), failed);
+            }
             return null;
         }, () -> label + " did not finish within " + bound + " (scale with -Dqio.timeout.scale)"));
     }
@@ -369,8 +375,9 @@ public abstract class ListenerContract {
                 }
                 Set<Integer> got = new TreeSet<>();
                 for (int i = 0; i < 3; i++) {
-                    try (IoChannel server = accepted.poll(Background.HANG_GUARD.toMillis(), TimeUnit.MILLISECONDS)) {
-                        assertNotNull(server, "client " + i + " of 3 was not handed over; got " + got);
+                    try (IoChannel server = accepted.poll(Kit.PROMPT.toMillis(), TimeUnit.MILLISECONDS)) {
+                        assertNotNull(server, "client " + i + " of 3 was not handed over within " + Kit.PROMPT
+                                + "; got " + got);
                         ByteBuffer b = ByteBuffer.allocate(1);
                         server.readAll(b);
                         got.add((int) b.get(0));

@@ -121,7 +121,12 @@ class PlantedBugTest {
         Stream<DynamicTest> tests = (Stream<DynamicTest>) m.invoke(contract);
         List<DynamicTest> selected = tests.filter(t -> t.getDisplayName().startsWith(property + " [")).toList();
         assertFalse(selected.isEmpty(), "no test " + property + " in " + factory);
-        for (DynamicTest t : selected) {
+        return firstFailure(selected);
+    }
+
+    /** Runs {@code tests} in order and returns the first failure, or null; a skip is a failure here. */
+    static Throwable firstFailure(List<DynamicTest> tests) {
+        for (DynamicTest t : tests) {
             try {
                 t.getExecutable().execute();
             } catch (TestAbortedException skipped) {

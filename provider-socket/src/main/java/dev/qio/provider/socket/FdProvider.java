@@ -45,7 +45,7 @@ import java.util.Set;
  */
 @AutoService(ChannelProvider.class)
 public final class FdProvider implements ChannelProvider {
-    private static final SocketOptions NO_OPTIONS = new SocketOptions(null, null, null, null, null, 0);
+    private static final SocketOptions NO_OPTIONS = new SocketOptions(null, null, false, null, null, null, 0);
 
     /** Instantiated by {@link java.util.ServiceLoader}. */
     public FdProvider() {}

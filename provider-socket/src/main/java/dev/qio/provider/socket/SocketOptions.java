@@ -7,13 +7,13 @@ import java.nio.channels.NetworkChannel;
 import java.time.Duration;
 
 /**
- * The socket options a URI may carry: {@code nodelay}, {@code keepalive} (tcp only),
+ * The socket options a URI may carry: {@code nodelay}, {@code keepalive}, {@code linger} (tcp only),
  * {@code sndbuf}, {@code rcvbuf} (bytes), {@code connect-timeout} (ms, tcp and connecting only) and
  * {@code backlog} (listening only). An option a scheme or direction does not take is unknown there,
  * so {@link UriOptions#finish()} names it.
  */
-record SocketOptions(Boolean nodelay, Boolean keepalive, Integer sndbuf, Integer rcvbuf, Duration connectTimeout,
-        int backlog) {
+record SocketOptions(Boolean nodelay, Boolean keepalive, boolean resetOnClose, Integer sndbuf, Integer rcvbuf,
+        Duration connectTimeout, int backlog) {
 
     static SocketOptions forOpen(UriOptions o, boolean tcp) {
         // tcp only: java.nio has a timed connect for inet sockets only (the socket adaptor), and an
@@ -32,9 +32,11 @@ record SocketOptions(Boolean nodelay, Boolean keepalive, Integer sndbuf, Integer
     private static SocketOptions common(UriOptions o, boolean tcp, Duration timeout, int backlog) {
         Boolean nodelay = tcp && o.string("nodelay").isPresent() ? o.bool("nodelay", false) : null;
         Boolean keepalive = tcp && o.string("keepalive").isPresent() ? o.bool("keepalive", false) : null;
+        // linger=0 only: a positive SO_LINGER makes close block in the kernel, which no thread may do here.
+        boolean resetOnClose = tcp && o.string("linger").isPresent() && o.integer("linger", 0, 0, 0) == 0;
         Integer sndbuf = o.string("sndbuf").isPresent() ? (int) o.bytes("sndbuf", 0, 1, 1 << 30) : null;
         Integer rcvbuf = o.string("rcvbuf").isPresent() ? (int) o.bytes("rcvbuf", 0, 1, 1 << 30) : null;
-        return new SocketOptions(nodelay, keepalive, sndbuf, rcvbuf, timeout, backlog);
+        return new SocketOptions(nodelay, keepalive, resetOnClose, sndbuf, rcvbuf, timeout, backlog);
     }
 
     /** Options for a socket about to connect. */
@@ -70,6 +72,9 @@ record SocketOptions(Boolean nodelay, Boolean keepalive, Integer sndbuf, Integer
         if (tcp && keepalive != null) {
             s.setKeepAlive(keepalive, name);
         }
+        if (tcp && resetOnClose) {
+            s.setResetOnClose(name);
+        }
     }
 
     private void applyBuffers(NetworkChannel ch) throws IOException {
@@ -90,6 +95,9 @@ record SocketOptions(Boolean nodelay, Boolean keepalive, Integer sndbuf, Integer
         }
         if (keepalive != null) {
             ch.setOption(StandardSocketOptions.SO_KEEPALIVE, keepalive);
+        }
+        if (resetOnClose) {
+            ch.setOption(StandardSocketOptions.SO_LINGER, 0);
         }
     }
 }

@@ -19,10 +19,15 @@ import java.nio.file.Path;
  * Opens {@code tcp://HOST:PORT} and {@code unix:///PATH} channels and listeners.
  *
  * <ul>
- *   <li>{@code tcp://HOST:PORT[?nodelay=BOOL&keepalive=BOOL&connect-timeout=MS&sndbuf=BYTES&rcvbuf=BYTES]}
+ *   <li>{@code tcp://HOST:PORT[?nodelay=BOOL&keepalive=BOOL&linger=0&connect-timeout=MS&sndbuf=BYTES&rcvbuf=BYTES]}
  *       connects; HOST is a name, an IPv4 literal or an IPv6 literal in brackets. A name is tried
  *       address by address, in the resolver's order, until one connects (as QEMU does);
  *       {@code connect-timeout} bounds each attempt ({@code 0}: no bound).
+ *       {@code linger=0} ({@code SO_LINGER} 0, on a listener for every socket it accepts): closing
+ *       the channel resets the connection, sending an RST and no FIN, and drops what was not sent;
+ *       the peer's read fails ("Connection reset") and never sees an end of stream. Only 0 is
+ *       taken, as a positive linger makes {@code close} block in the kernel. Without it a close is
+ *       an ordinary FIN.
  *   <li>{@code listen("tcp://HOST:PORT[?backlog=N&...]")} binds (a name: its first address); port 0
  *       picks a free port, which {@link IoListener#localUri()} reports.
  *   <li>{@code unix:///PATH} likewise ({@code sndbuf}, {@code rcvbuf}, {@code backlog}). A

@@ -32,10 +32,21 @@ class OptionsTest {
         rejects("nodelay", () -> IoChannels.listen(unix + "?nodelay=true"));
         rejects("keepalive", () -> IoChannels.open(unix + "?keepalive=true"));
         rejects("connect-timeout", () -> IoChannels.open(unix + "?connect-timeout=100"));
+        rejects("linger", () -> IoChannels.open(unix + "?linger=0"));
+        rejects("linger", () -> IoChannels.listen(unix + "?linger=0"));
         // backlog is for listening, connect-timeout for connecting
         rejects("backlog", () -> IoChannels.open("tcp://127.0.0.1:1?backlog=5"));
         rejects("backlog", () -> IoChannels.open(unix + "?backlog=5"));
         rejects("connect-timeout", () -> IoChannels.listen("tcp://127.0.0.1:0?connect-timeout=100"));
+    }
+
+    /** linger takes 0 only: a positive linger would make close block in the kernel. */
+    @Test
+    void lingerTakesZeroOnly() {
+        rejects("linger", () -> IoChannels.open("tcp://127.0.0.1:1?linger=5"));
+        rejects("linger", () -> IoChannels.listen("tcp://127.0.0.1:0?linger=-1"));
+        rejects("linger", () -> IoChannels.open("tcp://127.0.0.1:1?linger="));
+        rejects("linger", () -> IoChannels.open("tcp://127.0.0.1:1?linger=yes"));
     }
 
     @Test

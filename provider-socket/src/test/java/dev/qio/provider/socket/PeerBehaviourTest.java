@@ -26,8 +26,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * What a plain {@code java.nio} peer sees of our tcp sockets, and what ours see of it (on the
- * backend of this run): an ordinary close is a FIN, never a reset (Netty's SocketRstTest); a reset
- * by the peer is an exception, never EOF; a blocking write's count is exactly what the peer gets
+ * backend of this run): an ordinary close is a FIN, never a reset, and a close with
+ * {@code linger=0} is a reset, never a FIN (Netty's SocketRstTest); a reset by the peer is an
+ * exception, never EOF; a blocking write's count is exactly what the peer gets
  * (the JDK's ShortWrite); QEMU's 250 × 4,194-byte iov with 64 KiB socket buffers.
  */
 @Timeout(60)
@@ -88,6 +89,32 @@ class PeerBehaviourTest {
                 server.writeAll(ByteBuffer.wrap(data(1000)));
             }
             assertArrayEquals(data(1000), readToEof(peer));
+        }
+    }
+
+    /**
+     * With linger=0 our close is a reset only: the plain peer's reads end in "Connection reset",
+     * never in EOF first (whatever of the data came before the RST it may read).
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {0, 1000})
+    void aLingerZeroCloseIsAResetNeverAnEndOfStream(int size) throws Exception {
+        try (Plain p = Plain.connect("linger=0")) {
+            p.ours().writeAll(ByteBuffer.wrap(data(size)));
+            p.ours().close();
+            IOException e = assertThrows(IOException.class, () -> readToEof(p.peer()), "the peer read EOF, not a reset");
+            assertTrue(e.getMessage().toLowerCase().contains("reset"), e.getMessage());
+        }
+    }
+
+    /** A listener's linger=0 is on every socket it accepts: closing one resets its connection. */
+    @Test
+    void anAcceptedEndsLingerZeroCloseIsAResetToo() throws Exception {
+        try (IoListener l = IoChannels.listen("tcp://127.0.0.1:0?linger=0"); SocketChannel peer = SocketChannel.open()) {
+            peer.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), l.localUri().getPort()));
+            l.accept().close();
+            IOException e = assertThrows(IOException.class, () -> readToEof(peer), "the peer read EOF, not a reset");
+            assertTrue(e.getMessage().toLowerCase().contains("reset"), e.getMessage());
         }
     }
 

@@ -316,6 +316,20 @@ public final class NativeSocket {
         setInt(Sys.SOL_SOCKET, Sys.SO_KEEPALIVE, on ? 1 : 0, name);
     }
 
+    /**
+     * {@code SO_LINGER} on with a time of 0: {@code close} resets the connection (an RST, no FIN,
+     * unsent data dropped) and never waits. Only 0: a positive time makes {@code close} block in
+     * the kernel.
+     */
+    public void setResetOnClose(String name) throws IOException {
+        int[] linger = {1, 0}; // struct linger: l_onoff, l_linger
+        control(name, "setsockopt(SOL_SOCKET, SO_LINGER)", (n, err) -> (int) Sys.SETSOCKOPT.invokeExact(err, n,
+                Sys.SOL_SOCKET, SO_LINGER, MemorySegment.ofArray(linger), 8));
+    }
+
+    /** {@code SO_LINGER} in Linux's {@code <asm-generic/socket.h>}. */
+    private static final int SO_LINGER = 13;
+
     /** {@code SO_SNDBUF}. */
     public void setSendBuffer(int bytes, String name) throws IOException {
         setInt(Sys.SOL_SOCKET, Sys.SO_SNDBUF, bytes, name);
