@@ -34,6 +34,10 @@ import java.util.regex.Pattern;
  * under {@code taskset -c 0}); {@code --contenders} keeps only the contenders whose names match
  * (to profile or trace one side alone; a row left without qio or without peers prints nothing).
  * {@code Peers --table RESULTS.tsv} prints the Markdown table. {@code Peers --list} lists the rows.
+ *
+ * <p>The class runs past 400 lines because the rows, the alternating rounds and the table they
+ * print are one harness around its {@code Row} and {@code Entry} records; the contenders
+ * themselves live in their own classes ({@code PeerStreams}, {@code PeerPingPong}, {@code PeerTls}).
  */
 public final class Peers {
     private Peers() {}

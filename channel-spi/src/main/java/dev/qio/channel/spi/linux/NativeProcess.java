@@ -41,6 +41,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * closes the pidfd and completes {@link #onExit()}. No thread waits per child, no blocking
  * {@code waitpid} runs anywhere, and no child is left a zombie once it exits. Signals go by pid,
  * which is safe: until this object reaps it, the child's pid cannot be reused.
+ *
+ * <p>The class runs past 400 lines because starting, signalling and reaping one child are one
+ * lifecycle around one pid and one pidfd: the spawn's file actions and attributes, the argv and
+ * environment blocks in native memory, and the exit path all touch the same state, and each part
+ * on its own would be a handful of bindings with nothing to say.
  */
 public final class NativeProcess {
     /** Where one of the child's standard streams goes. */

@@ -36,7 +36,7 @@ import java.util.function.BooleanSupplier;
  * <ul>
  *   <li>a virtual thread arms the descriptor one-shot in the direction's epoll instance
  *       ({@code epoll_ctl} on its own thread, no request to a poller thread) and parks; the
- *       poller thread ({@link Epoll}) only unparks it. No call that can block runs on the virtual
+ *       poller's dispatcher ({@link Epoll}) only unparks it. No call that can block runs on the virtual
  *       thread, so its carrier is never pinned;
  *   <li>a platform thread waits in {@code poll(2)} on the descriptor and on an eventfd taken
  *       from a pool for the wait ({@link PlatformWaker}), so the kernel wakes it directly, with
@@ -44,6 +44,11 @@ import java.util.function.BooleanSupplier;
  * </ul>
  * One thread per direction waits that way; a second one (a user's {@code await} beside a blocked
  * read) gets {@code false} and falls back to subscribing, which the poller serves as well.
+ *
+ * <p>The class runs past 400 lines because the lifetime and the waits share one invariant: the
+ * {@code CLOSING} bit and the waiter slots decide together whether a thread may still enter the
+ * kernel or wait, and whom {@code close()} must wake; split apart, that invariant would be spread
+ * over classes that each see half of it.
  */
 public final class PolledFd implements Readiness {
     private static final int IN = 1;
