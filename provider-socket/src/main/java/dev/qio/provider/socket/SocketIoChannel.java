@@ -1,18 +1,11 @@
 package dev.qio.provider.socket;
 
-import dev.qio.channel.Feature;
 import dev.qio.channel.IoCondition;
 import dev.qio.channel.NativeFd;
-import dev.qio.channel.ReadFlag;
-import dev.qio.channel.Shutdown;
 import dev.qio.channel.WriteFlag;
-import dev.qio.channel.spi.AbstractIoChannel;
-import dev.qio.channel.spi.BlockingEmulation;
 import dev.qio.channel.spi.Iov;
-import dev.qio.channel.spi.Readiness;
-import dev.qio.channel.spi.SelectorReadiness;
+import dev.qio.channel.spi.NioSocketChannel;
 import java.io.IOException;
-import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.util.List;
@@ -20,13 +13,9 @@ import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * A connected stream socket, TCP or unix (QEMU's QIOChannelSocket).
- *
- * <p>The underlying {@link SocketChannel} always stays in non-blocking mode. A read or write tries
- * the socket; when the kernel says EAGAIN it returns {@code ERR_BLOCK} in non-blocking mode, and in
- * blocking mode parks on the shared poller until the socket is ready, then tries again. So
- * {@code ERR_BLOCK} comes exactly when the kernel has nothing to give or no room, and a virtual
- * thread blocked in a read holds no carrier thread.
+ * A connected stream socket, TCP or unix (QEMU's QIOChannelSocket), on {@code java.nio}: the
+ * spi's {@link NioSocketChannel} (non-blocking socket, waits on the shared poller) plus a cork
+ * buffer and the peer-credential refusal.
  *
  * <p>Features: {@link Feature#SHUTDOWN} and {@link Feature#CONCURRENT_IO} (one reader and one
  * writer at once, as {@code SocketChannel} allows). {@code shutdown(WRITE)} sends FIN: the peer
@@ -39,16 +28,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * buffer in this process until it fills or {@code setCork(false)} sends them together
  * ({@code java.nio} has no TCP_CORK; see {@link #implSetCork}).
  */
-final class SocketIoChannel extends AbstractIoChannel {
-    private final SocketChannel socket;
-    private final SelectorReadiness readiness;
+final class SocketIoChannel extends NioSocketChannel {
     private final boolean tcp;
-    private final BlockingEmulation.Attempt readOnce = this::readOnce;
-    private final BlockingEmulation.Attempt writeOnce = this::writeOnce;
-    /** Set once by shutdown(READ); reads return EOF from then on. */
-    private volatile boolean readShut;
-    /** Set once by shutdown(WRITE); writes fail from then on. */
-    private volatile boolean writeShut;
 
     private static final int CORK_CAPACITY = 64 << 10;
     /** Serialises the cork buffer between a writer and setCork. */
@@ -62,13 +43,8 @@ final class SocketIoChannel extends AbstractIoChannel {
     private ByteBuffer[] corkIov;
 
     SocketIoChannel(String name, SocketChannel socket, boolean tcp) throws IOException {
-        super(name);
-        this.socket = socket;
+        super(name, socket);
         this.tcp = tcp;
-        socket.configureBlocking(false);
-        this.readiness = new SelectorReadiness(socket);
-        setFeature(Feature.SHUTDOWN);
-        setFeature(Feature.CONCURRENT_IO);
     }
 
     /** The socket itself, for tests in this package that compare with what the kernel says. */
@@ -77,78 +53,9 @@ final class SocketIoChannel extends AbstractIoChannel {
     }
 
     @Override
-    protected long implReadv(ByteBuffer[] iov, List<NativeFd> fdsOut, Set<ReadFlag> flags) throws IOException {
-        return BlockingEmulation.transfer(this, IoCondition.IN, iov, readOnce);
-    }
-
-    /** One read attempt: bytes, EOF (also after shutdown(READ)), or 0 if the socket has none now. */
-    private long readOnce(ByteBuffer[] iov) throws IOException {
-        if (readShut) {
-            return EOF;
-        }
-        long n;
-        try {
-            n = read(iov);
-        } catch (IOException e) {
-            throw socket.isOpen() ? error("Unable to read from socket", e) : e;
-        }
-        if (n < 0) {
-            readiness.hold(IoCondition.IN, IoCondition.HUP);
-            return EOF;
-        }
-        if (n == 0) {
-            readiness.blocked(IoCondition.IN);
-        }
-        return n;
-    }
-
-    @Override
     protected long implWritev(ByteBuffer[] iov, List<NativeFd> fds, Set<WriteFlag> flags) throws IOException {
-        if (writeShut) {
-            throw error("Unable to write to socket: shut down for writing", null);
-        }
+        requireWritable();
         return corked || held > 0 ? corkedWrite(iov) : send(iov);
-    }
-
-    /** Writes to the socket, waiting for room in blocking mode. */
-    private long send(ByteBuffer[] iov) throws IOException {
-        return BlockingEmulation.transfer(this, IoCondition.OUT, iov, writeOnce);
-    }
-
-    /** One write attempt: bytes, or 0 if the socket has no room now. */
-    private long writeOnce(ByteBuffer[] iov) throws IOException {
-        long n;
-        try {
-            n = write(iov);
-        } catch (IOException e) {
-            if (!socket.isOpen()) {
-                throw e;
-            }
-            readiness.hold(IoCondition.OUT, IoCondition.ERR);
-            throw error("Unable to write to socket", e);
-        }
-        if (n == 0) {
-            readiness.blocked(IoCondition.OUT);
-        }
-        return n;
-    }
-
-    /**
-     * One read from the socket into the live slice of {@code iov}. A slice of one buffer, the
-     * common case, takes {@code java.nio}'s single-buffer path ({@code read(2)}) and skips the
-     * scattering path's bookkeeping (an iovec array filled per call, then a {@code readv(2)}).
-     */
-    private long read(ByteBuffer[] iov) throws IOException {
-        int from = Iov.firstWithRemaining(iov);
-        int length = Iov.sliceLength(iov, from);
-        return length == 1 ? socket.read(iov[from]) : socket.read(iov, from, length);
-    }
-
-    /** One write to the socket from the live slice of {@code iov}; one buffer as in {@link #read}. */
-    private long write(ByteBuffer[] iov) throws IOException {
-        int from = Iov.firstWithRemaining(iov);
-        int length = Iov.sliceLength(iov, from);
-        return length == 1 ? socket.write(iov[from]) : socket.write(iov, from, length);
     }
 
     /**
@@ -232,13 +139,8 @@ final class SocketIoChannel extends AbstractIoChannel {
     }
 
     @Override
-    protected void implClose() throws IOException {
-        try {
-            sendHeldOnClose();
-            socket.close();
-        } finally {
-            readiness.channelClosed(); // wakes threads parked in await and releases the registration
-        }
+    protected void beforeClose() {
+        sendHeldOnClose();
     }
 
     /** Best effort, never waiting: a corked tail goes out if the socket has room for it. */
@@ -251,47 +153,6 @@ final class SocketIoChannel extends AbstractIoChannel {
                 // Closing anyway; the peer sees the connection end where the bytes stopped.
             } finally {
                 corkLock.unlock();
-            }
-        }
-    }
-
-    @Override
-    protected Readiness readiness() {
-        return readiness;
-    }
-
-    @Override
-    protected void implSetBlocking(boolean blocking) {
-        // Nothing to switch: the socket stays non-blocking and blocking mode parks on readiness.
-    }
-
-    @Override
-    protected void implShutdown(Shutdown how) throws IOException {
-        try {
-            if (how.reads() && !readShut) {
-                readShut = true;
-                socket.shutdownInput();
-            }
-            if (how.writes() && !writeShut) {
-                writeShut = true;
-                socket.shutdownOutput();
-            }
-        } catch (java.nio.channels.NotYetConnectedException | IOException e) {
-            // The peer may already have reset the connection; the direction is closed either way.
-        } finally {
-            if (readShut) {
-                readiness.hold(IoCondition.IN); // wakes a reader parked in await: it reads EOF now
-            }
-        }
-    }
-
-    @Override
-    protected void implSetDelay(boolean enabled) {
-        if (tcp) {
-            try {
-                socket.setOption(StandardSocketOptions.TCP_NODELAY, !enabled);
-            } catch (IOException | UnsupportedOperationException ignored) {
-                // A hint: a socket that refuses it keeps its current behaviour.
             }
         }
     }
