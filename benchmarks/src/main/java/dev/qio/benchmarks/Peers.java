@@ -93,6 +93,9 @@ public final class Peers {
         for (PeerStreams.Style s : styles) {
             qio.add(new Entry(s.label, () -> new PeerStreams.Qio(unix, size, s), INFO));
         }
+        if (!unix && size == 4096) { // the small-writes row: qio's write buffer beside the other styles
+            qio.add(new Entry(PeerBuffered.LABEL, () -> new PeerBuffered(size), INFO));
+        }
         List<Entry> peers = new ArrayList<>();
         String kind = unix ? "unix" : "tcp";
         peers.add(new Entry(NettyTransport.NIO.label, () -> netty(NettyTransport.NIO, unix, size), nioTarget));

@@ -36,5 +36,11 @@ public enum Capability {
      * The channels work in blocking mode only (a FIFO opened through {@code java.nio}): the kit
      * skips its non-blocking variants and the properties that need non-blocking mode.
      */
-    BLOCKING_ONLY
+    BLOCKING_ONLY,
+    /**
+     * The writer holds written bytes until {@link dev.qio.channel.IoChannel#flush()} (a write
+     * buffer): the kit flushes wherever it waits for the reader to see what it wrote, and relies on
+     * close and {@code shutdown(WRITE)} to push the rest.
+     */
+    HOLDS_WRITES
 }

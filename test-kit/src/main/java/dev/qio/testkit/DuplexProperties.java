@@ -30,7 +30,13 @@ final class DuplexProperties {
             assumeDuplex(fixture, pair, a, b);
             ByteBuffer atB = ByteBuffer.allocate(size);
             ByteBuffer atA = ByteBuffer.allocate(size);
-            Concurrently.run(pair, () -> a.writeAll(ByteBuffer.wrap(ab)), () -> b.writeAll(ByteBuffer.wrap(ba)),
+            Concurrently.run(pair, () -> {
+                        a.writeAll(ByteBuffer.wrap(ab));
+                        Kit.sent(fixture, a);
+                    }, () -> {
+                        b.writeAll(ByteBuffer.wrap(ba));
+                        Kit.sent(fixture, b);
+                    },
                     () -> b.readAll(atB), () -> a.readAll(atA));
             assertArrayEquals(ab, atB.array());
             assertArrayEquals(ba, atA.array());
@@ -55,8 +61,13 @@ final class DuplexProperties {
             b.setBlocking(true);
             AtomicLong moved = new AtomicLong();
             Concurrently.run(pair, moved::get, "the bytes read in both directions",
-                    () -> write(a, new SeededStream(seed), abFull, abTotal),
-                    () -> write(b, new SeededStream(~seed), baFull, baTotal),
+                    () -> {
+                        write(a, new SeededStream(seed), abFull, abTotal);
+                        Kit.sent(fixture, a);
+                    }, () -> {
+                        write(b, new SeededStream(~seed), baFull, baTotal);
+                        Kit.sent(fixture, b);
+                    },
                     () -> read(b, new SeededStream(seed), abTotal, moved),
                     () -> read(a, new SeededStream(~seed), baTotal, moved));
         }

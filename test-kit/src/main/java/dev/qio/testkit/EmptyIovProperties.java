@@ -73,6 +73,7 @@ final class EmptyIovProperties {
             }
             byte[] data = Inputs.payload(pending, pending);
             w.writeAll(ByteBuffer.wrap(data));
+            Kit.sent(fixture, w);
             if (finished) {
                 pair.finishWriting();
             }

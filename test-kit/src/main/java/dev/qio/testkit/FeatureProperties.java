@@ -180,7 +180,10 @@ final class FeatureProperties {
             ByteBuffer first = kind.allocate(length);
             ByteBuffer second = kind.allocate(length);
             ByteBuffer all = kind.allocate(length);
-            Concurrently.run(pair, () -> w.writeAll(ByteBuffer.wrap(msg)), () -> {
+            Concurrently.run(pair, () -> {
+                w.writeAll(ByteBuffer.wrap(msg));
+                Kit.sent(fixture, w);
+            }, () -> {
                 long n = r.readv(new ByteBuffer[] {first}, null, Set.of(ReadFlag.MSG_PEEK));
                 assertTrue(n > 0 && n <= length, "a blocking peek returns at least one byte and at most the room: " + n);
                 assertEquals(n, first.position(), "a peek advances the buffer's position by what it returned");

@@ -2,6 +2,7 @@ package dev.qio.testkit;
 
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
+import dev.qio.channel.IoChannel;
 import dev.qio.testkit.property.Property;
 import java.time.Duration;
 import java.util.Set;
@@ -68,5 +69,17 @@ final class Kit {
 
     static boolean has(ChannelFixture fixture, Capability c) {
         return fixture.capabilities().contains(c);
+    }
+
+    /**
+     * Makes what {@code w} was given visible to its peer where the fixture declares
+     * {@link Capability#HOLDS_WRITES}: flushes, in either mode, until nothing is held.
+     */
+    static void sent(ChannelFixture fixture, IoChannel w) throws java.io.IOException {
+        if (has(fixture, Capability.HOLDS_WRITES)) {
+            while (w.flush() == IoChannel.ERR_BLOCK) {
+                w.await(dev.qio.channel.IoCondition.OUT);
+            }
+        }
     }
 }

@@ -36,7 +36,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * Mandatory (QEMU's five): {@link #implReadv}, {@link #implWritev}, {@link #implClose},
  * {@link #readiness()} (QEMU's {@code create_watch}) and {@link #implSetBlocking}. Optional:
  * {@link #implPreadv}, {@link #implPwritev}, {@link #implSeek}, {@link #implShutdown},
- * {@link #implSetDelay}, {@link #implSetCork}, {@link #implFlush}, {@link #implPeerPid}, {@link #implPeerCredentials}; their
+ * {@link #implSetDelay}, {@link #implSetCork}, {@link #implFlush} (with {@link #holdsWrites}), {@link #implPeerPid}, {@link #implPeerCredentials}; their
  * defaults refuse, or do nothing for hints.
  *
  * <h2>What the base guarantees to the hooks</h2>
@@ -163,9 +163,21 @@ public abstract class AbstractIoChannel implements IoChannel {
     /** The cork hint; the default ignores it. */
     protected void implSetCork(boolean enabled) {}
 
-    /** Zero-copy flush; called only with {@link Feature#WRITE_ZERO_COPY}. The default returns 0. */
+    /**
+     * Zero-copy flush, or pushing held bytes; called only with {@link Feature#WRITE_ZERO_COPY} or
+     * when {@link #holdsWrites()}. The default returns 0.
+     */
     protected int implFlush() throws IOException {
         return 0;
+    }
+
+    /**
+     * Whether this channel holds written bytes back until {@link #flush()} (a buffering layer),
+     * so that {@code flush} must reach {@link #implFlush} even without zero-copy. Constant for the
+     * channel's life; the default is {@code false}.
+     */
+    protected boolean holdsWrites() {
+        return false;
     }
 
     /** The peer's pid; the default refuses. */
@@ -629,7 +641,7 @@ public abstract class AbstractIoChannel implements IoChannel {
     @Override
     public final int flush() throws IOException {
         ensureOpen();
-        if (!hasFeature(Feature.WRITE_ZERO_COPY)) {
+        if (!hasFeature(Feature.WRITE_ZERO_COPY) && !holdsWrites()) {
             return 0;
         }
         writeLock.lock();
