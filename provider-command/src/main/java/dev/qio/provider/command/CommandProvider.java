@@ -1,5 +1,6 @@
 package dev.qio.provider.command;
 
+import dev.qio.channel.spi.Schemes;
 import com.google.auto.service.AutoService;
 import dev.qio.channel.ChannelProvider;
 import dev.qio.channel.ChannelRegistry;
@@ -97,8 +98,6 @@ public final class CommandProvider implements ChannelProvider {
     }
 
     private static void known(String scheme) {
-        if (scheme == null || !SCHEMES.contains(scheme.toLowerCase(Locale.ROOT))) {
-            throw new IllegalArgumentException("scheme '" + scheme + "' is not one of " + SCHEMES);
-        }
+        Schemes.require(SCHEMES, scheme);
     }
 }

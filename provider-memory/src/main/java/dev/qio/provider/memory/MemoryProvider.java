@@ -1,5 +1,6 @@
 package dev.qio.provider.memory;
 
+import dev.qio.channel.spi.Schemes;
 import com.google.auto.service.AutoService;
 import dev.qio.channel.ChannelProvider;
 import dev.qio.channel.ChannelRegistry;
@@ -84,10 +85,6 @@ public final class MemoryProvider implements ChannelProvider {
     }
 
     private static String known(String scheme) {
-        String s = scheme == null ? "" : scheme.toLowerCase(Locale.ROOT);
-        if (!SCHEMES.contains(s)) {
-            throw new IllegalArgumentException("scheme '" + scheme + "' is not one of " + SCHEMES);
-        }
-        return s;
+        return Schemes.require(SCHEMES, scheme);
     }
 }

@@ -1,5 +1,6 @@
 package dev.qio.provider.socket;
 
+import dev.qio.channel.spi.Schemes;
 import dev.qio.channel.ChannelProvider;
 import dev.qio.channel.ChannelRegistry;
 import dev.qio.channel.Feature;
@@ -35,9 +36,7 @@ abstract sealed class SocketProviderBase implements ChannelProvider permits Sock
      */
     @Override
     public Set<Feature> features(String scheme) {
-        if (!schemes().contains(scheme.toLowerCase(Locale.ROOT))) {
-            throw new IllegalArgumentException("scheme '" + scheme + "' is not one of " + new java.util.TreeSet<>(schemes()));
-        }
+        Schemes.require(schemes(), scheme);
         return Set.copyOf(EnumSet.of(Feature.SHUTDOWN, Feature.CONCURRENT_IO, Feature.LISTEN));
     }
 

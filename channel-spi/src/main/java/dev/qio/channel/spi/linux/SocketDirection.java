@@ -237,7 +237,7 @@ final class SocketDirection extends DirectAddress {
      * for several with a heap one among them (through the bounce buffer).
      */
     private static int vectorLength(ByteBuffer[] iov, int from) {
-        int end = Math.min(iov.length, from + Iov.IOV_MAX);
+        int end = from + Iov.sliceLength(iov, from);
         int live = 0;
         boolean heap = false;
         for (int i = from; i < end; i++) {

@@ -165,7 +165,7 @@ public final class ZeroCopySends {
     private static boolean worthIt(ByteBuffer[] iov) {
         int from = Iov.firstWithRemaining(iov);
         long total = 0;
-        for (int i = from; i < Math.min(iov.length, from + Iov.IOV_MAX); i++) {
+        for (int i = from, end = from + Iov.sliceLength(iov, from); i < end; i++) {
             if (iov[i].hasRemaining() && !iov[i].isDirect()) {
                 return false;
             }
