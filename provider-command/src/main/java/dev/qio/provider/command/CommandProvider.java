@@ -1,6 +1,6 @@
 package dev.qio.provider.command;
 
-import dev.qio.channel.spi.Schemes;
+import dev.qio.channel.spi.SchemeTable;
 import com.google.auto.service.AutoService;
 import dev.qio.channel.ChannelProvider;
 import dev.qio.channel.ChannelRegistry;
@@ -38,15 +38,15 @@ import java.util.Set;
  */
 @AutoService(ChannelProvider.class)
 public final class CommandProvider implements ChannelProvider {
-    private static final Set<String> SCHEMES = Set.of("command");
-    private static final Set<Feature> FEATURES = Set.copyOf(EnumSet.of(Feature.SHUTDOWN, Feature.CONCURRENT_IO));
+    private static final SchemeTable SCHEMES =
+            SchemeTable.of(Map.of("command", EnumSet.of(Feature.SHUTDOWN, Feature.CONCURRENT_IO)));
 
     /** For {@link java.util.ServiceLoader}, and for {@link ChannelRegistry#of}. */
     public CommandProvider() {}
 
     @Override
     public Set<String> schemes() {
-        return SCHEMES;
+        return SCHEMES.schemes();
     }
 
     /**
@@ -54,8 +54,7 @@ public final class CommandProvider implements ChannelProvider {
      */
     @Override
     public Set<Feature> features(String scheme) {
-        known(scheme);
-        return FEATURES;
+        return SCHEMES.features(scheme);
     }
 
     /**
@@ -98,6 +97,6 @@ public final class CommandProvider implements ChannelProvider {
     }
 
     private static void known(String scheme) {
-        Schemes.require(SCHEMES, scheme);
+        SCHEMES.require(scheme);
     }
 }

@@ -1,6 +1,6 @@
 package dev.qio.provider.file;
 
-import dev.qio.channel.spi.Schemes;
+import dev.qio.channel.spi.SchemeTable;
 import com.google.auto.service.AutoService;
 import dev.qio.channel.ChannelProvider;
 import dev.qio.channel.ChannelRegistry;
@@ -21,6 +21,7 @@ import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -56,7 +57,7 @@ import java.util.Set;
 @AutoService(ChannelProvider.class)
 @SuppressWarnings("exports") // @AutoService is a compile-time annotation; users need not read its module
 public final class FileProvider implements ChannelProvider {
-    private static final Set<String> SCHEMES = Set.of("file");
+    private static final SchemeTable SCHEMES = SchemeTable.of(Map.of("file", Set.of(Feature.SEEKABLE)));
     private static final int DEFAULT_PERM = 0600;
 
     /** The access a {@code mode} option asks for. */
@@ -77,7 +78,7 @@ public final class FileProvider implements ChannelProvider {
 
     @Override
     public Set<String> schemes() {
-        return SCHEMES;
+        return SCHEMES.schemes();
     }
 
     /**
@@ -87,8 +88,7 @@ public final class FileProvider implements ChannelProvider {
      */
     @Override
     public Set<Feature> features(String scheme) {
-        known(scheme);
-        return Set.of(Feature.SEEKABLE);
+        return SCHEMES.features(scheme);
     }
 
     /**
@@ -202,6 +202,6 @@ public final class FileProvider implements ChannelProvider {
     }
 
     private static String known(String scheme) {
-        return Schemes.require(SCHEMES, scheme);
+        return SCHEMES.require(scheme);
     }
 }

@@ -1,6 +1,6 @@
 package dev.qio.provider.memory;
 
-import dev.qio.channel.spi.Schemes;
+import dev.qio.channel.spi.SchemeTable;
 import com.google.auto.service.AutoService;
 import dev.qio.channel.ChannelProvider;
 import dev.qio.channel.ChannelRegistry;
@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.net.URI;
 import java.util.EnumSet;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -35,14 +36,19 @@ import java.util.Set;
  */
 @AutoService(ChannelProvider.class)
 public final class MemoryProvider implements ChannelProvider {
-    private static final Set<String> SCHEMES = Set.of("mem", "buffer", "null");
+    private static final SchemeTable SCHEMES = SchemeTable.of(Map.of(
+            "mem", NativeFds.isSupported()
+                    ? EnumSet.of(Feature.SHUTDOWN, Feature.CONCURRENT_IO, Feature.FD_PASS)
+                    : EnumSet.of(Feature.SHUTDOWN, Feature.CONCURRENT_IO),
+            "buffer", Set.of(Feature.SEEKABLE),
+            "null", Set.of()));
 
     /** For {@link java.util.ServiceLoader}, and for {@link ChannelRegistry#of}. */
     public MemoryProvider() {}
 
     @Override
     public Set<String> schemes() {
-        return SCHEMES;
+        return SCHEMES.schemes();
     }
 
     /**
@@ -50,13 +56,7 @@ public final class MemoryProvider implements ChannelProvider {
      */
     @Override
     public Set<Feature> features(String scheme) {
-        return switch (known(scheme)) {
-            case "mem" -> NativeFds.isSupported()
-                    ? Set.copyOf(EnumSet.of(Feature.SHUTDOWN, Feature.CONCURRENT_IO, Feature.FD_PASS))
-                    : Set.copyOf(EnumSet.of(Feature.SHUTDOWN, Feature.CONCURRENT_IO));
-            case "buffer" -> Set.of(Feature.SEEKABLE);
-            default -> Set.of();
-        };
+        return SCHEMES.features(scheme);
     }
 
     @Override
@@ -85,6 +85,6 @@ public final class MemoryProvider implements ChannelProvider {
     }
 
     private static String known(String scheme) {
-        return Schemes.require(SCHEMES, scheme);
+        return SCHEMES.require(scheme);
     }
 }

@@ -1,5 +1,6 @@
 package dev.qio.provider.socket;
 
+import dev.qio.channel.spi.SchemeTable;
 import com.google.auto.service.AutoService;
 import dev.qio.channel.Availability;
 import dev.qio.channel.ChannelProvider;
@@ -47,12 +48,15 @@ import java.util.Set;
 public final class FdProvider implements ChannelProvider {
     private static final SocketOptions NO_OPTIONS = new SocketOptions(null, null, false, null, null, null, 0);
 
+    private static final SchemeTable SCHEMES = SchemeTable.of(
+            java.util.Map.of("fd", Set.of(Feature.SHUTDOWN, Feature.CONCURRENT_IO, Feature.SEEKABLE, Feature.LISTEN)));
+
     /** Instantiated by {@link java.util.ServiceLoader}. */
     public FdProvider() {}
 
     @Override
     public Set<String> schemes() {
-        return Set.of("fd");
+        return SCHEMES.schemes();
     }
 
     /**
@@ -63,10 +67,7 @@ public final class FdProvider implements ChannelProvider {
      */
     @Override
     public Set<Feature> features(String scheme) {
-        if (!scheme.toLowerCase(Locale.ROOT).equals("fd")) {
-            throw new IllegalArgumentException("scheme '" + scheme + "' is not fd");
-        }
-        return Set.of(Feature.SHUTDOWN, Feature.CONCURRENT_IO, Feature.SEEKABLE, Feature.LISTEN);
+        return SCHEMES.features(scheme);
     }
 
     @Override

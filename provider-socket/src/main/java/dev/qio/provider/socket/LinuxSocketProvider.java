@@ -1,5 +1,9 @@
 package dev.qio.provider.socket;
 
+import dev.qio.channel.Feature;
+import dev.qio.channel.spi.SchemeTable;
+import java.util.EnumSet;
+import java.util.Set;
 import com.google.auto.service.AutoService;
 import dev.qio.channel.Availability;
 import dev.qio.channel.ChannelProvider;
@@ -35,15 +39,15 @@ public final class LinuxSocketProvider extends SocketProviderBase {
         return Linux.unavailableReason().map(Availability::unavailable).orElse(Availability.available());
     }
 
+    private static final SchemeTable NATIVE = SchemeTable.of(java.util.Map.of(
+            "tcp", EnumSet.of(Feature.SHUTDOWN, Feature.CONCURRENT_IO, Feature.LISTEN, Feature.READ_MSG_PEEK),
+            "unix", EnumSet.of(Feature.SHUTDOWN, Feature.CONCURRENT_IO, Feature.LISTEN, Feature.READ_MSG_PEEK,
+                    Feature.FD_PASS)));
+
     /** The base's features, with READ_MSG_PEEK on both schemes and FD_PASS on {@code unix}. */
     @Override
-    public java.util.Set<dev.qio.channel.Feature> features(String scheme) {
-        java.util.EnumSet<dev.qio.channel.Feature> all = java.util.EnumSet.copyOf(super.features(scheme));
-        all.add(dev.qio.channel.Feature.READ_MSG_PEEK);
-        if (scheme.equalsIgnoreCase("unix")) {
-            all.add(dev.qio.channel.Feature.FD_PASS);
-        }
-        return java.util.Set.copyOf(all);
+    public Set<Feature> features(String scheme) {
+        return NATIVE.features(scheme);
     }
 
     @Override

@@ -1,6 +1,6 @@
 package dev.qio.provider.socket;
 
-import dev.qio.channel.spi.Schemes;
+import dev.qio.channel.spi.SchemeTable;
 import dev.qio.channel.ChannelProvider;
 import dev.qio.channel.ChannelRegistry;
 import dev.qio.channel.Feature;
@@ -23,9 +23,12 @@ import java.util.Set;
  */
 abstract sealed class SocketProviderBase implements ChannelProvider permits SocketProvider, LinuxSocketProvider {
 
+    private static final SchemeTable SCHEMES = SchemeTable.of(
+            Set.of("tcp", "unix"), EnumSet.of(Feature.SHUTDOWN, Feature.CONCURRENT_IO, Feature.LISTEN));
+
     @Override
     public final Set<String> schemes() {
-        return Set.of("tcp", "unix");
+        return SCHEMES.schemes();
     }
 
     /**
@@ -36,8 +39,7 @@ abstract sealed class SocketProviderBase implements ChannelProvider permits Sock
      */
     @Override
     public Set<Feature> features(String scheme) {
-        Schemes.require(schemes(), scheme);
-        return Set.copyOf(EnumSet.of(Feature.SHUTDOWN, Feature.CONCURRENT_IO, Feature.LISTEN));
+        return SCHEMES.features(scheme);
     }
 
     @Override
