@@ -15,12 +15,15 @@ module dev.qio.cli {
     requires org.junit.platform.launcher;
 
     // picocli injects options and parameters into the command objects reflectively.
-    opens dev.qio.cli to info.picocli;
+    opens dev.qio.cli to
+            info.picocli;
     // JUnit instantiates FixtureContract and calls the kit's factories on it reflectively.
-    opens dev.qio.cli.kit to org.junit.platform.commons;
+    opens dev.qio.cli.kit to
+            org.junit.platform.commons;
 
     uses dev.qio.channel.ChannelProvider;
     uses dev.qio.testkit.FixtureSource;
 
-    provides dev.qio.testkit.FixtureSource with dev.qio.cli.kit.BuiltinFixtures;
+    provides dev.qio.testkit.FixtureSource with
+            dev.qio.cli.kit.BuiltinFixtures;
 }

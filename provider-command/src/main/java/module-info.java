@@ -17,5 +17,6 @@ module dev.qio.provider.command {
 
     exports dev.qio.provider.command;
 
-    provides dev.qio.channel.ChannelProvider with dev.qio.provider.command.CommandProvider;
+    provides dev.qio.channel.ChannelProvider with
+            dev.qio.provider.command.CommandProvider;
 }

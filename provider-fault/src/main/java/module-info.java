@@ -10,5 +10,6 @@ module dev.qio.provider.fault {
     requires dev.qio.channel.spi;
     requires static com.google.auto.service;
 
-    provides dev.qio.channel.ChannelProvider with dev.qio.provider.fault.FaultProvider;
+    provides dev.qio.channel.ChannelProvider with
+            dev.qio.provider.fault.FaultProvider;
 }

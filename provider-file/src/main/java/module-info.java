@@ -15,5 +15,6 @@ module dev.qio.provider.file {
 
     exports dev.qio.provider.file;
 
-    provides dev.qio.channel.ChannelProvider with dev.qio.provider.file.FileProvider;
+    provides dev.qio.channel.ChannelProvider with
+            dev.qio.provider.file.FileProvider;
 }

@@ -9,5 +9,6 @@ module dev.qio.provider.memory {
     requires dev.qio.channel.spi;
     requires static com.google.auto.service;
 
-    provides dev.qio.channel.ChannelProvider with dev.qio.provider.memory.MemoryProvider;
+    provides dev.qio.channel.ChannelProvider with
+            dev.qio.provider.memory.MemoryProvider;
 }

@@ -18,5 +18,6 @@ module dev.qio.provider.tls {
 
     exports dev.qio.provider.tls;
 
-    provides dev.qio.channel.ChannelProvider with dev.qio.provider.tls.TlsProvider;
+    provides dev.qio.channel.ChannelProvider with
+            dev.qio.provider.tls.TlsProvider;
 }

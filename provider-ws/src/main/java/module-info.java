@@ -15,5 +15,6 @@ module dev.qio.provider.ws {
 
     exports dev.qio.provider.ws;
 
-    provides dev.qio.channel.ChannelProvider with dev.qio.provider.ws.WsProvider;
+    provides dev.qio.channel.ChannelProvider with
+            dev.qio.provider.ws.WsProvider;
 }

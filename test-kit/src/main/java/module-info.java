@@ -14,5 +14,6 @@ module dev.qio.testkit {
     exports dev.qio.testkit.property;
 
     // JUnit discovers and calls the contract's test factories reflectively.
-    opens dev.qio.testkit to org.junit.platform.commons;
+    opens dev.qio.testkit to
+            org.junit.platform.commons;
 }

@@ -58,7 +58,8 @@ final class Background {
      */
     void join() throws InterruptedException {
         if (!thread.join(JOIN)) {
-            throw new IllegalStateException(thread.getName() + " did not end " + JOIN.toSeconds() + " s after its peer closed");
+            throw new IllegalStateException(
+                    thread.getName() + " did not end " + JOIN.toSeconds() + " s after its peer closed");
         }
         if (failure != null) {
             throw new IllegalStateException(thread.getName() + " failed: " + failure, failure);

@@ -15,6 +15,9 @@ final class Buffers {
      * at different speeds for different alignments.
      */
     static ByteBuffer direct(int size) {
-        return ByteBuffer.allocateDirect(size + PAGE).alignedSlice(PAGE).limit(size).slice();
+        return ByteBuffer.allocateDirect(size + PAGE)
+                .alignedSlice(PAGE)
+                .limit(size)
+                .slice();
     }
 }

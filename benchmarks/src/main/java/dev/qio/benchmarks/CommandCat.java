@@ -31,7 +31,9 @@ import org.openjdk.jmh.annotations.TearDown;
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
-@Fork(value = 1, jvmArgsAppend = {"-Xms1g", "-Xmx1g", "--enable-native-access=ALL-UNNAMED"})
+@Fork(
+        value = 1,
+        jvmArgsAppend = {"-Xms1g", "-Xmx1g", "--enable-native-access=ALL-UNNAMED"})
 public class CommandCat {
 
     /** {@code command:cat}: the benchmark writes to it, a thread reads it. */
@@ -53,12 +55,15 @@ public class CommandCat {
                         + "): run with --enable-native-access and without -Dqio.native=false");
             }
             buf = ByteBuffer.allocate(size);
-            drain = Background.start("cat-drain", () -> {
-                ByteBuffer b = ByteBuffer.allocate(size);
-                while (cat.read(b.clear()) != IoChannel.EOF) {
-                    // discard
-                }
-            }, () -> Background.quietly(cat::close));
+            drain = Background.start(
+                    "cat-drain",
+                    () -> {
+                        ByteBuffer b = ByteBuffer.allocate(size);
+                        while (cat.read(b.clear()) != IoChannel.EOF) {
+                            // discard
+                        }
+                    },
+                    () -> Background.quietly(cat::close));
         }
 
         @TearDown(Level.Trial)
@@ -85,16 +90,21 @@ public class CommandCat {
 
         @Setup(Level.Trial)
         public void open() throws IOException {
-            cat = new ProcessBuilder("cat").redirectError(ProcessBuilder.Redirect.INHERIT).start();
+            cat = new ProcessBuilder("cat")
+                    .redirectError(ProcessBuilder.Redirect.INHERIT)
+                    .start();
             stdin = cat.getOutputStream();
             buf = new byte[size];
             InputStream stdout = cat.getInputStream();
-            drain = Background.start("proc-drain", () -> {
-                byte[] b = new byte[size];
-                while (stdout.read(b, 0, b.length) >= 0) {
-                    // discard
-                }
-            }, () -> cat.destroyForcibly());
+            drain = Background.start(
+                    "proc-drain",
+                    () -> {
+                        byte[] b = new byte[size];
+                        while (stdout.read(b, 0, b.length) >= 0) {
+                            // discard
+                        }
+                    },
+                    () -> cat.destroyForcibly());
         }
 
         @TearDown(Level.Trial)
@@ -109,8 +119,13 @@ public class CommandCat {
     }
 
     @Benchmark
-    @Compare(order = 60, path = "command:cat, {size} writes", baseline = "process",
-            baselineLabel = "Process streams, same cat", target = 1.0, bytesPerOp = "size")
+    @Compare(
+            order = 60,
+            path = "command:cat, {size} writes",
+            baseline = "process",
+            baselineLabel = "Process streams, same cat",
+            target = 1.0,
+            bytesPerOp = "size")
     public void qio(Qio s) throws IOException {
         s.cat.writeAll(s.buf.clear());
     }

@@ -38,7 +38,9 @@ import org.openjdk.jmh.annotations.TearDown;
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
-@Fork(value = 1, jvmArgsAppend = {"-Xms1g", "-Xmx1g", "--enable-native-access=ALL-UNNAMED"})
+@Fork(
+        value = 1,
+        jvmArgsAppend = {"-Xms1g", "-Xmx1g", "--enable-native-access=ALL-UNNAMED"})
 public class FdPass {
 
     /** A directory with the socket and the file whose descriptor travels; removed at teardown. */
@@ -80,19 +82,22 @@ public class FdPass {
             server = listener.accept();
             fd = NativeFds.open(file, false);
             fds = List.of(fd);
-            echo = Background.start("qio-fd-echo", () -> {
-                ByteBuffer b = ByteBuffer.allocateDirect(1);
-                ByteBuffer[] iov = {b};
-                List<NativeFd> got = new ArrayList<>(1);
-                while (server.readv(iov, got, Set.of()) > 0) {
-                    for (NativeFd f : got) {
-                        f.close();
-                    }
-                    got.clear();
-                    server.writeAll(b.flip());
-                    b.clear();
-                }
-            }, () -> Background.quietly(client::close));
+            echo = Background.start(
+                    "qio-fd-echo",
+                    () -> {
+                        ByteBuffer b = ByteBuffer.allocateDirect(1);
+                        ByteBuffer[] iov = {b};
+                        List<NativeFd> got = new ArrayList<>(1);
+                        while (server.readv(iov, got, Set.of()) > 0) {
+                            for (NativeFd f : got) {
+                                f.close();
+                            }
+                            got.clear();
+                            server.writeAll(b.flip());
+                            b.clear();
+                        }
+                    },
+                    () -> Background.quietly(client::close));
         }
 
         @TearDown(Level.Trial)
@@ -125,18 +130,21 @@ public class FdPass {
             server.setAncillaryReceiveBufferSize(1024);
             open = new FileInputStream(file.toFile());
             fd = open.getFD();
-            echo = Background.start("junixsocket-fd-echo", () -> {
-                ByteBuffer b = ByteBuffer.allocateDirect(1);
-                while (server.read(b.clear()) > 0) {
-                    FileDescriptor[] got = server.getReceivedFileDescriptors();
-                    if (got != null) {
-                        for (FileDescriptor f : got) {
-                            new FileInputStream(f).close(); // the JDK's one way to close a bare FileDescriptor
+            echo = Background.start(
+                    "junixsocket-fd-echo",
+                    () -> {
+                        ByteBuffer b = ByteBuffer.allocateDirect(1);
+                        while (server.read(b.clear()) > 0) {
+                            FileDescriptor[] got = server.getReceivedFileDescriptors();
+                            if (got != null) {
+                                for (FileDescriptor f : got) {
+                                    new FileInputStream(f).close(); // the JDK's one way to close a bare FileDescriptor
+                                }
+                            }
+                            PingPong.RawPair.writeFully(server, b.flip());
                         }
-                    }
-                    PingPong.RawPair.writeFully(server, b.flip());
-                }
-            }, () -> Background.quietly(client::close));
+                    },
+                    () -> Background.quietly(client::close));
         }
 
         @TearDown(Level.Trial)
@@ -147,7 +155,10 @@ public class FdPass {
     }
 
     @Benchmark
-    @Compare(order = 80, path = "unix:// 1 byte + 1 descriptor round trips (receiver closes it)", baseline = "junixsocket",
+    @Compare(
+            order = 80,
+            path = "unix:// 1 byte + 1 descriptor round trips (receiver closes it)",
+            baseline = "junixsocket",
             baselineLabel = "junixsocket AFUNIXSocketChannel (JNI)")
     public byte qio(Qio s) throws IOException {
         s.ping[0].clear();

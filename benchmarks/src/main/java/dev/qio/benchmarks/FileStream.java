@@ -35,7 +35,9 @@ import org.openjdk.jmh.annotations.TearDown;
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
-@Fork(value = 1, jvmArgsAppend = {"-Xms1g", "-Xmx1g", "--enable-native-access=ALL-UNNAMED"})
+@Fork(
+        value = 1,
+        jvmArgsAppend = {"-Xms1g", "-Xmx1g", "--enable-native-access=ALL-UNNAMED"})
 public class FileStream {
     /** The size of the file every operation cycles through. */
     static final long FILE_BYTES = 64L << 20;
@@ -113,8 +115,13 @@ public class FileStream {
     }
 
     @Benchmark
-    @Compare(order = 40, path = "file: sequential {op}, {size}", baseline = "raw",
-            baselineLabel = "raw FileChannel", target = 0.95, bytesPerOp = "size")
+    @Compare(
+            order = 40,
+            path = "file: sequential {op}, {size}",
+            baseline = "raw",
+            baselineLabel = "raw FileChannel",
+            target = 0.95,
+            bytesPerOp = "size")
     public long qio(Qio s) throws IOException {
         if (s.op.equals("read")) {
             long n = s.ch.read(s.buf.clear());

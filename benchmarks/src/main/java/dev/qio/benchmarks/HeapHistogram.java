@@ -28,9 +28,12 @@ final class HeapHistogram {
 
     /** The histogram now: instances and bytes per class name. */
     static HeapHistogram take() throws Exception {
-        String text = (String) ManagementFactory.getPlatformMBeanServer().invoke(
-                new ObjectName("com.sun.management:type=DiagnosticCommand"), "gcClassHistogram",
-                new Object[] {new String[0]}, new String[] {String[].class.getName()});
+        String text = (String) ManagementFactory.getPlatformMBeanServer()
+                .invoke(
+                        new ObjectName("com.sun.management:type=DiagnosticCommand"),
+                        "gcClassHistogram",
+                        new Object[] {new String[0]},
+                        new String[] {String[].class.getName()});
         Map<String, long[]> m = new HashMap<>();
         for (String line : text.split("\n")) {
             String[] f = line.trim().split("\\s+");
@@ -51,8 +54,12 @@ final class HeapHistogram {
         grown.sort((a, b) -> Long.compare(b.getValue()[1], a.getValue()[1]));
         StringBuilder b = new StringBuilder();
         for (Map.Entry<String, long[]> e : grown.subList(0, Math.min(top, grown.size()))) {
-            b.append(String.format(Locale.ROOT, "  %8.1f B  %6.2f objects  %s%n", (double) e.getValue()[1] / connections,
-                    (double) e.getValue()[0] / connections, e.getKey()));
+            b.append(String.format(
+                    Locale.ROOT,
+                    "  %8.1f B  %6.2f objects  %s%n",
+                    (double) e.getValue()[1] / connections,
+                    (double) e.getValue()[0] / connections,
+                    e.getKey()));
         }
         return b.toString();
     }

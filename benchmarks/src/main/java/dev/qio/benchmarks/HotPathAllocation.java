@@ -29,7 +29,9 @@ import org.openjdk.jmh.annotations.TearDown;
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Fork(value = 1, jvmArgsAppend = {"-Xms1g", "-Xmx1g", "--enable-native-access=ALL-UNNAMED"})
+@Fork(
+        value = 1,
+        jvmArgsAppend = {"-Xms1g", "-Xmx1g", "--enable-native-access=ALL-UNNAMED"})
 public class HotPathAllocation {
     private static final AtomicInteger NAMES = new AtomicInteger();
 
@@ -109,8 +111,10 @@ public class HotPathAllocation {
 
         @Setup(Level.Trial)
         public void open() throws Exception {
-            listener = IoChannels.listen("ws+mem://alloc-" + ProcessHandle.current().pid() + "-" + NAMES.incrementAndGet());
-            TlsStream.Connected<IoChannel, IoChannel> c = TlsStream.connect(() -> IoChannels.open(listener.localUri()), listener::accept);
+            listener = IoChannels.listen(
+                    "ws+mem://alloc-" + ProcessHandle.current().pid() + "-" + NAMES.incrementAndGet());
+            TlsStream.Connected<IoChannel, IoChannel> c =
+                    TlsStream.connect(() -> IoChannels.open(listener.localUri()), listener::accept);
             client = c.client();
             server = c.server();
         }

@@ -36,10 +36,13 @@ import org.openjdk.jmh.annotations.TearDown;
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
-@Fork(value = 1, jvmArgsAppend = {"-Xms1g", "-Xmx1g", "--enable-native-access=ALL-UNNAMED"})
+@Fork(
+        value = 1,
+        jvmArgsAppend = {"-Xms1g", "-Xmx1g", "--enable-native-access=ALL-UNNAMED"})
 public class MemPipeStream {
     /** The pipe size of both pipes, {@code mem://}'s default capacity. */
     static final int PIPE = 64 * 1024;
+
     private static final AtomicInteger NAMES = new AtomicInteger();
 
     /** A {@code mem://} connection: the benchmark writes to {@code writer}, a thread drains {@code reader}. */
@@ -56,16 +59,20 @@ public class MemPipeStream {
 
         @Setup(Level.Trial)
         public void open() throws IOException {
-            listener = IoChannels.listen("mem://bench-" + ProcessHandle.current().pid() + "-" + NAMES.incrementAndGet());
+            listener =
+                    IoChannels.listen("mem://bench-" + ProcessHandle.current().pid() + "-" + NAMES.incrementAndGet());
             writer = IoChannels.open(listener.localUri());
             reader = listener.accept();
             buf = ByteBuffer.allocate(size);
-            drain = Background.start("mem-drain", () -> {
-                ByteBuffer b = ByteBuffer.allocate(size);
-                while (reader.read(b.clear()) != IoChannel.EOF) {
-                    // discard
-                }
-            }, () -> Background.quietly(writer::close));
+            drain = Background.start(
+                    "mem-drain",
+                    () -> {
+                        ByteBuffer b = ByteBuffer.allocate(size);
+                        while (reader.read(b.clear()) != IoChannel.EOF) {
+                            // discard
+                        }
+                    },
+                    () -> Background.quietly(writer::close));
         }
 
         @TearDown(Level.Trial)
@@ -95,12 +102,15 @@ public class MemPipeStream {
             reader = new PipedInputStream(pipeSize());
             writer = new PipedOutputStream(reader);
             buf = new byte[size];
-            drain = Background.start("piped-drain", () -> {
-                byte[] b = new byte[size];
-                while (reader.read(b, 0, b.length) >= 0) {
-                    // discard
-                }
-            }, () -> Background.quietly(writer::close));
+            drain = Background.start(
+                    "piped-drain",
+                    () -> {
+                        byte[] b = new byte[size];
+                        while (reader.read(b, 0, b.length) >= 0) {
+                            // discard
+                        }
+                    },
+                    () -> Background.quietly(writer::close));
         }
 
         @TearDown(Level.Trial)
@@ -133,6 +143,7 @@ public class MemPipeStream {
         volatile long written;
         /** Bytes ever taken; only the reader moves it. */
         volatile long taken;
+
         volatile boolean stop;
         byte[] buf;
         Background drain;
@@ -140,22 +151,25 @@ public class MemPipeStream {
         @Setup(Level.Trial)
         public void open() {
             buf = new byte[size];
-            drain = Background.start("ring-drain", () -> {
-                byte[] b = new byte[size];
-                long at = taken;
-                while (!stop) {
-                    long ready = written - at;
-                    if (ready == 0) {
-                        Thread.onSpinWait();
-                        continue;
-                    }
-                    int from = (int) (at % PIPE);
-                    int n = (int) Math.min(Math.min(ready, b.length), PIPE - from);
-                    System.arraycopy(ring, from, b, 0, n);
-                    at += n;
-                    taken = at;
-                }
-            }, () -> {});
+            drain = Background.start(
+                    "ring-drain",
+                    () -> {
+                        byte[] b = new byte[size];
+                        long at = taken;
+                        while (!stop) {
+                            long ready = written - at;
+                            if (ready == 0) {
+                                Thread.onSpinWait();
+                                continue;
+                            }
+                            int from = (int) (at % PIPE);
+                            int n = (int) Math.min(Math.min(ready, b.length), PIPE - from);
+                            System.arraycopy(ring, from, b, 0, n);
+                            at += n;
+                            taken = at;
+                        }
+                    },
+                    () -> {});
         }
 
         void write() {
@@ -200,14 +214,31 @@ public class MemPipeStream {
     }
 
     @Benchmark
-    @Compare(order = 50, path = "mem:// pipe, {size} writes, two threads", baseline = "piped",
-            baselineLabel = "PipedInput/OutputStream (64 KiB pipe)", target = 3.0, bytesPerOp = "size")
-    @Compare(order = 51, path = "mem:// pipe, {size} writes, two threads", baseline = "pipedDefault",
-            baselineLabel = "PipedInput/OutputStream (default 1 KiB pipe)", bytesPerOp = "size")
-    @Compare(order = 52, path = "mem:// pipe, {size} writes: share of the two-thread ceiling", baseline = "ring",
-            baselineLabel = "lock-free spinning ring, two threads", bytesPerOp = "size")
-    @Compare(order = 53, path = "mem:// pipe, {size} writes: share of the copy ceiling", baseline = "copy",
-            baselineLabel = "one ByteBuffer copy, one thread", bytesPerOp = "size")
+    @Compare(
+            order = 50,
+            path = "mem:// pipe, {size} writes, two threads",
+            baseline = "piped",
+            baselineLabel = "PipedInput/OutputStream (64 KiB pipe)",
+            target = 3.0,
+            bytesPerOp = "size")
+    @Compare(
+            order = 51,
+            path = "mem:// pipe, {size} writes, two threads",
+            baseline = "pipedDefault",
+            baselineLabel = "PipedInput/OutputStream (default 1 KiB pipe)",
+            bytesPerOp = "size")
+    @Compare(
+            order = 52,
+            path = "mem:// pipe, {size} writes: share of the two-thread ceiling",
+            baseline = "ring",
+            baselineLabel = "lock-free spinning ring, two threads",
+            bytesPerOp = "size")
+    @Compare(
+            order = 53,
+            path = "mem:// pipe, {size} writes: share of the copy ceiling",
+            baseline = "copy",
+            baselineLabel = "one ByteBuffer copy, one thread",
+            bytesPerOp = "size")
     public void qio(Qio s) throws IOException {
         s.writer.writeAll(s.buf.clear());
     }

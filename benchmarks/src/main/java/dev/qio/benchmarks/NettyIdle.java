@@ -41,32 +41,42 @@ final class NettyIdle {
         ChannelGroup all = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
         ScaleReport.Snapshot idle;
         try {
-            Channel listener = new ServerBootstrap().group(servers).channel(NettyTransport.EPOLL.serverChannel(false))
+            Channel listener = new ServerBootstrap()
+                    .group(servers)
+                    .channel(NettyTransport.EPOLL.serverChannel(false))
                     .childHandler(new ChannelInitializer<>() {
                         @Override
                         protected void initChannel(Channel ch) {
                             all.add(ch);
                             ch.pipeline().addLast(new Echo());
                         }
-                    }).bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)).sync().channel();
-            Bootstrap b = new Bootstrap().group(clients).channel(NettyTransport.EPOLL.channel(false))
-                    .handler(new ChannelInitializer<>() { // sharable; the clients never read in this row
-                        @Override
-                        protected void initChannel(Channel ch) {}
-                    });
+                    })
+                    .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))
+                    .sync()
+                    .channel();
+            Bootstrap b = new Bootstrap()
+                    .group(clients)
+                    .channel(NettyTransport.EPOLL.channel(false))
+                    .handler(
+                            new ChannelInitializer<>() { // sharable; the clients never read in this row
+                                @Override
+                                protected void initChannel(Channel ch) {}
+                            });
             for (int i = 0; i < n; i++) {
                 all.add(b.connect(listener.localAddress()).sync().channel());
             }
             long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
             while (all.size() < 2 * n) { // the server's children register on their loop a little later
                 if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("Netty epoll: " + (all.size() - n) + " of " + n + " connections accepted");
+                    throw new IllegalStateException(
+                            "Netty epoll: " + (all.size() - n) + " of " + n + " connections accepted");
                 }
                 Thread.sleep(10);
             }
             idle = ScaleReport.snapshot();
             if (histogramBefore != null) {
-                System.err.printf("Netty epoll: heap per idle connection by class (the 12 that grew most)%n%s",
+                System.err.printf(
+                        "Netty epoll: heap per idle connection by class (the 12 that grew most)%n%s",
                         HeapHistogram.take().growthSince(histogramBefore, n, 12));
             }
             listener.close().sync();

@@ -35,12 +35,27 @@ import java.util.function.Supplier;
  * end has its own event loop, as qio's ends have a thread each.
  */
 enum NettyTransport {
-    NIO("Netty NIO", NioIoHandler::newFactory, NioSocketChannel.class, NioServerSocketChannel.class,
-            NioDomainSocketChannel.class, NioServerDomainSocketChannel.class),
-    EPOLL("Netty epoll", EpollIoHandler::newFactory, EpollSocketChannel.class, EpollServerSocketChannel.class,
-            EpollDomainSocketChannel.class, EpollServerDomainSocketChannel.class),
-    IO_URING("Netty io_uring", IoUringIoHandler::newFactory, IoUringSocketChannel.class, IoUringServerSocketChannel.class,
-            IoUringDomainSocketChannel.class, IoUringServerDomainSocketChannel.class);
+    NIO(
+            "Netty NIO",
+            NioIoHandler::newFactory,
+            NioSocketChannel.class,
+            NioServerSocketChannel.class,
+            NioDomainSocketChannel.class,
+            NioServerDomainSocketChannel.class),
+    EPOLL(
+            "Netty epoll",
+            EpollIoHandler::newFactory,
+            EpollSocketChannel.class,
+            EpollServerSocketChannel.class,
+            EpollDomainSocketChannel.class,
+            EpollServerDomainSocketChannel.class),
+    IO_URING(
+            "Netty io_uring",
+            IoUringIoHandler::newFactory,
+            IoUringSocketChannel.class,
+            IoUringServerSocketChannel.class,
+            IoUringDomainSocketChannel.class,
+            IoUringServerDomainSocketChannel.class);
 
     final String label;
     private final Supplier<IoHandlerFactory> handler;
@@ -49,8 +64,13 @@ enum NettyTransport {
     private final Class<? extends Channel> unix;
     private final Class<? extends ServerChannel> unixServer;
 
-    NettyTransport(String label, Supplier<IoHandlerFactory> handler, Class<? extends Channel> tcp,
-            Class<? extends ServerChannel> tcpServer, Class<? extends Channel> unix, Class<? extends ServerChannel> unixServer) {
+    NettyTransport(
+            String label,
+            Supplier<IoHandlerFactory> handler,
+            Class<? extends Channel> tcp,
+            Class<? extends ServerChannel> tcpServer,
+            Class<? extends Channel> unix,
+            Class<? extends ServerChannel> unixServer) {
         this.label = label;
         this.handler = handler;
         this.tcp = tcp;
@@ -94,7 +114,9 @@ enum NettyTransport {
 
     /** The address type this transport's unix domain channels bind to. */
     SocketAddress unixAddress(Path path) {
-        return this == NIO ? UnixDomainSocketAddress.of(path) : new io.netty.channel.unix.DomainSocketAddress(path.toFile());
+        return this == NIO
+                ? UnixDomainSocketAddress.of(path)
+                : new io.netty.channel.unix.DomainSocketAddress(path.toFile());
     }
 
     /** Closes a client and a server (either may be null: setup failed) and shuts their groups down. */

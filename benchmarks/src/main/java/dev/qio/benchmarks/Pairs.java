@@ -44,7 +44,9 @@ public final class Pairs {
     public static void main(String[] args) throws Exception {
         int dashes = List.of(args).indexOf("--");
         List<String> names = List.of(args).subList(1, dashes < 0 ? args.length : dashes);
-        String[] jmhArgs = dashes < 0 ? new String[0] : List.of(args).subList(dashes + 1, args.length).toArray(String[]::new);
+        String[] jmhArgs = dashes < 0
+                ? new String[0]
+                : List.of(args).subList(dashes + 1, args.length).toArray(String[]::new);
         if (args.length == 0 || names.isEmpty()) {
             System.err.println("usage: Pairs RESULT.json BENCHMARK... [-- JMH-OPTION...]");
             System.exit(2);
@@ -57,8 +59,13 @@ public final class Pairs {
         for (Group g : groups) {
             for (Map<String, String> params : g.combinations()) {
                 done++;
-                System.err.printf("  [%d/%d] %s %s%s%n", done, total, g.className().substring(g.className().lastIndexOf('.') + 1),
-                        String.join(", ", g.methods()), params.isEmpty() ? "" : " " + params);
+                System.err.printf(
+                        "  [%d/%d] %s %s%s%n",
+                        done,
+                        total,
+                        g.className().substring(g.className().lastIndexOf('.') + 1),
+                        String.join(", ", g.methods()),
+                        params.isEmpty() ? "" : " " + params);
                 ChainedOptionsBuilder b = new OptionsBuilder().parent(options);
                 for (String m : g.methods()) {
                     b.include("^" + Pattern.quote(g.className() + "." + m) + "$");
@@ -86,8 +93,9 @@ public final class Pairs {
             b.warmupIterations(floor.iterations());
         }
         TimeValue time = new TimeValue(floor.time(), floor.timeUnit());
-        if (floor.time() > 0 && options.getWarmupTime().orElse(TimeValue.NONE).convertTo(TimeUnit.MILLISECONDS)
-                < time.convertTo(TimeUnit.MILLISECONDS)) {
+        if (floor.time() > 0
+                && options.getWarmupTime().orElse(TimeValue.NONE).convertTo(TimeUnit.MILLISECONDS)
+                        < time.convertTo(TimeUnit.MILLISECONDS)) {
             b.warmupTime(time);
         }
     }
@@ -104,7 +112,8 @@ public final class Pairs {
         Map<String, Set<String>> byClass = new LinkedHashMap<>();
         for (String n : names) {
             int dot = n.lastIndexOf('.');
-            byClass.computeIfAbsent(n.substring(0, dot), k -> new LinkedHashSet<>()).add(n.substring(dot + 1));
+            byClass.computeIfAbsent(n.substring(0, dot), k -> new LinkedHashSet<>())
+                    .add(n.substring(dot + 1));
         }
         List<Group> groups = new ArrayList<>();
         for (Map.Entry<String, Set<String>> e : byClass.entrySet()) {

@@ -54,7 +54,8 @@ final class PeerPingPong {
                     server.writeAll(b.flip());
                 }
             };
-            echo = virtual ? Background.startVirtual("qio-echo", loop, () -> Background.quietly(client::close))
+            echo = virtual
+                    ? Background.startVirtual("qio-echo", loop, () -> Background.quietly(client::close))
                     : Background.start("qio-echo", loop, () -> Background.quietly(client::close));
         }
 
@@ -128,17 +129,27 @@ final class PeerPingPong {
             Channel s = null;
             Channel c = null;
             try {
-                s = new ServerBootstrap().group(serverGroup).channel(t.serverChannel(false))
+                s = new ServerBootstrap()
+                        .group(serverGroup)
+                        .channel(t.serverChannel(false))
                         .childOption(ChannelOption.TCP_NODELAY, true)
                         .childHandler(new ChannelInitializer<>() {
                             @Override
                             protected void initChannel(Channel ch) {
                                 ch.pipeline().addLast(new Echo());
                             }
-                        }).bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)).sync().channel();
-                c = new Bootstrap().group(clientGroup).channel(t.channel(false))
+                        })
+                        .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))
+                        .sync()
+                        .channel();
+                c = new Bootstrap()
+                        .group(clientGroup)
+                        .channel(t.channel(false))
                         .option(ChannelOption.TCP_NODELAY, true)
-                        .handler(pinger).connect(s.localAddress()).sync().channel();
+                        .handler(pinger)
+                        .connect(s.localAddress())
+                        .sync()
+                        .channel();
             } catch (Exception e) {
                 server = s;
                 client = c;

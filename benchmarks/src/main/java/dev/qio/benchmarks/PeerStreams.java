@@ -121,13 +121,16 @@ final class PeerStreams {
      * the bytes in {@code sink}; if it fails it closes {@code writer}, so the writer fails too.
      */
     static Background drain(String name, IoChannel reader, Sink sink, IoChannel writer) {
-        return Background.start(name, () -> {
-            ByteBuffer b = Buffers.direct(READ_BUFFER);
-            long n;
-            while ((n = reader.read(b.clear())) != IoChannel.EOF) {
-                sink.add(n);
-            }
-        }, () -> Background.quietly(writer::close));
+        return Background.start(
+                name,
+                () -> {
+                    ByteBuffer b = Buffers.direct(READ_BUFFER);
+                    long n;
+                    while ((n = reader.read(b.clear())) != IoChannel.EOF) {
+                        sink.add(n);
+                    }
+                },
+                () -> Background.quietly(writer::close));
     }
 
     /** A qio {@code tcp://} or {@code unix://} pair written in one of the {@link Style}s. */
@@ -228,14 +231,16 @@ final class PeerStreams {
         private final Background drain;
         private final ByteBuffer buf;
 
-        private Raw(String label, boolean virtual, int size, SocketDir dir, ServerSocketChannel server, SocketAddress at)
+        private Raw(
+                String label, boolean virtual, int size, SocketDir dir, ServerSocketChannel server, SocketAddress at)
                 throws IOException {
             this.label = label;
             this.virtual = virtual;
             this.size = size;
             this.dir = dir;
             this.server = server;
-            writer = server instanceof AFUNIXServerSocketChannel ? AFUNIXSocketChannel.open(at) : SocketChannel.open(at);
+            writer =
+                    server instanceof AFUNIXServerSocketChannel ? AFUNIXSocketChannel.open(at) : SocketChannel.open(at);
             reader = server.accept();
             buf = Buffers.direct(size);
             Background.Loop loop = () -> {
@@ -246,7 +251,9 @@ final class PeerStreams {
                 }
             };
             Runnable failed = () -> Background.quietly(writer::close);
-            drain = virtual ? Background.startVirtual("jdk-drain", loop, failed) : Background.start("raw-drain", loop, failed);
+            drain = virtual
+                    ? Background.startVirtual("jdk-drain", loop, failed)
+                    : Background.start("raw-drain", loop, failed);
         }
 
         /** The JDK's blocking {@code SocketChannel}, TCP or unix, on virtual or platform threads. */
@@ -255,9 +262,16 @@ final class PeerStreams {
             if (unix) {
                 SocketDir dir = new SocketDir();
                 UnixDomainSocketAddress at = UnixDomainSocketAddress.of(dir.socket);
-                return new Raw(label, virtual, size, dir, ServerSocketChannel.open(StandardProtocolFamily.UNIX).bind(at), at);
+                return new Raw(
+                        label,
+                        virtual,
+                        size,
+                        dir,
+                        ServerSocketChannel.open(StandardProtocolFamily.UNIX).bind(at),
+                        at);
             }
-            ServerSocketChannel server = ServerSocketChannel.open().bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+            ServerSocketChannel server =
+                    ServerSocketChannel.open().bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
             return new Raw(label, virtual, size, null, server, server.getLocalAddress());
         }
 
@@ -319,8 +333,14 @@ final class PeerStreams {
         private final Sink sink = new Sink();
         private long sent;
 
-        Netty(NettyTransport t, boolean unix, int size, String label, BiFunction<Channel, SocketAddress, SslHandler> clientTls,
-                java.util.function.Function<Channel, SslHandler> serverTls) throws Exception {
+        Netty(
+                NettyTransport t,
+                boolean unix,
+                int size,
+                String label,
+                BiFunction<Channel, SocketAddress, SslHandler> clientTls,
+                java.util.function.Function<Channel, SslHandler> serverTls)
+                throws Exception {
             this.label = label;
             this.size = size;
             t.ensureAvailable();
@@ -328,8 +348,11 @@ final class PeerStreams {
             serverGroup = t.group();
             try {
                 dir = unix ? new SocketDir() : null;
-                SocketAddress at = unix ? t.unixAddress(dir.socket) : new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
-                server = new ServerBootstrap().group(serverGroup).channel(t.serverChannel(unix))
+                SocketAddress at =
+                        unix ? t.unixAddress(dir.socket) : new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
+                server = new ServerBootstrap()
+                        .group(serverGroup)
+                        .channel(t.serverChannel(unix))
                         .childHandler(new ChannelInitializer<>() {
                             @Override
                             protected void initChannel(Channel ch) {
@@ -339,11 +362,16 @@ final class PeerStreams {
                                 }
                                 p.addLast(new Counter(sink));
                             }
-                        }).bind(at).sync().channel();
+                        })
+                        .bind(at)
+                        .sync()
+                        .channel();
                 ByteBuf payload = ByteBufAllocator.DEFAULT.directBuffer(size, size);
                 payload.writerIndex(size);
                 pump = new Pump(payload, clientTls != null);
-                client = new Bootstrap().group(clientGroup).channel(t.channel(unix))
+                client = new Bootstrap()
+                        .group(clientGroup)
+                        .channel(t.channel(unix))
                         .handler(new ChannelInitializer<>() {
                             @Override
                             protected void initChannel(Channel ch) {
@@ -352,7 +380,10 @@ final class PeerStreams {
                                 }
                                 ch.pipeline().addLast(pump);
                             }
-                        }).connect(server.localAddress()).sync().channel();
+                        })
+                        .connect(server.localAddress())
+                        .sync()
+                        .channel();
                 SslHandler tls = client.pipeline().get(SslHandler.class);
                 if (tls != null) {
                     tls.handshakeFuture().get(30, TimeUnit.SECONDS);

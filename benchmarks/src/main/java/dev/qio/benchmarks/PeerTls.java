@@ -85,15 +85,28 @@ final class PeerTls {
             throw new UnsupportedOperationException("netty-tcnative: " + OpenSsl.unavailabilityCause());
         }
         File dir = TlsCreds.get().dir().toFile();
-        SslContext server = SslContextBuilder.forServer(new File(dir, "server-cert.pem"), new File(dir, "server-key.pem"))
-                .trustManager(new File(dir, "ca-cert.pem")).clientAuth(ClientAuth.REQUIRE)
-                .protocols(TlsCreds.PROTOCOL).sslProvider(provider).build();
+        SslContext server = SslContextBuilder.forServer(
+                        new File(dir, "server-cert.pem"), new File(dir, "server-key.pem"))
+                .trustManager(new File(dir, "ca-cert.pem"))
+                .clientAuth(ClientAuth.REQUIRE)
+                .protocols(TlsCreds.PROTOCOL)
+                .sslProvider(provider)
+                .build();
         SslContext client = SslContextBuilder.forClient()
                 .keyManager(new File(dir, "client-cert.pem"), new File(dir, "client-key.pem"))
-                .trustManager(new File(dir, "ca-cert.pem")).endpointIdentificationAlgorithm("HTTPS")
-                .protocols(TlsCreds.PROTOCOL).sslProvider(provider).build();
+                .trustManager(new File(dir, "ca-cert.pem"))
+                .endpointIdentificationAlgorithm("HTTPS")
+                .protocols(TlsCreds.PROTOCOL)
+                .sslProvider(provider)
+                .build();
         String engine = provider == SslProvider.JDK ? "JDK engine" : "BoringSSL (netty-tcnative)";
-        PeerStreams.Netty n = new PeerStreams.Netty(NettyTransport.EPOLL, false, size, "", (ch, to) -> client.newHandler(ch.alloc(), "127.0.0.1", ((InetSocketAddress) to).getPort()), ch -> server.newHandler(ch.alloc()));
+        PeerStreams.Netty n = new PeerStreams.Netty(
+                NettyTransport.EPOLL,
+                false,
+                size,
+                "",
+                (ch, to) -> client.newHandler(ch.alloc(), "127.0.0.1", ((InetSocketAddress) to).getPort()),
+                ch -> server.newHandler(ch.alloc()));
         Channel c = n.client();
         String suite = c.pipeline().get(SslHandler.class).engine().getSession().getCipherSuite();
         return new Contender() {

@@ -63,7 +63,8 @@ final class PeerZeroCopy implements Contender {
             writer.close();
             reader.close();
             listener.close();
-            throw new IllegalStateException("no WRITE_ZERO_COPY here (the native backend is off, or the kernel refuses SO_ZEROCOPY)");
+            throw new IllegalStateException(
+                    "no WRITE_ZERO_COPY here (the native backend is off, or the kernel refuses SO_ZEROCOPY)");
         }
         buf = Buffers.direct(size);
         iov = new ByteBuffer[] {buf};
@@ -73,9 +74,16 @@ final class PeerZeroCopy implements Contender {
     /** A zero-copy row and its copying baseline, one per metric. */
     static Peers.Row row(String id, int order, int size, Metric metric) {
         String kib = size / 1024 + " KiB";
-        return new Peers.Row(id, order, "tcp:// " + kib + " writes, zero-copy vs copying, " + metric.unit, metric.unit,
-                List.of(new Peers.Entry("qio, WriteFlag.ZERO_COPY + flush()", () -> new PeerZeroCopy(true, size, metric), Double.NaN)),
-                List.of(new Peers.Entry("qio, copying writes", () -> new PeerZeroCopy(false, size, metric), Double.NaN)), 1);
+        return new Peers.Row(
+                id,
+                order,
+                "tcp:// " + kib + " writes, zero-copy vs copying, " + metric.unit,
+                metric.unit,
+                List.of(new Peers.Entry(
+                        "qio, WriteFlag.ZERO_COPY + flush()", () -> new PeerZeroCopy(true, size, metric), Double.NaN)),
+                List.of(new Peers.Entry(
+                        "qio, copying writes", () -> new PeerZeroCopy(false, size, metric), Double.NaN)),
+                1);
     }
 
     @Override
@@ -101,7 +109,8 @@ final class PeerZeroCopy implements Contender {
         } while (System.nanoTime() - end < 0);
         sink.await(sent);
         double bytes = sent - before;
-        return metric == Metric.THROUGHPUT ? bytes / ((System.nanoTime() - start) / 1e9)
+        return metric == Metric.THROUGHPUT
+                ? bytes / ((System.nanoTime() - start) / 1e9)
                 : (OS.getProcessCpuTime() - cpu) / 1e6 / (bytes / 1e9);
     }
 

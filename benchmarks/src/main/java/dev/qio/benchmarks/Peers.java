@@ -61,18 +61,37 @@ public final class Peers {
         rows.add(stream("tcp-64k", 10, false, 65536, List.of(PeerStreams.Style.PLAIN), 1.0, 1.0));
         rows.add(stream("tcp-4k", 20, false, 4096, List.of(PeerStreams.Style.values()), 1.0, INFO));
         rows.add(stream("unix-64k", 30, true, 65536, List.of(PeerStreams.Style.PLAIN), 1.0, INFO));
-        rows.add(stream("unix-4k", 40, true, 4096, List.of(PeerStreams.Style.PLAIN, PeerStreams.Style.WRITEV), 1.0, INFO));
-        rows.add(new Row("pingpong", 50, "tcp:// 1-byte ping-pong", "round trips/s",
-                List.of(new Entry("qio, platform threads", () -> new PeerPingPong.Qio(false), INFO), new Entry("qio, virtual threads", () -> new PeerPingPong.Qio(true), INFO)),
-                List.of(new Entry("Netty NIO", () -> new PeerPingPong.Netty(NettyTransport.NIO), INFO),
+        rows.add(stream(
+                "unix-4k", 40, true, 4096, List.of(PeerStreams.Style.PLAIN, PeerStreams.Style.WRITEV), 1.0, INFO));
+        rows.add(new Row(
+                "pingpong",
+                50,
+                "tcp:// 1-byte ping-pong",
+                "round trips/s",
+                List.of(
+                        new Entry("qio, platform threads", () -> new PeerPingPong.Qio(false), INFO),
+                        new Entry("qio, virtual threads", () -> new PeerPingPong.Qio(true), INFO)),
+                List.of(
+                        new Entry("Netty NIO", () -> new PeerPingPong.Netty(NettyTransport.NIO), INFO),
                         new Entry("Netty epoll", () -> new PeerPingPong.Netty(NettyTransport.EPOLL), 1.0),
                         new Entry("Netty io_uring", () -> new PeerPingPong.Netty(NettyTransport.IO_URING), INFO),
-                        new Entry("JDK SocketChannel, virtual threads", PeerPingPong.JdkVirtual::new, INFO)), 1));
-        rows.add(new Row("tls-64k", 60, "tls+tcp:// 64 KiB writes, TLS 1.3", "MB/s",
-                List.of(new Entry("qio tls+tcp://", () -> new PeerTls.Qio(65536, null), INFO),
-                        new Entry("qio tls+tcp://, ciphers=", () -> new PeerTls.Qio(65536, "TLS_AES_128_GCM_SHA256"), INFO)),
-                List.of(new Entry("Netty SslHandler, JDK engine", () -> PeerTls.netty(SslProvider.JDK, 65536), INFO),
-                        new Entry("Netty SslHandler, BoringSSL", () -> PeerTls.netty(SslProvider.OPENSSL, 65536), 1.2)), 3));
+                        new Entry("JDK SocketChannel, virtual threads", PeerPingPong.JdkVirtual::new, INFO)),
+                1));
+        rows.add(new Row(
+                "tls-64k",
+                60,
+                "tls+tcp:// 64 KiB writes, TLS 1.3",
+                "MB/s",
+                List.of(
+                        new Entry("qio tls+tcp://", () -> new PeerTls.Qio(65536, null), INFO),
+                        new Entry(
+                                "qio tls+tcp://, ciphers=",
+                                () -> new PeerTls.Qio(65536, "TLS_AES_128_GCM_SHA256"),
+                                INFO)),
+                List.of(
+                        new Entry("Netty SslHandler, JDK engine", () -> PeerTls.netty(SslProvider.JDK, 65536), INFO),
+                        new Entry("Netty SslHandler, BoringSSL", () -> PeerTls.netty(SslProvider.OPENSSL, 65536), 1.2)),
+                3));
         int order = 70;
         for (int size : new int[] {65536, 262144}) {
             String id = "ZeroCopyStream-" + size / 1024 + "k";
@@ -87,8 +106,14 @@ public final class Peers {
      * io_uring, the JDK's blocking {@code SocketChannel} on virtual and on platform threads (the
      * latter the native backend's baseline, {@link #RAW_TARGET}), and for unix sockets junixsocket.
      */
-    private static Row stream(String id, int order, boolean unix, int size, List<PeerStreams.Style> styles,
-            double nioTarget, double epollTarget) {
+    private static Row stream(
+            String id,
+            int order,
+            boolean unix,
+            int size,
+            List<PeerStreams.Style> styles,
+            double nioTarget,
+            double epollTarget) {
         List<Entry> qio = new ArrayList<>();
         for (PeerStreams.Style s : styles) {
             qio.add(new Entry(s.label, () -> new PeerStreams.Qio(unix, size, s), INFO));
@@ -105,7 +130,8 @@ public final class Peers {
             peers.add(new Entry("junixsocket", () -> PeerStreams.Raw.junixsocket(size), INFO));
         }
         peers.add(new Entry("JDK SocketChannel, virtual threads", () -> PeerStreams.Raw.jdk(unix, size, true), INFO));
-        peers.add(new Entry("JDK SocketChannel, platform threads", () -> PeerStreams.Raw.jdk(unix, size, false), RAW_TARGET));
+        peers.add(new Entry(
+                "JDK SocketChannel, platform threads", () -> PeerStreams.Raw.jdk(unix, size, false), RAW_TARGET));
         String title = kind + ":// " + (size >= 1024 ? size / 1024 + " KiB" : size + " B") + " writes";
         return new Row(id, order, title, "MB/s", qio, peers, 1);
     }
@@ -148,12 +174,13 @@ public final class Peers {
             }
         }
         if (rounds < 1 || warmup < 0 || roundMs < 1) {
-            throw new IllegalArgumentException("--rounds and --round-ms must be at least 1, --warmup at least 0: "
-                    + Arrays.toString(args));
+            throw new IllegalArgumentException(
+                    "--rounds and --round-ms must be at least 1, --warmup at least 0: " + Arrays.toString(args));
         }
         for (Row all : rows()) {
             Row row = contenders == null ? all : only(all, contenders);
-            if (filters.isEmpty() || filters.stream().anyMatch(f -> f.matcher(row.id()).find())) {
+            if (filters.isEmpty()
+                    || filters.stream().anyMatch(f -> f.matcher(row.id()).find())) {
                 List<String> lines = run(row, regime, warmup * row.warmupFactor(), rounds, roundMs * 1_000_000);
                 Files.write(out, lines, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
             }
@@ -171,7 +198,9 @@ public final class Peers {
         try {
             return contender.round(nanos);
         } catch (Exception e) {
-            String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getClass().getSimpleName() + ": " + e.getMessage();
+            String why = e.getMessage() == null
+                    ? e.getClass().getSimpleName()
+                    : e.getClass().getSimpleName() + ": " + e.getMessage();
             failed[c] = "failed in a round: " + why.replaceAll("\\s+", " ");
             System.err.println("    " + contender.label() + " " + failed[c]);
             return Double.NaN;
@@ -180,9 +209,14 @@ public final class Peers {
 
     /** {@code row} with only the contenders whose names {@code names} finds (to profile one side alone). */
     private static Row only(Row row, Pattern names) {
-        return new Row(row.id(), row.order(), row.title(), row.unit(),
+        return new Row(
+                row.id(),
+                row.order(),
+                row.title(),
+                row.unit(),
                 row.qio().stream().filter(e -> names.matcher(e.name()).find()).toList(),
-                row.peers().stream().filter(e -> names.matcher(e.name()).find()).toList(), row.warmupFactor());
+                row.peers().stream().filter(e -> names.matcher(e.name()).find()).toList(),
+                row.warmupFactor());
     }
 
     /** One opened contender, or why it could not open. */
@@ -190,7 +224,9 @@ public final class Peers {
 
     /** Runs one row; returns its lines for the results file. */
     static List<String> run(Row row, String regime, int warmup, int rounds, long roundNanos) throws Exception {
-        System.err.printf("  peers: %s (%s), %d + %d rounds of %d ms%n", row.title(), regime, warmup, rounds, roundNanos / 1_000_000);
+        System.err.printf(
+                "  peers: %s (%s), %d + %d rounds of %d ms%n",
+                row.title(), regime, warmup, rounds, roundNanos / 1_000_000);
         List<Opened> all = new ArrayList<>();
         List<String> lines = new ArrayList<>();
         try {
@@ -220,8 +256,13 @@ public final class Peers {
             }
             String loadText = load.end();
             for (int c = 0; c < live.size(); c++) {
-                System.err.printf(Locale.ROOT, "    %s: median %.6g %s per round, rounds %s%n", live.get(c).contender().label(),
-                        median(scores[c]), row.unit().equals("MB/s") ? "B/s" : row.unit(), Arrays.toString(scores[c]));
+                System.err.printf(
+                        Locale.ROOT,
+                        "    %s: median %.6g %s per round, rounds %s%n",
+                        live.get(c).contender().label(),
+                        median(scores[c]),
+                        row.unit().equals("MB/s") ? "B/s" : row.unit(),
+                        Arrays.toString(scores[c]));
             }
             for (Opened q : all) {
                 if (!row.qio().contains(q.entry())) {
@@ -231,15 +272,36 @@ public final class Peers {
                     if (!row.peers().contains(p.entry())) {
                         continue;
                     }
-                    String qLabel = q.contender() == null ? q.entry().name() : q.contender().label();
-                    String pLabel = p.contender() == null ? p.entry().name() : p.contender().label();
-                    String why = q.unavailable() != null ? "unavailable: " + q.unavailable()
-                            : p.unavailable() != null ? "unavailable: " + p.unavailable()
-                            : failed[live.indexOf(q)] != null ? failed[live.indexOf(q)] : failed[live.indexOf(p)];
+                    String qLabel = q.contender() == null
+                            ? q.entry().name()
+                            : q.contender().label();
+                    String pLabel = p.contender() == null
+                            ? p.entry().name()
+                            : p.contender().label();
+                    String why = q.unavailable() != null
+                            ? "unavailable: " + q.unavailable()
+                            : p.unavailable() != null
+                                    ? "unavailable: " + p.unavailable()
+                                    : failed[live.indexOf(q)] != null
+                                            ? failed[live.indexOf(q)]
+                                            : failed[live.indexOf(p)];
                     if (why != null) {
-                        lines.add(String.join("\t", String.valueOf(row.order()), row.title(), regime, qLabel,
-                                pLabel, row.unit(), why,
-                                "", "", "", "", "", target(p.entry().target()), loadText));
+                        lines.add(String.join(
+                                "\t",
+                                String.valueOf(row.order()),
+                                row.title(),
+                                regime,
+                                qLabel,
+                                pLabel,
+                                row.unit(),
+                                why,
+                                "",
+                                "",
+                                "",
+                                "",
+                                "",
+                                target(p.entry().target()),
+                                loadText));
                         continue;
                     }
                     double[] qs = scores[live.indexOf(q)];
@@ -248,9 +310,22 @@ public final class Peers {
                     for (int r = 0; r < rounds; r++) {
                         ratios[r] = qs[r] / ps[r];
                     }
-                    lines.add(String.join("\t", String.valueOf(row.order()), row.title(), regime, qLabel, pLabel, row.unit(),
-                            "", num(median(qs)), num(median(ps)), num(median(ratios)), num(min(ratios)), num(max(ratios)),
-                            target(p.entry().target()), loadText));
+                    lines.add(String.join(
+                            "\t",
+                            String.valueOf(row.order()),
+                            row.title(),
+                            regime,
+                            qLabel,
+                            pLabel,
+                            row.unit(),
+                            "",
+                            num(median(qs)),
+                            num(median(ps)),
+                            num(median(ratios)),
+                            num(min(ratios)),
+                            num(max(ratios)),
+                            target(p.entry().target()),
+                            loadText));
                 }
             }
         } finally {
@@ -320,8 +395,13 @@ public final class Peers {
             double steal = (s[1] - statBefore[1]) * TICK_NANOS;
             double total = (s[2] - statBefore[2]) * TICK_NANOS;
             double others = Math.max(0, busy - (own - ownBefore));
-            return String.format(Locale.ROOT, "load %s → %s; others %.0f%%, steal %.0f%%", loadBefore, after,
-                    100 * others / total, 100 * steal / total);
+            return String.format(
+                    Locale.ROOT,
+                    "load %s → %s; others %.0f%%, steal %.0f%%",
+                    loadBefore,
+                    after,
+                    100 * others / total,
+                    100 * steal / total);
         }
 
         private static String loadavg() {
@@ -335,7 +415,10 @@ public final class Peers {
         /** {busy, steal, all} ticks of the "cpu" line, or null without /proc/stat. */
         private static long[] stat() {
             try {
-                String[] f = Files.readAllLines(Path.of("/proc/stat")).getFirst().trim().split("\\s+");
+                String[] f = Files.readAllLines(Path.of("/proc/stat"))
+                        .getFirst()
+                        .trim()
+                        .split("\\s+");
                 long user = Long.parseLong(f[1]);
                 long nice = Long.parseLong(f[2]);
                 long system = Long.parseLong(f[3]);
@@ -352,7 +435,8 @@ public final class Peers {
         }
 
         private static long ownCpu() {
-            return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+            return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                    .getProcessCpuTime();
         }
     }
 
@@ -366,13 +450,23 @@ public final class Peers {
         }
         rows.sort((a, b) -> Integer.compare(Integer.parseInt(a[0]), Integer.parseInt(b[0])));
         StringBuilder b = new StringBuilder();
-        b.append("| row | regime | qio | peer | qio score | peer score | unit | ratio: median (min–max) | target | result | machine during the row |\n");
+        b.append(
+                "| row | regime | qio | peer | qio score | peer score | unit | ratio: median (min–max) | target | result | machine during the row |\n");
         b.append("| --- | --- | --- | --- | ---: | ---: | --- | ---: | --- | --- | --- |\n");
         for (String[] f : rows) {
             String target = f[12].isEmpty() ? "—" : "≥ " + fmtRatio(Double.parseDouble(f[12]));
             if (!f[6].isEmpty()) {
-                b.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | — | — | %s | %s | %s | — | %s |%n",
-                        f[1], f[2], f[3], f[4], f[5], f[6], target, f[13]));
+                b.append(String.format(
+                        Locale.ROOT,
+                        "| %s | %s | %s | %s | — | — | %s | %s | %s | — | %s |%n",
+                        f[1],
+                        f[2],
+                        f[3],
+                        f[4],
+                        f[5],
+                        f[6],
+                        target,
+                        f[13]));
                 continue;
             }
             boolean bytes = f[5].equals("MB/s");
@@ -386,11 +480,26 @@ public final class Peers {
                 result = "info";
             } else {
                 double t = Double.parseDouble(f[12]);
-                result = med >= t ? (lo >= t ? "pass" : "pass (median)") : hi >= t ? "short (median; range reaches it)" : "short";
+                result = med >= t
+                        ? (lo >= t ? "pass" : "pass (median)")
+                        : hi >= t ? "short (median; range reaches it)" : "short";
             }
-            b.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %s | %s (%s–%s) | %s | %s | %s |%n",
-                    f[1], f[2], f[3], f[4], score(bytes ? q / 1e6 : q), score(bytes ? p / 1e6 : p), f[5],
-                    fmtRatio(med), fmtRatio(lo), fmtRatio(hi), target, result, f[13]));
+            b.append(String.format(
+                    Locale.ROOT,
+                    "| %s | %s | %s | %s | %s | %s | %s | %s (%s–%s) | %s | %s | %s |%n",
+                    f[1],
+                    f[2],
+                    f[3],
+                    f[4],
+                    score(bytes ? q / 1e6 : q),
+                    score(bytes ? p / 1e6 : p),
+                    f[5],
+                    fmtRatio(med),
+                    fmtRatio(lo),
+                    fmtRatio(hi),
+                    target,
+                    result,
+                    f[13]));
         }
         b.append("\nEach line: qio's median score and the peer's over the measured rounds of one JVM; the ratio is "
                 + "qio / peer, computed per round (the two measured within about a second of each other), its median and "

@@ -36,7 +36,9 @@ import org.openjdk.jmh.annotations.TearDown;
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
-@Fork(value = 1, jvmArgsAppend = {"-Xms1g", "-Xmx1g", "--enable-native-access=ALL-UNNAMED"})
+@Fork(
+        value = 1,
+        jvmArgsAppend = {"-Xms1g", "-Xmx1g", "--enable-native-access=ALL-UNNAMED"})
 public class PingPong {
 
     /** A qio pair with an echo thread on the accepted end. */
@@ -54,12 +56,15 @@ public class PingPong {
             listener = IoChannels.listen("tcp://127.0.0.1:0?nodelay=true"); // accepted ends get TCP_NODELAY
             client = IoChannels.open(listener.localUri() + "?nodelay=true");
             server = listener.accept();
-            echo = Background.start("qio-echo", () -> {
-                ByteBuffer b = ByteBuffer.allocateDirect(1);
-                while (server.read(b.clear()) > 0) {
-                    server.writeAll(b.flip());
-                }
-            }, () -> Background.quietly(client::close));
+            echo = Background.start(
+                    "qio-echo",
+                    () -> {
+                        ByteBuffer b = ByteBuffer.allocateDirect(1);
+                        while (server.read(b.clear()) > 0) {
+                            server.writeAll(b.flip());
+                        }
+                    },
+                    () -> Background.quietly(client::close));
         }
 
         @TearDown(Level.Trial)
@@ -103,12 +108,15 @@ public class PingPong {
         @Setup(Level.Trial)
         public void open() throws IOException {
             connect();
-            echo = Background.start("raw-echo", () -> {
-                ByteBuffer b = ByteBuffer.allocateDirect(1);
-                while (server.read(b.clear()) > 0) {
-                    writeFully(server, b.flip());
-                }
-            }, () -> Background.quietly(client::close));
+            echo = Background.start(
+                    "raw-echo",
+                    () -> {
+                        ByteBuffer b = ByteBuffer.allocateDirect(1);
+                        while (server.read(b.clear()) > 0) {
+                            writeFully(server, b.flip());
+                        }
+                    },
+                    () -> Background.quietly(client::close));
         }
 
         @TearDown(Level.Trial)
@@ -132,15 +140,18 @@ public class PingPong {
             server.configureBlocking(false);
             clientReadable = Selector.open();
             client.register(clientReadable, SelectionKey.OP_READ);
-            echo = Background.start("select-echo", () -> {
-                ByteBuffer b = ByteBuffer.allocateDirect(1);
-                try (Selector readable = Selector.open()) {
-                    server.register(readable, SelectionKey.OP_READ);
-                    while (readFully(server, b.clear(), readable)) {
-                        writeFully(server, b.flip());
-                    }
-                }
-            }, () -> Background.quietly(client::close));
+            echo = Background.start(
+                    "select-echo",
+                    () -> {
+                        ByteBuffer b = ByteBuffer.allocateDirect(1);
+                        try (Selector readable = Selector.open()) {
+                            server.register(readable, SelectionKey.OP_READ);
+                            while (readFully(server, b.clear(), readable)) {
+                                writeFully(server, b.flip());
+                            }
+                        }
+                    },
+                    () -> Background.quietly(client::close));
         }
 
         @TearDown(Level.Trial)
@@ -167,9 +178,16 @@ public class PingPong {
     private static final java.util.function.Consumer<SelectionKey> IGNORE = key -> {};
 
     @Benchmark
-    @Compare(order = 30, path = "tcp:// 1-byte ping-pong round trips, blocking", baseline = "raw",
-            baselineLabel = "raw SocketChannel (tcp)", target = 1.0)
-    @Compare(order = 31, path = "tcp:// 1-byte ping-pong round trips, blocking", baseline = "rawSelect",
+    @Compare(
+            order = 30,
+            path = "tcp:// 1-byte ping-pong round trips, blocking",
+            baseline = "raw",
+            baselineLabel = "raw SocketChannel (tcp)",
+            target = 1.0)
+    @Compare(
+            order = 31,
+            path = "tcp:// 1-byte ping-pong round trips, blocking",
+            baseline = "rawSelect",
             baselineLabel = "raw SocketChannel, non-blocking + Selector")
     public byte qio(Qio s) throws IOException {
         s.client.writeAll(s.ping.clear());

@@ -38,8 +38,15 @@ public final class Report {
     private Report() {}
 
     /** One JMH result: a benchmark method with one combination of parameters. */
-    private record Result(String className, String method, Map<String, String> params, double score, double error,
-            String unit, double allocatedPerOp, JsonNode json) {}
+    private record Result(
+            String className,
+            String method,
+            Map<String, String> params,
+            double score,
+            double error,
+            String unit,
+            double allocatedPerOp,
+            JsonNode json) {}
 
     /** One table row, already formatted, with the key it sorts by. */
     private record Row(int order, int seen, List<String> cells) {}
@@ -75,7 +82,9 @@ public final class Report {
             String benchmark = r.path("benchmark").asString();
             int dot = benchmark.lastIndexOf('.');
             Map<String, String> params = new LinkedHashMap<>();
-            r.path("params").properties().forEach(e -> params.put(e.getKey(), e.getValue().asString()));
+            r.path("params")
+                    .properties()
+                    .forEach(e -> params.put(e.getKey(), e.getValue().asString()));
             JsonNode primary = r.path("primaryMetric");
             double alloc = Double.NaN;
             for (Map.Entry<String, JsonNode> e : r.path("secondaryMetrics").properties()) {
@@ -83,9 +92,15 @@ public final class Report {
                     alloc = number(e.getValue().path("score"));
                 }
             }
-            out.add(new Result(benchmark.substring(0, dot), benchmark.substring(dot + 1), params,
-                    number(primary.path("score")), number(primary.path("scoreError")),
-                    primary.path("scoreUnit").asString(), alloc, r));
+            out.add(new Result(
+                    benchmark.substring(0, dot),
+                    benchmark.substring(dot + 1),
+                    params,
+                    number(primary.path("score")),
+                    number(primary.path("scoreError")),
+                    primary.path("scoreUnit").asString(),
+                    alloc,
+                    r));
         }
         return out;
     }
@@ -128,13 +143,15 @@ public final class Report {
             out.append(settings(results.getFirst().json())).append("\n\n");
         }
         out.append(markdown(cells, new boolean[] {false, true, false, true, false, true, false, false}));
-        out.append("\n± is JMH's 99.9% confidence interval as a share of the score (for a ratio: both scores' combined); "
-                + "\"within noise\": short of the target, but not by more than that interval. MB/s are 10^6 bytes per second.\n");
+        out.append(
+                "\n± is JMH's 99.9% confidence interval as a share of the score (for a ratio: both scores' combined); "
+                        + "\"within noise\": short of the target, but not by more than that interval. MB/s are 10^6 bytes per second.\n");
         return out.toString();
     }
 
     private static Row compareRow(Compare c, Result qio, Result base, int seen) {
-        double bytes = c.bytesPerOp().isEmpty() ? 1 : Double.parseDouble(qio.params().get(c.bytesPerOp()));
+        double bytes =
+                c.bytesPerOp().isEmpty() ? 1 : Double.parseDouble(qio.params().get(c.bytesPerOp()));
         String unit = c.bytesPerOp().isEmpty() ? qio.unit() : "MB/s";
         double scale = c.bytesPerOp().isEmpty() ? 1 : bytes / 1e6;
         String qioScore = score(qio.score() * scale, qio.error() * scale);
@@ -143,7 +160,8 @@ public final class Report {
         boolean hasTarget = !Double.isNaN(c.target());
         String target = hasTarget ? "≥ " + ratio(c.target()) : "—";
         if (base == null) {
-            return new Row(c.order(), seen, List.of(label, qioScore, baseLabel, "not run", unit, "—", target, "no baseline"));
+            return new Row(
+                    c.order(), seen, List.of(label, qioScore, baseLabel, "not run", unit, "—", target, "no baseline"));
         }
         double ratio = qio.score() / base.score();
         double spread = ratioSpread(qio, base);
@@ -155,9 +173,20 @@ public final class Report {
         } else {
             result = ratio * (1 + spread) >= c.target() ? "short, within noise" : "short";
         }
-        String shown = ratio(ratio) + (Double.isNaN(spread) ? "" : String.format(Locale.ROOT, " ±%.0f%%", Math.ceil(100 * spread)));
-        return new Row(c.order(), seen, List.of(label, qioScore, baseLabel, score(base.score() * scale, base.error() * scale),
-                unit, shown, target, result));
+        String shown = ratio(ratio)
+                + (Double.isNaN(spread) ? "" : String.format(Locale.ROOT, " ±%.0f%%", Math.ceil(100 * spread)));
+        return new Row(
+                c.order(),
+                seen,
+                List.of(
+                        label,
+                        qioScore,
+                        baseLabel,
+                        score(base.score() * scale, base.error() * scale),
+                        unit,
+                        shown,
+                        target,
+                        result));
     }
 
     /**
@@ -180,8 +209,18 @@ public final class Report {
             ratio = String.format(Locale.ROOT, "%.3f B/op", r.allocatedPerOp());
             result = r.allocatedPerOp() < ALLOCATION_LIMIT ? "pass" : "short";
         }
-        return new Row(a.order(), seen, List.of(fill(a.path(), r.params()), score(r.score(), r.error()), "—", "—",
-                r.unit(), ratio, "0 B/op", result));
+        return new Row(
+                a.order(),
+                seen,
+                List.of(
+                        fill(a.path(), r.params()),
+                        score(r.score(), r.error()),
+                        "—",
+                        "—",
+                        r.unit(),
+                        ratio,
+                        "0 B/op",
+                        result));
     }
 
     /** The benchmark method a result came from, or {@code null} if this jar does not have it. */
@@ -202,7 +241,9 @@ public final class Report {
     /** The result of method {@code name} of {@code r}'s class with exactly {@code r}'s parameters. */
     private static Result find(List<Result> results, Result r, String name) {
         for (Result o : results) {
-            if (o.className().equals(r.className()) && o.method().equals(name) && Objects.equals(o.params(), r.params())) {
+            if (o.className().equals(r.className())
+                    && o.method().equals(name)
+                    && Objects.equals(o.params(), r.params())) {
                 return o;
             }
         }
@@ -254,10 +295,18 @@ public final class Report {
 
     /** One line: JMH and JDK versions and the profile the results were measured with. */
     private static String settings(JsonNode r) {
-        return String.format(Locale.ROOT, "JMH %s, JDK %s (%s %s); per benchmark: forks %s, warm-up %s × %s, measured %s × %s",
-                r.path("jmhVersion").asString(), r.path("jdkVersion").asString(), r.path("vmName").asString(),
-                r.path("vmVersion").asString(), r.path("forks").asString(), r.path("warmupIterations").asString(),
-                r.path("warmupTime").asString(), r.path("measurementIterations").asString(), r.path("measurementTime").asString());
+        return String.format(
+                Locale.ROOT,
+                "JMH %s, JDK %s (%s %s); per benchmark: forks %s, warm-up %s × %s, measured %s × %s",
+                r.path("jmhVersion").asString(),
+                r.path("jdkVersion").asString(),
+                r.path("vmName").asString(),
+                r.path("vmVersion").asString(),
+                r.path("forks").asString(),
+                r.path("warmupIterations").asString(),
+                r.path("warmupTime").asString(),
+                r.path("measurementIterations").asString(),
+                r.path("measurementTime").asString());
     }
 
     /** A Markdown table with padded columns, so it reads as well in a terminal as rendered. */
@@ -274,7 +323,10 @@ public final class Report {
             if (r == 0) {
                 b.append('|');
                 for (int i = 0; i < w.length; i++) {
-                    b.append(' ').append("-".repeat(w[i] - (right[i] ? 1 : 0))).append(right[i] ? ":" : "").append(" |");
+                    b.append(' ')
+                            .append("-".repeat(w[i] - (right[i] ? 1 : 0)))
+                            .append(right[i] ? ":" : "")
+                            .append(" |");
                 }
                 b.append('\n');
             }

@@ -47,6 +47,7 @@ import java.util.concurrent.TimeUnit;
 public final class ScaleReport {
     /** Descriptors kept free for the JVM, the listener and the poller. */
     private static final int FD_RESERVE = 256;
+
     private static final Duration SETTLE = Duration.ofMinutes(2);
     /** The most heap per idle connection qio may take, as a multiple of Netty epoll's (issue 19). */
     private static final double HEAP_TARGET = 1.5;
@@ -54,8 +55,15 @@ public final class ScaleReport {
     private ScaleReport() {}
 
     /** What one row measured. */
-    record Row(String transport, String waitsIn, int connections, Snapshot before, Snapshot idle,
-            Snapshot after, long serveNanos, long[] latencies) {}
+    record Row(
+            String transport,
+            String waitsIn,
+            int connections,
+            Snapshot before,
+            Snapshot idle,
+            Snapshot after,
+            long serveNanos,
+            long[] latencies) {}
 
     /** Process-wide counters at one moment, after a full GC; {@code threads} are the platform threads' names. */
     record Snapshot(long heap, long rss, long fds, List<String> threads) {
@@ -86,6 +94,7 @@ public final class ScaleReport {
     private static final int WARM_UP = 20_000;
     /** Further round trips per round, the rounds in a row that must end with the JIT idle, and the most rounds. */
     private static final int WARM_UP_ROUND = 5_000;
+
     private static final int WARM_UP_QUIET = 3;
     private static final int WARM_UP_ROUNDS = 40;
 
@@ -100,9 +109,10 @@ public final class ScaleReport {
      * a lower tier and promotes it only on later calls.
      */
     private static void warmUp(String transport, boolean useAwait) throws Exception {
-        try (IoListener listener = IoChannels.listen(transport.equals("mem://")
-                ? "mem://scale-warm-" + ProcessHandle.current().pid() + "-" + useAwait
-                : "tcp://127.0.0.1:0");
+        try (IoListener listener = IoChannels.listen(
+                        transport.equals("mem://")
+                                ? "mem://scale-warm-" + ProcessHandle.current().pid() + "-" + useAwait
+                                : "tcp://127.0.0.1:0");
                 IoChannel client = IoChannels.open(listener.localUri());
                 IoChannel server = listener.accept()) {
             ByteBuffer ping = ByteBuffer.allocate(1);
@@ -123,9 +133,12 @@ public final class ScaleReport {
 
     /** Whether the JIT has methods queued for compilation (the {@code Compiler.queue} diagnostic command). */
     private static boolean compiling() throws Exception {
-        String queues = (String) ManagementFactory.getPlatformMBeanServer().invoke(
-                new javax.management.ObjectName("com.sun.management:type=DiagnosticCommand"), "compilerQueue",
-                new Object[] {new String[0]}, new String[] {String[].class.getName()});
+        String queues = (String) ManagementFactory.getPlatformMBeanServer()
+                .invoke(
+                        new javax.management.ObjectName("com.sun.management:type=DiagnosticCommand"),
+                        "compilerQueue",
+                        new Object[] {new String[0]},
+                        new String[] {String[].class.getName()});
         int listed = 0;
         int empty = 0;
         for (String line : queues.split("\n")) {
@@ -146,9 +159,10 @@ public final class ScaleReport {
         long[] servedAt = new long[n];
         CountDownLatch served = new CountDownLatch(n);
         boolean useAwait = wait.equals("await");
-        try (IoListener listener = IoChannels.listen(transport.equals("mem://")
-                ? "mem://scale-" + ProcessHandle.current().pid() + "-" + wait
-                : "tcp://127.0.0.1:0")) {
+        try (IoListener listener = IoChannels.listen(
+                transport.equals("mem://")
+                        ? "mem://scale-" + ProcessHandle.current().pid() + "-" + wait
+                        : "tcp://127.0.0.1:0")) {
             for (int i = 0; i < n; i++) {
                 clients[i] = IoChannels.open(listener.localUri());
                 servers[i] = listener.accept();
@@ -162,8 +176,9 @@ public final class ScaleReport {
         awaitParked(threads);
         Snapshot idle = snapshot();
         if (histogramBefore != null) {
-            System.err.printf("%s %s: heap per idle connection by class (the 12 that grew most)%n%s", transport, wait,
-                    HeapHistogram.take().growthSince(histogramBefore, n, 12));
+            System.err.printf(
+                    "%s %s: heap per idle connection by class (the 12 that grew most)%n%s",
+                    transport, wait, HeapHistogram.take().growthSince(histogramBefore, n, 12));
         }
 
         ByteBuffer ping = ByteBuffer.allocate(1);
@@ -173,7 +188,8 @@ public final class ScaleReport {
             clients[i].writeAll(ping.clear());
         }
         if (!served.await(SETTLE.toSeconds(), TimeUnit.SECONDS)) {
-            throw new IllegalStateException(transport + " " + wait + ": " + served.getCount() + " connections not served");
+            throw new IllegalStateException(
+                    transport + " " + wait + ": " + served.getCount() + " connections not served");
         }
         long serveNanos = System.nanoTime() - start;
 
@@ -265,39 +281,70 @@ public final class ScaleReport {
 
     private static void print(List<Row> rows, int asked, int tcp, long fdLimit) {
         StringBuilder b = new StringBuilder();
-        b.append(String.format(Locale.ROOT, "%,d connections per row, each served by its own virtual thread; "
-                + "descriptor limit %,d; %d CPUs; max heap %,d MiB%n", asked, fdLimit,
-                Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() >> 20));
+        b.append(String.format(
+                Locale.ROOT,
+                "%,d connections per row, each served by its own virtual thread; "
+                        + "descriptor limit %,d; %d CPUs; max heap %,d MiB%n",
+                asked,
+                fdLimit,
+                Runtime.getRuntime().availableProcessors(),
+                Runtime.getRuntime().maxMemory() >> 20));
         if (tcp < asked) {
-            b.append(String.format(Locale.ROOT, "tcp:// rows: %,d connections, not %,d: each needs two descriptors and the "
-                    + "limit (ulimit -n %,d) holds no more; raise the hard limit to run all of them%n", tcp, asked, fdLimit));
+            b.append(String.format(
+                    Locale.ROOT,
+                    "tcp:// rows: %,d connections, not %,d: each needs two descriptors and the "
+                            + "limit (ulimit -n %,d) holds no more; raise the hard limit to run all of them%n",
+                    tcp,
+                    asked,
+                    fdLimit));
         }
         b.append('\n');
-        b.append("| transport | waits in | connections | heap / idle conn | native / idle conn | fds / idle conn | platform threads while idle | serve all | per conn | latency p50 / p99 / max | after close: fds, threads, heap |\n");
+        b.append(
+                "| transport | waits in | connections | heap / idle conn | native / idle conn | fds / idle conn | platform threads while idle | serve all | per conn | latency p50 / p99 / max | after close: fds, threads, heap |\n");
         b.append("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |\n");
         for (Row r : rows) {
             int n = Math.max(1, r.connections());
             long[] l = r.latencies();
-            b.append(String.format(Locale.ROOT, "| %s | %s | %,d | %,d B | %,d B | %.2f | %d | %s | %s | %s / %s / %s | %+d fds, %+d threads, %+,d KiB heap |%n",
-                    r.transport(), r.waitsIn(), r.connections(),
+            b.append(String.format(
+                    Locale.ROOT,
+                    "| %s | %s | %,d | %,d B | %,d B | %.2f | %d | %s | %s | %s / %s / %s | %+d fds, %+d threads, %+,d KiB heap |%n",
+                    r.transport(),
+                    r.waitsIn(),
+                    r.connections(),
                     (r.idle().heap() - r.before().heap()) / n,
                     (r.idle().rss() - r.before().rss()) / n,
                     (double) (r.idle().fds() - r.before().fds()) / n,
                     r.idle().platformThreads(),
                     r.serveNanos() < 0 ? "—" : String.format(Locale.ROOT, "%,.0f ms", r.serveNanos() / 1e6),
                     r.serveNanos() < 0 ? "—" : String.format(Locale.ROOT, "%.2f µs", r.serveNanos() / 1e3 / n),
-                    millis(l, 0.50), millis(l, 0.99), millis(l, 1.0),
-                    r.after().fds() - r.before().fds(), r.after().platformThreads() - r.before().platformThreads(),
+                    millis(l, 0.50),
+                    millis(l, 0.99),
+                    millis(l, 1.0),
+                    r.after().fds() - r.before().fds(),
+                    r.after().platformThreads() - r.before().platformThreads(),
                     (r.after().heap() - r.before().heap()) >> 10));
         }
-        Row netty = rows.stream().filter(r -> r.waitsIn().equals("event loop")).findFirst().orElse(null);
+        Row netty = rows.stream()
+                .filter(r -> r.waitsIn().equals("event loop"))
+                .findFirst()
+                .orElse(null);
         if (netty != null && netty.connections() > 0) {
             double nettyHeap = (double) (netty.idle().heap() - netty.before().heap()) / netty.connections();
-            b.append(String.format(Locale.ROOT, "%nHeap per idle connection against Netty epoll's (%,.0f B), target ≤ %.1f×:%n", nettyHeap, HEAP_TARGET));
+            b.append(String.format(
+                    Locale.ROOT,
+                    "%nHeap per idle connection against Netty epoll's (%,.0f B), target ≤ %.1f×:%n",
+                    nettyHeap,
+                    HEAP_TARGET));
             for (Row r : rows) {
                 if (r != netty && r.transport().equals("tcp://")) {
-                    double ratio = (double) (r.idle().heap() - r.before().heap()) / Math.max(1, r.connections()) / nettyHeap;
-                    b.append(String.format(Locale.ROOT, "- %s waiting in %s: %.2f× (%s)%n", r.transport(), r.waitsIn(), ratio,
+                    double ratio =
+                            (double) (r.idle().heap() - r.before().heap()) / Math.max(1, r.connections()) / nettyHeap;
+                    b.append(String.format(
+                            Locale.ROOT,
+                            "- %s waiting in %s: %.2f× (%s)%n",
+                            r.transport(),
+                            r.waitsIn(),
+                            ratio,
                             ratio <= HEAP_TARGET ? "pass" : "short"));
                 }
             }
@@ -306,16 +353,21 @@ public final class ScaleReport {
             List<String> started = new ArrayList<>(r.after().threads());
             r.before().threads().forEach(started::remove);
             if (!started.isEmpty()) {
-                b.append(String.format(Locale.ROOT, "%nPlatform threads alive after the %s %s row that were not before it: %s",
-                        r.transport(), r.waitsIn(), String.join(", ", started.stream().sorted().toList())));
+                b.append(String.format(
+                        Locale.ROOT,
+                        "%nPlatform threads alive after the %s %s row that were not before it: %s",
+                        r.transport(),
+                        r.waitsIn(),
+                        String.join(", ", started.stream().sorted().toList())));
             }
         }
         b.append('\n');
-        b.append("\nheap: used heap after a full GC, idle minus before, per connection (both ends, the parked virtual thread, "
-                + "its buffer). native: the resident set, same difference; the heap is touched in full at start "
-                + "(-XX:+AlwaysPreTouch), so this is memory outside it (kernel socket buffers are in neither). "
-                + "serve all: first byte sent until every connection has read its byte and answered; "
-                + "latency: each byte from its send to its read.\n");
+        b.append(
+                "\nheap: used heap after a full GC, idle minus before, per connection (both ends, the parked virtual thread, "
+                        + "its buffer). native: the resident set, same difference; the heap is touched in full at start "
+                        + "(-XX:+AlwaysPreTouch), so this is memory outside it (kernel socket buffers are in neither). "
+                        + "serve all: first byte sent until every connection has read its byte and answered; "
+                        + "latency: each byte from its send to its read.\n");
         System.out.print(b);
     }
 

@@ -44,7 +44,9 @@ import org.openjdk.jmh.annotations.TearDown;
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
-@Fork(value = 1, jvmArgsAppend = {"-Xms1g", "-Xmx1g", "--enable-native-access=ALL-UNNAMED"})
+@Fork(
+        value = 1,
+        jvmArgsAppend = {"-Xms1g", "-Xmx1g", "--enable-native-access=ALL-UNNAMED"})
 public class SocketStream {
     /** Bytes the reader asks for per read. */
     static final int READ_BUFFER = 64 * 1024;
@@ -159,7 +161,8 @@ public class SocketStream {
                 writer.register(writable, SelectionKey.OP_WRITE);
             }
             buf = Buffers.direct(size);
-            drain = Background.start("raw-drain", () -> drain(reader, blocking), () -> Background.quietly(writer::close));
+            drain = Background.start(
+                    "raw-drain", () -> drain(reader, blocking), () -> Background.quietly(writer::close));
         }
 
         private static void drain(SocketChannel in, boolean blocking) throws IOException {
@@ -205,8 +208,13 @@ public class SocketStream {
     }
 
     @Benchmark
-    @Compare(order = 10, path = "{transport}:// {size} writes, {mode}", baseline = "raw",
-            baselineLabel = "raw SocketChannel ({transport})", target = 0.95, bytesPerOp = "size")
+    @Compare(
+            order = 10,
+            path = "{transport}:// {size} writes, {mode}",
+            baseline = "raw",
+            baselineLabel = "raw SocketChannel ({transport})",
+            target = 0.95,
+            bytesPerOp = "size")
     public void qio(Qio s) throws IOException {
         s.writer.writeAll(s.buf.clear());
     }

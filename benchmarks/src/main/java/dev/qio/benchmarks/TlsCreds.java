@@ -122,8 +122,8 @@ final class TlsCreds {
      * unless told {@code verify-peer=false}. Accepted sockets have not shaken hands yet.
      */
     SSLServerSocket serverSocket() throws IOException {
-        SSLServerSocket s = (SSLServerSocket) serverContext.getServerSocketFactory()
-                .createServerSocket(0, 50, InetAddress.getByName("127.0.0.1"));
+        SSLServerSocket s = (SSLServerSocket)
+                serverContext.getServerSocketFactory().createServerSocket(0, 50, InetAddress.getByName("127.0.0.1"));
         s.setEnabledProtocols(new String[] {PROTOCOL});
         s.setNeedClientAuth(true);
         return s;
@@ -161,21 +161,40 @@ final class TlsCreds {
             KeyPair clientKeys = ecKeys();
             X500Name caName = new X500Name("CN=qio benchmarks CA");
             X509Certificate ca = issue(1, caName, caKeys.getPublic(), caName, caKeys.getPrivate(), true);
-            X509Certificate server = issue(2, new X500Name("CN=localhost"), serverKeys.getPublic(), caName, caKeys.getPrivate(), false,
-                    new GeneralName(GeneralName.iPAddress, "127.0.0.1"), new GeneralName(GeneralName.dNSName, "localhost"));
-            X509Certificate client = issue(3, new X500Name("CN=qio benchmarks client"), clientKeys.getPublic(), caName,
-                    caKeys.getPrivate(), false);
+            X509Certificate server = issue(
+                    2,
+                    new X500Name("CN=localhost"),
+                    serverKeys.getPublic(),
+                    caName,
+                    caKeys.getPrivate(),
+                    false,
+                    new GeneralName(GeneralName.iPAddress, "127.0.0.1"),
+                    new GeneralName(GeneralName.dNSName, "localhost"));
+            X509Certificate client = issue(
+                    3,
+                    new X500Name("CN=qio benchmarks client"),
+                    clientKeys.getPublic(),
+                    caName,
+                    caKeys.getPrivate(),
+                    false);
 
             Path dir = Files.createTempDirectory("qio-bench-tls");
             // deleteOnExit deletes in the reverse order of registration: the files, then the directory
             dir.toFile().deleteOnExit();
             write(dir, "ca-cert.pem", pem("CERTIFICATE", ca.getEncoded()));
             write(dir, "server-cert.pem", pem("CERTIFICATE", server.getEncoded()));
-            write(dir, "server-key.pem", pem("PRIVATE KEY", serverKeys.getPrivate().getEncoded())); // JDK keys encode as PKCS#8
+            write(
+                    dir,
+                    "server-key.pem",
+                    pem("PRIVATE KEY", serverKeys.getPrivate().getEncoded())); // JDK keys encode as PKCS#8
             write(dir, "client-cert.pem", pem("CERTIFICATE", client.getEncoded()));
-            write(dir, "client-key.pem", pem("PRIVATE KEY", clientKeys.getPrivate().getEncoded()));
+            write(
+                    dir,
+                    "client-key.pem",
+                    pem("PRIVATE KEY", clientKeys.getPrivate().getEncoded()));
 
-            return new TlsCreds(dir, context(serverKeys.getPrivate(), server, ca), context(clientKeys.getPrivate(), client, ca));
+            return new TlsCreds(
+                    dir, context(serverKeys.getPrivate(), server, ca), context(clientKeys.getPrivate(), client, ca));
         } catch (GeneralSecurityException | OperatorCreationException e) {
             throw new IOException("cannot make the TLS benchmarks' certificates: " + e.getMessage(), e);
         }
@@ -193,20 +212,37 @@ final class TlsCreds {
      * names, if any. Valid from an hour ago (a clock a little behind still accepts it) for two
      * days, far longer than a benchmark JVM lives.
      */
-    private static X509Certificate issue(long serial, X500Name subject, PublicKey subjectKey, X500Name issuer, PrivateKey issuerKey,
-            boolean isCa, GeneralName... names) throws GeneralSecurityException, OperatorCreationException, IOException {
+    private static X509Certificate issue(
+            long serial,
+            X500Name subject,
+            PublicKey subjectKey,
+            X500Name issuer,
+            PrivateKey issuerKey,
+            boolean isCa,
+            GeneralName... names)
+            throws GeneralSecurityException, OperatorCreationException, IOException {
         Instant now = Instant.now();
-        X509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(issuer, BigInteger.valueOf(serial),
-                Date.from(now.minus(Duration.ofHours(1))), Date.from(now.plus(Duration.ofDays(2))), subject, subjectKey);
+        X509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(
+                issuer,
+                BigInteger.valueOf(serial),
+                Date.from(now.minus(Duration.ofHours(1))),
+                Date.from(now.plus(Duration.ofDays(2))),
+                subject,
+                subjectKey);
         b.addExtension(Extension.basicConstraints, true, new BasicConstraints(isCa));
-        b.addExtension(Extension.keyUsage, true, new KeyUsage(isCa ? KeyUsage.keyCertSign | KeyUsage.cRLSign : KeyUsage.digitalSignature));
+        b.addExtension(
+                Extension.keyUsage,
+                true,
+                new KeyUsage(isCa ? KeyUsage.keyCertSign | KeyUsage.cRLSign : KeyUsage.digitalSignature));
         if (names.length > 0) {
             b.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(names));
         }
-        return new JcaX509CertificateConverter().getCertificate(b.build(new JcaContentSignerBuilder("SHA256withECDSA").build(issuerKey)));
+        return new JcaX509CertificateConverter()
+                .getCertificate(b.build(new JcaContentSignerBuilder("SHA256withECDSA").build(issuerKey)));
     }
 
-    private static SSLContext context(PrivateKey key, X509Certificate certificate, X509Certificate ca) throws GeneralSecurityException, IOException {
+    private static SSLContext context(PrivateKey key, X509Certificate certificate, X509Certificate ca)
+            throws GeneralSecurityException, IOException {
         char[] none = new char[0];
         KeyStore identity = KeyStore.getInstance("PKCS12");
         identity.load(null, null);
@@ -244,7 +280,8 @@ final class TlsCreds {
             if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || "-._~/".indexOf(c) >= 0) {
                 b.append((char) c);
             } else {
-                b.append('%').append(Character.toUpperCase(Character.forDigit((c >> 4) & 0xf, 16)))
+                b.append('%')
+                        .append(Character.toUpperCase(Character.forDigit((c >> 4) & 0xf, 16)))
                         .append(Character.toUpperCase(Character.forDigit(c & 0xf, 16)));
             }
         }

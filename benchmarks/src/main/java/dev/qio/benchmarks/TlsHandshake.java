@@ -75,8 +75,14 @@ import org.openjdk.jmh.annotations.Warmup;
 @BenchmarkMode(Mode.Throughput)
 @Warmup(iterations = 6, time = 2, timeUnit = TimeUnit.SECONDS)
 @OutputTimeUnit(TimeUnit.SECONDS)
-@Fork(value = 1, jvmArgsAppend = {"-Xms1g", "-Xmx1g", "--enable-native-access=ALL-UNNAMED",
-    "-Djdk.tls.server.newSessionTicketCount=0"})
+@Fork(
+        value = 1,
+        jvmArgsAppend = {
+            "-Xms1g",
+            "-Xmx1g",
+            "--enable-native-access=ALL-UNNAMED",
+            "-Djdk.tls.server.newSessionTicketCount=0"
+        })
 public class TlsHandshake {
     /**
      * What both sides' states share: one operation connects a client of type {@code C}, waits for
@@ -126,9 +132,11 @@ public class TlsHandshake {
         @Setup(Level.Trial)
         public void open() throws IOException {
             TlsCreds creds = TlsCreds.get();
-            listener = IoChannels.listen("tls+tcp://127.0.0.1:0?nodelay=true&" + creds.qioOptions()); // accepted ends get TCP_NODELAY
+            listener = IoChannels.listen(
+                    "tls+tcp://127.0.0.1:0?nodelay=true&" + creds.qioOptions()); // accepted ends get TCP_NODELAY
             uri = creds.withOptions(listener.localUri()) + "&nodelay=true";
-            server = new ServerEnd("qio-tls-accept", () -> listener.accept().close()); // accept() completes the handshake
+            server = new ServerEnd(
+                    "qio-tls-accept", () -> listener.accept().close()); // accept() completes the handshake
         }
 
         @Override
@@ -199,24 +207,28 @@ public class TlsHandshake {
 
         /** {@link #SERVED} for each connection served, or the failure that ended the thread. */
         private final BlockingQueue<Object> served = new LinkedBlockingQueue<>();
+
         private final Background thread;
         private volatile boolean stopping;
 
         ServerEnd(String name, Background.Loop serveOne) {
-            thread = Background.start(name, () -> {
-                while (true) {
-                    try {
-                        serveOne.run();
-                    } catch (Exception e) {
-                        if (stopping) {
-                            return; // the listener was closed under accept()
+            thread = Background.start(
+                    name,
+                    () -> {
+                        while (true) {
+                            try {
+                                serveOne.run();
+                            } catch (Exception e) {
+                                if (stopping) {
+                                    return; // the listener was closed under accept()
+                                }
+                                served.add(e);
+                                throw e;
+                            }
+                            served.add(SERVED);
                         }
-                        served.add(e);
-                        throw e;
-                    }
-                    served.add(SERVED);
-                }
-            }, () -> {});
+                    },
+                    () -> {});
         }
 
         /** Waits until the server end has served one more connection. */
@@ -277,8 +289,12 @@ public class TlsHandshake {
     }
 
     @Benchmark
-    @Compare(order = 71, path = "tls+tcp:// full handshakes, TLS 1.3, mutual authentication", baseline = "sslSocket",
-            baselineLabel = "SSLSocket, same certificates", target = 0.9)
+    @Compare(
+            order = 71,
+            path = "tls+tcp:// full handshakes, TLS 1.3, mutual authentication",
+            baseline = "sslSocket",
+            baselineLabel = "SSLSocket, same certificates",
+            target = 0.9)
     public void qio(QioHandshakes s) throws Exception {
         s.handshake();
     }

@@ -46,7 +46,9 @@ import org.openjdk.jmh.annotations.Warmup;
 @BenchmarkMode(Mode.Throughput)
 @Warmup(iterations = 3, time = 2, timeUnit = TimeUnit.SECONDS)
 @OutputTimeUnit(TimeUnit.SECONDS)
-@Fork(value = 1, jvmArgsAppend = {"-Xms1g", "-Xmx1g", "--enable-native-access=ALL-UNNAMED"})
+@Fork(
+        value = 1,
+        jvmArgsAppend = {"-Xms1g", "-Xmx1g", "--enable-native-access=ALL-UNNAMED"})
 public class TlsStream {
     /** Bytes the reader asks for per read. */
     static final int READ_BUFFER = 64 * 1024;
@@ -67,7 +69,8 @@ public class TlsStream {
         public void open() throws Exception {
             TlsCreds creds = TlsCreds.get();
             listener = IoChannels.listen("tls+tcp://127.0.0.1:0?" + creds.qioOptions());
-            Connected<IoChannel, IoChannel> c = connect(() -> IoChannels.open(creds.withOptions(listener.localUri())), listener::accept);
+            Connected<IoChannel, IoChannel> c =
+                    connect(() -> IoChannels.open(creds.withOptions(listener.localUri())), listener::accept);
             writer = c.client();
             reader = c.server();
             buf = ByteBuffer.allocate(size);
@@ -108,16 +111,18 @@ public class TlsStream {
         public void open() throws Exception {
             TlsCreds creds = TlsCreds.get();
             listener = creds.serverSocket();
-            Connected<SSLSocket, SSLSocket> c = connect(() -> creds.clientSocket(listener.getLocalPort(), false), () -> {
-                SSLSocket s = (SSLSocket) listener.accept();
-                s.startHandshake();
-                return s;
-            });
+            Connected<SSLSocket, SSLSocket> c =
+                    connect(() -> creds.clientSocket(listener.getLocalPort(), false), () -> {
+                        SSLSocket s = (SSLSocket) listener.accept();
+                        s.startHandshake();
+                        return s;
+                    });
             writer = c.client();
             reader = c.server();
             out = writer.getOutputStream();
             bytes = new byte[size];
-            drain = Background.start("jsse-drain", () -> drain(reader.getInputStream()), () -> Background.quietly(writer::close));
+            drain = Background.start(
+                    "jsse-drain", () -> drain(reader.getInputStream()), () -> Background.quietly(writer::close));
         }
 
         private static void drain(InputStream in) throws IOException {
@@ -129,7 +134,11 @@ public class TlsStream {
 
         @TearDown(Level.Trial)
         public void close() throws Exception {
-            drain.stop(writer::shutdownOutput, writer::close, reader::close, listener::close); // close_notify first: see Qio.close()
+            drain.stop(
+                    writer::shutdownOutput,
+                    writer::close,
+                    reader::close,
+                    listener::close); // close_notify first: see Qio.close()
         }
     }
 
@@ -148,8 +157,13 @@ public class TlsStream {
     }
 
     @Benchmark
-    @Compare(order = 70, path = "tls+tcp:// {size} writes, blocking", baseline = "sslSocket",
-            baselineLabel = "SSLSocket, TLS 1.3, same certificates", target = 0.9, bytesPerOp = "size")
+    @Compare(
+            order = 70,
+            path = "tls+tcp:// {size} writes, blocking",
+            baseline = "sslSocket",
+            baselineLabel = "SSLSocket, TLS 1.3, same certificates",
+            target = 0.9,
+            bytesPerOp = "size")
     public void qio(Qio s) throws IOException {
         s.writer.writeAll(s.buf.clear());
     }

@@ -16,8 +16,8 @@ import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -32,7 +32,9 @@ import org.openjdk.jmh.annotations.TearDown;
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
-@Fork(value = 1, jvmArgsAppend = {"-Xms1g", "-Xmx1g", "--enable-native-access=ALL-UNNAMED"})
+@Fork(
+        value = 1,
+        jvmArgsAppend = {"-Xms1g", "-Xmx1g", "--enable-native-access=ALL-UNNAMED"})
 public class VirtualPingPong {
     static final int ROUNDS = 1000;
 
@@ -67,12 +69,15 @@ public class VirtualPingPong {
             listener = IoChannels.listen("tcp://127.0.0.1:0?nodelay=true");
             client = IoChannels.open(listener.localUri() + "?nodelay=true");
             server = listener.accept();
-            echo = Background.startVirtual("qio-echo", () -> {
-                ByteBuffer b = ByteBuffer.allocateDirect(1);
-                while (server.read(b.clear()) > 0) {
-                    server.writeAll(b.flip());
-                }
-            }, () -> Background.quietly(client::close));
+            echo = Background.startVirtual(
+                    "qio-echo",
+                    () -> {
+                        ByteBuffer b = ByteBuffer.allocateDirect(1);
+                        while (server.read(b.clear()) > 0) {
+                            server.writeAll(b.flip());
+                        }
+                    },
+                    () -> Background.quietly(client::close));
         }
 
         @TearDown(Level.Trial)
@@ -98,15 +103,18 @@ public class VirtualPingPong {
             server = listener.accept();
             client.setOption(StandardSocketOptions.TCP_NODELAY, true);
             server.setOption(StandardSocketOptions.TCP_NODELAY, true);
-            echo = Background.startVirtual("jdk-echo", () -> {
-                ByteBuffer b = ByteBuffer.allocateDirect(1);
-                while (server.read(b.clear()) > 0) {
-                    b.flip();
-                    while (b.hasRemaining()) {
-                        server.write(b);
-                    }
-                }
-            }, () -> Background.quietly(client::close));
+            echo = Background.startVirtual(
+                    "jdk-echo",
+                    () -> {
+                        ByteBuffer b = ByteBuffer.allocateDirect(1);
+                        while (server.read(b.clear()) > 0) {
+                            b.flip();
+                            while (b.hasRemaining()) {
+                                server.write(b);
+                            }
+                        }
+                    },
+                    () -> Background.quietly(client::close));
         }
 
         @TearDown(Level.Trial)
@@ -117,8 +125,12 @@ public class VirtualPingPong {
 
     @Benchmark
     @OperationsPerInvocation(ROUNDS)
-    @Compare(order = 32, path = "tcp:// 1-byte ping-pong round trips, virtual threads", baseline = "jdk",
-            baselineLabel = "JDK SocketChannel on virtual threads", target = 0.95)
+    @Compare(
+            order = 32,
+            path = "tcp:// 1-byte ping-pong round trips, virtual threads",
+            baseline = "jdk",
+            baselineLabel = "JDK SocketChannel on virtual threads",
+            target = 0.95)
     public void qio(Qio s) throws Exception {
         onVirtualThread(() -> {
             for (int i = 0; i < ROUNDS; i++) {

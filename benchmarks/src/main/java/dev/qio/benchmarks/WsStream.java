@@ -31,7 +31,9 @@ import org.openjdk.jmh.annotations.TearDown;
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
-@Fork(value = 1, jvmArgsAppend = {"-Xms1g", "-Xmx1g", "--enable-native-access=ALL-UNNAMED"})
+@Fork(
+        value = 1,
+        jvmArgsAppend = {"-Xms1g", "-Xmx1g", "--enable-native-access=ALL-UNNAMED"})
 public class WsStream {
     /** Bytes the reader asks for per read. */
     static final int READ_BUFFER = 64 * 1024;
@@ -56,7 +58,8 @@ public class WsStream {
         @Setup(Level.Trial)
         public void open() throws Exception {
             listener = IoChannels.listen(scheme() + "://127.0.0.1:0");
-            TlsStream.Connected<IoChannel, IoChannel> c = TlsStream.connect(() -> IoChannels.open(listener.localUri()), listener::accept);
+            TlsStream.Connected<IoChannel, IoChannel> c =
+                    TlsStream.connect(() -> IoChannels.open(listener.localUri()), listener::accept);
             boolean client = writer.equals("client");
             out = client ? c.client() : c.server();
             in = client ? c.server() : c.client();
@@ -94,8 +97,13 @@ public class WsStream {
     }
 
     @Benchmark
-    @Compare(order = 75, path = "ws+tcp:// {size} writes by the {writer}, blocking", baseline = "tcp",
-            baselineLabel = "qio tcp://, same writes", target = 0.8, bytesPerOp = "size")
+    @Compare(
+            order = 75,
+            path = "ws+tcp:// {size} writes by the {writer}, blocking",
+            baseline = "tcp",
+            baselineLabel = "qio tcp://, same writes",
+            target = 0.8,
+            bytesPerOp = "size")
     public void ws(Ws s) throws IOException {
         s.out.writeAll(s.buf.clear());
     }

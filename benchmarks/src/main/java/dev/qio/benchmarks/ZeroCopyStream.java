@@ -38,7 +38,9 @@ import org.openjdk.jmh.annotations.TearDown;
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
-@Fork(value = 1, jvmArgsAppend = {"-Xms1g", "-Xmx1g", "--enable-native-access=ALL-UNNAMED"})
+@Fork(
+        value = 1,
+        jvmArgsAppend = {"-Xms1g", "-Xmx1g", "--enable-native-access=ALL-UNNAMED"})
 public class ZeroCopyStream {
 
     /** A connected native tcp pair with WRITE_ZERO_COPY and a drain thread on the accepted end. */
@@ -60,7 +62,8 @@ public class ZeroCopyStream {
             writer = IoChannels.open(listener.localUri());
             reader = listener.accept();
             if (!writer.hasFeature(Feature.WRITE_ZERO_COPY)) {
-                throw new IllegalStateException("no WRITE_ZERO_COPY here (the native backend is off, or the kernel refuses SO_ZEROCOPY)");
+                throw new IllegalStateException(
+                        "no WRITE_ZERO_COPY here (the native backend is off, or the kernel refuses SO_ZEROCOPY)");
             }
             buf = Buffers.direct(size);
             iov = new ByteBuffer[] {buf};
@@ -83,8 +86,12 @@ public class ZeroCopyStream {
     private static final Set<WriteFlag> ZERO_COPY = Set.of(WriteFlag.ZERO_COPY);
 
     @Benchmark
-    @Compare(order = 15, path = "tcp:// {size} writes, WriteFlag.ZERO_COPY + flush()", baseline = "copying",
-            baselineLabel = "the same channel, copying writes", bytesPerOp = "size")
+    @Compare(
+            order = 15,
+            path = "tcp:// {size} writes, WriteFlag.ZERO_COPY + flush()",
+            baseline = "copying",
+            baselineLabel = "the same channel, copying writes",
+            bytesPerOp = "size")
     public int zeroCopy(Pair s) throws IOException {
         s.buf.clear();
         s.writer.writevAll(s.iov, List.of(), ZERO_COPY);

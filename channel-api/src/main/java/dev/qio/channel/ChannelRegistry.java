@@ -53,7 +53,8 @@ public final class ChannelRegistry {
         Map<String, List<ChannelProvider>> map = new HashMap<>();
         for (ChannelProvider p : this.providers) {
             for (String s : p.schemes()) {
-                map.computeIfAbsent(s.toLowerCase(Locale.ROOT), k -> new ArrayList<>()).add(p);
+                map.computeIfAbsent(s.toLowerCase(Locale.ROOT), k -> new ArrayList<>())
+                        .add(p);
             }
         }
         map.replaceAll((k, v) -> List.copyOf(v));
@@ -150,8 +151,8 @@ public final class ChannelRegistry {
             for (ChannelProvider p : ranked) {
                 why.add(p.getClass().getName() + ": " + p.availability().reason());
             }
-            throw new IllegalStateException("scheme '" + key + "' has no provider that can run here ("
-                    + String.join("; ", why) + ")");
+            throw new IllegalStateException(
+                    "scheme '" + key + "' has no provider that can run here (" + String.join("; ", why) + ")");
         }
         List<ChannelProvider> top = new ArrayList<>();
         for (ChannelProvider p : ranked) {
@@ -174,8 +175,10 @@ public final class ChannelRegistry {
      * {@link #choose} picked another.
      */
     public List<ChannelProvider> candidates(String scheme) {
-        List<ChannelProvider> ranked = new ArrayList<>(byScheme.getOrDefault(scheme.toLowerCase(Locale.ROOT), List.of()));
-        ranked.sort(java.util.Comparator.comparing((ChannelProvider p) -> !p.availability().isAvailable())
+        List<ChannelProvider> ranked =
+                new ArrayList<>(byScheme.getOrDefault(scheme.toLowerCase(Locale.ROOT), List.of()));
+        ranked.sort(java.util.Comparator.comparing(
+                        (ChannelProvider p) -> !p.availability().isAvailable())
                 .thenComparing(ChannelProvider::priority, java.util.Comparator.reverseOrder()));
         return List.copyOf(ranked);
     }
@@ -189,8 +192,8 @@ public final class ChannelRegistry {
     public ChannelProvider providerFor(URI uri) {
         String scheme = uri.getScheme();
         if (scheme == null) {
-            throw new IllegalArgumentException("'" + uri + "' has no scheme; installed schemes: "
-                    + String.join(", ", schemes()));
+            throw new IllegalArgumentException(
+                    "'" + uri + "' has no scheme; installed schemes: " + String.join(", ", schemes()));
         }
         Optional<ChannelProvider> exact = provider(scheme);
         if (exact.isPresent()) {

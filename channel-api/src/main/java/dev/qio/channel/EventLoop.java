@@ -31,6 +31,7 @@ public final class EventLoop implements Executor, AutoCloseable {
     private final ArrayDeque<Runnable> tasks = new ArrayDeque<>();
     /** Guarded by {@code lock}. */
     private boolean closed;
+
     private final Thread thread;
 
     private EventLoop(String name) {

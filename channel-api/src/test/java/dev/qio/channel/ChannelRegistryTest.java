@@ -124,8 +124,8 @@ class ChannelRegistryTest {
 
     @Test
     void unknownSchemeInAnEmptyRegistrySaysNoneIsInstalled() {
-        UnknownSchemeException e = assertThrows(UnknownSchemeException.class,
-                () -> ChannelRegistry.of().open("tcp://h:1"));
+        UnknownSchemeException e = assertThrows(
+                UnknownSchemeException.class, () -> ChannelRegistry.of().open("tcp://h:1"));
 
         assertEquals(List.of(), e.installed());
         assertTrue(e.getMessage().contains("(none)"), e.getMessage());
@@ -188,8 +188,8 @@ class ChannelRegistryTest {
     void chooseWithAClassThatDoesNotClaimTheSchemeIsRefused() {
         ChannelRegistry registry = ChannelRegistry.of(new Alpha("tcp"), new Beta("tcp"), new Gamma("unix"));
 
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> registry.choose("tcp", Gamma.class.getName()));
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> registry.choose("tcp", Gamma.class.getName()));
 
         assertTrue(e.getMessage().contains(Gamma.class.getName()), e.getMessage());
         assertTrue(e.getMessage().contains("tcp"), e.getMessage());
@@ -244,7 +244,8 @@ class ChannelRegistryTest {
 
     @Test
     void aSchemeWithNoAvailableProviderNamesEachWithItsReason() {
-        ChannelRegistry registry = ChannelRegistry.of(new Ranked(100, Availability.unavailable("not Linux"), "tcp"),
+        ChannelRegistry registry = ChannelRegistry.of(
+                new Ranked(100, Availability.unavailable("not Linux"), "tcp"),
                 new Ranked(0, Availability.unavailable("no network"), "tcp"));
 
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> registry.open("tcp://h:1"));
@@ -323,8 +324,8 @@ class ChannelRegistryTest {
     void providerThatDoesNotOverrideListenRefusesIt() {
         ChannelRegistry registry = ChannelRegistry.of(new Alpha("tcp"));
 
-        UnsupportedOperationException e = assertThrows(UnsupportedOperationException.class,
-                () -> registry.listen("tcp://h:1"));
+        UnsupportedOperationException e =
+                assertThrows(UnsupportedOperationException.class, () -> registry.listen("tcp://h:1"));
 
         assertTrue(e.getMessage().contains("tcp"), e.getMessage());
     }
@@ -398,8 +399,8 @@ class ChannelRegistryTest {
 
     @Test
     void parseRefusesAMalformedStringQuotingIt() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> ChannelRegistry.parse("tcp://host:80/a b"));
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> ChannelRegistry.parse("tcp://host:80/a b"));
 
         assertTrue(e.getMessage().contains("'tcp://host:80/a b'"), e.getMessage());
     }

@@ -33,8 +33,8 @@ class SmallTypesTest {
 
     @Test
     void unsupportedFeatureExceptionCarriesTheFeatureAndMessage() {
-        UnsupportedFeatureException e = new UnsupportedFeatureException(Feature.FD_PASS,
-                "ch: Channel does not support file descriptor passing");
+        UnsupportedFeatureException e = new UnsupportedFeatureException(
+                Feature.FD_PASS, "ch: Channel does not support file descriptor passing");
 
         assertEquals(Feature.FD_PASS, e.feature());
         assertEquals("ch: Channel does not support file descriptor passing", e.getMessage());

@@ -29,8 +29,12 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /** {@code qio conformance [SCHEME...]}: the kit against every installed fixture, as a matrix. */
-@Command(name = "conformance", mixinStandardHelpOptions = true, usageHelpAutoWidth = true,
-        parameterListHeading = "%nArguments:%n", optionListHeading = "%nOptions:%n",
+@Command(
+        name = "conformance",
+        mixinStandardHelpOptions = true,
+        usageHelpAutoWidth = true,
+        parameterListHeading = "%nArguments:%n",
+        optionListHeading = "%nOptions:%n",
         header = "Run the conformance kit against the installed providers.",
         description = {
             "Run the conformance kit against every installed provider that ships a fixture (or only the"
@@ -40,7 +44,8 @@ import picocli.CommandLine.Spec;
                     + " Failures, with the seed that reruns them, follow the matrix. Exits 1 if anything failed.",
             "",
             "Fixtures are services (dev.qio.testkit.FixtureSource): a provider on --provider-path that"
-                    + " ships one is tested too."})
+                    + " ships one is tested too."
+        })
 final class ConformanceCommand implements Callable<Integer> {
     @ParentCommand
     QioCommand root;
@@ -48,19 +53,27 @@ final class ConformanceCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(paramLabel = "SCHEME", arity = "0..*",
+    @Parameters(
+            paramLabel = "SCHEME",
+            arity = "0..*",
             description = "Only the fixtures named SCHEME or SCHEME-something (file selects file and file-rw).")
     List<String> schemes = new ArrayList<>();
 
-    @Option(names = "--tries", paramLabel = "N",
+    @Option(
+            names = "--tries",
+            paramLabel = "N",
             description = "Generated inputs per property; fewer is faster, more finds more.")
     Integer tries;
 
-    @Option(names = "--seed", paramLabel = "SEED",
+    @Option(
+            names = "--seed",
+            paramLabel = "SEED",
             description = "Run seed, decimal or 0x hex: reruns a reported failure exactly.")
     String seed;
 
-    @Option(names = "--timeout-scale", paramLabel = "X",
+    @Option(
+            names = "--timeout-scale",
+            paramLabel = "X",
             description = "Multiply every kit timeout by X, for slow machines.")
     Double timeoutScale;
 
@@ -126,7 +139,9 @@ final class ConformanceCommand implements Callable<Integer> {
         if (tries != null) {
             cmd.append(" --tries ").append(tries);
         }
-        return cmd.append(" --seed 0x").append(Long.toHexString(KitConfig.current().seed())).toString();
+        return cmd.append(" --seed 0x")
+                .append(Long.toHexString(KitConfig.current().seed()))
+                .toString();
     }
 
     /** Installs the kit's configuration, from these options, before the kit's first use. */
@@ -144,7 +159,8 @@ final class ConformanceCommand implements Callable<Integer> {
             }
             if (timeoutScale != null) {
                 if (!(timeoutScale > 0) || timeoutScale.isInfinite()) {
-                    throw new IllegalArgumentException("--timeout-scale must be a positive number, not " + timeoutScale);
+                    throw new IllegalArgumentException(
+                            "--timeout-scale must be a positive number, not " + timeoutScale);
                 }
                 config = config.withTimeoutScale(timeoutScale);
             }
@@ -173,13 +189,16 @@ final class ConformanceCommand implements Callable<Integer> {
         for (String scheme : schemes) {
             String s = scheme.toLowerCase(Locale.ROOT);
             List<ChannelFixture> matching = fixtures.stream()
-                    .filter(f -> f.name().equalsIgnoreCase(s) || f.name().toLowerCase(Locale.ROOT).startsWith(s + "-"))
+                    .filter(f -> f.name().equalsIgnoreCase(s)
+                            || f.name().toLowerCase(Locale.ROOT).startsWith(s + "-"))
                     .toList();
             if (matching.isEmpty()) {
                 Set<String> names = new TreeSet<>();
                 fixtures.forEach(f -> names.add(f.name()));
-                throw new CommandLine.ParameterException(spec.commandLine(), "no fixture for '" + scheme
-                        + "'; installed fixtures: " + (names.isEmpty() ? "(none)" : String.join(", ", names)));
+                throw new CommandLine.ParameterException(
+                        spec.commandLine(),
+                        "no fixture for '" + scheme + "'; installed fixtures: "
+                                + (names.isEmpty() ? "(none)" : String.join(", ", names)));
             }
             matching.stream().filter(f -> !selected.contains(f)).forEach(selected::add);
         }
@@ -198,7 +217,8 @@ final class ConformanceCommand implements Callable<Integer> {
 
     /** The matrix: one row per fixture, one column per family. */
     private static void printMatrix(PrintWriter out, List<ChannelFixture> fixtures, List<Outcome> outcomes) {
-        List<String> families = Families.ordered(outcomes.stream().map(Outcome::family).toList());
+        List<String> families =
+                Families.ordered(outcomes.stream().map(Outcome::family).toList());
         List<String> header = new ArrayList<>();
         header.add("FIXTURE");
         header.addAll(families);
@@ -208,7 +228,8 @@ final class ConformanceCommand implements Callable<Integer> {
             row.add(f.name());
             for (String family : families) {
                 row.add(cell(outcomes.stream()
-                        .filter(o -> o.fixture().equals(f.name()) && o.family().equals(family)).toList()));
+                        .filter(o -> o.fixture().equals(f.name()) && o.family().equals(family))
+                        .toList()));
             }
             table.row(row);
         }
@@ -251,8 +272,9 @@ final class ConformanceCommand implements Callable<Integer> {
     private static Set<String> untestedSchemes(ChannelRegistry registry, List<ChannelFixture> fixtures) {
         Set<String> untested = new TreeSet<>();
         for (String scheme : registry.schemes()) {
-            boolean covered = fixtures.stream().anyMatch(f -> f.name().equalsIgnoreCase(scheme)
-                    || f.name().toLowerCase(Locale.ROOT).startsWith(scheme + "-"));
+            boolean covered = fixtures.stream()
+                    .anyMatch(f -> f.name().equalsIgnoreCase(scheme)
+                            || f.name().toLowerCase(Locale.ROOT).startsWith(scheme + "-"));
             if (!covered) {
                 untested.add(scheme);
             }

@@ -17,8 +17,10 @@ final class Errors {
     static String message(Throwable e) {
         Throwable t = e instanceof UncheckedIOException u && u.getCause() != null ? u.getCause() : e;
         String text = Failures.describe(t);
-        boolean expected = t instanceof IOException || t instanceof IllegalArgumentException
-                || t instanceof UnsupportedOperationException || t instanceof IllegalStateException
+        boolean expected = t instanceof IOException
+                || t instanceof IllegalArgumentException
+                || t instanceof UnsupportedOperationException
+                || t instanceof IllegalStateException
                 || t instanceof CommandFailure;
         if (!expected && !text.equals(t.getClass().getSimpleName())) {
             text = t.getClass().getSimpleName() + ": " + text;

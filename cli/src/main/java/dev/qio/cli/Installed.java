@@ -48,14 +48,17 @@ record Installed(ModuleLayer layer, ChannelRegistry registry) {
             ModuleFinder plugins = ModuleFinder.of(providerPath.toArray(Path[]::new));
             // Modules the boot layer already has stay the boot layer's (the "after" finder is asked
             // last), so a plug-in directory that carries its own copy of the api still shares ours.
-            Set<String> roots = plugins.findAll().stream().map(ModuleReference::descriptor)
-                    .map(d -> d.name()).filter(n -> boot.findModule(n).isEmpty())
+            Set<String> roots = plugins.findAll().stream()
+                    .map(ModuleReference::descriptor)
+                    .map(d -> d.name())
+                    .filter(n -> boot.findModule(n).isEmpty())
                     .collect(Collectors.toSet());
             Configuration cf = boot.configuration().resolveAndBind(ModuleFinder.of(), plugins, roots);
             ModuleLayer layer = boot.defineModulesWithOneLoader(cf, ClassLoader.getSystemClassLoader());
             return new Installed(layer, ChannelRegistry.load(layer));
         } catch (FindException | ResolutionException | LayerInstantiationException e) {
-            throw new IllegalArgumentException("--provider-path " + providerPath + ": " + Errors.oneLine(e.getMessage()), e);
+            throw new IllegalArgumentException(
+                    "--provider-path " + providerPath + ": " + Errors.oneLine(e.getMessage()), e);
         }
     }
 

@@ -21,19 +21,25 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /** {@code qio listen URI}: accept clients and relay or save them. */
-@Command(name = "listen", mixinStandardHelpOptions = true, usageHelpAutoWidth = true,
-        parameterListHeading = "%nArguments:%n", optionListHeading = "%nOptions:%n",
+@Command(
+        name = "listen",
+        mixinStandardHelpOptions = true,
+        usageHelpAutoWidth = true,
+        parameterListHeading = "%nArguments:%n",
+        optionListHeading = "%nOptions:%n",
         header = "Accept clients on a URI and relay or save them.",
         description = {
             "Listen on URI and accept one client (or, with --keep, every client until interrupted)."
                     + " Each client is relayed to a freshly opened --relay URI, or its bytes are copied to"
                     + " --cat DST. Without either, the one client is relayed to standard input and output,"
                     + " like 'nc -l'. The bound address (with the real port where port 0 was asked) is printed"
-                    + " on standard error."},
+                    + " on standard error."
+        },
         footerHeading = "%nExamples:%n",
         footer = {
             "  qio listen tcp://127.0.0.1:9000 --relay tcp://backend:80 --keep",
-            "  qio listen unix:///tmp/upload.sock --cat 'file:///tmp/upload.bin?mode=w'"})
+            "  qio listen unix:///tmp/upload.sock --cat 'file:///tmp/upload.bin?mode=w'"
+        })
 final class ListenCommand implements Callable<Integer> {
     @ParentCommand
     QioCommand root;
@@ -49,18 +55,26 @@ final class ListenCommand implements Callable<Integer> {
 
     /** What to do with a client: at most one of these. */
     static final class Mode {
-        @Option(names = "--relay", paramLabel = "URI",
+        @Option(
+                names = "--relay",
+                paramLabel = "URI",
                 description = "Relay each client to a new channel opened on URI ('-' for standard input and output).")
         String relay;
 
-        @Option(names = "--cat", paramLabel = "DST", arity = "0..1", fallbackValue = "-",
+        @Option(
+                names = "--cat",
+                paramLabel = "DST",
+                arity = "0..1",
+                fallbackValue = "-",
                 description = "Copy what clients send to DST, opened once; clients follow one another"
                         + " (default DST: '-', standard output).")
         String cat;
     }
 
-    @Option(names = "--keep", description = "Keep accepting clients until interrupted: with --relay each runs in"
-            + " a thread of its own, with --cat one after the other.")
+    @Option(
+            names = "--keep",
+            description = "Keep accepting clients until interrupted: with --relay each runs in"
+                    + " a thread of its own, with --cat one after the other.")
     boolean keep;
 
     private final AtomicInteger clients = new AtomicInteger();
@@ -72,17 +86,20 @@ final class ListenCommand implements Callable<Integer> {
         String relayTo = mode == null ? Endpoints.STDIO : mode.relay;
         String catTo = mode == null ? null : mode.cat;
         if (keep && Endpoints.STDIO.equals(relayTo)) {
-            throw new CommandLine.ParameterException(spec.commandLine(),
+            throw new CommandLine.ParameterException(
+                    spec.commandLine(),
                     "--keep needs --relay URI or --cat DST: standard input cannot be shared by several clients");
         }
         Stdio stdio = root.stdio();
         ChannelRegistry registry = root.installed().registry();
         IoListener listener = registry.listen(uri);
         // On Ctrl-C or SIGTERM: close the listener, which removes what it created (a unix socket file).
-        Thread closer = new Thread(() -> {
-            stopping = true;
-            closeQuietly(listener);
-        }, "qio-listen-close");
+        Thread closer = new Thread(
+                () -> {
+                    stopping = true;
+                    closeQuietly(listener);
+                },
+                "qio-listen-close");
         Runtime.getRuntime().addShutdownHook(closer);
         try (listener) {
             stdio.err().println("qio: listening on " + listener.localUri());
@@ -103,14 +120,15 @@ final class ListenCommand implements Callable<Integer> {
 
     /** {@code --cat}: copies each client in turn into DST, which is opened once. */
     private void saveClients(IoListener listener, String catTo, ChannelRegistry registry) throws IOException {
-        try (Endpoint dst = Endpoints.open(catTo, registry, root.stdio().in(), root.stdio().out())) {
+        try (Endpoint dst =
+                Endpoints.open(catTo, registry, root.stdio().in(), root.stdio().out())) {
             do {
                 Endpoint client = accept(listener);
                 if (client == null) {
                     return;
                 }
                 try (client) {
-                    serve(() -> Copy.copy(client, dst, n -> { }), client);
+                    serve(() -> Copy.copy(client, dst, n -> {}), client);
                 }
             } while (keep);
         }
@@ -127,10 +145,14 @@ final class ListenCommand implements Callable<Integer> {
         }
         for (Endpoint client = accept(listener); client != null; client = accept(listener)) {
             Endpoint c = client;
-            Thread.ofVirtual().name("qio-listen " + c.name()).start(() -> serve(() -> {
-                Relay.run(c, open(relayTo, registry, c), null);
-                return 0L;
-            }, c));
+            Thread.ofVirtual()
+                    .name("qio-listen " + c.name())
+                    .start(() -> serve(
+                            () -> {
+                                Relay.run(c, open(relayTo, registry, c), null);
+                                return 0L;
+                            },
+                            c));
         }
     }
 
@@ -156,7 +178,8 @@ final class ListenCommand implements Callable<Integer> {
     /** Opens the relay target for {@code client}, closing the client if that fails. */
     private Endpoint open(String target, ChannelRegistry registry, Endpoint client) throws IOException {
         try {
-            return Endpoints.open(target, registry, root.stdio().in(), root.stdio().out());
+            return Endpoints.open(
+                    target, registry, root.stdio().in(), root.stdio().out());
         } catch (IOException | RuntimeException e) {
             client.close();
             throw e;
@@ -182,7 +205,9 @@ final class ListenCommand implements Callable<Integer> {
             }
             String message = Errors.message(e);
             // the copy names the endpoint already; say it once
-            root.stdio().err().println("qio: " + (message.startsWith(client.name()) ? message : client.name() + ": " + message));
+            root.stdio()
+                    .err()
+                    .println("qio: " + (message.startsWith(client.name()) ? message : client.name() + ": " + message));
             if (root.verbose()) {
                 e.printStackTrace(root.stdio().err());
             }

@@ -13,23 +13,28 @@ import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * {@code qio providers}: every installed provider, one row per scheme it claims; where several
  * claim a scheme, the one that serves it first and, for each other, why not.
  */
-@Command(name = "providers", mixinStandardHelpOptions = true, usageHelpAutoWidth = true,
-        parameterListHeading = "%nArguments:%n", optionListHeading = "%nOptions:%n",
+@Command(
+        name = "providers",
+        mixinStandardHelpOptions = true,
+        usageHelpAutoWidth = true,
+        parameterListHeading = "%nArguments:%n",
+        optionListHeading = "%nOptions:%n",
         header = "List the installed providers: scheme, provider, status, features, module, jar.",
         description = {
             "List every installed channel provider, one row per scheme it claims: its class, whether it serves"
                     + " the scheme (where several claim one, the available one of highest priority does; the others"
                     + " say why not), the features its channels can have, the module it lives in and the jar (or"
                     + " directory) that module came from. Providers from --provider-path are listed with the"
-                    + " built-in ones."})
+                    + " built-in ones."
+        })
 final class ProvidersCommand implements Callable<Integer> {
     @ParentCommand
     QioCommand root;
@@ -45,10 +50,16 @@ final class ProvidersCommand implements Callable<Integer> {
             List<ChannelProvider> ranked = registry.candidates(scheme);
             for (ChannelProvider p : ranked) {
                 Set<Feature> features = p.features(scheme);
-                String shown = features.isEmpty() ? "-"
+                String shown = features.isEmpty()
+                        ? "-"
                         : features.stream().sorted().map(Feature::name).collect(Collectors.joining(","));
-                table.row(List.of(p.isLayer() ? scheme + "+…" : scheme, p.getClass().getSimpleName(),
-                        status(p, ranked), shown, module(p.getClass()), location(p.getClass())));
+                table.row(List.of(
+                        p.isLayer() ? scheme + "+…" : scheme,
+                        p.getClass().getSimpleName(),
+                        status(p, ranked),
+                        shown,
+                        module(p.getClass()),
+                        location(p.getClass())));
             }
         }
         table.print(spec.commandLine().getOut());
@@ -83,7 +94,10 @@ final class ProvidersCommand implements Callable<Integer> {
         Module m = type.getModule();
         Optional<URI> where = Optional.empty();
         if (m.isNamed() && m.getLayer() != null) {
-            where = m.getLayer().configuration().findModule(m.getName()).flatMap(r -> r.reference().location());
+            where = m.getLayer()
+                    .configuration()
+                    .findModule(m.getName())
+                    .flatMap(r -> r.reference().location());
         }
         if (where.isEmpty()) {
             CodeSource code = type.getProtectionDomain().getCodeSource();
@@ -95,6 +109,7 @@ final class ProvidersCommand implements Callable<Integer> {
                 }
             }
         }
-        return where.map(u -> "file".equals(u.getScheme()) ? Path.of(u).toString() : u.toString()).orElse("?");
+        return where.map(u -> "file".equals(u.getScheme()) ? Path.of(u).toString() : u.toString())
+                .orElse("?");
     }
 }

@@ -11,37 +11,50 @@ import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Spec;
 
 /** {@code qio}: the top command. Holds the options every subcommand takes. */
-@Command(name = "qio",
+@Command(
+        name = "qio",
         mixinStandardHelpOptions = true,
         versionProvider = QioCommand.Version.class,
         usageHelpAutoWidth = true,
-        optionListHeading = "%nOptions:%n", commandListHeading = "%nCommands:%n",
+        optionListHeading = "%nOptions:%n",
+        commandListHeading = "%nCommands:%n",
         description = {
             "QEMU's I/O channels from the command line: copy and relay bytes between channel URIs"
                     + " (mem://NAME, buffer:, null:, file:///PATH and whatever else 'qio providers' lists),"
                     + " and run the conformance kit against every installed provider.",
             "",
-            "A URI of '-' is standard input as a source and standard output as a destination."},
+            "A URI of '-' is standard input as a source and standard output as a destination."
+        },
         subcommands = {
             ProvidersCommand.class,
             CatCommand.class,
             RelayCommand.class,
             ListenCommand.class,
             ConformanceCommand.class,
-            CommandLine.HelpCommand.class},
-        footer = {"", "Exit status: 0 success, 1 failure, 2 usage error, 141 standard output closed by its reader"
-                + " (silently, as cat ends when SIGPIPE kills it)."})
+            CommandLine.HelpCommand.class
+        },
+        footer = {
+            "",
+            "Exit status: 0 success, 1 failure, 2 usage error, 141 standard output closed by its reader"
+                    + " (silently, as cat ends when SIGPIPE kills it)."
+        })
 final class QioCommand implements Runnable {
     private final Stdio stdio;
 
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--verbose", scope = ScopeType.INHERIT,
+    @Option(
+            names = "--verbose",
+            scope = ScopeType.INHERIT,
             description = "Print the stack trace of an error, and the kit's own output.")
     boolean verbose;
 
-    @Option(names = "--provider-path", scope = ScopeType.INHERIT, paramLabel = "DIR|JAR", split = "${sys:path.separator}",
+    @Option(
+            names = "--provider-path",
+            scope = ScopeType.INHERIT,
+            paramLabel = "DIR|JAR",
+            split = "${sys:path.separator}",
             description = "Also load providers (and fixtures) from these modular or plain jars, or directories of jars,"
                     + " in a module layer of their own. Repeatable.")
     List<Path> providerPath = new ArrayList<>();
@@ -70,18 +83,20 @@ final class QioCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(),
-                "missing a command: providers, cat, relay, listen, conformance or completion");
+        throw new CommandLine.ParameterException(
+                spec.commandLine(), "missing a command: providers, cat, relay, listen, conformance or completion");
     }
 
     /** The version of the {@code dev.qio.cli} module, as Maven recorded it. */
     static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
-            String version = QioCommand.class.getModule().getDescriptor() == null ? null
+            String version = QioCommand.class.getModule().getDescriptor() == null
+                    ? null
                     : QioCommand.class.getModule().getDescriptor().rawVersion().orElse(null);
-            return new String[] {"qio " + (version != null ? version : "(development build)")
-                    + " on Java " + Runtime.version()};
+            return new String[] {
+                "qio " + (version != null ? version : "(development build)") + " on Java " + Runtime.version()
+            };
         }
     }
 }

@@ -28,7 +28,9 @@ public record Stdio(InputStream in, OutputStream out, PrintStream err, boolean e
 
     /** The process's descriptors 0, 1 and 2. */
     public static Stdio system() {
-        return new Stdio(new FileInputStream(FileDescriptor.in), new FileOutputStream(FileDescriptor.out),
+        return new Stdio(
+                new FileInputStream(FileDescriptor.in),
+                new FileOutputStream(FileDescriptor.out),
                 new PrintStream(new FileOutputStream(FileDescriptor.err), true, StandardCharsets.UTF_8),
                 Terminals.isTerminal(2));
     }

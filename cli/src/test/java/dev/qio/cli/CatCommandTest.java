@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
-import java.util.List;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -74,21 +74,27 @@ class CatCommandTest {
     void progressShowsBytesRateAndTheEndOnStandardError() throws Exception {
         Path src = randomFile("big.bin", 5 << 20);
         Path dst = dir.resolve("copy.bin");
-        Qio.Result r = Qio.run("cat", "--progress", Qio.uri(src, ""), Qio.uri(dst, "mode=w")).exits(0);
+        Qio.Result r = Qio.run("cat", "--progress", Qio.uri(src, ""), Qio.uri(dst, "mode=w"))
+                .exits(0);
         String last = r.stderr().substring(r.stderr().lastIndexOf('\r') + 1);
         assertTrue(last.startsWith("5.00 MiB "), r.stderr());
         assertTrue(last.contains("/s]") && last.contains("100%") && last.contains("ETA 0:00:00"), r.stderr());
         assertTrue(r.stderr().endsWith("\n"), "the final line ends the progress line");
         assertArrayEquals(Files.readAllBytes(src), Files.readAllBytes(dst));
 
-        assertEquals("", Qio.run("cat", "--no-progress", Qio.uri(src, ""), "null:").exits(0).stderr());
+        assertEquals(
+                "",
+                Qio.run("cat", "--no-progress", Qio.uri(src, ""), "null:")
+                        .exits(0)
+                        .stderr());
     }
 
     @Test
     void aReaderThatStopsEarlyEndsTheCopySilentlyAsCatDoes() throws Exception {
         Path src = randomFile("long.bin", 4 << 20);
         Process p = new ProcessBuilder(Qio.command("cat", Qio.uri(src, "")))
-                .redirectError(dir.resolve("err").toFile()).start();
+                .redirectError(dir.resolve("err").toFile())
+                .start();
         try (var out = p.getInputStream()) {
             assertEquals(10, out.readNBytes(10).length); // like `| head -c 10`, then the pipe closes
         }

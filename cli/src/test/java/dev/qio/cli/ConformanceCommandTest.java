@@ -19,8 +19,11 @@ class ConformanceCommandTest {
     private static List<List<String>> matrix(String stdout, String fixture) {
         List<String> lines = stdout.lines().toList();
         List<String> header = List.of(lines.getFirst().split(" +"));
-        List<String> row = lines.stream().filter(l -> l.startsWith(fixture + " ")).findFirst()
-                .map(l -> List.of(l.split(" +"))).orElseThrow(() -> new AssertionError("no row " + fixture + ":\n" + stdout));
+        List<String> row = lines.stream()
+                .filter(l -> l.startsWith(fixture + " "))
+                .findFirst()
+                .map(l -> List.of(l.split(" +")))
+                .orElseThrow(() -> new AssertionError("no row " + fixture + ":\n" + stdout));
         return List.of(header, row);
     }
 
@@ -32,12 +35,23 @@ class ConformanceCommandTest {
         List<String> row = m.get(1);
         assertEquals("FIXTURE", header.getFirst());
         assertEquals(header.size(), row.size(), r.out());
-        for (String family : List.of("roundtrip", "partial_io", "eof", "errblock", "watch", "lifecycle", "model",
-                "SHUTDOWN", "SEEKABLE", "FD_PASS", "CONCURRENT_IO")) {
+        for (String family : List.of(
+                "roundtrip",
+                "partial_io",
+                "eof",
+                "errblock",
+                "watch",
+                "lifecycle",
+                "model",
+                "SHUTDOWN",
+                "SEEKABLE",
+                "FD_PASS",
+                "CONCURRENT_IO")) {
             assertEquals("PASS", row.get(header.indexOf(family)), family + ":\n" + r.out());
         }
         assertFalse(row.contains("FAIL"), r.out());
-        assertTrue(r.out().lines().anyMatch(l -> l.matches("conformance: [1-9][0-9]* passed, 0 failed, [0-9]+ skipped")),
+        assertTrue(
+                r.out().lines().anyMatch(l -> l.matches("conformance: [1-9][0-9]* passed, 0 failed, [0-9]+ skipped")),
                 r.out());
         assertTrue(r.stderr().contains("qio: conformance mem ..."), r.stderr());
         assertFalse(Qio.hasStackTrace(r.stderr()), r.stderr());
@@ -59,7 +73,8 @@ class ConformanceCommandTest {
     /** The tls fixture's directories in the temporary directory the child process uses. */
     private static Set<Path> tlsDirs() throws IOException {
         try (Stream<Path> all = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
-            return all.filter(p -> p.getFileName().toString().startsWith("qio-kit-tls-")).collect(Collectors.toSet());
+            return all.filter(p -> p.getFileName().toString().startsWith("qio-kit-tls-"))
+                    .collect(Collectors.toSet());
         }
     }
 
@@ -73,17 +88,25 @@ class ConformanceCommandTest {
         assertEquals("PASS", m.get(1).get(m.get(0).indexOf("lifecycle")), "its other families still run: " + r.out());
         assertTrue(r.out().contains("FAIL offbyone: required_roundtrip [offbyone, blocking, seed=0x5eed]"), r.out());
         assertTrue(r.out().contains("-Dqio.seed="), "the kit's message, with the seed that reruns it: " + r.out());
-        assertTrue(r.out().contains("seed=0x5eed (rerun: qio conformance offbyone --provider-path " + jar
-                + " --tries 3 --seed 0x5eed)"), r.out());
-        assertTrue(r.out().lines().anyMatch(l -> l.matches("conformance: [0-9]+ passed, [1-9][0-9]* failed, [0-9]+ skipped")),
+        assertTrue(
+                r.out()
+                        .contains("seed=0x5eed (rerun: qio conformance offbyone --provider-path " + jar
+                                + " --tries 3 --seed 0x5eed)"),
+                r.out());
+        assertTrue(
+                r.out()
+                        .lines()
+                        .anyMatch(l -> l.matches("conformance: [0-9]+ passed, [1-9][0-9]* failed, [0-9]+ skipped")),
                 r.out());
     }
 
     @Test
     void theSameSeedGivesTheSameNames() throws Exception {
-        Qio.Result r = Qio.run("conformance", "null", "--tries", "1", "--seed", "42", "--verbose").exits(0);
+        Qio.Result r = Qio.run("conformance", "null", "--tries", "1", "--seed", "42", "--verbose")
+                .exits(0);
         assertTrue(r.out().contains("seed=0x2a (rerun: qio conformance null --tries 1 --seed 0x2a)"), r.out());
-        assertTrue(r.out().contains("SKIP null: required_roundtrip [null, blocking, seed=0x2a]"),
+        assertTrue(
+                r.out().contains("SKIP null: required_roundtrip [null, blocking, seed=0x2a]"),
                 "--verbose lists the skips and why: " + r.out());
     }
 
@@ -91,7 +114,10 @@ class ConformanceCommandTest {
     void anUnknownSchemeIsAUsageErrorListingTheFixtures() throws Exception {
         Qio.Result r = Qio.run("conformance", "nosuch").exits(2);
         assertTrue(Qio.oneLine(r.stderr()), r.stderr());
-        assertTrue(r.stderr().contains("no fixture for 'nosuch'; installed fixtures: buffer, command, fd, file, file-rw, mem, null, tcp, tls, unix"),
+        assertTrue(
+                r.stderr()
+                        .contains(
+                                "no fixture for 'nosuch'; installed fixtures: buffer, command, fd, file, file-rw, mem, null, tcp, tls, unix"),
                 r.stderr());
     }
 

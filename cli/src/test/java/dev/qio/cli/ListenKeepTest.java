@@ -26,13 +26,16 @@ class ListenKeepTest {
     @Test
     void keepSavesEveryClientInTurnUntilTerminated() throws Exception {
         Path out = dir.resolve("out");
-        Process qio = new ProcessBuilder(Qio.command("listen", "tcp://127.0.0.1:0", "--cat", Qio.uri(out, "mode=w"), "--keep"))
+        Process qio = new ProcessBuilder(
+                        Qio.command("listen", "tcp://127.0.0.1:0", "--cat", Qio.uri(out, "mode=w"), "--keep"))
                 .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD)
                 .start();
         try (BufferedReader err = new BufferedReader(new InputStreamReader(qio.getErrorStream(), UTF_8))) {
             String line = err.readLine();
-            assertTrue(line != null && line.startsWith("qio: listening on tcp://127.0.0.1:"), "first stderr line: " + line);
+            assertTrue(
+                    line != null && line.startsWith("qio: listening on tcp://127.0.0.1:"),
+                    "first stderr line: " + line);
             String uri = line.substring("qio: listening on ".length());
             for (String message : List.of("first;", "second;", "third;")) {
                 try (IoChannel client = IoChannels.open(uri)) {

@@ -54,22 +54,25 @@ class ListenTest {
             Path rendezvous = Files.createDirectory(dir.resolve("rv"));
             String pipe = "pipe://" + rendezvous.toAbsolutePath();
 
-            Process listener = new ProcessBuilder(Qio.command("--provider-path", jar, "listen", pipe,
-                    "--cat", Qio.uri(saved, "mode=w")))
+            Process listener = new ProcessBuilder(
+                            Qio.command("--provider-path", jar, "listen", pipe, "--cat", Qio.uri(saved, "mode=w")))
                     .redirectOutput(dir.resolve("listen.out").toFile())
-                    .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
+                    .redirectInput(
+                            ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
                     .start();
             try {
                 BufferedReader err = new BufferedReader(new InputStreamReader(listener.getErrorStream(), UTF_8));
                 String first = err.readLine();
                 assertEquals("qio: listening on " + pipe, first);
-                CompletableFuture<String> rest = CompletableFuture.supplyAsync(() -> {
-                    try {
-                        return new String(listener.getErrorStream().readAllBytes(), UTF_8);
-                    } catch (IOException e) {
-                        return e.toString();
-                    }
-                }, r -> Thread.ofVirtual().start(r));
+                CompletableFuture<String> rest = CompletableFuture.supplyAsync(
+                        () -> {
+                            try {
+                                return new String(listener.getErrorStream().readAllBytes(), UTF_8);
+                            } catch (IOException e) {
+                                return e.toString();
+                            }
+                        },
+                        r -> Thread.ofVirtual().start(r));
 
                 Qio.run("cat", "--provider-path", jar, Qio.uri(src, ""), pipe).exits(0);
 
@@ -101,13 +104,16 @@ class ListenTest {
     }
 
     /** Starts {@code qio args} in this JVM and returns once it listens. */
-    private static CompletableFuture<Qio.Result> listen(InputStream stdin, ByteArrayOutputStream stdout, String... args) {
+    private static CompletableFuture<Qio.Result> listen(
+            InputStream stdin, ByteArrayOutputStream stdout, String... args) {
         Watched err = new Watched();
-        CompletableFuture<Qio.Result> done = CompletableFuture.supplyAsync(() -> {
-            int exit = Main.run(new Stdio(stdin, stdout, new PrintStream(err, true, UTF_8), false), args);
-            err.listening.complete("(never listened)");
-            return new Qio.Result(exit, stdout.toByteArray(), err.all.toString(UTF_8));
-        }, r -> Thread.ofVirtual().start(r));
+        CompletableFuture<Qio.Result> done = CompletableFuture.supplyAsync(
+                () -> {
+                    int exit = Main.run(new Stdio(stdin, stdout, new PrintStream(err, true, UTF_8), false), args);
+                    err.listening.complete("(never listened)");
+                    return new Qio.Result(exit, stdout.toByteArray(), err.all.toString(UTF_8));
+                },
+                r -> Thread.ofVirtual().start(r));
         String line = err.listening.join();
         assertTrue(line.startsWith("qio: listening on mem://"), () -> line + "; the command said: " + done.join());
         return done;
@@ -117,8 +123,8 @@ class ListenTest {
     void catWithoutADestinationWritesTheClientToStandardOutput() {
         assertTimeoutPreemptively(TIMEOUT, () -> {
             String uri = "mem://listen-cat-" + NAMES.incrementAndGet();
-            CompletableFuture<Qio.Result> cmd = listen(new ByteArrayInputStream(new byte[0]), new ByteArrayOutputStream(),
-                    "listen", uri, "--cat");
+            CompletableFuture<Qio.Result> cmd =
+                    listen(new ByteArrayInputStream(new byte[0]), new ByteArrayOutputStream(), "listen", uri, "--cat");
             try (IoChannel client = IoChannels.open(uri)) {
                 client.writeAll(ByteBuffer.wrap("saved bytes".getBytes(US_ASCII)));
             }
@@ -132,8 +138,13 @@ class ListenTest {
             String uri = "mem://listen-front-" + NAMES.incrementAndGet();
             String backendUri = "mem://listen-back-" + NAMES.incrementAndGet();
             try (IoListener backend = IoChannels.listen(backendUri)) {
-                CompletableFuture<Qio.Result> cmd = listen(new ByteArrayInputStream(new byte[0]),
-                        new ByteArrayOutputStream(), "listen", uri, "--relay", backendUri);
+                CompletableFuture<Qio.Result> cmd = listen(
+                        new ByteArrayInputStream(new byte[0]),
+                        new ByteArrayOutputStream(),
+                        "listen",
+                        uri,
+                        "--relay",
+                        backendUri);
                 try (IoChannel client = IoChannels.open(uri)) {
                     client.writeAll(ByteBuffer.wrap("hi".getBytes(US_ASCII)));
                     client.shutdown(Shutdown.WRITE);
@@ -153,8 +164,11 @@ class ListenTest {
     void withoutAModeTheClientTalksToStandardInputAndOutput() {
         assertTimeoutPreemptively(TIMEOUT, () -> {
             String uri = "mem://listen-stdio-" + NAMES.incrementAndGet();
-            CompletableFuture<Qio.Result> cmd = listen(new ByteArrayInputStream("from stdin".getBytes(US_ASCII)),
-                    new ByteArrayOutputStream(), "listen", uri);
+            CompletableFuture<Qio.Result> cmd = listen(
+                    new ByteArrayInputStream("from stdin".getBytes(US_ASCII)),
+                    new ByteArrayOutputStream(),
+                    "listen",
+                    uri);
             try (IoChannel client = IoChannels.open(uri)) {
                 assertEquals("from stdin", new String(readToEof(client), US_ASCII));
                 client.writeAll(ByteBuffer.wrap("to stdout".getBytes(US_ASCII)));
@@ -182,7 +196,8 @@ class ListenTest {
 
     @Test
     void relayAndCatExcludeEachOther() throws Exception {
-        Qio.Result r = Qio.run("listen", "mem://x", "--relay", "null:", "--cat", "null:").exits(2);
+        Qio.Result r = Qio.run("listen", "mem://x", "--relay", "null:", "--cat", "null:")
+                .exits(2);
         assertTrue(Qio.oneLine(r.stderr()), r.stderr());
         assertTrue(r.stderr().contains("mutually exclusive"), r.stderr());
     }

@@ -19,7 +19,8 @@ class ProvidersCommandTest {
      * spaces, without the PROVIDER and STATUS columns: scheme, features, module, jar.
      */
     private static Map<String, List<String>> rows(String stdout) {
-        return all(stdout).stream().filter(r -> r.get(2).equals("serves"))
+        return all(stdout).stream()
+                .filter(r -> r.get(2).equals("serves"))
                 .map(r -> List.of(r.get(0), r.get(3), r.get(4), r.get(5)))
                 .collect(Collectors.toMap(r -> r.get(0), Function.identity()));
     }
@@ -33,9 +34,14 @@ class ProvidersCommandTest {
     void listsEveryBuiltInSchemeWithItsFeaturesModuleAndJar() throws Exception {
         Qio.Result r = Qio.run("providers").exits(0);
         assertEquals("", r.stderr());
-        assertTrue(r.out().lines().findFirst().orElseThrow().matches("SCHEME +PROVIDER +STATUS +FEATURES +MODULE +JAR"), r.out());
+        assertTrue(
+                r.out().lines().findFirst().orElseThrow().matches("SCHEME +PROVIDER +STATUS +FEATURES +MODULE +JAR"),
+                r.out());
         Map<String, List<String>> rows = rows(r.out());
-        assertEquals(List.of("buffer", "command", "fd", "file", "mem", "null", "tcp", "tls+…", "unix", "ws+…"), rows.keySet().stream().sorted().toList(), r.out());
+        assertEquals(
+                List.of("buffer", "command", "fd", "file", "mem", "null", "tcp", "tls+…", "unix", "ws+…"),
+                rows.keySet().stream().sorted().toList(),
+                r.out());
         assertEquals("dev.qio.provider.socket", rows.get("tcp").get(2));
         assertEquals("dev.qio.provider.command", rows.get("command").get(2));
         assertTrue(List.of(rows.get("mem").get(1).split(",")).containsAll(List.of("SHUTDOWN", "FD_PASS")), r.out());
@@ -53,8 +59,13 @@ class ProvidersCommandTest {
     void aSchemeClaimedTwiceShowsWhichProviderServesItAndWhyNotTheOther() throws Exception {
         Qio.Result r = Qio.run("providers").exits(0);
         for (String scheme : List.of("tcp", "unix")) {
-            List<List<String>> claimants = all(r.out()).stream().filter(row -> row.get(0).equals(scheme)).toList();
-            assertEquals(List.of("LinuxSocketProvider", "SocketProvider"), claimants.stream().map(row -> row.get(1)).toList(), r.out());
+            List<List<String>> claimants = all(r.out()).stream()
+                    .filter(row -> row.get(0).equals(scheme))
+                    .toList();
+            assertEquals(
+                    List.of("LinuxSocketProvider", "SocketProvider"),
+                    claimants.stream().map(row -> row.get(1)).toList(),
+                    r.out());
             assertEquals("serves", claimants.get(0).get(2), r.out()); // ./qio grants the spi native access
             assertEquals("standby: priority 0 < 100", claimants.get(1).get(2), r.out());
         }
@@ -72,7 +83,8 @@ class ProvidersCommandTest {
 
     @Test
     void aMissingProviderPathIsAUsageErrorOnOneLine() throws Exception {
-        Qio.Result r = Qio.run("providers", "--provider-path", "/nonexistent/plugins").exits(2);
+        Qio.Result r =
+                Qio.run("providers", "--provider-path", "/nonexistent/plugins").exits(2);
         assertTrue(Qio.oneLine(r.stderr()), r.stderr());
         assertTrue(r.stderr().startsWith("qio: ") && r.stderr().contains("/nonexistent/plugins"), r.stderr());
         assertFalse(Qio.hasStackTrace(r.stderr()), r.stderr());

@@ -50,8 +50,10 @@ final class Qio {
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "--enable-native-access=dev.qio.channel.spi",
                 "-Dqio.timeout.scale=" + System.getProperty("qio.timeout.scale", "1"),
-                "--module-path", modulePath,
-                "-m", "dev.qio.cli/dev.qio.cli.Main"));
+                "--module-path",
+                modulePath,
+                "-m",
+                "dev.qio.cli/dev.qio.cli.Main"));
         cmd.addAll(List.of(args));
         return cmd;
     }
@@ -70,8 +72,11 @@ final class Qio {
             ProcessBuilder pb = new ProcessBuilder(command(args))
                     .redirectOutput(out.toFile())
                     .redirectError(err.toFile())
-                    .redirectInput(stdin != null ? ProcessBuilder.Redirect.from(stdin.toFile())
-                            : ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
+                    .redirectInput(
+                            stdin != null
+                                    ? ProcessBuilder.Redirect.from(stdin.toFile())
+                                    : ProcessBuilder.Redirect.from(
+                                            Path.of("/dev/null").toFile()));
             Process p = pb.start();
             if (!p.waitFor(TIMEOUT_S, TimeUnit.SECONDS)) {
                 p.destroyForcibly().waitFor();

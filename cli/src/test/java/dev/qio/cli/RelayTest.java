@@ -57,14 +57,16 @@ class RelayTest {
 
     /** Writes {@code data} to {@code ch} and half-closes it, on a thread of its own. */
     private static CompletableFuture<Void> send(IoChannel ch, byte[] data) {
-        return CompletableFuture.runAsync(() -> {
-            try {
-                ch.writeAll(ByteBuffer.wrap(data));
-                ch.shutdown(Shutdown.WRITE);
-            } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
-        }, r -> Thread.ofVirtual().start(r));
+        return CompletableFuture.runAsync(
+                () -> {
+                    try {
+                        ch.writeAll(ByteBuffer.wrap(data));
+                        ch.shutdown(Shutdown.WRITE);
+                    } catch (IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                },
+                r -> Thread.ofVirtual().start(r));
     }
 
     @Test
@@ -72,13 +74,15 @@ class RelayTest {
         assertTimeoutPreemptively(TIMEOUT, () -> {
             IoChannel[] left = pair();
             IoChannel[] right = pair();
-            CompletableFuture<Void> relay = CompletableFuture.runAsync(() -> {
-                try {
-                    Relay.run(Endpoints.of("left", left[1]), Endpoints.of("right", right[0]), null);
-                } catch (IOException e) {
-                    throw new java.io.UncheckedIOException(e);
-                }
-            }, r -> Thread.ofVirtual().start(r));
+            CompletableFuture<Void> relay = CompletableFuture.runAsync(
+                    () -> {
+                        try {
+                            Relay.run(Endpoints.of("left", left[1]), Endpoints.of("right", right[0]), null);
+                        } catch (IOException e) {
+                            throw new java.io.UncheckedIOException(e);
+                        }
+                    },
+                    r -> Thread.ofVirtual().start(r));
             byte[] toRight = random((1 << 20) + 3, 1);
             byte[] toLeft = random((1 << 20) + 5, 2);
             // Both ends write at once: more than the pipes hold, so the relay must move both ways together.
@@ -97,13 +101,15 @@ class RelayTest {
         assertTimeoutPreemptively(TIMEOUT, () -> {
             IoChannel[] left = pair();
             IoChannel[] right = pair();
-            CompletableFuture<Void> relay = CompletableFuture.runAsync(() -> {
-                try {
-                    Relay.run(Endpoints.of("left", left[1]), Endpoints.of("right", right[0]), null);
-                } catch (IOException e) {
-                    throw new java.io.UncheckedIOException(e);
-                }
-            }, r -> Thread.ofVirtual().start(r));
+            CompletableFuture<Void> relay = CompletableFuture.runAsync(
+                    () -> {
+                        try {
+                            Relay.run(Endpoints.of("left", left[1]), Endpoints.of("right", right[0]), null);
+                        } catch (IOException e) {
+                            throw new java.io.UncheckedIOException(e);
+                        }
+                    },
+                    r -> Thread.ofVirtual().start(r));
             // A request, then end of stream; the answer comes only after the request has ended.
             send(left[0], "request".getBytes(US_ASCII)).join();
             assertEquals("request", new String(readToEof(right[1]), US_ASCII));
@@ -119,14 +125,34 @@ class RelayTest {
         assertTimeoutPreemptively(TIMEOUT, () -> {
             IoChannel[] left = pair();
             Endpoint broken = new Endpoint() {
-                @Override public String name() { return "broken://x"; }
-                @Override public int read(ByteBuffer dst) throws IOException { throw new IOException("broken://x: device on fire"); }
-                @Override public void writeAll(ByteBuffer src) { src.position(src.limit()); }
-                @Override public void endOutput() { }
-                @Override public OptionalLong remaining() { return OptionalLong.empty(); }
-                @Override public void close() { }
+                @Override
+                public String name() {
+                    return "broken://x";
+                }
+
+                @Override
+                public int read(ByteBuffer dst) throws IOException {
+                    throw new IOException("broken://x: device on fire");
+                }
+
+                @Override
+                public void writeAll(ByteBuffer src) {
+                    src.position(src.limit());
+                }
+
+                @Override
+                public void endOutput() {}
+
+                @Override
+                public OptionalLong remaining() {
+                    return OptionalLong.empty();
+                }
+
+                @Override
+                public void close() {}
             };
-            IOException e = assertThrows(IOException.class, () -> Relay.run(Endpoints.of("left", left[1]), broken, null));
+            IOException e =
+                    assertThrows(IOException.class, () -> Relay.run(Endpoints.of("left", left[1]), broken, null));
             assertEquals("broken://x: device on fire", e.getMessage());
             assertEquals(0, readToEof(left[0]).length, "the relay closed the other side: its peer reads end of stream");
             left[0].close();
@@ -138,11 +164,12 @@ class RelayTest {
         assertTimeoutPreemptively(TIMEOUT, () -> {
             String uri = "mem://relay-cmd-" + NAMES.incrementAndGet();
             try (IoListener peer = IoChannels.listen(uri)) {
-                CompletableFuture<Qio.Result> cmd = CompletableFuture.supplyAsync(() -> Qio.inProcess(
-                        new ByteArrayInputStream("ping".getBytes(US_ASCII)), "relay", "-", uri),
+                CompletableFuture<Qio.Result> cmd = CompletableFuture.supplyAsync(
+                        () -> Qio.inProcess(new ByteArrayInputStream("ping".getBytes(US_ASCII)), "relay", "-", uri),
                         r -> Thread.ofVirtual().start(r));
                 try (IoChannel server = peer.accept()) {
-                    assertEquals("ping", new String(readToEof(server), US_ASCII), "stdin, then its end as a half-close");
+                    assertEquals(
+                            "ping", new String(readToEof(server), US_ASCII), "stdin, then its end as a half-close");
                     server.writeAll(ByteBuffer.wrap("pong".getBytes(US_ASCII)));
                     server.shutdown(Shutdown.WRITE);
                     Qio.Result r = cmd.join().exits(0);

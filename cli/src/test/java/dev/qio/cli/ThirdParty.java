@@ -25,14 +25,21 @@ final class ThirdParty {
     /** The jar, built on first use. */
     static synchronized Path jar() throws IOException, InterruptedException {
         if (jar == null) {
-            Path src = Path.of("src", "test", "third-party", "org.example.qio.pipes").toAbsolutePath();
+            Path src = Path.of("src", "test", "third-party", "org.example.qio.pipes")
+                    .toAbsolutePath();
             Path work = Path.of("target", "third-party").toAbsolutePath();
             deleteTree(work);
             Path classes = work.resolve("classes");
-            List<String> javac = new ArrayList<>(List.of(tool("javac"), "-d", classes.toString(),
-                    "--module-path", System.getProperty("qio.test.modulePath")));
+            List<String> javac = new ArrayList<>(List.of(
+                    tool("javac"),
+                    "-d",
+                    classes.toString(),
+                    "--module-path",
+                    System.getProperty("qio.test.modulePath")));
             try (Stream<Path> files = Files.walk(src)) {
-                files.filter(p -> p.toString().endsWith(".java")).map(Path::toString).forEach(javac::add);
+                files.filter(p -> p.toString().endsWith(".java"))
+                        .map(Path::toString)
+                        .forEach(javac::add);
             }
             exec(javac);
             Path built = work.resolve("org.example.qio.pipes.jar");
@@ -58,8 +65,10 @@ final class ThirdParty {
     }
 
     private static void exec(List<String> cmd) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.from(
-                Path.of("/dev/null").toFile())).start();
+        Process p = new ProcessBuilder(cmd)
+                .redirectErrorStream(true)
+                .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
+                .start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
             fail(String.join(" ", cmd) + " failed:\n" + out);

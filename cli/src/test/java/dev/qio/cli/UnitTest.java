@@ -29,7 +29,8 @@ class UnitTest {
 
     @Test
     void knownFamiliesComeFirstInTheKitsOrder() {
-        assertEquals(List.of("roundtrip", "eof", "SHUTDOWN", "CONCURRENT_IO", "brand_new"),
+        assertEquals(
+                List.of("roundtrip", "eof", "SHUTDOWN", "CONCURRENT_IO", "brand_new"),
                 Families.ordered(List.of("brand_new", "CONCURRENT_IO", "eof", "SHUTDOWN", "roundtrip", "eof")));
     }
 }

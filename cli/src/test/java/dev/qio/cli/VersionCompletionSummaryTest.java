@@ -15,7 +15,8 @@ class VersionCompletionSummaryTest {
     @TempDir
     Path dir;
 
-    private static final Pattern SUMMARY = Pattern.compile("[0-9.]+ [KMGTPE]?i?B \\((\\d+) bytes\\) in [0-9]+\\.[0-9]{3} s, [0-9.]+ [KMGTPE]?i?B/s");
+    private static final Pattern SUMMARY =
+            Pattern.compile("[0-9.]+ [KMGTPE]?i?B \\((\\d+) bytes\\) in [0-9]+\\.[0-9]{3} s, [0-9.]+ [KMGTPE]?i?B/s");
 
     @Test
     void versionNamesTheCommandAndTheJava() {
@@ -28,8 +29,11 @@ class VersionCompletionSummaryTest {
     void completionIsABashAndZshScriptFromTheCommandModel() {
         Qio.Result r = Qio.inProcess("completion").exits(0);
         String script = r.out();
-        assertTrue(script.contains("complete -F") && script.contains("bashcompinit"), "bash, and zsh through bashcompinit");
-        for (String word : new String[] {"cat", "relay", "listen", "conformance", "providers", "--summary", "--provider-path"}) {
+        assertTrue(
+                script.contains("complete -F") && script.contains("bashcompinit"),
+                "bash, and zsh through bashcompinit");
+        for (String word :
+                new String[] {"cat", "relay", "listen", "conformance", "providers", "--summary", "--provider-path"}) {
             assertTrue(script.contains(word), "the script completes " + word);
         }
         Qio.Result help = Qio.inProcess("completion", "--help").exits(0);
@@ -39,17 +43,20 @@ class VersionCompletionSummaryTest {
     @Test
     void catSummaryGivesBytesTimeAndRate() throws Exception {
         Path src = Files.write(dir.resolve("src"), new byte[123_457]);
-        Qio.Result r = Qio.inProcess("cat", "--summary", Qio.uri(src, ""), "null:").exits(0);
+        Qio.Result r =
+                Qio.inProcess("cat", "--summary", Qio.uri(src, ""), "null:").exits(0);
         assertTrue(r.stderr().startsWith("qio cat: ") && r.stderr().endsWith(System.lineSeparator()), r.stderr());
         var m = SUMMARY.matcher(r.stderr());
         assertTrue(m.find(), r.stderr());
         assertEquals("123457", m.group(1));
-        assertEquals("", Qio.inProcess("cat", Qio.uri(src, ""), "null:").exits(0).stderr(), "no summary unless asked");
+        assertEquals(
+                "", Qio.inProcess("cat", Qio.uri(src, ""), "null:").exits(0).stderr(), "no summary unless asked");
     }
 
     @Test
     void relaySummaryGivesEachDirection() throws Exception {
-        Qio.Result r = Qio.inProcess(new ByteArrayInputStream(new byte[4096]), "relay", "--summary", "-", "null:").exits(0);
+        Qio.Result r = Qio.inProcess(new ByteArrayInputStream(new byte[4096]), "relay", "--summary", "-", "null:")
+                .exits(0);
         assertTrue(r.stderr().startsWith("qio relay: A to B "), r.stderr());
         var m = SUMMARY.matcher(r.stderr());
         assertTrue(m.find(), r.stderr());

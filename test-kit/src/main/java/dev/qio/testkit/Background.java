@@ -202,8 +202,10 @@ public final class Background<T> implements AutoCloseable {
      */
     static AssertionError stuck(Thread t, String what) {
         StackTraceElement[] stack = t.getStackTrace();
-        StringBuilder message = new StringBuilder(what).append(" (the kit's liveness bound; scale it with"
-                + " -Dqio.timeout.scale); ").append(t.getName()).append(" is still at:");
+        StringBuilder message = new StringBuilder(what)
+                .append(" (the kit's liveness bound; scale it with" + " -Dqio.timeout.scale); ")
+                .append(t.getName())
+                .append(" is still at:");
         for (int i = 0; i < Math.min(stack.length, 12); i++) {
             message.append("\n\tat ").append(stack[i]);
         }
@@ -258,7 +260,9 @@ public final class Background<T> implements AutoCloseable {
             return true; // the native backend's poll(2): RUNNABLE, and FFM leaves no native frame
         }
         StackTraceElement[] stack = t.getStackTrace();
-        return stack.length > 0 && stack[0].isNativeMethod() && stack[0].getClassName().startsWith("sun.nio.ch.");
+        return stack.length > 0
+                && stack[0].isNativeMethod()
+                && stack[0].getClassName().startsWith("sun.nio.ch.");
     }
 
     private static boolean hasFrameOf(Thread t, String className) {

@@ -36,7 +36,10 @@ final class BlockingProperties {
             r.setBlocking(false);
             ByteBuffer[] iov = {ByteBuffer.allocate(k)};
             for (int i = 0; i < 2; i++) {
-                assertEquals(IoChannel.ERR_BLOCK, CheckedIo.readvPromptly(r, iov), r.name() + ": a starved non-blocking read");
+                assertEquals(
+                        IoChannel.ERR_BLOCK,
+                        CheckedIo.readvPromptly(r, iov),
+                        r.name() + ": a starved non-blocking read");
             }
             pair.writer().writeAll(ByteBuffer.wrap(data));
             Kit.sent(fixture, pair.writer());
@@ -56,17 +59,20 @@ final class BlockingProperties {
             ByteBuffer dst = ByteBuffer.allocate(k);
             AtomicReference<Thread> reader = new AtomicReference<>();
             CountDownLatch started = new CountDownLatch(1);
-            Concurrently.run(pair, () -> {
-                reader.set(Thread.currentThread());
-                started.countDown();
-                long n = CheckedIo.readv(r, new ByteBuffer[] {dst});
-                assertTrue(n > 0, r.name() + ": a blocking read returned " + n);
-            }, () -> {
-                started.await();
-                Concurrently.awaitBlocked(reader.get());
-                pair.writer().writeAll(ByteBuffer.wrap(data));
-                Kit.sent(fixture, pair.writer());
-            });
+            Concurrently.run(
+                    pair,
+                    () -> {
+                        reader.set(Thread.currentThread());
+                        started.countDown();
+                        long n = CheckedIo.readv(r, new ByteBuffer[] {dst});
+                        assertTrue(n > 0, r.name() + ": a blocking read returned " + n);
+                    },
+                    () -> {
+                        started.await();
+                        Concurrently.awaitBlocked(reader.get());
+                        pair.writer().writeAll(ByteBuffer.wrap(data));
+                        Kit.sent(fixture, pair.writer());
+                    });
             r.readAll(dst);
             assertArrayEquals(data, dst.array());
         }
@@ -83,52 +89,60 @@ final class BlockingProperties {
             long total = fill(w, fixture, chunk, stream, true);
             long expected = total + chunk;
             IoChannel r = pair.reader();
-            Concurrently.run(pair, () -> {
-                w.await(IoCondition.OUT);
-                ByteBuffer last = stream.bytes(total, chunk);
-                long n = CheckedIo.writev(w, new ByteBuffer[] {last});
-                assertTrue(n > 0, w.name() + ": after await(OUT) the write must make progress, got " + n);
-                w.writeAll(last);
-                pair.finishWriting();
-            }, () -> {
-                SeededStream check = new SeededStream(seed);
-                ByteBuffer got = ByteBuffer.allocate(64 << 10);
-                long seen = 0;
-                while (seen < expected) {
-                    got.clear().limit((int) Math.min(got.capacity(), expected - seen));
-                    r.readAll(got);
-                    if (check.mismatch(got, seen) >= 0) {
-                        fail(r.name() + ": byte " + check.mismatch(got, seen) + " differs from what was written");
-                    }
-                    seen += got.position();
-                }
-            });
+            Concurrently.run(
+                    pair,
+                    () -> {
+                        w.await(IoCondition.OUT);
+                        ByteBuffer last = stream.bytes(total, chunk);
+                        long n = CheckedIo.writev(w, new ByteBuffer[] {last});
+                        assertTrue(n > 0, w.name() + ": after await(OUT) the write must make progress, got " + n);
+                        w.writeAll(last);
+                        pair.finishWriting();
+                    },
+                    () -> {
+                        SeededStream check = new SeededStream(seed);
+                        ByteBuffer got = ByteBuffer.allocate(64 << 10);
+                        long seen = 0;
+                        while (seen < expected) {
+                            got.clear().limit((int) Math.min(got.capacity(), expected - seen));
+                            r.readAll(got);
+                            if (check.mismatch(got, seen) >= 0) {
+                                fail(r.name() + ": byte " + check.mismatch(got, seen)
+                                        + " differs from what was written");
+                            }
+                            seen += got.position();
+                        }
+                    });
         }
     }
 
     /** A watch for IN fires once data arrives (not before), and ends when its callback says so. */
     static void watchIn(ChannelFixture fixture, int k) throws Throwable {
-        try (ChannelPair pair = fixture.open(); EventLoop loop = EventLoop.create("qio-kit-loop")) {
+        try (ChannelPair pair = fixture.open();
+                EventLoop loop = EventLoop.create("qio-kit-loop")) {
             IoChannel r = pair.reader();
             r.setBlocking(false);
             AtomicBoolean written = new AtomicBoolean();
             AtomicReference<String> problem = new AtomicReference<>();
             CountDownLatch fired = new CountDownLatch(1);
-            Watch watch = r.addWatch(Set.of(IoCondition.IN), (ch, ready) -> {
-                if (!written.get()) {
-                    problem.set("the IN watch fired before any data was written: " + ready);
-                }
-                try {
-                    long n = ch.read(ByteBuffer.allocate(k));
-                    if (n <= 0) {
-                        problem.compareAndSet(null, "IN fired but a read returned " + n);
-                    }
-                } catch (Exception e) {
-                    problem.compareAndSet(null, "read in the watch failed: " + e);
-                }
-                fired.countDown();
-                return false;
-            }, loop);
+            Watch watch = r.addWatch(
+                    Set.of(IoCondition.IN),
+                    (ch, ready) -> {
+                        if (!written.get()) {
+                            problem.set("the IN watch fired before any data was written: " + ready);
+                        }
+                        try {
+                            long n = ch.read(ByteBuffer.allocate(k));
+                            if (n <= 0) {
+                                problem.compareAndSet(null, "IN fired but a read returned " + n);
+                            }
+                        } catch (Exception e) {
+                            problem.compareAndSet(null, "read in the watch failed: " + e);
+                        }
+                        fired.countDown();
+                        return false;
+                    },
+                    loop);
             written.set(true);
             pair.writer().writeAll(ByteBuffer.wrap(new byte[k]));
             Kit.sent(fixture, pair.writer());
@@ -142,21 +156,25 @@ final class BlockingProperties {
     /** A watch for OUT on a full writer fires once a reader makes room. */
     static void watchOut(ChannelFixture fixture, int chunk) throws Throwable {
         Thread drain = null;
-        try (ChannelPair pair = fixture.open(); EventLoop loop = EventLoop.create("qio-kit-loop")) {
+        try (ChannelPair pair = fixture.open();
+                EventLoop loop = EventLoop.create("qio-kit-loop")) {
             IoChannel w = pair.writer();
             long total = fill(w, fixture, chunk, null, false);
             AtomicBoolean drained = new AtomicBoolean();
             AtomicReference<String> problem = new AtomicReference<>();
             CountDownLatch fired = new CountDownLatch(1);
-            w.addWatch(Set.of(IoCondition.OUT), (ch, ready) -> {
-                // Before the drain the watch may fire only if there really is room: a TCP sender
-                // can find some again after its EAGAIN without the reader reading.
-                if (!drained.get() && !roomNow(ch)) {
-                    problem.set("the OUT watch fired while the writer was still full: " + ready);
-                }
-                fired.countDown();
-                return false;
-            }, loop);
+            w.addWatch(
+                    Set.of(IoCondition.OUT),
+                    (ch, ready) -> {
+                        // Before the drain the watch may fire only if there really is room: a TCP sender
+                        // can find some again after its EAGAIN without the reader reading.
+                        if (!drained.get() && !roomNow(ch)) {
+                            problem.set("the OUT watch fired while the writer was still full: " + ready);
+                        }
+                        fired.countDown();
+                        return false;
+                    },
+                    loop);
             drained.set(true);
             if (Kit.has(fixture, Capability.HOLDS_WRITES)) {
                 // Part of total is held by the writer and never arrives: read what does, until the
@@ -199,18 +217,22 @@ final class BlockingProperties {
 
     /** Level triggered: a watch whose condition keeps holding runs again each time it returns true. */
     static void watchRepeatsUntilFalse(ChannelFixture fixture, int times) throws Throwable {
-        try (ChannelPair pair = fixture.open(); EventLoop loop = EventLoop.create("qio-kit-loop")) {
+        try (ChannelPair pair = fixture.open();
+                EventLoop loop = EventLoop.create("qio-kit-loop")) {
             IoChannel w = pair.writer();
             AtomicInteger calls = new AtomicInteger();
             CountDownLatch done = new CountDownLatch(1);
-            Watch watch = w.addWatch(Set.of(IoCondition.OUT), (ch, ready) -> {
-                assertTrue(ready.contains(IoCondition.OUT), "ready set " + ready);
-                if (calls.incrementAndGet() < times) {
-                    return true;
-                }
-                done.countDown();
-                return false;
-            }, loop);
+            Watch watch = w.addWatch(
+                    Set.of(IoCondition.OUT),
+                    (ch, ready) -> {
+                        assertTrue(ready.contains(IoCondition.OUT), "ready set " + ready);
+                        if (calls.incrementAndGet() < times) {
+                            return true;
+                        }
+                        done.countDown();
+                        return false;
+                    },
+                    loop);
             done.await();
             settle(loop);
             assertEquals(times, calls.get(), w.name() + ": callback runs until it returns false, then never again");
@@ -220,20 +242,24 @@ final class BlockingProperties {
 
     /** Closing the channel ends its watches; the callback does not run after close. */
     static void closeEndsWatch(ChannelFixture fixture) throws Throwable {
-        try (ChannelPair pair = fixture.open(); EventLoop loop = EventLoop.create("qio-kit-loop")) {
+        try (ChannelPair pair = fixture.open();
+                EventLoop loop = EventLoop.create("qio-kit-loop")) {
             IoChannel w = pair.writer();
             AtomicInteger calls = new AtomicInteger();
             CountDownLatch first = new CountDownLatch(1);
-            Watch watch = w.addWatch(Set.of(IoCondition.OUT), (ch, ready) -> {
-                calls.incrementAndGet();
-                try {
-                    ch.close();
-                } catch (Exception e) {
-                    throw new IllegalStateException(e);
-                }
-                first.countDown();
-                return true; // keep: only the close may end it
-            }, loop);
+            Watch watch = w.addWatch(
+                    Set.of(IoCondition.OUT),
+                    (ch, ready) -> {
+                        calls.incrementAndGet();
+                        try {
+                            ch.close();
+                        } catch (Exception e) {
+                            throw new IllegalStateException(e);
+                        }
+                        first.countDown();
+                        return true; // keep: only the close may end it
+                    },
+                    loop);
             first.await();
             settle(loop);
             assertEquals(1, calls.get(), "the watch ran after its channel was closed");
@@ -258,33 +284,34 @@ final class BlockingProperties {
         w.setBlocking(false);
         AtomicLong total = new AtomicLong();
         AtomicLong calls = new AtomicLong();
-        Concurrently.run(w, calls::get, w.name() + ": the non-blocking writes filling the writer (calls returned)", () -> {
-            ByteBuffer buf = ByteBuffer.allocate(chunk);
-            while (true) {
-                if (data != null) {
-                    data.fill(buf.clear(), total.get());
-                }
-                long n = CheckedIo.writev(w, new ByteBuffer[] {buf.clear()});
-                calls.incrementAndGet();
-                if (n == IoChannel.ERR_BLOCK) {
-                    if (!confirm) {
-                        return;
+        Concurrently.run(
+                w, calls::get, w.name() + ": the non-blocking writes filling the writer (calls returned)", () -> {
+                    ByteBuffer buf = ByteBuffer.allocate(chunk);
+                    while (true) {
+                        if (data != null) {
+                            data.fill(buf.clear(), total.get());
+                        }
+                        long n = CheckedIo.writev(w, new ByteBuffer[] {buf.clear()});
+                        calls.incrementAndGet();
+                        if (n == IoChannel.ERR_BLOCK) {
+                            if (!confirm) {
+                                return;
+                            }
+                            // Full is two ERR_BLOCKs in a row, here on the same thread: a TCP sender can
+                            // find a little room again right after its EAGAIN (the receiver's kernel takes
+                            // the queued segments), which is no error; then it must block again.
+                            n = CheckedIo.writev(w, new ByteBuffer[] {buf.clear()});
+                            calls.incrementAndGet();
+                            if (n == IoChannel.ERR_BLOCK) {
+                                return;
+                            }
+                        }
+                        if (total.addAndGet(n) > 256L << 20) {
+                            fail(w.name() + ": took " + total + " bytes without blocking; fixture '" + fixture.name()
+                                    + "' declares FILL");
+                        }
                     }
-                    // Full is two ERR_BLOCKs in a row, here on the same thread: a TCP sender can
-                    // find a little room again right after its EAGAIN (the receiver's kernel takes
-                    // the queued segments), which is no error; then it must block again.
-                    n = CheckedIo.writev(w, new ByteBuffer[] {buf.clear()});
-                    calls.incrementAndGet();
-                    if (n == IoChannel.ERR_BLOCK) {
-                        return;
-                    }
-                }
-                if (total.addAndGet(n) > 256L << 20) {
-                    fail(w.name() + ": took " + total + " bytes without blocking; fixture '" + fixture.name()
-                            + "' declares FILL");
-                }
-            }
-        });
+                });
         return total.get();
     }
 

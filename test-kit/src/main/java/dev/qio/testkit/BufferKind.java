@@ -21,9 +21,14 @@ public enum BufferKind {
     public ByteBuffer allocate(int capacity) {
         return switch (this) {
             case HEAP -> ByteBuffer.allocate(capacity);
-            case HEAP_SLICE -> ByteBuffer.allocate(capacity + 13).position(7).limit(7 + capacity).slice();
+            case HEAP_SLICE ->
+                ByteBuffer.allocate(capacity + 13)
+                        .position(7)
+                        .limit(7 + capacity)
+                        .slice();
             case DIRECT -> ByteBuffer.allocateDirect(capacity);
-            case SEGMENT -> Arena.ofAuto().allocate(Math.max(capacity, 1)).asByteBuffer().limit(capacity);
+            case SEGMENT ->
+                Arena.ofAuto().allocate(Math.max(capacity, 1)).asByteBuffer().limit(capacity);
         };
     }
 }

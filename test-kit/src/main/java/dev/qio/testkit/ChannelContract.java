@@ -98,7 +98,9 @@ public abstract class ChannelContract {
     Stream<DynamicTest> required_roundtrip() {
         return modes("required_roundtrip", LONG, blocking -> {
             Kit.require(f(), ROUND_TRIP);
-            Property.forAll(Inputs.transfers(4 << 20)).named(name("required_roundtrip", blocking)).tries(40)
+            Property.forAll(Inputs.transfers(4 << 20))
+                    .named(name("required_roundtrip", blocking))
+                    .tries(40)
                     .withExamples(Inputs.qemuTransfer())
                     .check(t -> RoundTrip.run(f(), t, blocking));
         });
@@ -116,7 +118,9 @@ public abstract class ChannelContract {
     Stream<DynamicTest> required_roundtrip_long_stream() {
         return modes("required_roundtrip_long_stream", LONG, blocking -> {
             Kit.require(f(), ROUND_TRIP);
-            Property.forAll(LongStream.cases()).named(name("required_roundtrip_long_stream", blocking)).tries(1)
+            Property.forAll(LongStream.cases())
+                    .named(name("required_roundtrip_long_stream", blocking))
+                    .tries(1)
                     .shrinkBudget(20, Duration.ofSeconds(30))
                     .check(c -> LongStream.run(f(), c, blocking));
         });
@@ -136,7 +140,9 @@ public abstract class ChannelContract {
                 .map(t -> new Inputs.Transfer(t.size(), t.dataSeed(), t.write(), t.read(), true, true));
         return modes("required_partial_io", LONG, blocking -> {
             Kit.require(f(), ROUND_TRIP);
-            Property.forAll(raw).named(name("required_partial_io", blocking)).tries(60)
+            Property.forAll(raw)
+                    .named(name("required_partial_io", blocking))
+                    .tries(60)
                     .check(t -> RoundTrip.run(f(), t, blocking));
         });
     }
@@ -151,9 +157,13 @@ public abstract class ChannelContract {
      */
     @TestFactory
     Stream<DynamicTest> required_partial_io_empty_iov() {
-        return modes("required_partial_io_empty_iov", SHORT, blocking ->
-                Property.forAll(EmptyIovProperties.cases()).named(name("required_partial_io_empty_iov", blocking))
-                        .tries(20).withExamples(EmptyIovProperties.examples())
+        return modes(
+                "required_partial_io_empty_iov",
+                SHORT,
+                blocking -> Property.forAll(EmptyIovProperties.cases())
+                        .named(name("required_partial_io_empty_iov", blocking))
+                        .tries(20)
+                        .withExamples(EmptyIovProperties.examples())
                         .shrinkBudget(20, Kit.PROMPT.multipliedBy(2))
                         .check(c -> EmptyIovProperties.run(f(), c, blocking)));
     }
@@ -170,13 +180,20 @@ public abstract class ChannelContract {
     Stream<DynamicTest> required_eof() {
         Gen<EofProperties.EofCase> cases = c -> {
             int want = Gen.ints(1, 100_000).next(c);
-            int written = Gen.<Integer>frequency().add(1, Gen.constant(0)).add(2, Gen.ints(0, want - 1))
-                    .add(1, Gen.constant(want)).add(1, Gen.ints(want, want + 70_000)).next(c);
-            return new EofProperties.EofCase(written, want, c.drawBoolean(), Inputs.layouts().next(c), SEEDS.next(c));
+            int written = Gen.<Integer>frequency()
+                    .add(1, Gen.constant(0))
+                    .add(2, Gen.ints(0, want - 1))
+                    .add(1, Gen.constant(want))
+                    .add(1, Gen.ints(want, want + 70_000))
+                    .next(c);
+            return new EofProperties.EofCase(
+                    written, want, c.drawBoolean(), Inputs.layouts().next(c), SEEDS.next(c));
         };
         return modes("required_eof", SHORT, blocking -> {
             Kit.require(f(), ROUND_TRIP);
-            Property.forAll(cases).named(name("required_eof", blocking)).tries(60)
+            Property.forAll(cases)
+                    .named(name("required_eof", blocking))
+                    .tries(60)
                     .check(c -> EofProperties.run(f(), c, blocking));
         });
     }
@@ -186,7 +203,9 @@ public abstract class ChannelContract {
     Stream<DynamicTest> required_eof_empty_source() {
         return modes("required_eof_empty_source", SHORT, blocking -> {
             Kit.require(f(), EMPTY_SOURCE);
-            Property.forAll(Gen.ints(1, 70_000)).named(name("required_eof_empty_source", blocking)).tries(20)
+            Property.forAll(Gen.ints(1, 70_000))
+                    .named(name("required_eof_empty_source", blocking))
+                    .tries(20)
                     .check(want -> EofProperties.emptySource(f(), blocking, want));
         });
     }
@@ -201,7 +220,9 @@ public abstract class ChannelContract {
         Gen<Object[]> cases = c -> new Object[] {Inputs.layouts().next(c), c.drawBoolean()};
         return modes("required_known_source", SHORT, blocking -> {
             Kit.require(f(), Capability.KNOWN_SOURCE);
-            Property.forAll(cases).named(name("required_known_source", blocking)).tries(20)
+            Property.forAll(cases)
+                    .named(name("required_known_source", blocking))
+                    .tries(20)
                     .describedBy(a -> a[0] + (((Boolean) a[1]) ? " raw" : " readvAll"))
                     .check(a -> EofProperties.knownSource(f(), blocking, (Layout) a[0], (Boolean) a[1]));
         });
@@ -212,7 +233,9 @@ public abstract class ChannelContract {
     Stream<DynamicTest> required_sink_discards() {
         return modes("required_sink_discards", SHORT, blocking -> {
             Kit.require(f(), DISCARDING_SINK);
-            Property.forAll(Inputs.transfers(1 << 20)).named(name("required_sink_discards", blocking)).tries(30)
+            Property.forAll(Inputs.transfers(1 << 20))
+                    .named(name("required_sink_discards", blocking))
+                    .tries(30)
                     .check(t -> EofProperties.discardingSink(f(), blocking, t));
         });
     }
@@ -228,7 +251,9 @@ public abstract class ChannelContract {
         return one("required_errblock_read_when_starved", SHORT, () -> {
             Kit.require(f(), STARVE);
             Kit.requireNonBlocking(f());
-            Property.forAll(Gen.ints(1, BlockingProperties.SMALL)).named("required_errblock_read_when_starved").tries(20)
+            Property.forAll(Gen.ints(1, BlockingProperties.SMALL))
+                    .named("required_errblock_read_when_starved")
+                    .tries(20)
                     .check(k -> BlockingProperties.readWhenStarved(f(), k, k));
         });
     }
@@ -244,8 +269,11 @@ public abstract class ChannelContract {
     Stream<DynamicTest> required_errblock_returns_promptly() {
         return one("required_errblock_returns_promptly", SHORT, () -> {
             Kit.requireNonBlocking(f());
-            Property.forAll(PromptProperties.cases()).named("required_errblock_returns_promptly").tries(10)
-                    .withExamples(PromptProperties.examples()).shrinkBudget(4, Kit.PROMPT.multipliedBy(2))
+            Property.forAll(PromptProperties.cases())
+                    .named("required_errblock_returns_promptly")
+                    .tries(10)
+                    .withExamples(PromptProperties.examples())
+                    .shrinkBudget(4, Kit.PROMPT.multipliedBy(2))
                     .check(c -> PromptProperties.run(f(), c));
         });
     }
@@ -255,7 +283,9 @@ public abstract class ChannelContract {
     Stream<DynamicTest> required_errblock_blocking_read_waits() {
         return one("required_errblock_blocking_read_waits", SHORT, () -> {
             Kit.require(f(), STARVE);
-            Property.forAll(Gen.ints(1, BlockingProperties.SMALL)).named("required_errblock_blocking_read_waits").tries(10)
+            Property.forAll(Gen.ints(1, BlockingProperties.SMALL))
+                    .named("required_errblock_blocking_read_waits")
+                    .tries(10)
                     .check(k -> BlockingProperties.blockingReadWaits(f(), k, k));
         });
     }
@@ -269,7 +299,9 @@ public abstract class ChannelContract {
         return one("required_errblock_write_when_full", LONG, () -> {
             Kit.require(f(), FILL);
             Kit.requireNonBlocking(f());
-            Property.forAll(Gen.ints(1, 100_000)).named("required_errblock_write_when_full").tries(10)
+            Property.forAll(Gen.ints(1, 100_000))
+                    .named("required_errblock_write_when_full")
+                    .tries(10)
                     .check(chunk -> BlockingProperties.writeWhenFull(f(), chunk, chunk));
         });
     }
@@ -280,7 +312,9 @@ public abstract class ChannelContract {
         return one("required_watch_in_on_data", SHORT, () -> {
             Kit.require(f(), STARVE);
             Kit.requireNonBlocking(f());
-            Property.forAll(Gen.ints(1, BlockingProperties.SMALL)).named("required_watch_in_on_data").tries(10)
+            Property.forAll(Gen.ints(1, BlockingProperties.SMALL))
+                    .named("required_watch_in_on_data")
+                    .tries(10)
                     .check(k -> BlockingProperties.watchIn(f(), k));
         });
     }
@@ -291,7 +325,9 @@ public abstract class ChannelContract {
         return one("required_watch_out_on_room", SHORT, () -> {
             Kit.require(f(), FILL);
             Kit.requireNonBlocking(f());
-            Property.forAll(Gen.ints(1, 65_536)).named("required_watch_out_on_room").tries(5)
+            Property.forAll(Gen.ints(1, 65_536))
+                    .named("required_watch_out_on_room")
+                    .tries(5)
                     .check(chunk -> BlockingProperties.watchOut(f(), chunk));
         });
     }
@@ -299,8 +335,12 @@ public abstract class ChannelContract {
     /** Watches are level triggered: while OUT holds, the callback runs again until it returns false. */
     @TestFactory
     Stream<DynamicTest> required_watch_repeats_until_false() {
-        return one("required_watch_repeats_until_false", SHORT, () ->
-                Property.forAll(Gen.ints(1, 6)).named("required_watch_repeats_until_false").tries(10)
+        return one(
+                "required_watch_repeats_until_false",
+                SHORT,
+                () -> Property.forAll(Gen.ints(1, 6))
+                        .named("required_watch_repeats_until_false")
+                        .tries(10)
                         .check(times -> BlockingProperties.watchRepeatsUntilFalse(f(), times)));
     }
 
@@ -324,46 +364,71 @@ public abstract class ChannelContract {
      */
     @TestFactory
     Stream<DynamicTest> optional_SHUTDOWN() {
-        return feature(Feature.SHUTDOWN, List.of(
-                Kit.test("optional_SHUTDOWN_half_close", f(), "", SHORT, () -> {
-                    Kit.require(f(), ROUND_TRIP, CONCURRENT);
-                    Gen<int[]> sizes = c -> new int[] {Gen.sizes(70_000).next(c), Gen.sizes(70_000).next(c)};
-                    Property.forAll(sizes).named("optional_SHUTDOWN_half_close").tries(20)
-                            .check(s -> ShutdownProperties.halfClose(f(), s[0], s[1], s[0] * 31L + s[1]));
-                }),
-                Kit.test("optional_SHUTDOWN_write_eof_nonblocking", f(), "", SHORT, () -> {
-                    Kit.require(f(), ROUND_TRIP, CONCURRENT);
-                    Kit.requireNonBlocking(f());
-                    Property.forAll(Gen.ints(0, BlockingProperties.SMALL)).named("optional_SHUTDOWN_write_eof_nonblocking")
-                            .tries(10).shrinkBudget(4, Kit.PROMPT.multipliedBy(2))
-                            .check(k -> ShutdownProperties.writeEofNonBlocking(f(), k, k));
-                }),
-                Kit.test("optional_SHUTDOWN_read_wakes_reader", f(), "", SHORT, () -> {
-                    Kit.require(f(), STARVE);
-                    ShutdownProperties.readWakesReader(f(), Waiters.Waiter.READ);
-                }),
-                Kit.test("optional_SHUTDOWN_read_wakes_any_reader", f(), "", SHORT, () -> {
-                    Kit.require(f(), STARVE);
-                    Property.forAll(Waiters.waiters(f())).named("optional_SHUTDOWN_read_wakes_any_reader").tries(8)
-                            .shrinkBudget(4, Kit.PROMPT.multipliedBy(2))
-                            .check(w -> ShutdownProperties.readWakesReader(f(), w));
-                }),
-                Kit.test("optional_SHUTDOWN_both", f(), "", SHORT, () -> {
-                    Kit.require(f(), ROUND_TRIP, CONCURRENT, STARVE);
-                    Property.forAll(ShutdownProperties.bothCases(f())).named("optional_SHUTDOWN_both").tries(10)
-                            .shrinkBudget(4, Kit.PROMPT.multipliedBy(2))
-                            .check(c -> ShutdownProperties.both(f(), c));
-                })));
+        return feature(
+                Feature.SHUTDOWN,
+                List.of(
+                        Kit.test("optional_SHUTDOWN_half_close", f(), "", SHORT, () -> {
+                            Kit.require(f(), ROUND_TRIP, CONCURRENT);
+                            Gen<int[]> sizes = c -> new int[] {
+                                Gen.sizes(70_000).next(c), Gen.sizes(70_000).next(c)
+                            };
+                            Property.forAll(sizes)
+                                    .named("optional_SHUTDOWN_half_close")
+                                    .tries(20)
+                                    .check(s -> ShutdownProperties.halfClose(f(), s[0], s[1], s[0] * 31L + s[1]));
+                        }),
+                        Kit.test("optional_SHUTDOWN_write_eof_nonblocking", f(), "", SHORT, () -> {
+                            Kit.require(f(), ROUND_TRIP, CONCURRENT);
+                            Kit.requireNonBlocking(f());
+                            Property.forAll(Gen.ints(0, BlockingProperties.SMALL))
+                                    .named("optional_SHUTDOWN_write_eof_nonblocking")
+                                    .tries(10)
+                                    .shrinkBudget(4, Kit.PROMPT.multipliedBy(2))
+                                    .check(k -> ShutdownProperties.writeEofNonBlocking(f(), k, k));
+                        }),
+                        Kit.test("optional_SHUTDOWN_read_wakes_reader", f(), "", SHORT, () -> {
+                            Kit.require(f(), STARVE);
+                            ShutdownProperties.readWakesReader(f(), Waiters.Waiter.READ);
+                        }),
+                        Kit.test("optional_SHUTDOWN_read_wakes_any_reader", f(), "", SHORT, () -> {
+                            Kit.require(f(), STARVE);
+                            Property.forAll(Waiters.waiters(f()))
+                                    .named("optional_SHUTDOWN_read_wakes_any_reader")
+                                    .tries(8)
+                                    .shrinkBudget(4, Kit.PROMPT.multipliedBy(2))
+                                    .check(w -> ShutdownProperties.readWakesReader(f(), w));
+                        }),
+                        Kit.test("optional_SHUTDOWN_both", f(), "", SHORT, () -> {
+                            Kit.require(f(), ROUND_TRIP, CONCURRENT, STARVE);
+                            Property.forAll(ShutdownProperties.bothCases(f()))
+                                    .named("optional_SHUTDOWN_both")
+                                    .tries(10)
+                                    .shrinkBudget(4, Kit.PROMPT.multipliedBy(2))
+                                    .check(c -> ShutdownProperties.both(f(), c));
+                        })));
     }
 
     /** SEEKABLE: random seek/read/write/preadv/pwritev programs match a byte-array model. */
     @TestFactory
     Stream<DynamicTest> optional_SEEKABLE() {
-        return feature(Feature.SEEKABLE, List.of(Kit.test("optional_SEEKABLE_model", f(), "", LONG, () ->
-                Property.forAll(ModelProperties.seekPrograms()).named("optional_SEEKABLE_model").tries(100)
-                        .check(p -> ModelProperties.seekable(f(), p, p.size()))),
-                Kit.test("optional_SEEKABLE_other_thread", f(), "", SHORT,
-                        () -> HandoverProperties.positionalThenAnotherThread(f()))));
+        return feature(
+                Feature.SEEKABLE,
+                List.of(
+                        Kit.test(
+                                "optional_SEEKABLE_model",
+                                f(),
+                                "",
+                                LONG,
+                                () -> Property.forAll(ModelProperties.seekPrograms())
+                                        .named("optional_SEEKABLE_model")
+                                        .tries(100)
+                                        .check(p -> ModelProperties.seekable(f(), p, p.size()))),
+                        Kit.test(
+                                "optional_SEEKABLE_other_thread",
+                                f(),
+                                "",
+                                SHORT,
+                                () -> HandoverProperties.positionalThenAnotherThread(f()))));
     }
 
     /**
@@ -374,11 +439,14 @@ public abstract class ChannelContract {
      */
     @TestFactory
     Stream<DynamicTest> optional_FD_PASS() {
-        return feature(Feature.FD_PASS, List.of(Kit.test("optional_FD_PASS_delivery_and_ownership", f(), "", SHORT, () -> {
-            Kit.require(f(), ROUND_TRIP, CONCURRENT);
-            Property.forAll(FeatureProperties.FdCase.cases()).named("optional_FD_PASS_delivery_and_ownership").tries(12)
-                    .check(k -> FeatureProperties.passesFds(f(), k, k.length() * 31L + k.count()));
-        })));
+        return feature(
+                Feature.FD_PASS, List.of(Kit.test("optional_FD_PASS_delivery_and_ownership", f(), "", SHORT, () -> {
+                    Kit.require(f(), ROUND_TRIP, CONCURRENT);
+                    Property.forAll(FeatureProperties.FdCase.cases())
+                            .named("optional_FD_PASS_delivery_and_ownership")
+                            .tries(12)
+                            .check(k -> FeatureProperties.passesFds(f(), k, k.length() * 31L + k.count()));
+                })));
     }
 
     /**
@@ -388,12 +456,19 @@ public abstract class ChannelContract {
      */
     @TestFactory
     Stream<DynamicTest> optional_READ_MSG_PEEK() {
-        return feature(Feature.READ_MSG_PEEK, List.of(Kit.test("optional_READ_MSG_PEEK_peek_then_read", f(), "", SHORT, () -> {
-            Kit.require(f(), ROUND_TRIP, CONCURRENT);
-            Gen<int[]> cases = c -> new int[] {Gen.ints(1, 8192).next(c), Gen.ints(0, BufferKind.values().length - 1).next(c)};
-            Property.forAll(cases).named("optional_READ_MSG_PEEK_peek_then_read").tries(12)
-                    .check(k -> FeatureProperties.peeks(f(), k[0], BufferKind.values()[k[1]], k[0] * 7L + k[1]));
-        })));
+        return feature(
+                Feature.READ_MSG_PEEK, List.of(Kit.test("optional_READ_MSG_PEEK_peek_then_read", f(), "", SHORT, () -> {
+                    Kit.require(f(), ROUND_TRIP, CONCURRENT);
+                    Gen<int[]> cases = c -> new int[] {
+                        Gen.ints(1, 8192).next(c),
+                        Gen.ints(0, BufferKind.values().length - 1).next(c)
+                    };
+                    Property.forAll(cases)
+                            .named("optional_READ_MSG_PEEK_peek_then_read")
+                            .tries(12)
+                            .check(k ->
+                                    FeatureProperties.peeks(f(), k[0], BufferKind.values()[k[1]], k[0] * 7L + k[1]));
+                })));
     }
 
     /**
@@ -405,17 +480,23 @@ public abstract class ChannelContract {
      */
     @TestFactory
     Stream<DynamicTest> optional_WRITE_ZERO_COPY() {
-        return feature(Feature.WRITE_ZERO_COPY, List.of(Kit.test("optional_WRITE_ZERO_COPY_delivery", f(), "", LONG, () -> {
-            Kit.require(f(), ROUND_TRIP, CONCURRENT);
-            Property.forAll(ZeroCopyProperties.cases(f())).named("optional_WRITE_ZERO_COPY_delivery").tries(16)
-                    .check(k -> ZeroCopyProperties.delivers(f(), k));
-        }), Kit.test("optional_WRITE_ZERO_COPY_flush_idle", f(), "", SHORT, () -> {
-            Kit.require(f(), ROUND_TRIP, CONCURRENT);
-            ZeroCopyProperties.flushIdle(f(), true);
-            if (!Kit.has(f(), Capability.BLOCKING_ONLY)) {
-                ZeroCopyProperties.flushIdle(f(), false);
-            }
-        })));
+        return feature(
+                Feature.WRITE_ZERO_COPY,
+                List.of(
+                        Kit.test("optional_WRITE_ZERO_COPY_delivery", f(), "", LONG, () -> {
+                            Kit.require(f(), ROUND_TRIP, CONCURRENT);
+                            Property.forAll(ZeroCopyProperties.cases(f()))
+                                    .named("optional_WRITE_ZERO_COPY_delivery")
+                                    .tries(16)
+                                    .check(k -> ZeroCopyProperties.delivers(f(), k));
+                        }),
+                        Kit.test("optional_WRITE_ZERO_COPY_flush_idle", f(), "", SHORT, () -> {
+                            Kit.require(f(), ROUND_TRIP, CONCURRENT);
+                            ZeroCopyProperties.flushIdle(f(), true);
+                            if (!Kit.has(f(), Capability.BLOCKING_ONLY)) {
+                                ZeroCopyProperties.flushIdle(f(), false);
+                            }
+                        })));
     }
 
     /**
@@ -428,23 +509,30 @@ public abstract class ChannelContract {
      */
     @TestFactory
     Stream<DynamicTest> optional_CONCURRENT_IO() {
-        return Stream.of(Kit.test("optional_CONCURRENT_IO_full_duplex", f(), "", LONG, () -> {
-            requireConcurrentIo();
-            Property.forAll(Inputs.sizes(2 << 20)).named("optional_CONCURRENT_IO_full_duplex").tries(10)
-                    .check(size -> DuplexProperties.fullDuplex(f(), size, size));
-        }), Kit.test("optional_CONCURRENT_IO_past_buffering", f(), "", LONG, () -> {
-            requireConcurrentIo();
-            Kit.require(f(), FILL);
-            Kit.requireNonBlocking(f());
-            Property.forAll(Inputs.sizes(1 << 20)).named("optional_CONCURRENT_IO_past_buffering").tries(4)
-                    .shrinkBudget(4, Kit.PROMPT.multipliedBy(2))
-                    .check(size -> DuplexProperties.pastBuffering(f(), size, size));
-        }));
+        return Stream.of(
+                Kit.test("optional_CONCURRENT_IO_full_duplex", f(), "", LONG, () -> {
+                    requireConcurrentIo();
+                    Property.forAll(Inputs.sizes(2 << 20))
+                            .named("optional_CONCURRENT_IO_full_duplex")
+                            .tries(10)
+                            .check(size -> DuplexProperties.fullDuplex(f(), size, size));
+                }),
+                Kit.test("optional_CONCURRENT_IO_past_buffering", f(), "", LONG, () -> {
+                    requireConcurrentIo();
+                    Kit.require(f(), FILL);
+                    Kit.requireNonBlocking(f());
+                    Property.forAll(Inputs.sizes(1 << 20))
+                            .named("optional_CONCURRENT_IO_past_buffering")
+                            .tries(4)
+                            .shrinkBudget(4, Kit.PROMPT.multipliedBy(2))
+                            .check(size -> DuplexProperties.pastBuffering(f(), size, size));
+                }));
     }
 
     private void requireConcurrentIo() throws java.io.IOException {
         Kit.require(f(), ROUND_TRIP, CONCURRENT);
-        Assumptions.assumeTrue(FeatureProperties.advertised(f()).contains(Feature.CONCURRENT_IO),
+        Assumptions.assumeTrue(
+                FeatureProperties.advertised(f()).contains(Feature.CONCURRENT_IO),
                 "the channels do not advertise CONCURRENT_IO");
     }
 
@@ -480,7 +568,9 @@ public abstract class ChannelContract {
     Stream<DynamicTest> required_lifecycle_close_wakes_any_reader() {
         return one("required_lifecycle_close_wakes_any_reader", SHORT, () -> {
             Kit.require(f(), STARVE);
-            Property.forAll(Waiters.waiters(f())).named("required_lifecycle_close_wakes_any_reader").tries(8)
+            Property.forAll(Waiters.waiters(f()))
+                    .named("required_lifecycle_close_wakes_any_reader")
+                    .tries(8)
                     .shrinkBudget(4, Kit.PROMPT.multipliedBy(2))
                     .check(w -> LifecycleProperties.closeWakesReader(f(), w));
         });
@@ -506,11 +596,15 @@ public abstract class ChannelContract {
     @TestFactory
     Stream<DynamicTest> required_lifecycle_peer_reads_eof_after_async_close() {
         String id = "required_lifecycle_peer_reads_eof_after_async_close";
-        return Stream.of(false, true).map(virtual -> Kit.test(id, f(), virtual ? "virtual" : "platform", SHORT, () -> {
-            Kit.require(f(), CONCURRENT);
-            Property.forAll(Gen.ints(0, 200_000)).named(id + (virtual ? "/virtual" : "/platform")).tries(5)
-                    .check(size -> PeerProperties.peerReadsEofAfterAsyncClose(f(), virtual, size, size * 31L + 7));
-        }));
+        return Stream.of(false, true)
+                .map(virtual -> Kit.test(id, f(), virtual ? "virtual" : "platform", SHORT, () -> {
+                    Kit.require(f(), CONCURRENT);
+                    Property.forAll(Gen.ints(0, 200_000))
+                            .named(id + (virtual ? "/virtual" : "/platform"))
+                            .tries(5)
+                            .check(size ->
+                                    PeerProperties.peerReadsEofAfterAsyncClose(f(), virtual, size, size * 31L + 7));
+                }));
     }
 
     /**
@@ -537,7 +631,9 @@ public abstract class ChannelContract {
         return one("required_model_stream", LONG, () -> {
             Kit.require(f(), ROUND_TRIP, CONCURRENT);
             Kit.requireNonBlocking(f());
-            Property.forAll(ModelProperties.streamPrograms()).named("required_model_stream").tries(100)
+            Property.forAll(ModelProperties.streamPrograms())
+                    .named("required_model_stream")
+                    .tries(100)
                     .check(p -> ModelProperties.stream(f(), p, p.size()));
         });
     }
@@ -551,12 +647,13 @@ public abstract class ChannelContract {
     }
 
     private Stream<DynamicTest> modes(String id, Duration timeout, ModeBody body) {
-        return Stream.of(true, false).map(b -> Kit.test(id, f(), b ? "blocking" : "non-blocking", timeout, () -> {
-            if (!b) {
-                Kit.requireNonBlocking(f());
-            }
-            body.run(b);
-        }));
+        return Stream.of(true, false)
+                .map(b -> Kit.test(id, f(), b ? "blocking" : "non-blocking", timeout, () -> {
+                    if (!b) {
+                        Kit.requireNonBlocking(f());
+                    }
+                    body.run(b);
+                }));
     }
 
     private Stream<DynamicTest> one(String id, Duration timeout, Kit.Body body) {
@@ -581,7 +678,11 @@ public abstract class ChannelContract {
             return whenAdvertised.stream();
         }
         List<DynamicTest> gating = new ArrayList<>();
-        gating.add(Kit.test("optional_" + feature + "_refused", f(), "not advertised", SHORT,
+        gating.add(Kit.test(
+                "optional_" + feature + "_refused",
+                f(),
+                "not advertised",
+                SHORT,
                 () -> FeatureProperties.refuses(f(), feature)));
         return gating.stream();
     }

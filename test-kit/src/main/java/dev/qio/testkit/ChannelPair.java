@@ -6,9 +6,9 @@ import dev.qio.channel.IoListener;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.URI;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.Objects;
 
 /**
  * Two connected ends from a {@link ChannelFixture}: bytes written to {@link #writer()} come out of
@@ -158,8 +158,7 @@ public abstract class ChannelPair implements AutoCloseable {
      * accept talk to each other before returning (a TLS handshake) pair up too.
      */
     public static ChannelPair connected(ChannelRegistry registry, String listenUri, String query) throws IOException {
-        return connected(registry.listen(listenUri),
-                uri -> registry.open(uri + (query.isEmpty() ? "" : "?" + query)));
+        return connected(registry.listen(listenUri), uri -> registry.open(uri + (query.isEmpty() ? "" : "?" + query)));
     }
 
     /** Opens the client end of a {@link #connected(IoListener, Connector)} pair. */

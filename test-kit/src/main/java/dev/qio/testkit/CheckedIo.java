@@ -50,14 +50,20 @@ final class CheckedIo {
      * of hanging the property.
      */
     static long readvPromptly(IoChannel ch, ByteBuffer[] iov) throws Exception {
-        return Background.within("qio-kit-nonblocking", Kit.PROMPT, ch.name() + ": a non-blocking readv of "
-                + remaining(iov) + " bytes did not return", () -> readv(ch, iov));
+        return Background.within(
+                "qio-kit-nonblocking",
+                Kit.PROMPT,
+                ch.name() + ": a non-blocking readv of " + remaining(iov) + " bytes did not return",
+                () -> readv(ch, iov));
     }
 
     /** {@link #writev} on a non-blocking channel, which must return within {@link Kit#PROMPT}; see {@link #readvPromptly}. */
     static long writevPromptly(IoChannel ch, ByteBuffer[] iov) throws Exception {
-        return Background.within("qio-kit-nonblocking", Kit.PROMPT, ch.name() + ": a non-blocking writev of "
-                + remaining(iov) + " bytes did not return", () -> writev(ch, iov));
+        return Background.within(
+                "qio-kit-nonblocking",
+                Kit.PROMPT,
+                ch.name() + ": a non-blocking writev of " + remaining(iov) + " bytes did not return",
+                () -> writev(ch, iov));
     }
 
     /** Writes all of {@code iov} with raw writev calls, awaiting OUT on ERR_BLOCK. */
@@ -92,8 +98,16 @@ final class CheckedIo {
         return true;
     }
 
-    private static void check(IoChannel ch, String op, ByteBuffer[] iov, int[] pos, int[] lim, long room, long n,
-            boolean blocking, boolean read) {
+    private static void check(
+            IoChannel ch,
+            String op,
+            ByteBuffer[] iov,
+            int[] pos,
+            int[] lim,
+            long room,
+            long n,
+            boolean blocking,
+            boolean read) {
         String where = ch.name() + " " + op + " of " + room + " bytes in " + iov.length + " buffers returned " + n;
         for (int i = 0; i < iov.length; i++) {
             assertEquals(lim[i], iov[i].limit(), where + ": limit of iov[" + i + "] changed");
@@ -110,7 +124,8 @@ final class CheckedIo {
                 fail(where + ": a write cannot return EOF");
             }
             for (int i = 0; i < iov.length; i++) {
-                assertEquals(pos[i], iov[i].position(), where + ": iov[" + i + "] moved although nothing was transferred");
+                assertEquals(
+                        pos[i], iov[i].position(), where + ": iov[" + i + "] moved although nothing was transferred");
             }
             return;
         }

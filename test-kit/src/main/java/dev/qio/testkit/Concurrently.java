@@ -102,8 +102,13 @@ final class Concurrently {
     }
 
     /** Waits for {@code settled}; with {@code progress}, fails the try when it stalls. */
-    private static void awaitSettled(CountDownLatch settled, LongSupplier progress, String what, List<Thread> threads,
-            AtomicReference<Throwable> failure) throws InterruptedException {
+    private static void awaitSettled(
+            CountDownLatch settled,
+            LongSupplier progress,
+            String what,
+            List<Thread> threads,
+            AtomicReference<Throwable> failure)
+            throws InterruptedException {
         if (progress == null) {
             settled.await();
             return;
@@ -127,7 +132,8 @@ final class Concurrently {
         }
     }
 
-    private static void stopOthers(AutoCloseable stop, List<Thread> threads, AtomicReference<Throwable> failure) throws InterruptedException {
+    private static void stopOthers(AutoCloseable stop, List<Thread> threads, AtomicReference<Throwable> failure)
+            throws InterruptedException {
         try {
             stop.close();
         } catch (Exception e) {
@@ -143,8 +149,11 @@ final class Concurrently {
                 t.join(Duration.ofNanos(left));
             }
             if (t.isAlive()) {
-                failure.get().addSuppressed(Background.stuck(t, t.getName() + " did not stop after the first failure"
-                        + " closed the pair and interrupted it, within " + STOP_GRACE));
+                failure.get()
+                        .addSuppressed(Background.stuck(
+                                t,
+                                t.getName() + " did not stop after the first failure"
+                                        + " closed the pair and interrupted it, within " + STOP_GRACE));
             }
         }
     }

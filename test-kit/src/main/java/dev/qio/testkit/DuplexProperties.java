@@ -30,14 +30,18 @@ final class DuplexProperties {
             assumeDuplex(fixture, pair, a, b);
             ByteBuffer atB = ByteBuffer.allocate(size);
             ByteBuffer atA = ByteBuffer.allocate(size);
-            Concurrently.run(pair, () -> {
+            Concurrently.run(
+                    pair,
+                    () -> {
                         a.writeAll(ByteBuffer.wrap(ab));
                         Kit.sent(fixture, a);
-                    }, () -> {
+                    },
+                    () -> {
                         b.writeAll(ByteBuffer.wrap(ba));
                         Kit.sent(fixture, b);
                     },
-                    () -> b.readAll(atB), () -> a.readAll(atA));
+                    () -> b.readAll(atB),
+                    () -> a.readAll(atA));
             assertArrayEquals(ab, atB.array());
             assertArrayEquals(ba, atA.array());
         }
@@ -60,11 +64,15 @@ final class DuplexProperties {
             a.setBlocking(true);
             b.setBlocking(true);
             AtomicLong moved = new AtomicLong();
-            Concurrently.run(pair, moved::get, "the bytes read in both directions",
+            Concurrently.run(
+                    pair,
+                    moved::get,
+                    "the bytes read in both directions",
                     () -> {
                         write(a, new SeededStream(seed), abFull, abTotal);
                         Kit.sent(fixture, a);
-                    }, () -> {
+                    },
+                    () -> {
                         write(b, new SeededStream(~seed), baFull, baTotal);
                         Kit.sent(fixture, b);
                     },
@@ -75,7 +83,8 @@ final class DuplexProperties {
 
     private static void assumeDuplex(ChannelFixture fixture, ChannelPair pair, IoChannel a, IoChannel b) {
         Assumptions.assumeFalse(a == b, "fixture '" + fixture.name() + "' is a loopback");
-        assertTrue(a.hasFeature(Feature.CONCURRENT_IO) && b.hasFeature(Feature.CONCURRENT_IO),
+        assertTrue(
+                a.hasFeature(Feature.CONCURRENT_IO) && b.hasFeature(Feature.CONCURRENT_IO),
                 "both ends of a CONCURRENT_IO pair advertise it");
     }
 

@@ -23,7 +23,12 @@ final class EmptyIovProperties {
 
     /** The calls that take an empty iov. */
     enum Op {
-        READ, READV, READV_ALL_EOF, WRITE, WRITEV, WRITEV_ALL;
+        READ,
+        READV,
+        READV_ALL_EOF,
+        WRITE,
+        WRITEV,
+        WRITEV_ALL;
 
         boolean writes() {
             return this == WRITE || this == WRITEV || this == WRITEV_ALL;
@@ -39,10 +44,15 @@ final class EmptyIovProperties {
 
     static Gen<Case> cases() {
         Gen<List<Integer>> capacities = Gen.listOf(Gen.elements(0, 1, 7, 4096), 0, 4);
-        Gen<Integer> pending = Gen.<Integer>frequency().add(2, Gen.constant(0))
-                .add(1, Gen.ints(1, BlockingProperties.SMALL));
-        return c -> new Case(Gen.elements(Op.values()).next(c), capacities.next(c),
-                Gen.elements(BufferKind.values()).next(c), pending.next(c), c.drawBoolean(), c.drawBoolean());
+        Gen<Integer> pending =
+                Gen.<Integer>frequency().add(2, Gen.constant(0)).add(1, Gen.ints(1, BlockingProperties.SMALL));
+        return c -> new Case(
+                Gen.elements(Op.values()).next(c),
+                capacities.next(c),
+                Gen.elements(BufferKind.values()).next(c),
+                pending.next(c),
+                c.drawBoolean(),
+                c.drawBoolean());
     }
 
     /** The cases most likely to wait: a starved read and a full write, each with one empty buffer. */
@@ -60,7 +70,8 @@ final class EmptyIovProperties {
         boolean concurrent = Kit.has(fixture, Capability.CONCURRENT);
         int pending = roundTrip ? c.pending() : 0;
         // A reader that is neither finished nor has bytes must be able to starve.
-        boolean finished = roundTrip && (c.finished() || !concurrent || pending == 0 && !Kit.has(fixture, Capability.STARVE));
+        boolean finished =
+                roundTrip && (c.finished() || !concurrent || pending == 0 && !Kit.has(fixture, Capability.STARVE));
         try (ChannelPair pair = fixture.open()) {
             IoChannel w = pair.writer();
             if (c.op().writes()) {
@@ -100,20 +111,23 @@ final class EmptyIovProperties {
             positions[i] = iov[i].position();
         }
         String what = ch.name() + ": a " + (blocking ? "blocking " : "non-blocking ") + c.op() + " of an empty iov "
-                + c.capacities() + " (pending " + c.pending() + ", finished " + c.finished() + ", full " + c.full() + ")";
+                + c.capacities() + " (pending " + c.pending() + ", finished " + c.finished() + ", full " + c.full()
+                + ")";
         Callable<Long> op = switch (c.op()) {
             case READ -> () -> (long) ch.read(iov[0]);
             case READV -> () -> ch.readv(iov);
             case READV_ALL_EOF -> () -> ch.readvAllEof(iov) ? 0L : IoChannel.EOF;
             case WRITE -> () -> (long) ch.write(iov[0]);
             case WRITEV -> () -> ch.writev(iov);
-            case WRITEV_ALL -> () -> {
-                ch.writevAll(iov);
-                return 0L;
-            };
+            case WRITEV_ALL ->
+                () -> {
+                    ch.writevAll(iov);
+                    return 0L;
+                };
         };
         long n = Background.within("qio-kit-empty-iov", Kit.PROMPT, what + " did not return", op);
-        assertEquals(0, n, what + ": an empty iov must give 0" + (c.op() == Op.READV_ALL_EOF ? " (readvAllEof true)" : ""));
+        assertEquals(
+                0, n, what + ": an empty iov must give 0" + (c.op() == Op.READV_ALL_EOF ? " (readvAllEof true)" : ""));
         for (int i = 0; i < iov.length; i++) {
             assertEquals(positions[i], iov[i].position(), what + ": iov[" + i + "] moved");
             assertEquals(positions[i], iov[i].limit(), what + ": the limit of iov[" + i + "] changed");

@@ -59,14 +59,18 @@ final class EofProperties {
             assertFalse(r.readvAllEof(iov), r.name() + ": readvAllEof must be false at EOF before any byte");
             assertEquals(0, contents(iov).length, r.name() + ": nothing may land in the iov at a clean EOF");
         } else {
-            EOFException e = assertThrows(EOFException.class, () -> {
-                if (c.throwing()) {
-                    r.readvAll(iov);
-                } else {
-                    r.readvAllEof(iov);
-                }
-            }, r.name() + ": EOF after " + c.written() + " of " + c.want() + " bytes must throw EOFException");
-            assertTrue(e.getMessage() != null && e.getMessage().contains(r.name()),
+            EOFException e = assertThrows(
+                    EOFException.class,
+                    () -> {
+                        if (c.throwing()) {
+                            r.readvAll(iov);
+                        } else {
+                            r.readvAllEof(iov);
+                        }
+                    },
+                    r.name() + ": EOF after " + c.written() + " of " + c.want() + " bytes must throw EOFException");
+            assertTrue(
+                    e.getMessage() != null && e.getMessage().contains(r.name()),
                     "the EOFException names the channel: " + e.getMessage());
         }
         RoundTrip.expectEof(r);

@@ -15,11 +15,11 @@ import dev.qio.channel.UnsupportedFeatureException;
 import dev.qio.channel.Whence;
 import dev.qio.channel.WriteFlag;
 import dev.qio.channel.spi.NativeFds;
+import dev.qio.testkit.property.Gen;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import dev.qio.testkit.property.Gen;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -36,8 +36,8 @@ final class FeatureProperties {
     private FeatureProperties() {}
 
     /** The features a channel's operations are gated on. */
-    static final List<Feature> GATED = List.of(Feature.FD_PASS, Feature.READ_MSG_PEEK, Feature.WRITE_ZERO_COPY,
-            Feature.SEEKABLE, Feature.SHUTDOWN);
+    static final List<Feature> GATED = List.of(
+            Feature.FD_PASS, Feature.READ_MSG_PEEK, Feature.WRITE_ZERO_COPY, Feature.SEEKABLE, Feature.SHUTDOWN);
 
     /** Which features the fixture's channels advertise (writer and reader together). */
     static Set<Feature> advertised(ChannelFixture fixture) throws IOException {
@@ -59,19 +59,29 @@ final class FeatureProperties {
             ByteBuffer data = ByteBuffer.wrap(new byte[] {1, 2, 3});
             ByteBuffer room = ByteBuffer.allocate(3);
             List<Executable> ops = switch (feature) {
-                case FD_PASS -> List.of(
-                        () -> ch.writev(new ByteBuffer[] {data}, List.of(new UntouchableFd()), Set.of()),
-                        () -> ch.readv(new ByteBuffer[] {room}, new ArrayList<>(), Set.of()));
+                case FD_PASS ->
+                    List.of(
+                            () -> ch.writev(new ByteBuffer[] {data}, List.of(new UntouchableFd()), Set.of()),
+                            () -> ch.readv(new ByteBuffer[] {room}, new ArrayList<>(), Set.of()));
                 case READ_MSG_PEEK -> List.of(() -> ch.readv(new ByteBuffer[] {room}, null, Set.of(ReadFlag.MSG_PEEK)));
-                case WRITE_ZERO_COPY -> List.of(() -> ch.writev(new ByteBuffer[] {data}, null, Set.of(WriteFlag.ZERO_COPY)));
-                case SEEKABLE -> List.of(() -> ch.seek(0, Whence.SET), () -> ch.preadv(new ByteBuffer[] {room}, 0),
-                        () -> ch.pwritev(new ByteBuffer[] {data}, 0));
-                case SHUTDOWN -> List.of(() -> ch.shutdown(Shutdown.READ), () -> ch.shutdown(Shutdown.WRITE),
-                        () -> ch.shutdown(Shutdown.BOTH));
+                case WRITE_ZERO_COPY ->
+                    List.of(() -> ch.writev(new ByteBuffer[] {data}, null, Set.of(WriteFlag.ZERO_COPY)));
+                case SEEKABLE ->
+                    List.of(
+                            () -> ch.seek(0, Whence.SET),
+                            () -> ch.preadv(new ByteBuffer[] {room}, 0),
+                            () -> ch.pwritev(new ByteBuffer[] {data}, 0));
+                case SHUTDOWN ->
+                    List.of(
+                            () -> ch.shutdown(Shutdown.READ),
+                            () -> ch.shutdown(Shutdown.WRITE),
+                            () -> ch.shutdown(Shutdown.BOTH));
                 default -> throw new IllegalArgumentException(feature + " gates nothing");
             };
             for (Executable op : ops) {
-                UnsupportedFeatureException e = assertThrows(UnsupportedFeatureException.class, op,
+                UnsupportedFeatureException e = assertThrows(
+                        UnsupportedFeatureException.class,
+                        op,
                         ch.name() + ": an operation needing " + feature + " must be refused");
                 assertEquals(feature, e.feature(), "the exception names the feature: " + e.getMessage());
             }
@@ -85,7 +95,8 @@ final class FeatureProperties {
     record FdCase(int count, int length, BufferKind writeKind, BufferKind readKind) {
         static Gen<FdCase> cases() {
             Gen<BufferKind> kind = Gen.elements(BufferKind.values());
-            Gen<Integer> length = Gen.<Integer>frequency().add(3, Gen.ints(1, 4096)).add(1, Gen.ints(4096, 200_000));
+            Gen<Integer> length =
+                    Gen.<Integer>frequency().add(3, Gen.ints(1, 4096)).add(1, Gen.ints(4096, 200_000));
             return c -> new FdCase(Gen.ints(1, MAX_FDS).next(c), length.next(c), kind.next(c), kind.next(c));
         }
     }
@@ -117,9 +128,12 @@ final class FeatureProperties {
             ByteBuffer got = k.readKind().allocate(msg.length);
             IoChannel w = pair.writer();
             IoChannel r = pair.reader();
-            Assumptions.assumeTrue(w.hasFeature(Feature.FD_PASS) && r.hasFeature(Feature.FD_PASS),
+            Assumptions.assumeTrue(
+                    w.hasFeature(Feature.FD_PASS) && r.hasFeature(Feature.FD_PASS),
                     "only one end of the pair advertises FD_PASS: " + w.features() + " / " + r.features());
-            Concurrently.run(pair, () -> w.writevAll(new ByteBuffer[] {out}, sent, Set.of()),
+            Concurrently.run(
+                    pair,
+                    () -> w.writevAll(new ByteBuffer[] {out}, sent, Set.of()),
                     () -> r.readvAll(new ByteBuffer[] {got}, received, Set.of()));
             byte[] bytes = new byte[msg.length];
             got.flip().get(bytes);
@@ -133,22 +147,28 @@ final class FeatureProperties {
                 int n = received.get(i).value();
                 assertTrue(numbers.add(n), "received descriptor " + n + " repeats a sent or received one");
                 Path entry = Path.of("/proc/self/fd/" + n);
-                assertEquals(files.get(i).toRealPath(), Files.readSymbolicLink(entry),
+                assertEquals(
+                        files.get(i).toRealPath(),
+                        Files.readSymbolicLink(entry),
                         "received descriptor " + i + " (" + n + ") refers to the " + i + "th file sent");
-                assertEquals("descriptor " + i, Files.readString(entry), "content read through received descriptor " + n);
+                assertEquals(
+                        "descriptor " + i, Files.readString(entry), "content read through received descriptor " + n);
             }
             for (NativeFd fd : sent) {
                 fd.close();
             }
             for (NativeFd fd : received) {
-                assertTrue(NativeFds.isOpenInProcess(fd.value()), "the sender's close must not close the receiver's copy");
+                assertTrue(
+                        NativeFds.isOpenInProcess(fd.value()), "the sender's close must not close the receiver's copy");
             }
             for (int i = 0; i < received.size(); i++) {
                 NativeFd fd = received.get(i);
                 int n = fd.value();
                 fd.close();
                 assertFalse(fd.isOpen(), "a received descriptor is closed by its owner's close()");
-                assertFalse(refersTo(n, files.get(i)), "descriptor " + n + " still refers to its file after its owner closed it");
+                assertFalse(
+                        refersTo(n, files.get(i)),
+                        "descriptor " + n + " still refers to its file after its owner closed it");
             }
         } finally {
             for (NativeFd fd : sent) {
@@ -173,24 +193,32 @@ final class FeatureProperties {
     static void peeks(ChannelFixture fixture, int length, BufferKind kind, long seed) throws Throwable {
         byte[] msg = Inputs.payload(length, seed);
         try (ChannelPair pair = fixture.open()) {
-            // The end that advertises peeking reads; in a pair whose ends differ (a foreign peer) that may be the writer's.
+            // The end that advertises peeking reads; in a pair whose ends differ (a foreign peer) that may be the
+            // writer's.
             boolean swap = !pair.reader().hasFeature(Feature.READ_MSG_PEEK) && !pair.isLoopback();
             IoChannel w = swap ? pair.reader() : pair.writer();
             IoChannel r = swap ? pair.writer() : pair.reader();
             ByteBuffer first = kind.allocate(length);
             ByteBuffer second = kind.allocate(length);
             ByteBuffer all = kind.allocate(length);
-            Concurrently.run(pair, () -> {
-                w.writeAll(ByteBuffer.wrap(msg));
-                Kit.sent(fixture, w);
-            }, () -> {
-                long n = r.readv(new ByteBuffer[] {first}, null, Set.of(ReadFlag.MSG_PEEK));
-                assertTrue(n > 0 && n <= length, "a blocking peek returns at least one byte and at most the room: " + n);
-                assertEquals(n, first.position(), "a peek advances the buffer's position by what it returned");
-                long m = r.readv(new ByteBuffer[] {second}, null, Set.of(ReadFlag.MSG_PEEK));
-                assertTrue(m > 0 && m == second.position(), "a second peek returns bytes too (maybe fewer: reads may be partial): " + m);
-                r.readAll(all);
-            });
+            Concurrently.run(
+                    pair,
+                    () -> {
+                        w.writeAll(ByteBuffer.wrap(msg));
+                        Kit.sent(fixture, w);
+                    },
+                    () -> {
+                        long n = r.readv(new ByteBuffer[] {first}, null, Set.of(ReadFlag.MSG_PEEK));
+                        assertTrue(
+                                n > 0 && n <= length,
+                                "a blocking peek returns at least one byte and at most the room: " + n);
+                        assertEquals(n, first.position(), "a peek advances the buffer's position by what it returned");
+                        long m = r.readv(new ByteBuffer[] {second}, null, Set.of(ReadFlag.MSG_PEEK));
+                        assertTrue(
+                                m > 0 && m == second.position(),
+                                "a second peek returns bytes too (maybe fewer: reads may be partial): " + m);
+                        r.readAll(all);
+                    });
             assertArrayEquals(Arrays.copyOf(msg, first.position()), bytes(first), "what the first peek saw");
             assertArrayEquals(Arrays.copyOf(msg, second.position()), bytes(second), "what the second peek saw");
             assertArrayEquals(msg, bytes(all), "every byte, the peeked ones included, is read after peeking");
@@ -228,5 +256,4 @@ final class FeatureProperties {
         @Override
         public void close() {}
     }
-
 }

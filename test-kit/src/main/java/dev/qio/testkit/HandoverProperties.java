@@ -48,7 +48,9 @@ final class HandoverProperties {
                 return sent;
             });
             writer.awaitEnd(Kit.PROMPT, "a write failing after the peer closed");
-            assertInstanceOf(IOException.class, writer.failure(),
+            assertInstanceOf(
+                    IOException.class,
+                    writer.failure(),
                     a.name() + ": what writing " + AFTER_CLOSE + " bytes to a closed peer threw");
         }
     }

@@ -45,26 +45,34 @@ final class Kit {
     static DynamicTest test(String id, ChannelFixture fixture, String variant, Duration timeout, Body body) {
         String label = id + " [" + fixture.name() + (variant.isEmpty() ? "" : ", " + variant) + ", "
                 + Property.seedLabel() + "]";
-        return DynamicTest.dynamicTest(label, () -> assertTimeoutPreemptively(timeout(timeout), () -> {
-            body.run();
-            return null;
-        }, () -> label + " did not finish within " + timeout(timeout)
-                + " (scale with -Dqio.timeout.scale); the provider probably blocked"));
+        return DynamicTest.dynamicTest(
+                label,
+                () -> assertTimeoutPreemptively(
+                        timeout(timeout),
+                        () -> {
+                            body.run();
+                            return null;
+                        },
+                        () -> label + " did not finish within " + timeout(timeout)
+                                + " (scale with -Dqio.timeout.scale); the provider probably blocked"));
     }
 
     /** Skips unless the fixture declares every capability; the message names the missing ones. */
     static void require(ChannelFixture fixture, Capability... needed) {
         Set<Capability> caps = fixture.capabilities();
-        Set<Capability> missing = java.util.Arrays.stream(needed).filter(c -> !caps.contains(c))
-                .collect(Collectors.toSet());
-        Assumptions.assumeTrue(missing.isEmpty(), () -> "fixture '" + fixture.name() + "' does not declare "
-                + missing + " in ChannelFixture.capabilities()");
+        Set<Capability> missing =
+                java.util.Arrays.stream(needed).filter(c -> !caps.contains(c)).collect(Collectors.toSet());
+        Assumptions.assumeTrue(
+                missing.isEmpty(),
+                () -> "fixture '" + fixture.name() + "' does not declare " + missing
+                        + " in ChannelFixture.capabilities()");
     }
 
     /** Skips when the fixture declares {@link Capability#BLOCKING_ONLY}. */
     static void requireNonBlocking(ChannelFixture fixture) {
-        Assumptions.assumeFalse(has(fixture, Capability.BLOCKING_ONLY), () -> "fixture '" + fixture.name()
-                + "' declares BLOCKING_ONLY in ChannelFixture.capabilities()");
+        Assumptions.assumeFalse(
+                has(fixture, Capability.BLOCKING_ONLY),
+                () -> "fixture '" + fixture.name() + "' declares BLOCKING_ONLY in ChannelFixture.capabilities()");
     }
 
     static boolean has(ChannelFixture fixture, Capability c) {

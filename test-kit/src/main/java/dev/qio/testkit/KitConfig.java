@@ -131,7 +131,8 @@ public final class KitConfig {
     public static synchronized void install(KitConfig config) {
         Objects.requireNonNull(config, "config");
         if (current != null && current != config) {
-            throw new IllegalStateException("the kit already runs with " + current + "; install a KitConfig before its first use");
+            throw new IllegalStateException(
+                    "the kit already runs with " + current + "; install a KitConfig before its first use");
         }
         current = config;
     }

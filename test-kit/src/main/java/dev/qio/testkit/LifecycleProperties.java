@@ -56,8 +56,11 @@ final class LifecycleProperties {
                     wrong.add(op.getKey() + " threw " + t);
                 }
             }
-            assertTrue(wrong.isEmpty(), ch.name() + ": after close every operation must throw ClosedChannelException: " + wrong);
-            assertFalse(ch.addWatch(Set.of(IoCondition.OUT), (c, r) -> true).isActive(),
+            assertTrue(
+                    wrong.isEmpty(),
+                    ch.name() + ": after close every operation must throw ClosedChannelException: " + wrong);
+            assertFalse(
+                    ch.addWatch(Set.of(IoCondition.OUT), (c, r) -> true).isActive(),
                     ch.name() + ": a watch added after close must be inactive");
         }
     }
@@ -85,7 +88,9 @@ final class LifecycleProperties {
                 }
             });
             Waiters.wake(writer, w.name() + ": close", "a writer blocked in write", w::close);
-            assertInstanceOf(ClosedChannelException.class, writer.failure(),
+            assertInstanceOf(
+                    ClosedChannelException.class,
+                    writer.failure(),
                     w.name() + ": a write blocked when another thread closes must throw ClosedChannelException");
         }
     }

@@ -113,15 +113,20 @@ public abstract class ListenerContract {
     private DynamicTest test(String id, String variant, Kit.Body body) {
         String label = id + " [" + f().name() + (variant.isEmpty() ? "" : ", " + variant) + "]";
         Duration bound = Kit.timeout(TIMEOUT);
-        return DynamicTest.dynamicTest(label, () -> assertTimeoutPreemptively(bound, () -> {
-            try {
-                body.run();
-            } catch (AssertionError failed) {
-                // the check's name leads its message, so a failure read out of context still says which
-                throw new AssertionError(label + ": " + failed.getMessage(), failed);
-            }
-            return null;
-        }, () -> label + " did not finish within " + bound + " (scale with -Dqio.timeout.scale)"));
+        return DynamicTest.dynamicTest(
+                label,
+                () -> assertTimeoutPreemptively(
+                        bound,
+                        () -> {
+                            try {
+                                body.run();
+                            } catch (AssertionError failed) {
+                                // the check's name leads its message, so a failure read out of context still says which
+                                throw new AssertionError(label + ": " + failed.getMessage(), failed);
+                            }
+                            return null;
+                        },
+                        () -> label + " did not finish within " + bound + " (scale with -Dqio.timeout.scale)"));
     }
 
     private static <T> Background<T> start(boolean virtual, String name, Callable<T> task) {
@@ -131,7 +136,8 @@ public abstract class ListenerContract {
     /** Returns once {@code task}'s thread waits inside {@code listener}'s accept. */
     private static void awaitBlockedInAccept(Background<?> task, IoListener listener) {
         Thread t = task.thread();
-        while (!(Background.isBlockedIn(t, AbstractIoListener.class) || Background.isBlockedIn(t, LayerListener.class)
+        while (!(Background.isBlockedIn(t, AbstractIoListener.class)
+                || Background.isBlockedIn(t, LayerListener.class)
                 || Background.isBlockedIn(t, listener.getClass()))) {
             if (!t.isAlive()) {
                 fail("the acceptor ended instead of waiting for a client");
@@ -180,7 +186,8 @@ public abstract class ListenerContract {
                 assertNotNull(uri, "localUri()");
                 assertNotEquals(0, uri.getPort(), "localUri() still says port 0: " + uri);
                 Optional<Path> file = f().socketFile(l);
-                file.ifPresent(p -> assertTrue(Files.exists(p), "the socket file " + p + " of " + uri + " does not exist"));
+                file.ifPresent(
+                        p -> assertTrue(Files.exists(p), "the socket file " + p + " of " + uri + " does not exist"));
             }
         });
     }
@@ -189,10 +196,12 @@ public abstract class ListenerContract {
     @TestFactory
     Stream<DynamicTest> required_listener_distinct_addresses() {
         return once("required_listener_distinct_addresses", () -> {
-            try (IoListener a = f().listen(); IoListener b = f().listen()) {
+            try (IoListener a = f().listen();
+                    IoListener b = f().listen()) {
                 assertNotEquals(a.localUri(), b.localUri(), "two live listeners report one address");
                 try (Background<IoChannel> acceptor = Background.start("qio-kit-accept", b::accept)) {
-                    try (IoChannel client = f().connect(b); IoChannel server = acceptor.result()) {
+                    try (IoChannel client = f().connect(b);
+                            IoChannel server = acceptor.result()) {
                         exchange(client, server, "a client of the second listener");
                     }
                 }
@@ -211,9 +220,11 @@ public abstract class ListenerContract {
     @TestFactory
     Stream<DynamicTest> required_accept_blocking() {
         return bothThreads("required_accept_blocking", virtual -> {
-            try (IoListener l = f().listen(); Background<IoChannel> acceptor = start(virtual, "qio-kit-accept", l::accept)) {
+            try (IoListener l = f().listen();
+                    Background<IoChannel> acceptor = start(virtual, "qio-kit-accept", l::accept)) {
                 awaitBlockedInAccept(acceptor, l);
-                try (IoChannel client = f().connect(l); IoChannel server = acceptor.result()) {
+                try (IoChannel client = f().connect(l);
+                        IoChannel server = acceptor.result()) {
                     assertTrue(server.isBlocking(), "accepted ends start blocking");
                     exchange(client, server, "a blocking accept");
                 }
@@ -231,11 +242,13 @@ public abstract class ListenerContract {
             try (IoListener l = f().listen()) {
                 l.setBlocking(false);
                 assertFalse(l.isBlocking(), "isBlocking() after setBlocking(false)");
-                assertNull(Background.within("qio-kit-accept", Kit.PROMPT, "a non-blocking accept", l::accept),
+                assertNull(
+                        Background.within("qio-kit-accept", Kit.PROMPT, "a non-blocking accept", l::accept),
                         "a non-blocking accept with nothing pending");
                 assertNull(l.accept(), "still nothing pending");
                 try (Background<IoChannel> connector = Background.start("qio-kit-connect", () -> f().connect(l))) {
-                    try (IoChannel server = acceptWhenPending(l); IoChannel client = connector.result()) {
+                    try (IoChannel server = acceptWhenPending(l);
+                            IoChannel client = connector.result()) {
                         assertTrue(server.isBlocking(), "accepted ends start blocking, whatever the listener's mode");
                         exchange(client, server, "a non-blocking accept");
                         assertNull(l.accept(), "one client, one accept");
@@ -295,7 +308,8 @@ public abstract class ListenerContract {
             Background<IoChannel> connector = Background.start("qio-kit-connect", () -> f().connect(l));
             try (connector) {
                 connector.awaitEnd(Kit.PROMPT, "a connect to a closed listener's address failing");
-                assertInstanceOf(IOException.class, connector.failure(), "a connect to " + l.localUri() + " after close");
+                assertInstanceOf(
+                        IOException.class, connector.failure(), "a connect to " + l.localUri() + " after close");
             }
         });
     }
@@ -314,7 +328,9 @@ public abstract class ListenerContract {
             Background<IoChannel> connector = Background.startVirtual("qio-kit-connect", () -> f().connect(l));
             try {
                 Thread t = connector.thread();
-                while (t.isAlive() && t.getState() != Thread.State.WAITING && t.getState() != Thread.State.TIMED_WAITING) {
+                while (t.isAlive()
+                        && t.getState() != Thread.State.WAITING
+                        && t.getState() != Thread.State.TIMED_WAITING) {
                     Thread.onSpinWait();
                 }
             } finally {
@@ -327,8 +343,10 @@ public abstract class ListenerContract {
             } catch (IOException refused) {
                 return;
             }
-            try (client; connector) {
-                Background<Integer> reader = Background.start("qio-kit-read", () -> client.read(ByteBuffer.allocate(1)));
+            try (client;
+                    connector) {
+                Background<Integer> reader =
+                        Background.start("qio-kit-read", () -> client.read(ByteBuffer.allocate(1)));
                 reader.awaitEnd(Kit.PROMPT, "a never-accepted client's read ending after the listener closed");
                 try {
                     assertEquals(IoChannel.EOF, reader.result(), "a never-accepted client read data");
@@ -345,7 +363,8 @@ public abstract class ListenerContract {
         return once("required_accepted_outlive_the_listener", () -> {
             IoListener l = f().listen();
             try (Background<IoChannel> acceptor = Background.start("qio-kit-accept", l::accept);
-                    IoChannel client = f().connect(l); IoChannel server = acceptor.result()) {
+                    IoChannel client = f().connect(l);
+                    IoChannel server = acceptor.result()) {
                 l.close();
                 assertTrue(server.isOpen(), "closing the listener closed an accepted channel");
                 exchange(client, server, "after the listener closed");
@@ -367,11 +386,14 @@ public abstract class ListenerContract {
             LinkedBlockingQueue<IoChannel> accepted = new LinkedBlockingQueue<>();
             LinkedBlockingQueue<Boolean> onLoop = new LinkedBlockingQueue<>();
             List<IoChannel> clients = new ArrayList<>();
-            try (EventLoop loop = EventLoop.create("qio-kit-on-accept"); IoListener l = f().listen()) {
-                Watch watch = l.onAccept(ch -> {
-                    onLoop.add(loop.inEventLoop());
-                    accepted.add(ch);
-                }, loop);
+            try (EventLoop loop = EventLoop.create("qio-kit-on-accept");
+                    IoListener l = f().listen()) {
+                Watch watch = l.onAccept(
+                        ch -> {
+                            onLoop.add(loop.inEventLoop());
+                            accepted.add(ch);
+                        },
+                        loop);
                 assertTrue(watch.isActive(), "a new onAccept watch is inactive");
                 for (int i = 0; i < 3; i++) {
                     IoChannel client = f().connect(l);
@@ -381,8 +403,9 @@ public abstract class ListenerContract {
                 Set<Integer> got = new TreeSet<>();
                 for (int i = 0; i < 3; i++) {
                     try (IoChannel server = accepted.poll(Kit.PROMPT.toMillis(), TimeUnit.MILLISECONDS)) {
-                        assertNotNull(server, "client " + i + " of 3 was not handed over within " + Kit.PROMPT
-                                + "; got " + got);
+                        assertNotNull(
+                                server,
+                                "client " + i + " of 3 was not handed over within " + Kit.PROMPT + "; got " + got);
                         ByteBuffer b = ByteBuffer.allocate(1);
                         server.readAll(b);
                         got.add((int) b.get(0));
@@ -416,7 +439,8 @@ public abstract class ListenerContract {
     private void cycle() throws Exception {
         IoListener l = f().listen();
         try (Background<IoChannel> acceptor = Background.start("qio-kit-accept", l::accept);
-                IoChannel client = f().connect(l); IoChannel server = acceptor.result()) {
+                IoChannel client = f().connect(l);
+                IoChannel server = acceptor.result()) {
             exchange(client, server, "a leak cycle");
             acceptor.join();
         } finally {
@@ -444,12 +468,16 @@ public abstract class ListenerContract {
             }
             cycle(); // a shared poller lets go of closed descriptors at its next wake-up
             int fdsAfter = TestIo.openDescriptors().size();
-            assertTrue(fdsAfter <= fdsBefore + SLACK, "descriptors before: " + fdsBefore + ", after " + CYCLES
-                    + " listen/accept/close cycles: " + fdsAfter);
+            assertTrue(
+                    fdsAfter <= fdsBefore + SLACK,
+                    "descriptors before: " + fdsBefore + ", after " + CYCLES + " listen/accept/close cycles: "
+                            + fdsAfter);
             Set<Thread> threadsAfter = liveThreads();
             threadsAfter.removeAll(threadsBefore);
             threadsAfter.removeIf(t -> !t.isAlive());
-            assertEquals(Set.of(), Set.copyOf(threadsAfter.stream().map(Thread::getName).toList()),
+            assertEquals(
+                    Set.of(),
+                    Set.copyOf(threadsAfter.stream().map(Thread::getName).toList()),
                     "threads started by the cycles are still alive");
         });
     }

@@ -29,8 +29,8 @@ final class LongStream {
 
     static Gen<Case> cases() {
         Gen<Layout> layout = layouts();
-        return c -> new Case(Gen.longs(0, Long.MAX_VALUE).next(c), layout.next(c), layout.next(c), c.drawBoolean(),
-                c.drawBoolean());
+        return c -> new Case(
+                Gen.longs(0, Long.MAX_VALUE).next(c), layout.next(c), layout.next(c), c.drawBoolean(), c.drawBoolean());
     }
 
     /**
@@ -40,7 +40,9 @@ final class LongStream {
      */
     static Gen<Layout> layouts() {
         Gen<Integer> large = Gen.ints(16 << 10, 256 << 10);
-        Gen<Integer> any = Gen.<Integer>frequency().add(1, Gen.constant(0)).add(2, Gen.sizes(8192))
+        Gen<Integer> any = Gen.<Integer>frequency()
+                .add(1, Gen.constant(0))
+                .add(2, Gen.sizes(8192))
                 .add(2, Gen.ints(8192, 256 << 10));
         Gen<List<Integer>> others = Gen.listOf(any, 0, 5);
         Gen<BufferKind> kind = Gen.elements(BufferKind.values());
@@ -60,13 +62,18 @@ final class LongStream {
             if (Kit.has(fixture, Capability.CONCURRENT)) {
                 IoChannel r = pair.reader();
                 r.setBlocking(blocking);
-                Concurrently.run(pair, read::get, "bytes read of " + BYTES, () -> {
-                    write(w, c);
-                    pair.finishWriting();
-                }, () -> {
-                    read(r, c, read);
-                    RoundTrip.expectEof(r);
-                });
+                Concurrently.run(
+                        pair,
+                        read::get,
+                        "bytes read of " + BYTES,
+                        () -> {
+                            write(w, c);
+                            pair.finishWriting();
+                        },
+                        () -> {
+                            read(r, c, read);
+                            RoundTrip.expectEof(r);
+                        });
             } else {
                 write(w, c);
                 pair.finishWriting();
@@ -136,7 +143,8 @@ final class LongStream {
         private final ByteBuffer[] pool;
 
         Buffers(Layout layout) {
-            int largest = layout.pieces().stream().mapToInt(Integer::intValue).max().orElse(1);
+            int largest =
+                    layout.pieces().stream().mapToInt(Integer::intValue).max().orElse(1);
             pool = new ByteBuffer[layout.perCall()];
             for (int i = 0; i < pool.length; i++) {
                 pool[i] = layout.kind().allocate(Math.max(largest, 1));

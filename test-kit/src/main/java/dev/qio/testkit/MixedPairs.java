@@ -36,8 +36,10 @@ public final class MixedPairs {
     public static ChannelRegistry only(ChannelRegistry registry, String scheme, String providerClassName) {
         ChannelRegistry chosen = registry.choose(scheme, providerClassName);
         ChannelProvider p = chosen.provider(scheme).orElseThrow();
-        Assumptions.assumeTrue(p.availability().isAvailable(),
-                () -> providerClassName + " cannot serve " + scheme + " here: " + p.availability().reason());
+        Assumptions.assumeTrue(
+                p.availability().isAvailable(),
+                () -> providerClassName + " cannot serve " + scheme + " here: "
+                        + p.availability().reason());
         return chosen;
     }
 
@@ -46,8 +48,9 @@ public final class MixedPairs {
      * through {@code connectSide} (with {@code query} appended when not empty) and accepts: the client
      * writes, the accepted end reads.
      */
-    public static ChannelPair connected(ChannelRegistry listenSide, String listenUri, ChannelRegistry connectSide,
-            String query) throws IOException {
+    public static ChannelPair connected(
+            ChannelRegistry listenSide, String listenUri, ChannelRegistry connectSide, String query)
+            throws IOException {
         IoListener listener = listenSide.listen(listenUri);
         return ChannelPair.connected(listener, uri -> connectSide.open(uri + (query.isEmpty() ? "" : "?" + query)));
     }

@@ -24,7 +24,9 @@ final class ModelProperties {
     record StreamOp(boolean write, int length, BufferKind kind) {}
 
     static Gen<List<StreamOp>> streamPrograms() {
-        Gen<StreamOp> op = c -> new StreamOp(c.drawBoolean(), Gen.sizes(100_000).next(c),
+        Gen<StreamOp> op = c -> new StreamOp(
+                c.drawBoolean(),
+                Gen.sizes(100_000).next(c),
                 Gen.elements(BufferKind.values()).next(c));
         return Gen.listOf(op, 1, 40);
     }
@@ -98,9 +100,13 @@ final class ModelProperties {
     /** One step of a seekable program. */
     sealed interface SeekOp {
         record Write(int length) implements SeekOp {}
+
         record Read(int length) implements SeekOp {}
+
         record Seek(long offset, Whence whence) implements SeekOp {}
+
         record Pread(int length, long offset) implements SeekOp {}
+
         record Pwrite(int length, long offset) implements SeekOp {}
     }
 
@@ -123,13 +129,16 @@ final class ModelProperties {
     /** Runs a seekable program on the writer (which must also read) against a byte-array model. */
     static void seekable(ChannelFixture fixture, List<SeekOp> program, long seed) throws Throwable {
         try (ChannelPair pair = fixture.open()) {
-            org.junit.jupiter.api.Assumptions.assumeTrue(pair.isLoopback(), () -> "fixture '" + fixture.name()
-                    + "' is not a loopback: the SEEKABLE model reads and writes one channel");
+            org.junit.jupiter.api.Assumptions.assumeTrue(
+                    pair.isLoopback(),
+                    () -> "fixture '" + fixture.name()
+                            + "' is not a loopback: the SEEKABLE model reads and writes one channel");
             IoChannel ch = pair.writer();
             Model m = new Model();
             int step = 0;
             for (SeekOp op : program) {
-                String at = ch.name() + " step " + step++ + " " + op + " (model position " + m.pos + ", size " + m.size + ")";
+                String at = ch.name() + " step " + step++ + " " + op + " (model position " + m.pos + ", size " + m.size
+                        + ")";
                 switch (op) {
                     case SeekOp.Write(int n) -> {
                         byte[] data = Inputs.payload(n, seed + step);

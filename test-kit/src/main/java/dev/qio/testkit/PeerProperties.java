@@ -22,14 +22,17 @@ final class PeerProperties {
      * The writer end has a thread blocked reading (a platform or a virtual one) when another thread
      * writes {@code size} bytes and closes it; the reader end reads those bytes, then EOF.
      */
-    static void peerReadsEofAfterAsyncClose(ChannelFixture fixture, boolean virtual, int size, long seed) throws Exception {
+    static void peerReadsEofAfterAsyncClose(ChannelFixture fixture, boolean virtual, int size, long seed)
+            throws Exception {
         byte[] sent = Inputs.payload(size, seed);
         try (ChannelPair pair = fixture.open()) {
             IoChannel a = pair.writer();
             IoChannel b = pair.reader();
             Assumptions.assumeFalse(a == b, "fixture '" + fixture.name() + "' is a loopback");
-            Assumptions.assumeTrue(a.hasFeature(Feature.CONCURRENT_IO),
-                    () -> "fixture '" + fixture.name() + "': the writer end has no CONCURRENT_IO, so no read can wait on it while it closes");
+            Assumptions.assumeTrue(
+                    a.hasFeature(Feature.CONCURRENT_IO),
+                    () -> "fixture '" + fixture.name()
+                            + "': the writer end has no CONCURRENT_IO, so no read can wait on it while it closes");
             Background<Integer> blocked = virtual
                     ? Background.startVirtual("qio-kit-blocked-reader", () -> a.read(ByteBuffer.allocate(1)))
                     : Background.start("qio-kit-blocked-reader", () -> a.read(ByteBuffer.allocate(1)));
@@ -40,7 +43,8 @@ final class PeerProperties {
                 } catch (Exception e) {
                     how = "threw " + e;
                 }
-                Assumptions.abort("fixture '" + fixture.name() + "': a read of the writer end does not wait (it " + how + ")");
+                Assumptions.abort(
+                        "fixture '" + fixture.name() + "': a read of the writer end does not wait (it " + how + ")");
             }
             ByteBuffer got = ByteBuffer.allocate(size + 1);
             Background<Integer> peer = Background.start("qio-kit-peer", () -> {
@@ -59,11 +63,14 @@ final class PeerProperties {
                 fail(b.name() + ": the peer read " + got.position() + " of the " + size
                         + " bytes written before a close that woke a blocked reader");
             }
-            assertEquals(IoChannel.EOF, r, b.name() + ": what the peer read after the bytes (EOF expected, not more data)");
+            assertEquals(
+                    IoChannel.EOF, r, b.name() + ": what the peer read after the bytes (EOF expected, not more data)");
             assertEquals(ByteBuffer.wrap(sent), got.flip(), "the bytes the peer read");
         } catch (IOException e) {
-            throw new AssertionError("the peer of a channel closed while another thread was reading it failed instead of"
-                    + " reading EOF (a reset instead of an orderly close?): " + e, e);
+            throw new AssertionError(
+                    "the peer of a channel closed while another thread was reading it failed instead of"
+                            + " reading EOF (a reset instead of an orderly close?): " + e,
+                    e);
         }
     }
 }

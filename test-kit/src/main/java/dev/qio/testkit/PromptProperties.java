@@ -24,9 +24,13 @@ final class PromptProperties {
     record Case(boolean write, int calls, boolean vectored, List<Integer> lengths, BufferKind kind) {}
 
     static Gen<Case> cases() {
-        Gen<List<Integer>> lengths = Gen.listOf(Gen.<Integer>frequency().add(3, Gen.sizes(8192))
-                .add(1, Gen.ints(8192, 70_000)), 1, 3);
-        return c -> new Case(c.drawBoolean(), Gen.ints(1, 4).next(c), c.drawBoolean(), lengths.next(c),
+        Gen<List<Integer>> lengths =
+                Gen.listOf(Gen.<Integer>frequency().add(3, Gen.sizes(8192)).add(1, Gen.ints(8192, 70_000)), 1, 3);
+        return c -> new Case(
+                c.drawBoolean(),
+                Gen.ints(1, 4).next(c),
+                c.drawBoolean(),
+                lengths.next(c),
                 Gen.elements(BufferKind.values()).next(c));
     }
 
@@ -41,8 +45,10 @@ final class PromptProperties {
     static void run(ChannelFixture fixture, Case c) throws Throwable {
         boolean starve = Kit.has(fixture, Capability.STARVE);
         boolean fill = Kit.has(fixture, Capability.FILL);
-        Assumptions.assumeTrue(starve || fill, () -> "fixture '" + fixture.name()
-                + "' declares neither STARVE nor FILL in ChannelFixture.capabilities()");
+        Assumptions.assumeTrue(
+                starve || fill,
+                () -> "fixture '" + fixture.name()
+                        + "' declares neither STARVE nor FILL in ChannelFixture.capabilities()");
         boolean write = fill && (c.write() || !starve);
         try (ChannelPair pair = fixture.open()) {
             IoChannel ch = write ? pair.writer() : pair.reader();
@@ -55,21 +61,26 @@ final class PromptProperties {
                 ByteBuffer[] iov = iov(c, write);
                 long n;
                 if (write) {
-                    n = c.vectored() ? CheckedIo.writevPromptly(ch, iov)
+                    n = c.vectored()
+                            ? CheckedIo.writevPromptly(ch, iov)
                             : promptly(ch, "write(ByteBuffer)", () -> ch.write(iov[0]));
                 } else {
-                    n = c.vectored() ? CheckedIo.readvPromptly(ch, iov)
+                    n = c.vectored()
+                            ? CheckedIo.readvPromptly(ch, iov)
                             : promptly(ch, "read(ByteBuffer)", () -> ch.read(iov[0]));
-                    assertEquals(IoChannel.ERR_BLOCK, n, ch.name() + ": non-blocking read " + (i + 1) + " of " + c.calls()
-                            + " on a starved reader: nothing was written, so nothing can be read");
+                    assertEquals(
+                            IoChannel.ERR_BLOCK,
+                            n,
+                            ch.name() + ": non-blocking read " + (i + 1) + " of " + c.calls()
+                                    + " on a starved reader: nothing was written, so nothing can be read");
                 }
             }
         }
     }
 
     private static long promptly(IoChannel ch, String what, Callable<Integer> call) throws Exception {
-        return Background.within("qio-kit-nonblocking", Kit.PROMPT, ch.name() + ": a non-blocking " + what
-                + " did not return", call);
+        return Background.within(
+                "qio-kit-nonblocking", Kit.PROMPT, ch.name() + ": a non-blocking " + what + " did not return", call);
     }
 
     private static ByteBuffer[] iov(Case c, boolean write) {

@@ -50,7 +50,9 @@ public final class Registrations {
             descriptor = ModuleDescriptor.read(in);
         }
         assertFalse(listed.isEmpty(), root + ": META-INF/services lists no " + service);
-        assertEquals(provided(descriptor, service), listed,
+        assertEquals(
+                provided(descriptor, service),
+                listed,
                 root + ": module " + descriptor.name() + " 'provides' and META-INF/services disagree");
         Module module = anchor.getModule();
         if (module.isNamed()) {
@@ -61,7 +63,9 @@ public final class Registrations {
 
     private static Set<String> provided(ModuleDescriptor descriptor, String service) {
         Set<String> names = new TreeSet<>();
-        descriptor.provides().stream().filter(p -> p.service().equals(service)).forEach(p -> names.addAll(p.providers()));
+        descriptor.provides().stream()
+                .filter(p -> p.service().equals(service))
+                .forEach(p -> names.addAll(p.providers()));
         return names;
     }
 

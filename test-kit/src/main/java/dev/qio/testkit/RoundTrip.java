@@ -1,7 +1,6 @@
 package dev.qio.testkit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.qio.channel.IoChannel;
@@ -26,13 +25,16 @@ final class RoundTrip {
             if (Kit.has(fixture, Capability.CONCURRENT)) {
                 IoChannel r = pair.reader();
                 r.setBlocking(blocking);
-                Concurrently.run(pair, () -> {
-                    write(w, t, sent);
-                    pair.finishWriting();
-                }, () -> {
-                    read(r, t, received);
-                    expectEof(r);
-                });
+                Concurrently.run(
+                        pair,
+                        () -> {
+                            write(w, t, sent);
+                            pair.finishWriting();
+                        },
+                        () -> {
+                            read(r, t, received);
+                            expectEof(r);
+                        });
             } else {
                 write(w, t, sent);
                 pair.finishWriting();
@@ -97,5 +99,4 @@ final class RoundTrip {
             }
         }
     }
-
 }

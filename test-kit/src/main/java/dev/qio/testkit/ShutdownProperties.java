@@ -27,23 +27,27 @@ final class ShutdownProperties {
         byte[] out = Inputs.payload(there, seed);
         byte[] in = Inputs.payload(back, ~seed);
         try (ChannelPair pair = fixture.open()) {
-            Assumptions.assumeFalse(pair.isLoopback(), "fixture '" + fixture.name() + "' is a loopback: no peer to answer");
+            Assumptions.assumeFalse(
+                    pair.isLoopback(), "fixture '" + fixture.name() + "' is a loopback: no peer to answer");
             IoChannel a = pair.writer();
             IoChannel b = pair.reader();
             ByteBuffer gotThere = ByteBuffer.allocate(there);
             ByteBuffer gotBack = ByteBuffer.allocate(back);
-            Concurrently.run(pair, () -> {
-                a.writeAll(ByteBuffer.wrap(out));
-                a.shutdown(Shutdown.WRITE);
-                assertWriteFails(a, "shutdown(WRITE)");
-                a.readAll(gotBack);
-                RoundTrip.expectEof(a);
-            }, () -> {
-                b.readAll(gotThere);
-                RoundTrip.expectEof(b);
-                b.writeAll(ByteBuffer.wrap(in));
-                b.shutdown(Shutdown.WRITE);
-            });
+            Concurrently.run(
+                    pair,
+                    () -> {
+                        a.writeAll(ByteBuffer.wrap(out));
+                        a.shutdown(Shutdown.WRITE);
+                        assertWriteFails(a, "shutdown(WRITE)");
+                        a.readAll(gotBack);
+                        RoundTrip.expectEof(a);
+                    },
+                    () -> {
+                        b.readAll(gotThere);
+                        RoundTrip.expectEof(b);
+                        b.writeAll(ByteBuffer.wrap(in));
+                        b.shutdown(Shutdown.WRITE);
+                    });
             assertArrayEquals(out, gotThere.array());
             assertArrayEquals(in, gotBack.array());
         }
@@ -68,15 +72,19 @@ final class ShutdownProperties {
             long n;
             while ((n = CheckedIo.readv(b, new ByteBuffer[] {buf.clear()})) != IoChannel.EOF) {
                 if (n == IoChannel.ERR_BLOCK) {
-                    awaitPromptly(b, IoCondition.IN, "after " + got.size() + " of " + sent
-                            + " bytes, the EOF that shutdown(WRITE) sends");
+                    awaitPromptly(
+                            b,
+                            IoCondition.IN,
+                            "after " + got.size() + " of " + sent + " bytes, the EOF that shutdown(WRITE) sends");
                 } else {
                     got.write(buf.array(), 0, (int) n);
                 }
             }
             assertArrayEquals(data, got.toByteArray(), b.name() + ": the bytes sent before shutdown(WRITE)");
             for (int i = 0; i < 2; i++) {
-                assertEquals(IoChannel.EOF, CheckedIo.readv(b, new ByteBuffer[] {buf.clear()}),
+                assertEquals(
+                        IoChannel.EOF,
+                        CheckedIo.readv(b, new ByteBuffer[] {buf.clear()}),
                         b.name() + ": a non-blocking read after EOF keeps returning EOF");
             }
             assertWriteFails(a, "shutdown(WRITE)");
@@ -97,7 +105,10 @@ final class ShutdownProperties {
 
     static Gen<BothCase> bothCases(ChannelFixture fixture) {
         Gen<Waiters.Waiter> waiters = Waiters.waiters(fixture);
-        return c -> new BothCase(Gen.ints(0, BlockingProperties.SMALL).next(c), c.drawBoolean(), waiters.next(c),
+        return c -> new BothCase(
+                Gen.ints(0, BlockingProperties.SMALL).next(c),
+                c.drawBoolean(),
+                waiters.next(c),
                 Gen.longs(0, Long.MAX_VALUE).next(c));
     }
 
@@ -115,8 +126,10 @@ final class ShutdownProperties {
             byte[] data = Inputs.payload(loopback ? 0 : c.sent(), c.seed());
             a.writeAll(ByteBuffer.wrap(data));
             Background<Long> woken = Waiters.wake(a, c.waiter(), "shutdown(BOTH)", () -> a.shutdown(Shutdown.BOTH));
-            assertEquals(IoChannel.EOF, woken.result(), a.name() + ": a reader waiting in " + c.waiter()
-                    + " after shutdown(BOTH)");
+            assertEquals(
+                    IoChannel.EOF,
+                    woken.result(),
+                    a.name() + ": a reader waiting in " + c.waiter() + " after shutdown(BOTH)");
             a.setBlocking(true);
             for (int i = 0; i < 2; i++) {
                 assertEquals(IoChannel.EOF, a.read(ByteBuffer.allocate(8)), a.name() + ": a read after shutdown(BOTH)");
@@ -124,8 +137,12 @@ final class ShutdownProperties {
             assertWriteFails(a, "shutdown(BOTH)");
             if (!loopback) {
                 ByteBuffer got = ByteBuffer.allocate(data.length);
-                Background.within("qio-kit-peer", Kit.PROMPT, peer.name() + ": the peer did not read the "
-                        + data.length + " bytes sent before shutdown(BOTH) and then EOF", () -> {
+                Background.within(
+                        "qio-kit-peer",
+                        Kit.PROMPT,
+                        peer.name() + ": the peer did not read the " + data.length
+                                + " bytes sent before shutdown(BOTH) and then EOF",
+                        () -> {
                             peer.readAll(got);
                             RoundTrip.expectEof(peer);
                             return null;
@@ -136,14 +153,19 @@ final class ShutdownProperties {
     }
 
     private static void assertWriteFails(IoChannel ch, String after) {
-        assertThrows(IOException.class, () -> ch.write(ByteBuffer.wrap(new byte[] {9})),
+        assertThrows(
+                IOException.class,
+                () -> ch.write(ByteBuffer.wrap(new byte[] {9})),
                 ch.name() + ": a write after " + after + " must fail");
     }
 
     /** {@code ch.await(condition)}, failing if it has not returned within {@link Kit#PROMPT}. */
     static void awaitPromptly(IoChannel ch, IoCondition condition, String waitingFor) throws Exception {
-        Background.within("qio-kit-await", Kit.PROMPT, ch.name() + ": await(" + condition + ") waiting for "
-                + waitingFor + " did not return", () -> {
+        Background.within(
+                "qio-kit-await",
+                Kit.PROMPT,
+                ch.name() + ": await(" + condition + ") waiting for " + waitingFor + " did not return",
+                () -> {
                     ch.await(condition);
                     return null;
                 });

@@ -96,7 +96,9 @@ public final class TestIo {
      * @throws IOException if {@code mkfifo} cannot run or fails; the message holds what it printed
      */
     public static Path mkfifo(Path path) throws IOException {
-        Process p = new ProcessBuilder("mkfifo", "-m", "600", path.toString()).redirectErrorStream(true).start();
+        Process p = new ProcessBuilder("mkfifo", "-m", "600", path.toString())
+                .redirectErrorStream(true)
+                .start();
         try {
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             int rc = p.waitFor();

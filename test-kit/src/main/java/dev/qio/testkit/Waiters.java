@@ -40,18 +40,20 @@ final class Waiters {
         Callable<Long> task(IoChannel ch) {
             return switch (this) {
                 case READ, READ_VIRTUAL -> () -> (long) ch.read(ByteBuffer.allocate(16));
-                case READV_ALL_EOF -> () -> {
-                    ByteBuffer[] iov = {ByteBuffer.allocate(7), ByteBuffer.allocate(9)};
-                    return ch.readvAllEof(iov) ? CheckedIo.remaining(iov) : IoChannel.EOF;
-                };
-                case AWAIT_IN -> () -> {
-                    long n;
-                    do { // readiness is a hint: a wake-up may come before the read has anything to say
-                        ch.await(IoCondition.IN);
-                        n = ch.read(ByteBuffer.allocate(16));
-                    } while (n == IoChannel.ERR_BLOCK);
-                    return n;
-                };
+                case READV_ALL_EOF ->
+                    () -> {
+                        ByteBuffer[] iov = {ByteBuffer.allocate(7), ByteBuffer.allocate(9)};
+                        return ch.readvAllEof(iov) ? CheckedIo.remaining(iov) : IoChannel.EOF;
+                    };
+                case AWAIT_IN ->
+                    () -> {
+                        long n;
+                        do { // readiness is a hint: a wake-up may come before the read has anything to say
+                            ch.await(IoCondition.IN);
+                            n = ch.read(ByteBuffer.allocate(16));
+                        } while (n == IoChannel.ERR_BLOCK);
+                        return n;
+                    };
             };
         }
     }
@@ -96,14 +98,19 @@ final class Waiters {
     /** {@code close} from another thread wakes {@code waiter} with ClosedChannelException. */
     static void closeWakes(IoChannel ch, Waiter waiter) throws Throwable {
         Background<Long> b = wake(ch, waiter, "close", ch::close);
-        assertInstanceOf(ClosedChannelException.class, b.failure(), ch.name() + ": a reader waiting in " + waiter
-                + " when another thread closes must get ClosedChannelException");
+        assertInstanceOf(
+                ClosedChannelException.class,
+                b.failure(),
+                ch.name() + ": a reader waiting in " + waiter
+                        + " when another thread closes must get ClosedChannelException");
     }
 
     /** {@code shutdown(how)} from another thread wakes {@code waiter}, which reads EOF. */
     static void shutdownWakes(IoChannel ch, Waiter waiter, dev.qio.channel.Shutdown how) throws Throwable {
         Background<Long> b = wake(ch, waiter, "shutdown(" + how + ")", () -> ch.shutdown(how));
-        assertEquals(IoChannel.EOF, b.result(), ch.name() + ": a reader waiting in " + waiter + " after shutdown("
-                + how + ")");
+        assertEquals(
+                IoChannel.EOF,
+                b.result(),
+                ch.name() + ": a reader waiting in " + waiter + " after shutdown(" + how + ")");
     }
 }

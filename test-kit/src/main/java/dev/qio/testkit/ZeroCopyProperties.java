@@ -55,14 +55,19 @@ final class ZeroCopyProperties {
                 .add(1, Gen.constant(0))
                 .add(2, Gen.ints(8192, 70_000));
         Gen<Integer> perCall = Gen.<Integer>frequency().add(1, Gen.constant(1)).add(3, Gen.ints(1, 64));
-        Gen<List<Integer>> pieces = Gen.listOf(piece, 1, 4).filter(l -> l.stream().anyMatch(p -> p > 0));
+        Gen<List<Integer>> pieces =
+                Gen.listOf(piece, 1, 4).filter(l -> l.stream().anyMatch(p -> p > 0));
         Gen<BufferKind> kind = Gen.elements(BufferKind.values());
         Gen<Layout> layout = c -> new Layout(pieces.next(c), perCall.next(c), kind.next(c));
         Gen<Boolean> bool = Gen.booleans();
         Gen<Step> step = c -> new Step(size.next(c), !bool.next(c), layout.next(c), bool.next(c));
         Gen<List<Step>> steps = Gen.listOf(step, 1, 6);
         boolean nonBlocking = !Kit.has(fixture, Capability.BLOCKING_ONLY);
-        return c -> new Case(steps.next(c), Gen.ints(1, 4096).next(c), !nonBlocking || !bool.next(c), bool.next(c),
+        return c -> new Case(
+                steps.next(c),
+                Gen.ints(1, 4096).next(c),
+                !nonBlocking || !bool.next(c),
+                bool.next(c),
                 Gen.longs(0, Long.MAX_VALUE).next(c));
     }
 
@@ -77,32 +82,38 @@ final class ZeroCopyProperties {
             IoChannel w = writerEnd(pair);
             IoChannel r = w == pair.writer() ? pair.reader() : pair.writer();
             ByteBuffer got = ByteBuffer.allocate(all.length);
-            Concurrently.run(pair, () -> {
-                w.setBlocking(k.blocking());
-                List<ByteBuffer> pending = new ArrayList<>();
-                int offset = 0;
-                for (Step s : k.steps()) {
-                    byte[] data = Arrays.copyOfRange(all, offset, offset + s.size());
-                    offset += s.size();
-                    Set<WriteFlag> flags = s.zeroCopy() ? Set.of(WriteFlag.ZERO_COPY) : Set.of();
-                    for (ByteBuffer[] iov : s.layout().calls(s.size(), data, true)) {
-                        write(w, iov, flags, k.raw());
-                        if (s.zeroCopy()) {
-                            pending.addAll(Arrays.asList(iov));
-                        } else {
-                            overwrite(iov);
+            Concurrently.run(
+                    pair,
+                    () -> {
+                        w.setBlocking(k.blocking());
+                        List<ByteBuffer> pending = new ArrayList<>();
+                        int offset = 0;
+                        for (Step s : k.steps()) {
+                            byte[] data = Arrays.copyOfRange(all, offset, offset + s.size());
+                            offset += s.size();
+                            Set<WriteFlag> flags = s.zeroCopy() ? Set.of(WriteFlag.ZERO_COPY) : Set.of();
+                            for (ByteBuffer[] iov : s.layout().calls(s.size(), data, true)) {
+                                write(w, iov, flags, k.raw());
+                                if (s.zeroCopy()) {
+                                    pending.addAll(Arrays.asList(iov));
+                                } else {
+                                    overwrite(iov);
+                                }
+                            }
+                            if (s.flushAfter()) {
+                                flush(w, pending);
+                            }
                         }
-                    }
-                    if (s.flushAfter()) {
                         flush(w, pending);
-                    }
-                }
-                flush(w, pending);
-                ByteBuffer trailer = ByteBuffer.wrap(all, offset, k.trailer());
-                write(w, new ByteBuffer[] {trailer}, Set.of(), k.raw());
-            }, () -> r.readAll(got));
-            assertArrayEquals(all, got.array(), "the bytes read differ from those written (the writer overwrote a "
-                    + "copying write's buffers after it returned, a zero-copy write's only after flush returned)");
+                        ByteBuffer trailer = ByteBuffer.wrap(all, offset, k.trailer());
+                        write(w, new ByteBuffer[] {trailer}, Set.of(), k.raw());
+                    },
+                    () -> r.readAll(got));
+            assertArrayEquals(
+                    all,
+                    got.array(),
+                    "the bytes read differ from those written (the writer overwrote a "
+                            + "copying write's buffers after it returned, a zero-copy write's only after flush returned)");
         }
     }
 
@@ -120,19 +131,28 @@ final class ZeroCopyProperties {
             assertEquals(0, flushPromptly(w, "on a fresh channel"), "flush with nothing written");
             byte[] all = Inputs.payload(200 + 4 * THRESHOLD, 11);
             ByteBuffer head = ByteBuffer.wrap(all, 0, 100);
-            ByteBuffer big = BufferKind.DIRECT.allocate(4 * THRESHOLD).put(all, 100, 4 * THRESHOLD).flip();
+            ByteBuffer big = BufferKind.DIRECT
+                    .allocate(4 * THRESHOLD)
+                    .put(all, 100, 4 * THRESHOLD)
+                    .flip();
             ByteBuffer tail = ByteBuffer.wrap(all, 100 + 4 * THRESHOLD, 100);
             write(w, new ByteBuffer[] {head}, Set.of(), true);
             assertEquals(0, flushPromptly(w, "after a copying write only"), "flush after a copying write only");
             ByteBuffer got = ByteBuffer.allocate(all.length);
-            Concurrently.run(pair, () -> {
-                write(w, new ByteBuffer[] {big}, Set.of(WriteFlag.ZERO_COPY), false);
-                flush(w, new ArrayList<>(List.of(big)));
-                assertEquals(0, flushPromptly(w, "after a flush"), "flush right after a flush");
-                write(w, new ByteBuffer[] {tail}, Set.of(), false);
-            }, () -> r.readAll(got));
-            assertArrayEquals(all, got.array(), "a copying write, a zero-copy one (overwritten after flush returned) "
-                    + "and a copying one: the bytes read differ from those written");
+            Concurrently.run(
+                    pair,
+                    () -> {
+                        write(w, new ByteBuffer[] {big}, Set.of(WriteFlag.ZERO_COPY), false);
+                        flush(w, new ArrayList<>(List.of(big)));
+                        assertEquals(0, flushPromptly(w, "after a flush"), "flush right after a flush");
+                        write(w, new ByteBuffer[] {tail}, Set.of(), false);
+                    },
+                    () -> r.readAll(got));
+            assertArrayEquals(
+                    all,
+                    got.array(),
+                    "a copying write, a zero-copy one (overwritten after flush returned) "
+                            + "and a copying one: the bytes read differ from those written");
         }
     }
 
@@ -159,8 +179,11 @@ final class ZeroCopyProperties {
     }
 
     private static int flushPromptly(IoChannel w, String when) throws Exception {
-        return Background.within("qio-kit-flush", Kit.PROMPT, w.name() + ": flush with no zero-copy write pending ("
-                + when + ") did not return", w::flush);
+        return Background.within(
+                "qio-kit-flush",
+                Kit.PROMPT,
+                w.name() + ": flush with no zero-copy write pending (" + when + ") did not return",
+                w::flush);
     }
 
     /** Flips every byte of each buffer, whatever its position: what a caller reusing its buffers does. */

@@ -24,14 +24,20 @@ class ConcurrentlyTest {
         AssertionError writerFailed = new AssertionError("the writer's own assertion");
         // The reader's end closes first: closing the writer's end first would let the reader see
         // EOF in between and return without an exception.
-        Throwable reported = assertThrows(Throwable.class, () -> Concurrently.run(() -> {
-            ends[1].close();
-            ends[0].close();
-        }, () -> {
-            throw writerFailed;
-        }, () -> ends[1].read(ByteBuffer.allocate(8)))); // waits for bytes the writer never sends
+        Throwable reported = assertThrows(
+                Throwable.class,
+                () -> Concurrently.run(
+                        () -> {
+                            ends[1].close();
+                            ends[0].close();
+                        },
+                        () -> {
+                            throw writerFailed;
+                        },
+                        () -> ends[1].read(ByteBuffer.allocate(8)))); // waits for bytes the writer never sends
         assertSame(writerFailed, reported);
-        assertTrue(Arrays.stream(reported.getSuppressed()).anyMatch(ClosedChannelException.class::isInstance),
+        assertTrue(
+                Arrays.stream(reported.getSuppressed()).anyMatch(ClosedChannelException.class::isInstance),
                 "the woken reader's exception is attached: " + Arrays.toString(reported.getSuppressed()));
     }
 
@@ -40,8 +46,9 @@ class ConcurrentlyTest {
         CountDownLatch never = new CountDownLatch(1);
         AtomicInteger closed = new AtomicInteger();
         IllegalStateException first = new IllegalStateException("first");
-        Throwable reported = assertThrows(Throwable.class, () -> Concurrently.run(closed::incrementAndGet,
-                never::await, () -> {
+        Throwable reported = assertThrows(
+                Throwable.class,
+                () -> Concurrently.run(closed::incrementAndGet, never::await, () -> {
                     throw first;
                 }));
         assertSame(first, reported);
@@ -54,13 +61,16 @@ class ConcurrentlyTest {
         AtomicInteger done = new AtomicInteger();
         AtomicInteger closed = new AtomicInteger();
         CountDownLatch second = new CountDownLatch(1);
-        Concurrently.run(closed::incrementAndGet, () -> {
-            second.await();
-            done.incrementAndGet();
-        }, () -> {
-            done.incrementAndGet();
-            second.countDown();
-        });
+        Concurrently.run(
+                closed::incrementAndGet,
+                () -> {
+                    second.await();
+                    done.incrementAndGet();
+                },
+                () -> {
+                    done.incrementAndGet();
+                    second.countDown();
+                });
         assertEquals(2, done.get());
         assertEquals(0, closed.get(), "nothing failed, so nothing is stopped");
     }

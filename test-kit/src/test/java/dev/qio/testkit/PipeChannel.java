@@ -106,11 +106,13 @@ final class PipeChannel extends AbstractIoChannel {
         private final Condition readable = lock.newCondition();
         /** The one writer waits here for room or an end. */
         private final Condition writable = lock.newCondition();
+
         private final ByteBuffer ring;
         /** Guarded by lock. */
         private int head;
         /** Written under lock; volatile for poll. */
         private volatile int size;
+
         private volatile boolean writerEnded;
         private volatile boolean readerEnded;
         /** Both ends' readiness, signalled after every change; set once before use. */

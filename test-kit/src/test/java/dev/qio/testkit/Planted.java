@@ -60,7 +60,9 @@ enum Planted {
                     long every = 8 << 20;
                     for (int i = 0; i < iov.length && n > 0; i++) {
                         int len = iov[i].position() - before[i];
-                        for (long k = Math.max(every, (offset + every - 1) / every * every); k < offset + len; k += every) {
+                        for (long k = Math.max(every, (offset + every - 1) / every * every);
+                                k < offset + len;
+                                k += every) {
                             int p = before[i] + (int) (k - offset);
                             iov[i].put(p, (byte) ~iov[i].get(p));
                         }
@@ -354,8 +356,8 @@ enum Planted {
      * {@code when} holds, first waits for {@code condition} on the pipe: a call that should
      * return at once but waits for the peer.
      */
-    private static IoChannel waitingFirst(IoChannel ch, IoCondition condition,
-            BiPredicate<IoChannel, ByteBuffer[]> when) {
+    private static IoChannel waitingFirst(
+            IoChannel ch, IoCondition condition, BiPredicate<IoChannel, ByteBuffer[]> when) {
         return new ForwardingChannel(ch) {
             @Override
             public long readv(ByteBuffer[] iov, List<NativeFd> fdsOut, Set<ReadFlag> flags) throws IOException {
@@ -377,8 +379,10 @@ enum Planted {
 
     /** Pairs of planted pipes: round trip, concurrent ends, a reader that starves, a writer that fills. */
     ChannelFixture fixture() {
-        return ChannelFixture.of("planted-" + name().toLowerCase(java.util.Locale.ROOT),
-                EnumSet.of(Capability.ROUND_TRIP, Capability.CONCURRENT, Capability.STARVE, Capability.FILL), () -> {
+        return ChannelFixture.of(
+                "planted-" + name().toLowerCase(java.util.Locale.ROOT),
+                EnumSet.of(Capability.ROUND_TRIP, Capability.CONCURRENT, Capability.STARVE, Capability.FILL),
+                () -> {
                     IoChannel[] ends = PipeChannel.pair("pipe-" + SERIAL.incrementAndGet(), CAPACITY);
                     return ChannelPair.of(wrap(ends[0]), wrap(ends[1]));
                 });

@@ -28,9 +28,11 @@ class PlantedListenerBugTest {
     private static final List<Case> CASES = List.of(
             new Case(Bug.ON_ACCEPT_NEVER_FIRES, "required_on_accept", "client 0 of 3 was not handed over"),
             new Case(Bug.LOCAL_URI_PORT_ZERO, "required_listener_new", "localUri() still says port 0"),
-            new Case(Bug.CLOSE_WAKES_NO_ACCEPT, "required_close_wakes_accept",
-                    "close() waking a blocked accept within"),
-            new Case(Bug.CLOSE_KEEPS_ADDRESS, "required_close_releases_the_address",
+            new Case(
+                    Bug.CLOSE_WAKES_NO_ACCEPT, "required_close_wakes_accept", "close() waking a blocked accept within"),
+            new Case(
+                    Bug.CLOSE_KEEPS_ADDRESS,
+                    "required_close_releases_the_address",
                     "qio-kit-connect should have failed"));
 
     @TestFactory

@@ -42,6 +42,7 @@ final class BufferedChannel extends AbstractIoChannel {
     private volatile boolean writeShut;
     /** Whether {@link #buffer} holds nothing; read without the lock by {@link #poll}, a hint. */
     private volatile boolean empty = true;
+
     private final Readiness innerReadiness;
     private final Readiness readiness;
 
@@ -224,8 +225,10 @@ final class BufferedChannel extends AbstractIoChannel {
         try {
             int dropped = pushBeforeEnding(false);
             if (dropped > 0) {
-                LOG.log(System.Logger.Level.WARNING, () -> name() + ": closed with " + dropped
-                        + " bytes held that " + inner.name() + " had no room for; they are dropped (flush before close)");
+                LOG.log(
+                        System.Logger.Level.WARNING,
+                        () -> name() + ": closed with " + dropped + " bytes held that " + inner.name()
+                                + " had no room for; they are dropped (flush before close)");
             }
         } finally {
             inner.close();

@@ -89,7 +89,9 @@ public final class ForeignChannels {
      * @param name the channel's name, used in every message
      */
     public static IoChannel ofStreams(InputStream in, OutputStream out, String name) {
-        return new StreamPairChannel(Objects.requireNonNull(name, "name"),
-                Objects.requireNonNull(in, "in"), Objects.requireNonNull(out, "out"));
+        return new StreamPairChannel(
+                Objects.requireNonNull(name, "name"),
+                Objects.requireNonNull(in, "in"),
+                Objects.requireNonNull(out, "out"));
     }
 }

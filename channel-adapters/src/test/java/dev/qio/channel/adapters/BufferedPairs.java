@@ -22,10 +22,11 @@ final class BufferedPairs {
 
     /** Smaller than most of the kit's chunks, and no power of two. */
     static final int CAPACITY = 1000;
+
     private static final AtomicInteger NAMES = new AtomicInteger();
     /** A stream pair whose writer holds bytes until flush. */
-    static final Set<Capability> CAPABILITIES = EnumSet.of(Capability.ROUND_TRIP, Capability.CONCURRENT,
-            Capability.STARVE, Capability.FILL, Capability.HOLDS_WRITES);
+    static final Set<Capability> CAPABILITIES = EnumSet.of(
+            Capability.ROUND_TRIP, Capability.CONCURRENT, Capability.STARVE, Capability.FILL, Capability.HOLDS_WRITES);
 
     /**
      * Both ends of {@code pair} buffered. Finishing the writing flushes the writer and then closes
@@ -68,7 +69,9 @@ final class BufferedPairs {
             @Override
             public void close() throws IOException {
                 closing = true;
-                try (pair; reader; writer) {
+                try (pair;
+                        reader;
+                        writer) {
                     writer.close(); // wakes a finisher still flushing
                     if (finisher != null) {
                         finisher.join();
@@ -85,8 +88,11 @@ final class BufferedPairs {
     }
 
     static ChannelFixture mem() {
-        return ChannelFixture.of("buffered-mem", CAPABILITIES, () -> buffered(
-                ChannelPair.connected(IoChannels.registry(), "mem://buffered-" + NAMES.incrementAndGet(), "")));
+        return ChannelFixture.of(
+                "buffered-mem",
+                CAPABILITIES,
+                () -> buffered(
+                        ChannelPair.connected(IoChannels.registry(), "mem://buffered-" + NAMES.incrementAndGet(), "")));
     }
 
     /** A tcp pair through one backend only (skipped where it cannot run), with small socket buffers. */

@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.qio.channel.IoChannels;
 import dev.qio.provider.command.CommandChannel;
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.io.IOException;
 import java.util.List;
 import java.util.OptionalInt;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -71,7 +71,9 @@ class CommandKillLogTest {
         for (int i = 0; i < 2; i++) {
             LogRecord r = capture.records.get(i);
             assertEquals(Level.WARNING, r.getLevel());
-            assertTrue(r.getMessage().contains(Long.toString(ch.pid())) && r.getMessage().contains("sleep 1000"),
+            assertTrue(
+                    r.getMessage().contains(Long.toString(ch.pid()))
+                            && r.getMessage().contains("sleep 1000"),
                     "names the child by pid and argv: " + r.getMessage());
             assertTrue(r.getMessage().contains(i == 0 ? "SIGTERM" : "SIGKILL"), r.getMessage());
         }

@@ -17,16 +17,26 @@ import org.junit.jupiter.api.io.TempDir;
 class FileChannelConformanceTest extends ChannelContract {
     @TempDir
     static Path dir;
+
     private static final AtomicInteger NAMES = new AtomicInteger();
 
     @Override
     protected ChannelFixture fixture() {
         return ChannelFixture.of("foreign-file", EnumSet.of(Capability.ROUND_TRIP), () -> {
             Path file = dir.resolve("wrapped-" + NAMES.incrementAndGet());
-            IoChannel writer = FileChannels.wrap(Pairs.rawFile(file, StandardOpenOption.CREATE,
-                    StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.READ, StandardOpenOption.WRITE), "wrapped:" + file, false);
-            return ChannelPair.writeThenRead(writer,
-                    () -> FileChannels.wrap(Pairs.rawFile(file, StandardOpenOption.READ), "wrapped-reader:" + file, false),
+            IoChannel writer = FileChannels.wrap(
+                    Pairs.rawFile(
+                            file,
+                            StandardOpenOption.CREATE,
+                            StandardOpenOption.TRUNCATE_EXISTING,
+                            StandardOpenOption.READ,
+                            StandardOpenOption.WRITE),
+                    "wrapped:" + file,
+                    false);
+            return ChannelPair.writeThenRead(
+                    writer,
+                    () -> FileChannels.wrap(
+                            Pairs.rawFile(file, StandardOpenOption.READ), "wrapped-reader:" + file, false),
                     () -> Files.deleteIfExists(file));
         });
     }

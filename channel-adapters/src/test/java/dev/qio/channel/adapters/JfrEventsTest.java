@@ -3,7 +3,6 @@ package dev.qio.channel.adapters;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.qio.channel.IoChannel;
 import dev.qio.channel.IoChannels;
@@ -58,7 +57,10 @@ class JfrEventsTest {
                 client.readAll(ByteBuffer.allocate(2));
                 if (NativeFds.isSupported()) {
                     Path file = Files.writeString(dir.resolve("passed"), "x");
-                    client.writev(new ByteBuffer[] {ByteBuffer.wrap(new byte[] {1})}, List.of(NativeFds.open(file, false)), Set.of());
+                    client.writev(
+                            new ByteBuffer[] {ByteBuffer.wrap(new byte[] {1})},
+                            List.of(NativeFds.open(file, false)),
+                            Set.of());
                     List<NativeFd> got = new ArrayList<>();
                     server.readv(new ByteBuffer[] {ByteBuffer.allocate(1)}, got, Set.of());
                     for (NativeFd fd : got) {
@@ -70,10 +72,17 @@ class JfrEventsTest {
         }
         String uri = "mem://" + name;
         assertTrue(count(seen, "dev.qio.ChannelOpen", uri) >= 1, "open recorded: " + seen);
-        assertEquals(1, seen.stream().filter(e -> e.getEventType().getName().equals("dev.qio.Accept")
-                && e.getString("listener").startsWith(uri)).count(), "one accept: " + seen);
-        List<RecordedEvent> closes = seen.stream().filter(e -> e.getEventType().getName().equals("dev.qio.ChannelClose")
-                && e.getString("channel").startsWith(uri)).toList();
+        assertEquals(
+                1,
+                seen.stream()
+                        .filter(e -> e.getEventType().getName().equals("dev.qio.Accept")
+                                && e.getString("listener").startsWith(uri))
+                        .count(),
+                "one accept: " + seen);
+        List<RecordedEvent> closes = seen.stream()
+                .filter(e -> e.getEventType().getName().equals("dev.qio.ChannelClose")
+                        && e.getString("channel").startsWith(uri))
+                .toList();
         assertEquals(2, closes.size(), "both ends' closes: " + closes);
         long extra = NativeFds.isSupported() ? 1 : 0;
         long read = closes.stream().mapToLong(e -> e.getLong("bytesRead")).sum();
@@ -89,7 +98,9 @@ class JfrEventsTest {
     }
 
     private static long count(List<RecordedEvent> events, String type, String channelPrefix) {
-        return events.stream().filter(e -> e.getEventType().getName().equals(type)
-                && e.getString("channel").startsWith(channelPrefix)).count();
+        return events.stream()
+                .filter(e -> e.getEventType().getName().equals(type)
+                        && e.getString("channel").startsWith(channelPrefix))
+                .count();
     }
 }

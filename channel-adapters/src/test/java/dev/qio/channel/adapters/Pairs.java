@@ -23,8 +23,12 @@ final class Pairs {
     /** Socket buffers small enough for the kit's FILL properties to fill them quickly. */
     static final int BUFFER = 65_536;
     /** What a socket pair can do for the kit. */
-    static final java.util.Set<dev.qio.testkit.Capability> STREAM = java.util.EnumSet.of(dev.qio.testkit.Capability.ROUND_TRIP,
-            dev.qio.testkit.Capability.CONCURRENT, dev.qio.testkit.Capability.STARVE, dev.qio.testkit.Capability.FILL);
+    static final java.util.Set<dev.qio.testkit.Capability> STREAM = java.util.EnumSet.of(
+            dev.qio.testkit.Capability.ROUND_TRIP,
+            dev.qio.testkit.Capability.CONCURRENT,
+            dev.qio.testkit.Capability.STARVE,
+            dev.qio.testkit.Capability.FILL);
+
     private static final AtomicInteger NAMES = new AtomicInteger();
 
     /** A fresh pair over {@code provider}: mem, tcp, file (write, then a second handle reads) or buffer (one channel). */
@@ -34,8 +38,10 @@ final class Pairs {
             case "tcp" -> ChannelPair.connected(IoChannels.registry(), "tcp://127.0.0.1:0", "");
             case "file" -> {
                 Path file = dir.resolve("views-" + NAMES.incrementAndGet());
-                yield ChannelPair.writeThenRead(IoChannels.open(file.toUri() + "?mode=w"),
-                        () -> IoChannels.open(file.toUri().toString()), () -> Files.deleteIfExists(file));
+                yield ChannelPair.writeThenRead(
+                        IoChannels.open(file.toUri() + "?mode=w"),
+                        () -> IoChannels.open(file.toUri().toString()),
+                        () -> Files.deleteIfExists(file));
             }
             case "buffer" -> ChannelPair.loopback(IoChannels.open("buffer:"), ch -> ch.seek(0, Whence.SET));
             default -> throw new IllegalArgumentException("no pair for " + provider);
@@ -67,7 +73,8 @@ final class Pairs {
         SocketChannel[] raw = sockets();
         try {
             return new IoChannel[] {
-                ForeignChannels.ofSocket(raw[0], "foreign-client"), ForeignChannels.ofSocket(raw[1], "foreign-accepted")};
+                ForeignChannels.ofSocket(raw[0], "foreign-client"), ForeignChannels.ofSocket(raw[1], "foreign-accepted")
+            };
         } catch (IOException | RuntimeException e) {
             raw[0].close();
             raw[1].close();
@@ -87,9 +94,25 @@ final class Pairs {
     static Path selfSignedKeystore(Path dir, char[] password) throws IOException {
         Path store = dir.resolve("server.p12");
         Path keytool = Path.of(System.getProperty("java.home"), "bin", "keytool");
-        Process p = new ProcessBuilder(java.util.List.of(keytool.toString(), "-genkeypair", "-alias", "server",
-                "-dname", "CN=localhost", "-keyalg", "EC", "-groupname", "secp256r1", "-validity", "2",
-                "-keystore", store.toString(), "-storepass", new String(password))).redirectErrorStream(true).start();
+        Process p = new ProcessBuilder(java.util.List.of(
+                        keytool.toString(),
+                        "-genkeypair",
+                        "-alias",
+                        "server",
+                        "-dname",
+                        "CN=localhost",
+                        "-keyalg",
+                        "EC",
+                        "-groupname",
+                        "secp256r1",
+                        "-validity",
+                        "2",
+                        "-keystore",
+                        store.toString(),
+                        "-storepass",
+                        new String(password)))
+                .redirectErrorStream(true)
+                .start();
         String output = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
         try {
             if (p.waitFor() != 0 || !Files.exists(store)) {

@@ -13,8 +13,11 @@ import java.util.EnumSet;
 class ProcessConformanceTest extends ChannelContract {
     @Override
     protected ChannelFixture fixture() {
-        return ChannelFixture.of("foreign-process", EnumSet.of(Capability.ROUND_TRIP, Capability.CONCURRENT, Capability.STARVE),
-                () -> ChannelPair.loopback(CommandChannels.adopt(new ProcessBuilder("cat").start(), CommandOptions.defaults()),
+        return ChannelFixture.of(
+                "foreign-process",
+                EnumSet.of(Capability.ROUND_TRIP, Capability.CONCURRENT, Capability.STARVE),
+                () -> ChannelPair.loopback(
+                        CommandChannels.adopt(new ProcessBuilder("cat").start(), CommandOptions.defaults()),
                         ch -> ch.shutdown(Shutdown.WRITE)));
     }
 }

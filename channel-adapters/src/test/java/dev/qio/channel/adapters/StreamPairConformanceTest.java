@@ -15,7 +15,9 @@ import java.util.EnumSet;
 class StreamPairConformanceTest extends ChannelContract {
     @Override
     protected ChannelFixture fixture() {
-        return ChannelFixture.of("foreign-streams", EnumSet.of(Capability.ROUND_TRIP, Capability.CONCURRENT, Capability.BLOCKING_ONLY),
+        return ChannelFixture.of(
+                "foreign-streams",
+                EnumSet.of(Capability.ROUND_TRIP, Capability.CONCURRENT, Capability.BLOCKING_ONLY),
                 StreamPairConformanceTest::open);
     }
 

@@ -24,6 +24,7 @@ class TlsOverForeignSocketConformanceTest extends ChannelContract {
 
     @TempDir
     static Path dir;
+
     private static TlsCredentials server;
     private static TlsCredentials client;
 
@@ -60,8 +61,15 @@ class TlsOverForeignSocketConformanceTest extends ChannelContract {
             return;
         }
         Path store = Pairs.selfSignedKeystore(dir, PASSWORD);
-        server = TlsCredentials.builder().endpoint(TlsCredentials.Endpoint.SERVER).pkcs12(store).password(PASSWORD)
-                .verifyPeer(false).build();
-        client = TlsCredentials.builder().endpoint(TlsCredentials.Endpoint.CLIENT).verifyPeer(false).build();
+        server = TlsCredentials.builder()
+                .endpoint(TlsCredentials.Endpoint.SERVER)
+                .pkcs12(store)
+                .password(PASSWORD)
+                .verifyPeer(false)
+                .build();
+        client = TlsCredentials.builder()
+                .endpoint(TlsCredentials.Endpoint.CLIENT)
+                .verifyPeer(false)
+                .build();
     }
 }

@@ -36,8 +36,10 @@ class ViewsTest {
     static Path dir;
 
     /** 1 MiB and a bit, in odd chunks, so that no chunk boundary lines up with a buffer. */
-    private static final byte[] DATA = new SplittableRandom(17).ints(1 << 20 | 4194, 0, 256)
-            .collect(ByteArrayOutputStream::new, ByteArrayOutputStream::write, (a, b) -> {}).toByteArray();
+    private static final byte[] DATA = new SplittableRandom(17)
+            .ints(1 << 20 | 4194, 0, 256)
+            .collect(ByteArrayOutputStream::new, ByteArrayOutputStream::write, (a, b) -> {})
+            .toByteArray();
 
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"mem", "tcp", "file", "buffer"})
@@ -72,7 +74,9 @@ class ViewsTest {
     void byteChannel_scattersAndGathers(String provider) throws Exception {
         try (ChannelPair pair = Pairs.open(provider, dir)) {
             IoByteChannel out = IoChannels.newByteChannel(pair.writer());
-            ByteBuffer[] srcs = {ByteBuffer.allocate(3), ByteBuffer.wrap("hello".getBytes()), ByteBuffer.wrap(" world".getBytes())};
+            ByteBuffer[] srcs = {
+                ByteBuffer.allocate(3), ByteBuffer.wrap("hello".getBytes()), ByteBuffer.wrap(" world".getBytes())
+            };
             long n = 0;
             while (srcs[1].hasRemaining() || srcs[2].hasRemaining()) {
                 n += out.write(srcs, 1, 2); // the offset form: the first buffer is not part of it
@@ -181,12 +185,19 @@ class ViewsTest {
     @Test
     void argumentsAreChecked() throws Exception {
         try (IoChannel ch = IoChannels.open("null:")) {
-            assertThrows(IndexOutOfBoundsException.class, () -> IoChannels.newInputStream(ch).read(new byte[2], 1, 2));
-            assertThrows(IndexOutOfBoundsException.class, () -> IoChannels.newOutputStream(ch).write(new byte[2], -1, 1));
-            assertThrows(IndexOutOfBoundsException.class,
+            assertThrows(
+                    IndexOutOfBoundsException.class,
+                    () -> IoChannels.newInputStream(ch).read(new byte[2], 1, 2));
+            assertThrows(
+                    IndexOutOfBoundsException.class,
+                    () -> IoChannels.newOutputStream(ch).write(new byte[2], -1, 1));
+            assertThrows(
+                    IndexOutOfBoundsException.class,
                     () -> IoChannels.newByteChannel(ch).read(new ByteBuffer[1], 1, 1));
             assertThrows(NullPointerException.class, () -> IoChannels.newInputStream(null));
-            assertEquals(Arrays.asList(-1), Arrays.asList(IoChannels.newInputStream(ch).read()));
+            assertEquals(
+                    Arrays.asList(-1),
+                    Arrays.asList(IoChannels.newInputStream(ch).read()));
         }
     }
 }

@@ -105,8 +105,7 @@ public abstract class AbstractIoChannel implements IoChannel {
      *     arrive
      * @return as {@link IoChannel#readv(ByteBuffer[], List, Set)}; never 0 when the iov has room
      */
-    protected abstract long implReadv(ByteBuffer[] iov, List<NativeFd> fdsOut, Set<ReadFlag> flags)
-            throws IOException;
+    protected abstract long implReadv(ByteBuffer[] iov, List<NativeFd> fdsOut, Set<ReadFlag> flags) throws IOException;
 
     /**
      * Writes from {@code iov}, honouring {@link #isBlocking()}; the iov is as for
@@ -116,8 +115,7 @@ public abstract class AbstractIoChannel implements IoChannel {
      * @param fds descriptors to send; empty when there are none (never {@code null})
      * @return as {@link IoChannel#writev(ByteBuffer[], List, Set)}; never 0
      */
-    protected abstract long implWritev(ByteBuffer[] iov, List<NativeFd> fds, Set<WriteFlag> flags)
-            throws IOException;
+    protected abstract long implWritev(ByteBuffer[] iov, List<NativeFd> fds, Set<WriteFlag> flags) throws IOException;
 
     /**
      * Releases the transport. Called once, possibly while another thread is blocked in
@@ -206,7 +204,9 @@ public abstract class AbstractIoChannel implements IoChannel {
      *     can still block, or wait through {@link IoChannel#addWatch})
      */
     protected static java.util.Optional<Readiness> readinessOf(IoChannel inner) {
-        return inner instanceof AbstractIoChannel base ? java.util.Optional.of(base.readiness()) : java.util.Optional.empty();
+        return inner instanceof AbstractIoChannel base
+                ? java.util.Optional.of(base.readiness())
+                : java.util.Optional.empty();
     }
 
     /**
@@ -215,7 +215,9 @@ public abstract class AbstractIoChannel implements IoChannel {
      * @param what what failed, e.g. "Unable to read from pipe"
      */
     protected final IOException error(String what, Throwable cause) {
-        return new IOException(name + ": " + what + (cause != null && cause.getMessage() != null ? ": " + cause.getMessage() : ""), cause);
+        return new IOException(
+                name + ": " + what + (cause != null && cause.getMessage() != null ? ": " + cause.getMessage() : ""),
+                cause);
     }
 
     private ByteBuffer[] readOne() {
@@ -282,11 +284,11 @@ public abstract class AbstractIoChannel implements IoChannel {
     }
 
     @Override
-    public final boolean readvAllEof(ByteBuffer[] iov, List<NativeFd> fdsOut, Set<ReadFlag> flags)
-            throws IOException {
+    public final boolean readvAllEof(ByteBuffer[] iov, List<NativeFd> fdsOut, Set<ReadFlag> flags) throws IOException {
         checkRead(iov, fdsOut, flags);
         if (flags.contains(ReadFlag.MSG_PEEK)) {
-            throw new IllegalArgumentException(name + ": MSG_PEEK cannot be used to read all: every try would see the same bytes");
+            throw new IllegalArgumentException(
+                    name + ": MSG_PEEK cannot be used to read all: every try would see the same bytes");
         }
         readLock.lock();
         try {
@@ -387,7 +389,8 @@ public abstract class AbstractIoChannel implements IoChannel {
         Objects.requireNonNull(flags, "flags");
         ensureOpen();
         if (fdsOut != null && !hasFeature(Feature.FD_PASS)) {
-            throw new UnsupportedFeatureException(Feature.FD_PASS, name + ": Channel does not support file descriptor passing");
+            throw new UnsupportedFeatureException(
+                    Feature.FD_PASS, name + ": Channel does not support file descriptor passing");
         }
         if (flags.contains(ReadFlag.MSG_PEEK) && !hasFeature(Feature.READ_MSG_PEEK)) {
             throw new UnsupportedFeatureException(Feature.READ_MSG_PEEK, name + ": Channel does not support peek read");
@@ -496,14 +499,17 @@ public abstract class AbstractIoChannel implements IoChannel {
         ensureOpen();
         boolean haveFds = fds != null && !fds.isEmpty();
         if (haveFds && !hasFeature(Feature.FD_PASS)) {
-            throw new UnsupportedFeatureException(Feature.FD_PASS, name + ": Channel does not support file descriptor passing");
+            throw new UnsupportedFeatureException(
+                    Feature.FD_PASS, name + ": Channel does not support file descriptor passing");
         }
         if (flags.contains(WriteFlag.ZERO_COPY)) {
             if (!hasFeature(Feature.WRITE_ZERO_COPY)) {
-                throw new UnsupportedFeatureException(Feature.WRITE_ZERO_COPY, name + ": Requested Zero Copy feature is not available");
+                throw new UnsupportedFeatureException(
+                        Feature.WRITE_ZERO_COPY, name + ": Requested Zero Copy feature is not available");
             }
             if (haveFds) {
-                throw new UnsupportedFeatureException(Feature.WRITE_ZERO_COPY, name + ": Zero Copy does not support file descriptor passing");
+                throw new UnsupportedFeatureException(
+                        Feature.WRITE_ZERO_COPY, name + ": Zero Copy does not support file descriptor passing");
             }
         }
         if (haveFds && Iov.remaining(iov) == 0) {
@@ -676,8 +682,11 @@ public abstract class AbstractIoChannel implements IoChannel {
         Objects.requireNonNull(conditions, "conditions");
         Objects.requireNonNull(callback, "callback");
         Objects.requireNonNull(loop, "loop");
-        return state.watch(readiness(), conditions,
-                ready -> isOpen() && callback.onReady(this, Collections.unmodifiableSet(ready)), loop);
+        return state.watch(
+                readiness(),
+                conditions,
+                ready -> isOpen() && callback.onReady(this, Collections.unmodifiableSet(ready)),
+                loop);
     }
 
     @Override
@@ -696,7 +705,8 @@ public abstract class AbstractIoChannel implements IoChannel {
 
     @Override
     public final void close() throws IOException {
-        state.close(() -> events.close(this, this::implClose)); // also ends the watches and wakes threads parked in await()
+        state.close(
+                () -> events.close(this, this::implClose)); // also ends the watches and wakes threads parked in await()
     }
 
     /** Throws {@link java.nio.channels.ClosedChannelException} (naming the channel) once closed. */

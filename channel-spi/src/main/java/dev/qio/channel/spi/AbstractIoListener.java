@@ -116,22 +116,26 @@ public abstract class AbstractIoListener implements IoListener {
     @Override
     public final Watch onAccept(Consumer<IoChannel> handler, EventLoop loop) {
         Objects.requireNonNull(handler, "handler");
-        return state.watch(readiness(), ACCEPTABLE, ready -> {
-            try {
-                IoChannel client;
-                while (isOpen()) {
-                    ChannelEvents.Accept event = ChannelEvents.beginAccept();
-                    if ((client = implAccept()) == null) {
-                        break;
+        return state.watch(
+                readiness(),
+                ACCEPTABLE,
+                ready -> {
+                    try {
+                        IoChannel client;
+                        while (isOpen()) {
+                            ChannelEvents.Accept event = ChannelEvents.beginAccept();
+                            if ((client = implAccept()) == null) {
+                                break;
+                            }
+                            ChannelEvents.endAccept(event, name, client);
+                            handler.accept(client);
+                        }
+                    } catch (IOException e) {
+                        throw new java.io.UncheckedIOException(name + ": accept failed", e);
                     }
-                    ChannelEvents.endAccept(event, name, client);
-                    handler.accept(client);
-                }
-            } catch (IOException e) {
-                throw new java.io.UncheckedIOException(name + ": accept failed", e);
-            }
-            return isOpen();
-        }, Objects.requireNonNull(loop, "loop"));
+                    return isOpen();
+                },
+                Objects.requireNonNull(loop, "loop"));
     }
 
     @Override

@@ -233,7 +233,10 @@ public abstract class LayerListener<C extends IoChannel> implements IoListener {
      * it, so it goes to the {@code dev.qio.channel.spi.LayerListener} logger, as a warning.
      */
     private void warnDropped(String client, Throwable why) {
-        LOG.log(System.Logger.Level.WARNING, () -> name() + ": dropped client " + client + ": " + why.getMessage(), why);
+        LOG.log(
+                System.Logger.Level.WARNING,
+                () -> name() + ": dropped client " + client + ": " + why.getMessage(),
+                why);
     }
 
     private void drop(IoChannel c) {
@@ -297,6 +300,7 @@ public abstract class LayerListener<C extends IoChannel> implements IoListener {
         private final EventLoop loop;
         /** The inner listener's watch; {@code null} only until {@code onAccept} returns. */
         private volatile Watch accepting;
+
         private volatile boolean closed;
 
         AcceptWatch(Consumer<IoChannel> handler, EventLoop loop) {

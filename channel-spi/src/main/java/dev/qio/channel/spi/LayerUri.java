@@ -55,7 +55,9 @@ public record LayerUri(UriOptions layer, URI inner) {
         String display = UriOptions.displayName(uri);
         String scheme = uri.getScheme();
         String prefix = name.toLowerCase(Locale.ROOT) + "+";
-        if (scheme == null || !scheme.toLowerCase(Locale.ROOT).startsWith(prefix) || scheme.length() == prefix.length()) {
+        if (scheme == null
+                || !scheme.toLowerCase(Locale.ROOT).startsWith(prefix)
+                || scheme.length() == prefix.length()) {
             throw new IllegalArgumentException(display + ": " + name + " is a layer: write " + name
                     + "+SCHEME://…, for example " + name + "+tcp://host:port");
         }

@@ -21,9 +21,11 @@ final class LevelWatch implements Watch, Runnable {
     private final Set<IoCondition> conditions;
     /** Gets the conditions that hold (never empty); returns whether to keep the watch. */
     private final Predicate<Set<IoCondition>> callback;
+
     private final EventLoop loop;
     /** Told once when the watch ends, so the owner can forget it. */
     private final java.util.function.Consumer<LevelWatch> onClose;
+
     private final AtomicBoolean active = new AtomicBoolean(true);
     /** True while a dispatch is queued and has not started; collapses bursts of signals into one. */
     private final AtomicBoolean queued = new AtomicBoolean();
@@ -32,8 +34,12 @@ final class LevelWatch implements Watch, Runnable {
     /** Set by {@link #start()}; a watch closed before it started never subscribes. */
     private volatile Readiness.Registration registration;
 
-    LevelWatch(Readiness readiness, Set<IoCondition> conditions, Predicate<Set<IoCondition>> callback,
-            EventLoop loop, java.util.function.Consumer<LevelWatch> onClose) {
+    LevelWatch(
+            Readiness readiness,
+            Set<IoCondition> conditions,
+            Predicate<Set<IoCondition>> callback,
+            EventLoop loop,
+            java.util.function.Consumer<LevelWatch> onClose) {
         if (conditions.isEmpty()) {
             throw new IllegalArgumentException("a watch needs at least one condition");
         }

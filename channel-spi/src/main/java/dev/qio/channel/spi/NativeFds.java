@@ -31,7 +31,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class NativeFds {
     private NativeFds() {}
 
-    private static final Cleaner CLEANER = Cleaner.create(Thread.ofVirtual().name("qio-fd-cleaner").factory());
+    private static final Cleaner CLEANER =
+            Cleaner.create(Thread.ofVirtual().name("qio-fd-cleaner").factory());
 
     /** Whether this platform has POSIX descriptors that these helpers can manage. */
     public static boolean isSupported() {
@@ -82,7 +83,8 @@ public final class NativeFds {
             MemorySegment state = arena.allocate(Calls.CAPTURE);
             copy = (int) Calls.DUP.invokeExact(state, fd.value());
             if (copy < 0) {
-                throw new IOException("cannot dup descriptor " + fd.value() + ": " + Calls.strerror((int) Calls.ERRNO.get(state, 0L)));
+                throw new IOException("cannot dup descriptor " + fd.value() + ": "
+                        + Calls.strerror((int) Calls.ERRNO.get(state, 0L)));
             }
         } catch (IOException | RuntimeException | Error e) {
             throw e;
@@ -94,7 +96,8 @@ public final class NativeFds {
 
     /** Whether {@code fd} is an open descriptor of this process (Linux: {@code /proc/self/fd}). */
     public static boolean isOpenInProcess(int fd) {
-        return fd >= 0 && java.nio.file.Files.exists(Path.of("/proc/self/fd/" + fd), java.nio.file.LinkOption.NOFOLLOW_LINKS);
+        return fd >= 0
+                && java.nio.file.Files.exists(Path.of("/proc/self/fd/" + fd), java.nio.file.LinkOption.NOFOLLOW_LINKS);
     }
 
     static void closeRaw(int fd) throws IOException {
@@ -103,7 +106,8 @@ public final class NativeFds {
             MemorySegment state = arena.allocate(Calls.CAPTURE);
             rc = (int) Calls.CLOSE.invokeExact(state, fd);
             if (rc < 0) {
-                throw new IOException("cannot close descriptor " + fd + ": " + Calls.strerror((int) Calls.ERRNO.get(state, 0L)));
+                throw new IOException(
+                        "cannot close descriptor " + fd + ": " + Calls.strerror((int) Calls.ERRNO.get(state, 0L)));
             }
         } catch (IOException | RuntimeException | Error e) {
             throw e;
@@ -119,15 +123,19 @@ public final class NativeFds {
         static final StructLayout CAPTURE = Linker.Option.captureStateLayout();
         static final VarHandle ERRNO = CAPTURE.varHandle(PathElement.groupElement("errno"));
         static final Linker.Option ERRNO_OPT = Linker.Option.captureCallState("errno");
-        static final int O_CLOEXEC = System.getProperty("os.name", "").toLowerCase(Locale.ROOT).contains("mac") ? 0x1000000 : 0x80000;
-        static final MethodHandle OPEN = LINKER.downcallHandle(LIBC.find("open").orElseThrow(),
-                FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT), ERRNO_OPT, Linker.Option.firstVariadicArg(2));
-        static final MethodHandle DUP = LINKER.downcallHandle(LIBC.find("dup").orElseThrow(),
-                FunctionDescriptor.of(JAVA_INT, JAVA_INT), ERRNO_OPT);
-        static final MethodHandle CLOSE = LINKER.downcallHandle(LIBC.find("close").orElseThrow(),
-                FunctionDescriptor.of(JAVA_INT, JAVA_INT), ERRNO_OPT);
-        static final MethodHandle STRERROR = LINKER.downcallHandle(LIBC.find("strerror").orElseThrow(),
-                FunctionDescriptor.of(ADDRESS, JAVA_INT));
+        static final int O_CLOEXEC =
+                System.getProperty("os.name", "").toLowerCase(Locale.ROOT).contains("mac") ? 0x1000000 : 0x80000;
+        static final MethodHandle OPEN = LINKER.downcallHandle(
+                LIBC.find("open").orElseThrow(),
+                FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT),
+                ERRNO_OPT,
+                Linker.Option.firstVariadicArg(2));
+        static final MethodHandle DUP = LINKER.downcallHandle(
+                LIBC.find("dup").orElseThrow(), FunctionDescriptor.of(JAVA_INT, JAVA_INT), ERRNO_OPT);
+        static final MethodHandle CLOSE = LINKER.downcallHandle(
+                LIBC.find("close").orElseThrow(), FunctionDescriptor.of(JAVA_INT, JAVA_INT), ERRNO_OPT);
+        static final MethodHandle STRERROR =
+                LINKER.downcallHandle(LIBC.find("strerror").orElseThrow(), FunctionDescriptor.of(ADDRESS, JAVA_INT));
 
         static String strerror(int errno) {
             try {

@@ -91,7 +91,8 @@ final class OpenState implements BooleanSupplier {
     }
 
     /** Starts a level-triggered watch that ends with this object. */
-    Watch watch(Readiness readiness, Set<IoCondition> conditions, Predicate<Set<IoCondition>> callback, EventLoop loop) {
+    Watch watch(
+            Readiness readiness, Set<IoCondition> conditions, Predicate<Set<IoCondition>> callback, EventLoop loop) {
         LevelWatch w = new LevelWatch(readiness, conditions, callback, loop, this::removeWatch);
         synchronized (this) { // before start(): the first dispatch may end the watch and remove it
             if (watches == null) {

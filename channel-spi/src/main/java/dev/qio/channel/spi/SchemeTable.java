@@ -38,8 +38,8 @@ public final class SchemeTable {
 
     /** A table whose every scheme has the same {@code features}. */
     public static SchemeTable of(Set<String> schemes, Set<Feature> features) {
-        Map.Entry<String, Set<Feature>>[] entries = schemes.stream()
-                .map(s -> Map.entry(s, features)).toArray(Map.Entry[]::new);
+        Map.Entry<String, Set<Feature>>[] entries =
+                schemes.stream().map(s -> Map.entry(s, features)).toArray(Map.Entry[]::new);
         return of(Map.ofEntries(entries));
     }
 
@@ -67,7 +67,8 @@ public final class SchemeTable {
     public String require(String scheme) {
         String s = scheme == null ? "" : scheme.toLowerCase(Locale.ROOT);
         if (!features.containsKey(s)) {
-            throw new IllegalArgumentException("scheme '" + scheme + "' is not one of " + new TreeSet<>(features.keySet()));
+            throw new IllegalArgumentException(
+                    "scheme '" + scheme + "' is not one of " + new TreeSet<>(features.keySet()));
         }
         return s;
     }

@@ -156,7 +156,8 @@ public final class SelectorReadiness implements Readiness {
      */
     @Override
     public boolean awaitDirectly(IoCondition condition, BooleanSupplier open, String name) throws IOException {
-        if ((condition != IoCondition.IN && condition != IoCondition.OUT) || Thread.currentThread().isVirtual()) {
+        if ((condition != IoCondition.IN && condition != IoCondition.OUT)
+                || Thread.currentThread().isVirtual()) {
             return false;
         }
         awaitDirect(condition, open, name);
@@ -280,7 +281,6 @@ public final class SelectorReadiness implements Readiness {
             this.selector = selector;
         }
     }
-
 
     private void arm(int bits) {
         if (bits != 0 && channel.isOpen()) {

@@ -1,9 +1,9 @@
 package dev.qio.channel.spi;
 
 import dev.qio.channel.IoCondition;
+import java.util.Arrays;
 import java.util.Objects;
 import java.util.Set;
-import java.util.Arrays;
 import java.util.function.Supplier;
 
 /**

@@ -35,6 +35,7 @@ public final class UriOptions {
     private final String target;
     /** Option name to its values in order; insertion order keeps error messages stable. */
     private final Map<String, List<String>> values = new LinkedHashMap<>();
+
     private final TreeSet<String> known = new TreeSet<>();
     private final List<String> knownPrefixes = new ArrayList<>();
     /** Options whose value may be empty ({@link #allowEmpty}). */
@@ -49,7 +50,8 @@ public final class UriOptions {
             target = decode(q < 0 ? ssp : ssp.substring(0, q));
             rawQuery = q < 0 ? null : ssp.substring(q + 1);
         } else {
-            target = (uri.getAuthority() == null ? "" : uri.getAuthority()) + (uri.getPath() == null ? "" : uri.getPath());
+            target = (uri.getAuthority() == null ? "" : uri.getAuthority())
+                    + (uri.getPath() == null ? "" : uri.getPath());
             rawQuery = uri.getRawQuery();
         }
         if (rawQuery != null && !rawQuery.isEmpty()) {
@@ -167,66 +169,76 @@ public final class UriOptions {
 
     /** A boolean: {@code true}/{@code false}, {@code on}/{@code off}, {@code yes}/{@code no}, {@code 1}/{@code 0}. */
     public boolean bool(String name, boolean defaultValue) {
-        return string(name).map(v -> switch (v.toLowerCase(Locale.ROOT)) {
-            case "true", "on", "yes", "1" -> true;
-            case "false", "off", "no", "0" -> false;
-            default -> throw bad(name, "'" + v + "' is not a boolean (true or false)");
-        }).orElse(defaultValue);
+        return string(name)
+                .map(v -> switch (v.toLowerCase(Locale.ROOT)) {
+                    case "true", "on", "yes", "1" -> true;
+                    case "false", "off", "no", "0" -> false;
+                    default -> throw bad(name, "'" + v + "' is not a boolean (true or false)");
+                })
+                .orElse(defaultValue);
     }
 
     /** An integer within {@code [min, max]}: ASCII digits, with a {@code -} before them if negative. */
     public long integer(String name, long defaultValue, long min, long max) {
-        return string(name).map(v -> {
-            long n;
-            try {
-                n = Long.parseLong(ascii(v.startsWith("-") ? 1 : 0, v, 10));
-            } catch (NumberFormatException e) {
-                throw bad(name, "'" + v + "' is not an integer (ASCII digits)");
-            }
-            return inRange(name, n, min, max);
-        }).orElse(defaultValue);
+        return string(name)
+                .map(v -> {
+                    long n;
+                    try {
+                        n = Long.parseLong(ascii(v.startsWith("-") ? 1 : 0, v, 10));
+                    } catch (NumberFormatException e) {
+                        throw bad(name, "'" + v + "' is not an integer (ASCII digits)");
+                    }
+                    return inRange(name, n, min, max);
+                })
+                .orElse(defaultValue);
     }
 
     /** A byte count within {@code [min, max]}: ASCII digits with an optional binary suffix k, m or g. */
     public long bytes(String name, long defaultValue, long min, long max) {
-        return string(name).map(v -> {
-            String s = v.toLowerCase(Locale.ROOT);
-            int shift = switch (s.isEmpty() ? ' ' : s.charAt(s.length() - 1)) {
-                case 'k' -> 10;
-                case 'm' -> 20;
-                case 'g' -> 30;
-                default -> 0;
-            };
-            String digits = shift == 0 ? s : s.substring(0, s.length() - 1);
-            long n;
-            try {
-                n = Long.parseLong(ascii(0, digits, 10));
-            } catch (NumberFormatException e) {
-                throw bad(name, "'" + v + "' is not a byte count (for example 65536, 64k or 1m)");
-            }
-            if (n < 0 || (n << shift) >> shift != n) {
-                throw bad(name, "'" + v + "' is out of range");
-            }
-            return inRange(name, n << shift, min, max);
-        }).orElse(defaultValue);
+        return string(name)
+                .map(v -> {
+                    String s = v.toLowerCase(Locale.ROOT);
+                    int shift = switch (s.isEmpty() ? ' ' : s.charAt(s.length() - 1)) {
+                        case 'k' -> 10;
+                        case 'm' -> 20;
+                        case 'g' -> 30;
+                        default -> 0;
+                    };
+                    String digits = shift == 0 ? s : s.substring(0, s.length() - 1);
+                    long n;
+                    try {
+                        n = Long.parseLong(ascii(0, digits, 10));
+                    } catch (NumberFormatException e) {
+                        throw bad(name, "'" + v + "' is not a byte count (for example 65536, 64k or 1m)");
+                    }
+                    if (n < 0 || (n << shift) >> shift != n) {
+                        throw bad(name, "'" + v + "' is out of range");
+                    }
+                    return inRange(name, n << shift, min, max);
+                })
+                .orElse(defaultValue);
     }
 
     /** A duration in milliseconds, at least 0. */
     public Duration millis(String name, Duration defaultValue) {
-        return string(name).map(v -> Duration.ofMillis(integer(name, 0, 0, Long.MAX_VALUE))).orElse(defaultValue);
+        return string(name)
+                .map(v -> Duration.ofMillis(integer(name, 0, 0, Long.MAX_VALUE)))
+                .orElse(defaultValue);
     }
 
     /** An octal number such as a file mode ({@code 0600}), within {@code [0, max]}. */
     public int octal(String name, int defaultValue, int max) {
-        return string(name).map(v -> {
-            int n;
-            try {
-                n = Integer.parseInt(ascii(0, v, 8), 8);
-            } catch (NumberFormatException e) {
-                throw bad(name, "'" + v + "' is not an octal number (for example 0600)");
-            }
-            return (int) inRange(name, n, 0, max);
-        }).orElse(defaultValue);
+        return string(name)
+                .map(v -> {
+                    int n;
+                    try {
+                        n = Integer.parseInt(ascii(0, v, 8), 8);
+                    } catch (NumberFormatException e) {
+                        throw bad(name, "'" + v + "' is not an octal number (for example 0600)");
+                    }
+                    return (int) inRange(name, n, 0, max);
+                })
+                .orElse(defaultValue);
     }
 
     /**
@@ -234,18 +246,20 @@ public final class UriOptions {
      * ({@code stderr=inherit}).
      */
     public <E extends Enum<E>> E choice(String name, Class<E> type, E defaultValue) {
-        return string(name).map(v -> {
-            for (E e : type.getEnumConstants()) {
-                if (spelling(e).equals(v.toLowerCase(Locale.ROOT))) {
-                    return e;
-                }
-            }
-            List<String> allowed = new ArrayList<>();
-            for (E e : type.getEnumConstants()) {
-                allowed.add(spelling(e));
-            }
-            throw bad(name, "'" + v + "' is not one of " + String.join(", ", allowed));
-        }).orElse(defaultValue);
+        return string(name)
+                .map(v -> {
+                    for (E e : type.getEnumConstants()) {
+                        if (spelling(e).equals(v.toLowerCase(Locale.ROOT))) {
+                            return e;
+                        }
+                    }
+                    List<String> allowed = new ArrayList<>();
+                    for (E e : type.getEnumConstants()) {
+                        allowed.add(spelling(e));
+                    }
+                    throw bad(name, "'" + v + "' is not one of " + String.join(", ", allowed));
+                })
+                .orElse(defaultValue);
     }
 
     private static String spelling(Enum<?> e) {
@@ -264,7 +278,9 @@ public final class UriOptions {
                 List<String> names = new ArrayList<>(known);
                 knownPrefixes.forEach(p -> names.add(p + "NAME"));
                 throw new IllegalArgumentException(uriText + ": unknown option '" + key + "'; "
-                        + (names.isEmpty() ? "this scheme takes no options" : "known options: " + String.join(", ", names)));
+                        + (names.isEmpty()
+                                ? "this scheme takes no options"
+                                : "known options: " + String.join(", ", names)));
             }
         }
     }

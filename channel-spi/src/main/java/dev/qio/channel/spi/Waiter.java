@@ -37,8 +37,7 @@ final class Waiter {
      * @throws InterruptedIOException if the thread is interrupted; its interrupt status stays set
      * @throws IOException if a direct wait cannot open its selector
      */
-    static void await(Readiness readiness, IoCondition condition, OpenState state, String name)
-            throws IOException {
+    static void await(Readiness readiness, IoCondition condition, OpenState state, String name) throws IOException {
         if (holds(readiness, condition)) {
             return;
         }

@@ -79,7 +79,9 @@ class AbstractIoChannelAwaitTest {
      * read (or write) would not block, EOF and failures included (IoChannel.await, Readiness.poll).
      */
     @ParameterizedTest
-    @EnumSource(value = IoCondition.class, names = {"HUP", "ERR"})
+    @EnumSource(
+            value = IoCondition.class,
+            names = {"HUP", "ERR"})
     void hupOrErrAloneDoesNotEndAWaitForOut(IoCondition hint) throws Exception {
         ScriptedChannel ch = new ScriptedChannel(NAME);
         ch.readiness.set(hint);

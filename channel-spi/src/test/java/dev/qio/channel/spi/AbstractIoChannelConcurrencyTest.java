@@ -28,7 +28,8 @@ class AbstractIoChannelConcurrencyTest {
     private static final String NAME = "scripted://threads";
 
     /** Holds a hook until the channel's implClose runs, then does {@code then}. */
-    private static ScriptedChannel.Gate untilClosed(ScriptedChannel ch, CountDownLatch entered, ScriptedChannel.Step then) {
+    private static ScriptedChannel.Gate untilClosed(
+            ScriptedChannel ch, CountDownLatch entered, ScriptedChannel.Step then) {
         return new ScriptedChannel.Gate(entered, ch.implClosed, then);
     }
 

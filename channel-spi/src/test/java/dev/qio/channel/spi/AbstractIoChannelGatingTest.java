@@ -54,36 +54,59 @@ class AbstractIoChannelGatingTest {
         String fdPass = "Channel does not support file descriptor passing";
         String seekable = "Requested channel is not seekable";
         return Stream.of(
-                gate("readv with fdsOut", ch -> ch.readv(oneByte(), new ArrayList<>(), Set.of()),
-                        Feature.FD_PASS, fdPass),
-                gate("readvAllEof with fdsOut", ch -> ch.readvAllEof(oneByte(), new ArrayList<>(), Set.of()),
-                        Feature.FD_PASS, fdPass),
-                gate("readvAll with fdsOut", ch -> ch.readvAll(oneByte(), new ArrayList<>(), Set.of()),
-                        Feature.FD_PASS, fdPass),
-                gate("writev with fds", ch -> ch.writev(oneByte(), oneFd(), Set.of()),
-                        Feature.FD_PASS, fdPass),
-                gate("writevAll with fds", ch -> ch.writevAll(oneByte(), oneFd(), Set.of()),
-                        Feature.FD_PASS, fdPass),
-                gate("readv with MSG_PEEK", ch -> ch.readv(oneByte(), null, Set.of(ReadFlag.MSG_PEEK)),
-                        Feature.READ_MSG_PEEK, "Channel does not support peek read"),
-                gate("writev with ZERO_COPY", ch -> ch.writev(oneByte(), null, Set.of(WriteFlag.ZERO_COPY)),
-                        Feature.WRITE_ZERO_COPY, "Requested Zero Copy feature is not available"),
-                gate("writevAll with ZERO_COPY", ch -> ch.writevAll(oneByte(), null, Set.of(WriteFlag.ZERO_COPY)),
-                        Feature.WRITE_ZERO_COPY, "Requested Zero Copy feature is not available"),
-                gate("writev with ZERO_COPY and fds", ch -> ch.writev(oneByte(), oneFd(), Set.of(WriteFlag.ZERO_COPY)),
-                        Feature.WRITE_ZERO_COPY, "Zero Copy does not support file descriptor passing",
-                        Feature.FD_PASS, Feature.WRITE_ZERO_COPY),
+                gate(
+                        "readv with fdsOut",
+                        ch -> ch.readv(oneByte(), new ArrayList<>(), Set.of()),
+                        Feature.FD_PASS,
+                        fdPass),
+                gate(
+                        "readvAllEof with fdsOut",
+                        ch -> ch.readvAllEof(oneByte(), new ArrayList<>(), Set.of()),
+                        Feature.FD_PASS,
+                        fdPass),
+                gate(
+                        "readvAll with fdsOut",
+                        ch -> ch.readvAll(oneByte(), new ArrayList<>(), Set.of()),
+                        Feature.FD_PASS,
+                        fdPass),
+                gate("writev with fds", ch -> ch.writev(oneByte(), oneFd(), Set.of()), Feature.FD_PASS, fdPass),
+                gate("writevAll with fds", ch -> ch.writevAll(oneByte(), oneFd(), Set.of()), Feature.FD_PASS, fdPass),
+                gate(
+                        "readv with MSG_PEEK",
+                        ch -> ch.readv(oneByte(), null, Set.of(ReadFlag.MSG_PEEK)),
+                        Feature.READ_MSG_PEEK,
+                        "Channel does not support peek read"),
+                gate(
+                        "writev with ZERO_COPY",
+                        ch -> ch.writev(oneByte(), null, Set.of(WriteFlag.ZERO_COPY)),
+                        Feature.WRITE_ZERO_COPY,
+                        "Requested Zero Copy feature is not available"),
+                gate(
+                        "writevAll with ZERO_COPY",
+                        ch -> ch.writevAll(oneByte(), null, Set.of(WriteFlag.ZERO_COPY)),
+                        Feature.WRITE_ZERO_COPY,
+                        "Requested Zero Copy feature is not available"),
+                gate(
+                        "writev with ZERO_COPY and fds",
+                        ch -> ch.writev(oneByte(), oneFd(), Set.of(WriteFlag.ZERO_COPY)),
+                        Feature.WRITE_ZERO_COPY,
+                        "Zero Copy does not support file descriptor passing",
+                        Feature.FD_PASS,
+                        Feature.WRITE_ZERO_COPY),
                 gate("seek", ch -> ch.seek(0, Whence.SET), Feature.SEEKABLE, seekable),
                 gate("preadv", ch -> ch.preadv(oneByte(), 0), Feature.SEEKABLE, seekable),
                 gate("pwritev", ch -> ch.pwritev(oneByte(), 0), Feature.SEEKABLE, seekable),
-                gate("shutdown", ch -> ch.shutdown(Shutdown.BOTH), Feature.SHUTDOWN,
+                gate(
+                        "shutdown",
+                        ch -> ch.shutdown(Shutdown.BOTH),
+                        Feature.SHUTDOWN,
                         "Data path shutdown not supported"));
     }
 
     @ParameterizedTest(name = "{0} needs {1}")
     @MethodSource("refusals")
-    void missingFeatureIsRefusedWithQemusMessageBeforeAnyHookRuns(Op op, Feature needed, String qemuMessage,
-            Feature[] has) {
+    void missingFeatureIsRefusedWithQemusMessageBeforeAnyHookRuns(
+            Op op, Feature needed, String qemuMessage, Feature[] has) {
         ScriptedChannel ch = new ScriptedChannel(NAME, has);
 
         UnsupportedFeatureException e = assertThrows(UnsupportedFeatureException.class, () -> op.run(ch));

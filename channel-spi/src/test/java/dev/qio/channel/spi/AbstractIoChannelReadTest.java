@@ -198,7 +198,8 @@ class AbstractIoChannelReadTest {
     void readvAllEofRefusesMsgPeek() {
         ScriptedChannel ch = channel(Feature.READ_MSG_PEEK);
 
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
                 () -> ch.readvAllEof(new ByteBuffer[] {ByteBuffer.allocate(4)}, null, Set.of(ReadFlag.MSG_PEEK)));
 
         assertTrue(e.getMessage().contains("MSG_PEEK"), e.getMessage());
@@ -251,8 +252,8 @@ class AbstractIoChannelReadTest {
         ScriptedChannel ch = channel(Feature.FD_PASS).reads(eof(fd), eof());
         List<NativeFd> fdsOut = new ArrayList<>();
 
-        assertThrows(EOFException.class,
-                () -> ch.readvAllEof(new ByteBuffer[] {ByteBuffer.allocate(4)}, fdsOut, Set.of()));
+        assertThrows(
+                EOFException.class, () -> ch.readvAllEof(new ByteBuffer[] {ByteBuffer.allocate(4)}, fdsOut, Set.of()));
 
         assertEquals(List.of(), fdsOut, "the fd received by the failed call is removed");
         assertEquals(1, fd.closeCount(), "and closed");
@@ -299,8 +300,8 @@ class AbstractIoChannelReadTest {
         ScriptedChannel ch = channel(Feature.FD_PASS).reads(bytes(2, a, b), fail("transport broke"));
         List<NativeFd> fdsOut = new ArrayList<>(List.of(before));
 
-        IOException e = assertThrows(IOException.class,
-                () -> ch.readvAllEof(new ByteBuffer[] {ByteBuffer.allocate(4)}, fdsOut, Set.of()));
+        IOException e = assertThrows(
+                IOException.class, () -> ch.readvAllEof(new ByteBuffer[] {ByteBuffer.allocate(4)}, fdsOut, Set.of()));
 
         assertEquals("transport broke", e.getMessage());
         assertEquals(List.<NativeFd>of(before), fdsOut);
@@ -315,8 +316,8 @@ class AbstractIoChannelReadTest {
         ScriptedChannel ch = channel(Feature.FD_PASS).reads(bytes(2, fd), eof());
         List<NativeFd> fdsOut = new ArrayList<>();
 
-        assertThrows(EOFException.class,
-                () -> ch.readvAllEof(new ByteBuffer[] {ByteBuffer.allocate(4)}, fdsOut, Set.of()));
+        assertThrows(
+                EOFException.class, () -> ch.readvAllEof(new ByteBuffer[] {ByteBuffer.allocate(4)}, fdsOut, Set.of()));
 
         assertEquals(List.of(), fdsOut);
         assertEquals(1, fd.closeCount());

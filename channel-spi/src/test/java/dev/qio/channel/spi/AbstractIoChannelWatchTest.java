@@ -62,11 +62,14 @@ class AbstractIoChannelWatchTest {
         AtomicInteger calls = new AtomicInteger();
         CountDownLatch fired = new CountDownLatch(1);
 
-        Watch w = ch.addWatch(Set.of(IoCondition.IN), (c, ready) -> {
-            calls.incrementAndGet();
-            fired.countDown();
-            return false;
-        }, loop);
+        Watch w = ch.addWatch(
+                Set.of(IoCondition.IN),
+                (c, ready) -> {
+                    calls.incrementAndGet();
+                    fired.countDown();
+                    return false;
+                },
+                loop);
         fired.await();
         settle();
 
@@ -80,13 +83,16 @@ class AbstractIoChannelWatchTest {
         List<Object> seen = Collections.synchronizedList(new ArrayList<>());
         CountDownLatch fired = new CountDownLatch(1);
 
-        ch.addWatch(Set.of(IoCondition.IN, IoCondition.OUT), (c, ready) -> {
-            seen.add(c);
-            seen.add(Set.copyOf(ready));
-            seen.add(loop.inEventLoop());
-            fired.countDown();
-            return false;
-        }, loop);
+        ch.addWatch(
+                Set.of(IoCondition.IN, IoCondition.OUT),
+                (c, ready) -> {
+                    seen.add(c);
+                    seen.add(Set.copyOf(ready));
+                    seen.add(loop.inEventLoop());
+                    fired.countDown();
+                    return false;
+                },
+                loop);
         fired.await();
 
         assertSame(ch, seen.get(0));
@@ -100,14 +106,17 @@ class AbstractIoChannelWatchTest {
         AtomicInteger calls = new AtomicInteger();
         CountDownLatch last = new CountDownLatch(1);
 
-        Watch w = ch.addWatch(Set.of(IoCondition.IN), (c, ready) -> {
-            int n = calls.incrementAndGet();
-            if (n < 5) {
-                return true;
-            }
-            last.countDown();
-            return false;
-        }, loop);
+        Watch w = ch.addWatch(
+                Set.of(IoCondition.IN),
+                (c, ready) -> {
+                    int n = calls.incrementAndGet();
+                    if (n < 5) {
+                        return true;
+                    }
+                    last.countDown();
+                    return false;
+                },
+                loop);
         last.await();
         settle();
 
@@ -122,17 +131,20 @@ class AbstractIoChannelWatchTest {
         CountDownLatch third = new CountDownLatch(1);
         CountDownLatch fourth = new CountDownLatch(1);
 
-        Watch w = ch.addWatch(Set.of(IoCondition.IN), (c, ready) -> {
-            int n = calls.incrementAndGet();
-            if (n == 3) {
-                ch.readiness.set(); // drained: IN no longer holds
-                third.countDown();
-            }
-            if (n == 4) {
-                fourth.countDown();
-            }
-            return true;
-        }, loop);
+        Watch w = ch.addWatch(
+                Set.of(IoCondition.IN),
+                (c, ready) -> {
+                    int n = calls.incrementAndGet();
+                    if (n == 3) {
+                        ch.readiness.set(); // drained: IN no longer holds
+                        third.countDown();
+                    }
+                    if (n == 4) {
+                        fourth.countDown();
+                    }
+                    return true;
+                },
+                loop);
         third.await();
         settle();
 
@@ -151,11 +163,14 @@ class AbstractIoChannelWatchTest {
         AtomicInteger calls = new AtomicInteger();
         CountDownLatch fired = new CountDownLatch(1);
 
-        Watch w = ch.addWatch(Set.of(IoCondition.IN), (c, ready) -> {
-            calls.incrementAndGet();
-            fired.countDown();
-            return false;
-        }, loop);
+        Watch w = ch.addWatch(
+                Set.of(IoCondition.IN),
+                (c, ready) -> {
+                    calls.incrementAndGet();
+                    fired.countDown();
+                    return false;
+                },
+                loop);
         settle();
         ch.readiness.signal(IoCondition.OUT); // not watched
         settle();
@@ -175,11 +190,14 @@ class AbstractIoChannelWatchTest {
         AtomicInteger calls = new AtomicInteger();
         CountDownLatch running = new CountDownLatch(1);
 
-        Watch w = ch.addWatch(Set.of(IoCondition.IN), (c, ready) -> {
-            calls.incrementAndGet();
-            running.countDown();
-            return true; // keep running for as long as IN holds
-        }, loop);
+        Watch w = ch.addWatch(
+                Set.of(IoCondition.IN),
+                (c, ready) -> {
+                    calls.incrementAndGet();
+                    running.countDown();
+                    return true; // keep running for as long as IN holds
+                },
+                loop);
         running.await();
         w.close();
         settle(); // a dispatch that was already under way may finish
@@ -229,18 +247,21 @@ class AbstractIoChannelWatchTest {
         Watch[] self = new Watch[1];
         CountDownLatch created = new CountDownLatch(1);
 
-        self[0] = ch.addWatch(Set.of(IoCondition.IN), (c, ready) -> {
-            try {
-                created.await();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            calls.incrementAndGet();
-            self[0].close();
-            self[0].close();
-            fired.countDown();
-            return true;
-        }, loop);
+        self[0] = ch.addWatch(
+                Set.of(IoCondition.IN),
+                (c, ready) -> {
+                    try {
+                        created.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    calls.incrementAndGet();
+                    self[0].close();
+                    self[0].close();
+                    fired.countDown();
+                    return true;
+                },
+                loop);
         created.countDown();
         fired.await();
         settle();

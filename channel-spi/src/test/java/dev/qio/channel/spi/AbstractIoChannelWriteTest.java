@@ -105,9 +105,11 @@ class AbstractIoChannelWriteTest {
     void fdsWithAnEmptyIovAreRefused() {
         ScriptedChannel ch = channel(Feature.FD_PASS);
 
-        assertThrows(IllegalArgumentException.class,
+        assertThrows(
+                IllegalArgumentException.class,
                 () -> ch.writev(new ByteBuffer[] {ByteBuffer.allocate(0)}, List.of(new TestFd(3)), Set.of()));
-        assertThrows(IllegalArgumentException.class,
+        assertThrows(
+                IllegalArgumentException.class,
                 () -> ch.writevAll(new ByteBuffer[0], List.of(new TestFd(3)), Set.of()));
 
         assertEquals(0, ch.writeCalls.get());
@@ -117,8 +119,8 @@ class AbstractIoChannelWriteTest {
     void nullBufferIsRefusedNamingItsIndex() {
         ScriptedChannel ch = channel();
 
-        NullPointerException e = assertThrows(NullPointerException.class,
-                () -> ch.writev(ascii("a"), ascii("b"), null));
+        NullPointerException e =
+                assertThrows(NullPointerException.class, () -> ch.writev(ascii("a"), ascii("b"), null));
 
         assertTrue(e.getMessage().contains("iov[2]"), e.getMessage());
         assertEquals(0, ch.writeCalls.get());
@@ -188,7 +190,9 @@ class AbstractIoChannelWriteTest {
         ch.writevAll(new ByteBuffer[] {ascii("abcde")}, List.of(fd), Set.of());
 
         List<NativeFd> withFd = List.of(fd);
-        assertEquals(List.of(withFd, withFd, List.of()), ch.writeFds,
+        assertEquals(
+                List.of(withFd, withFd, List.of()),
+                ch.writeFds,
                 "a blocked try keeps the fds; the first chunk that moves takes them");
         assertTrue(fd.isOpen(), "the caller keeps ownership of fds it sends");
     }

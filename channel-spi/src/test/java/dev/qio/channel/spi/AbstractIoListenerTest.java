@@ -156,12 +156,14 @@ class AbstractIoListenerTest {
         List<ScriptedChannel> clients = List.of(client(1), client(2), client(3), client(4));
         clients.subList(0, 3).forEach(listener::arrive);
 
-        Watch w = listener.onAccept(c -> {
-            handled.add(c);
-            onLoop.add(loop.inEventLoop());
-            three.countDown();
-            four.countDown();
-        }, loop);
+        Watch w = listener.onAccept(
+                c -> {
+                    handled.add(c);
+                    onLoop.add(loop.inEventLoop());
+                    three.countDown();
+                    four.countDown();
+                },
+                loop);
         three.await();
         listener.arrive(clients.get(3));
         four.await();

@@ -123,8 +123,10 @@ class ByteRingTest {
         ring.endWriter(new IOException("later")); // the first end stays
 
         assertTrue(ring.writeFails());
-        assertEquals(ByteRing.Status.SHUT_DOWN, assertThrows(ByteRing.Stopped.class,
-                () -> ring.write(iovOf(3), false)).status());
+        assertEquals(
+                ByteRing.Status.SHUT_DOWN,
+                assertThrows(ByteRing.Stopped.class, () -> ring.write(iovOf(3), false))
+                        .status());
         assertArrayEquals(new byte[] {1, 2}, drain(ring));
         assertEquals(IoChannel.EOF, ring.read(new ByteBuffer[] {ByteBuffer.allocate(1)}, true));
     }
@@ -137,8 +139,8 @@ class ByteRingTest {
         ring.endWriter(cause);
 
         assertArrayEquals(new byte[] {1}, drain(ring));
-        ByteRing.Stopped stopped = assertThrows(ByteRing.Stopped.class,
-                () -> ring.read(new ByteBuffer[] {ByteBuffer.allocate(1)}, false));
+        ByteRing.Stopped stopped =
+                assertThrows(ByteRing.Stopped.class, () -> ring.read(new ByteBuffer[] {ByteBuffer.allocate(1)}, false));
         assertEquals(ByteRing.Status.FAILED, stopped.status());
         assertSame(cause, stopped.getCause());
         assertSame(cause, ring.writerCause());
@@ -161,8 +163,8 @@ class ByteRingTest {
     @Test
     void endsWakeABlockedReaderAndWriter() throws Exception {
         ByteRing empty = new ByteRing(4, 4);
-        Background<Long> reader = Background.start("reader",
-                () -> empty.read(new ByteBuffer[] {ByteBuffer.allocate(1)}, true));
+        Background<Long> reader =
+                Background.start("reader", () -> empty.read(new ByteBuffer[] {ByteBuffer.allocate(1)}, true));
         reader.awaitParkedIn(ByteRing.class);
         empty.endWriter(null);
         assertEquals(IoChannel.EOF, reader.result());
@@ -172,7 +174,9 @@ class ByteRingTest {
         Background<Long> writer = Background.start("writer", () -> full.write(iovOf(2), true));
         writer.awaitParkedIn(ByteRing.class);
         full.endReader(null);
-        assertEquals(ByteRing.Status.BROKEN, assertInstanceOf(ByteRing.Stopped.class, writer.failure()).status());
+        assertEquals(
+                ByteRing.Status.BROKEN,
+                assertInstanceOf(ByteRing.Stopped.class, writer.failure()).status());
     }
 
     @Test
@@ -192,8 +196,8 @@ class ByteRingTest {
     void anInterruptedWaitStopsWithTheInterruptStatusSet() throws Exception {
         ByteRing ring = new ByteRing(4, 4);
         Background<Boolean> reader = Background.start("reader", () -> {
-            ByteRing.Stopped e = assertThrows(ByteRing.Stopped.class,
-                    () -> ring.read(new ByteBuffer[] {ByteBuffer.allocate(1)}, true));
+            ByteRing.Stopped e = assertThrows(
+                    ByteRing.Stopped.class, () -> ring.read(new ByteBuffer[] {ByteBuffer.allocate(1)}, true));
             assertEquals(ByteRing.Status.INTERRUPTED, e.status());
             return Thread.currentThread().isInterrupted();
         });

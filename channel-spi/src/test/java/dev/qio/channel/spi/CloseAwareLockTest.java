@@ -117,8 +117,14 @@ class CloseAwareLockTest {
                 for (int i = 0; i < rounds; i++) {
                     boolean held;
                     switch (kind) {
-                        case 0 -> { lock.lockAsCaller(); held = true; }
-                        case 1 -> { lock.lock(); held = true; }
+                        case 0 -> {
+                            lock.lockAsCaller();
+                            held = true;
+                        }
+                        case 1 -> {
+                            lock.lock();
+                            held = true;
+                        }
                         case 2 -> held = lock.tryLock();
                         default -> held = lock.lockForClose();
                     }

@@ -30,7 +30,9 @@ class IovTest {
         ByteBuffer partlyUsed = ByteBuffer.allocate(10).position(4);
 
         assertEquals(0, Iov.remaining(new ByteBuffer[0]));
-        assertEquals(6 + 0 + 3, Iov.remaining(new ByteBuffer[] {partlyUsed, ByteBuffer.allocate(0), ByteBuffer.allocate(3)}));
+        assertEquals(
+                6 + 0 + 3,
+                Iov.remaining(new ByteBuffer[] {partlyUsed, ByteBuffer.allocate(0), ByteBuffer.allocate(3)}));
     }
 
     @Test
@@ -144,7 +146,11 @@ class IovTest {
 
     @Test
     void checkNamesTheIndexOfAReadOnlyBufferInARead() {
-        ByteBuffer[] iov = {ByteBuffer.allocate(1), ByteBuffer.allocate(1), ByteBuffer.allocate(1).asReadOnlyBuffer()};
+        ByteBuffer[] iov = {
+            ByteBuffer.allocate(1),
+            ByteBuffer.allocate(1),
+            ByteBuffer.allocate(1).asReadOnlyBuffer()
+        };
 
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Iov.check(iov, true));
 
@@ -153,6 +159,7 @@ class IovTest {
 
     @Test
     void checkAcceptsAReadOnlyBufferInAWrite() {
-        assertDoesNotThrow(() -> Iov.check(new ByteBuffer[] {ByteBuffer.allocate(1).asReadOnlyBuffer()}, false));
+        assertDoesNotThrow(
+                () -> Iov.check(new ByteBuffer[] {ByteBuffer.allocate(1).asReadOnlyBuffer()}, false));
     }
 }

@@ -66,7 +66,8 @@ class LayerListenerLogTest {
         assertEquals(1, capture.records.size(), "one record per dropped client");
         LogRecord r = capture.records.getFirst();
         assertEquals(Level.WARNING, r.getLevel());
-        assertTrue(r.getMessage().contains("test+shake") && r.getMessage().contains("handshake refused"),
+        assertTrue(
+                r.getMessage().contains("test+shake") && r.getMessage().contains("handshake refused"),
                 "names the client and why: " + r.getMessage());
     }
 }

@@ -105,7 +105,11 @@ class LayerListenerTest {
 
         /** The layered channel handed out for {@code inner}. */
         ScriptedChannel layeredOf(IoChannel inner) {
-            return wrapped.entrySet().stream().filter(e -> e.getValue() == inner).findFirst().orElseThrow().getKey();
+            return wrapped.entrySet().stream()
+                    .filter(e -> e.getValue() == inner)
+                    .findFirst()
+                    .orElseThrow()
+                    .getKey();
         }
     }
 
@@ -165,9 +169,13 @@ class LayerListenerTest {
         ScriptedChannel shake = arrive("shake");
         arrive("good");
 
-        assertEquals("wrap: wrap refused", assertThrows(IOException.class, layer::accept).getMessage());
+        assertEquals(
+                "wrap: wrap refused",
+                assertThrows(IOException.class, layer::accept).getMessage());
         assertFalse(wrap.isOpen()); // the inner channel, as there is no layered one
-        assertEquals("test+shake: handshake refused", assertThrows(IOException.class, layer::accept).getMessage());
+        assertEquals(
+                "test+shake: handshake refused",
+                assertThrows(IOException.class, layer::accept).getMessage());
         assertFalse(layer.layeredOf(shake).isOpen());
         assertTrue(layer.isOpen());
         assertEquals("test+good", layer.accept().name());
@@ -292,10 +300,12 @@ class LayerListenerTest {
         ScriptedChannel shake = arrive("shake");
         arrive("good");
 
-        Watch w = layer.onAccept(c -> {
-            onLoop.add(loop.inEventLoop()); // first: the test reads it once it has seen the client
-            handled.add(c);
-        }, loop);
+        Watch w = layer.onAccept(
+                c -> {
+                    onLoop.add(loop.inEventLoop()); // first: the test reads it once it has seen the client
+                    handled.add(c);
+                },
+                loop);
 
         assertEquals("test+good", handled.poll(30, TimeUnit.SECONDS).name());
         assertEquals(true, onLoop.remove());

@@ -15,7 +15,8 @@ class LayerUriTest {
 
     @Test
     void layerOptionsStayWithTheLayerAndTheRestGoInside() {
-        LayerUri u = LayerUri.split(URI.create("tls+tcp://h:443?creds-dir=/etc/pki&nodelay=true&authz=CN%3Da*&authz=CN%3Db*"), "tls", MINE);
+        LayerUri u = LayerUri.split(
+                URI.create("tls+tcp://h:443?creds-dir=/etc/pki&nodelay=true&authz=CN%3Da*&authz=CN%3Db*"), "tls", MINE);
         assertEquals(URI.create("tcp://h:443?nodelay=true"), u.inner());
         assertEquals("/etc/pki", u.layer().string("creds-dir").orElseThrow());
         assertEquals(List.of("CN=a*", "CN=b*"), u.layer().all("authz"));
@@ -26,27 +27,38 @@ class LayerUriTest {
     void anOptionNeitherSideKnowsIsLeftForTheInnerProviderToReject() {
         LayerUri u = LayerUri.split(URI.create("tls+mem://x?creds-dirr=/tmp"), "tls", MINE);
         assertEquals(URI.create("mem://x?creds-dirr=/tmp"), u.inner());
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> UriOptions.of(u.inner()).finish());
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class, () -> UriOptions.of(u.inner()).finish());
         assertTrue(e.getMessage().contains("creds-dirr"), e.getMessage());
     }
 
     @Test
     void opaqueAndPathUrisKeepTheirShape() {
-        assertEquals(URI.create("unix:///run/x.sock"), LayerUri.split(URI.create("tls+unix:///run/x.sock?creds-dir=d"), "tls", MINE).inner());
-        assertEquals(URI.create("command:cat?arg=-u"), LayerUri.split(URI.create("gzip+command:cat?arg=-u"), "gzip", Set.of()).inner());
-        assertEquals(URI.create("null:?"), LayerUri.split(URI.create("tls+null:?"), "tls", MINE).inner());
+        assertEquals(
+                URI.create("unix:///run/x.sock"),
+                LayerUri.split(URI.create("tls+unix:///run/x.sock?creds-dir=d"), "tls", MINE)
+                        .inner());
+        assertEquals(
+                URI.create("command:cat?arg=-u"),
+                LayerUri.split(URI.create("gzip+command:cat?arg=-u"), "gzip", Set.of())
+                        .inner());
+        assertEquals(
+                URI.create("null:?"),
+                LayerUri.split(URI.create("tls+null:?"), "tls", MINE).inner());
     }
 
     @Test
     void theSchemeMatchesCaseInsensitively() {
-        assertEquals(URI.create("tcp://h:1"), LayerUri.split(URI.create("TLS+tcp://h:1"), "tls", MINE).inner());
+        assertEquals(
+                URI.create("tcp://h:1"),
+                LayerUri.split(URI.create("TLS+tcp://h:1"), "tls", MINE).inner());
     }
 
     @Test
     void aUriThatIsNotThisLayerIsRefusedWithTheFormToUse() {
         for (String bad : List.of("tls://h:1", "tcp://h:1", "tls+:x")) {
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                    () -> LayerUri.split(URI.create(bad), "tls", MINE), bad);
+            IllegalArgumentException e = assertThrows(
+                    IllegalArgumentException.class, () -> LayerUri.split(URI.create(bad), "tls", MINE), bad);
             assertTrue(e.getMessage().contains("tls+SCHEME"), e.getMessage());
         }
     }

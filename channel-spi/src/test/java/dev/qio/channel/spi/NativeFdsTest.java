@@ -53,7 +53,8 @@ class NativeFdsTest {
 
     @Test
     void dupGivesAnotherNumberForTheSameFile() throws IOException {
-        try (NativeFd fd = NativeFds.open(file, false); NativeFd copy = NativeFds.dup(fd)) {
+        try (NativeFd fd = NativeFds.open(file, false);
+                NativeFd copy = NativeFds.dup(fd)) {
             assertNotEquals(fd.value(), copy.value());
             assertTrue(NativeFds.isOpenInProcess(copy.value()));
             assertEquals(target(fd.value()), target(copy.value()));

@@ -9,8 +9,8 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class SchemeTableTest {
-    private final SchemeTable table = SchemeTable.of(Map.of(
-            "mem", Set.of(Feature.SHUTDOWN), "buffer", Set.of(Feature.SEEKABLE), "null", Set.of()));
+    private final SchemeTable table = SchemeTable.of(
+            Map.of("mem", Set.of(Feature.SHUTDOWN), "buffer", Set.of(Feature.SEEKABLE), "null", Set.of()));
 
     @Test
     void answersEachSchemesFeaturesInAnyCase() {

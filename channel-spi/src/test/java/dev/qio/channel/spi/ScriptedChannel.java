@@ -88,6 +88,7 @@ final class ScriptedChannel extends AbstractIoChannel {
     final ScriptedReadiness readiness = new ScriptedReadiness();
     /** Counted down by implClose, so a {@link Gate} can hold a hook until the channel closes. */
     final CountDownLatch implClosed = new CountDownLatch(1);
+
     private final Deque<Step> reads = new ArrayDeque<>();
     private final Deque<Step> writes = new ArrayDeque<>();
     private long readOffset;
@@ -99,6 +100,7 @@ final class ScriptedChannel extends AbstractIoChannel {
     final List<List<NativeFd>> writeFds = Collections.synchronizedList(new ArrayList<>());
     /** The flags each implReadv call got. */
     final List<Set<ReadFlag>> readFlags = Collections.synchronizedList(new ArrayList<>());
+
     final AtomicInteger readCalls = new AtomicInteger();
     final AtomicInteger writeCalls = new AtomicInteger();
     final AtomicInteger closeCalls = new AtomicInteger();

@@ -18,9 +18,16 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** {@link UriOptions}: parsing, typed getters and the rejection of unknown options. */
 class UriOptionsTest {
 
-    enum Stderr { INHERIT, DISCARD, MERGE }
+    enum Stderr {
+        INHERIT,
+        DISCARD,
+        MERGE
+    }
 
-    enum Access { READ_ONLY, READ_WRITE }
+    enum Access {
+        READ_ONLY,
+        READ_WRITE
+    }
 
     private static UriOptions options(String uri) {
         return UriOptions.of(URI.create(uri));
@@ -152,8 +159,8 @@ class UriOptionsTest {
 
     @Test
     void boolRefusesOtherValuesNamingOptionAndValue() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> query("nodelay=maybe").bool("nodelay", false));
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class, () -> query("nodelay=maybe").bool("nodelay", false));
 
         assertMentions(e, "'nodelay'", "'maybe'");
     }
@@ -168,16 +175,16 @@ class UriOptionsTest {
 
     @Test
     void integerOutOfRangeNamesTheBounds() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> query("backlog=0").integer("backlog", 5, 1, 10));
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class, () -> query("backlog=0").integer("backlog", 5, 1, 10));
 
         assertMentions(e, "'backlog'", "[1, 10]");
     }
 
     @Test
     void integerRefusesText() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> query("backlog=lots").integer("backlog", 5, 1, 10));
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class, () -> query("backlog=lots").integer("backlog", 5, 1, 10));
 
         assertMentions(e, "'backlog'", "'lots'", "not an integer");
     }
@@ -199,7 +206,8 @@ class UriOptionsTest {
     @ParameterizedTest
     @ValueSource(strings = {"8589934592g", "9007199254740992k", "9223372036854775807m", "99999999999999999999"})
     void bytesRefusesOverflow(String value) {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
                 () -> query("capacity=" + value).bytes("capacity", 1, 0, Long.MAX_VALUE));
 
         assertMentions(e, "'capacity'", value);
@@ -208,7 +216,8 @@ class UriOptionsTest {
     @ParameterizedTest
     @ValueSource(strings = {"-1", "-1k"})
     void bytesRefusesNegativeCounts(String value) {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
                 () -> query("capacity=" + value).bytes("capacity", 1, Long.MIN_VALUE, Long.MAX_VALUE));
 
         assertMentions(e, "'capacity'", value);
@@ -217,7 +226,8 @@ class UriOptionsTest {
     @ParameterizedTest
     @ValueSource(strings = {"lots", "k", "1kb", "1.5m"}) // empty: anEmptyValueIsRefusedNamingTheOption
     void bytesRefusesText(String value) {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
                 () -> query("capacity=" + value).bytes("capacity", 1, 0, Long.MAX_VALUE));
 
         assertMentions(e, "'capacity'", "'" + value + "'", "not a byte count");
@@ -225,8 +235,8 @@ class UriOptionsTest {
 
     @Test
     void bytesOutsideTheRangeIsRefused() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> query("capacity=2m").bytes("capacity", 1, 1, 1 << 20));
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class, () -> query("capacity=2m").bytes("capacity", 1, 1, 1 << 20));
 
         assertMentions(e, "'capacity'", "out of range");
     }
@@ -239,10 +249,16 @@ class UriOptionsTest {
 
     @Test
     void millisRefusesNegativeAndText() {
-        assertMentions(assertThrows(IllegalArgumentException.class,
-                () -> query("connect-timeout=-1").millis("connect-timeout", Duration.ZERO)), "'connect-timeout'");
-        assertMentions(assertThrows(IllegalArgumentException.class,
-                () -> query("connect-timeout=soon").millis("connect-timeout", Duration.ZERO)), "'soon'");
+        assertMentions(
+                assertThrows(
+                        IllegalArgumentException.class,
+                        () -> query("connect-timeout=-1").millis("connect-timeout", Duration.ZERO)),
+                "'connect-timeout'");
+        assertMentions(
+                assertThrows(
+                        IllegalArgumentException.class,
+                        () -> query("connect-timeout=soon").millis("connect-timeout", Duration.ZERO)),
+                "'soon'");
     }
 
     @Test
@@ -254,16 +270,16 @@ class UriOptionsTest {
 
     @Test
     void octalRefusesNonOctalDigits() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> query("perm=0800").octal("perm", 0644, 0777));
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class, () -> query("perm=0800").octal("perm", 0644, 0777));
 
         assertMentions(e, "'perm'", "'0800'", "octal");
     }
 
     @Test
     void octalAboveTheMaximumIsRefused() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> query("perm=1000").octal("perm", 0644, 0777));
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class, () -> query("perm=1000").octal("perm", 0644, 0777));
 
         assertMentions(e, "'perm'", "out of range");
     }
@@ -284,7 +300,8 @@ class UriOptionsTest {
 
     @Test
     void choiceRefusesOtherValuesListingTheAllowedOnes() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
                 () -> query("access=read_write").choice("access", Access.class, Access.READ_ONLY));
 
         assertMentions(e, "'access'", "'read_write'", "read-only, read-write");
@@ -316,7 +333,8 @@ class UriOptionsTest {
 
     @Test
     void finishSaysWhenASchemeTakesNoOptions() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> options("null:?x=1").finish());
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class, () -> options("null:?x=1").finish());
 
         assertMentions(e, "'x'", "takes no options");
     }
@@ -359,10 +377,23 @@ class UriOptionsTest {
             "choice", o -> o.choice("x", Stderr.class, Stderr.INHERIT));
 
     @ParameterizedTest
-    @CsvSource({"string, x=", "all, x=", "bool, x=", "integer, x=", "bytes, x=", "millis, x=", "octal, x=", "choice, x=",
-            "string, x", "bool, x", "integer, x", "all, x=a&x="})
+    @CsvSource({
+        "string, x=",
+        "all, x=",
+        "bool, x=",
+        "integer, x=",
+        "bytes, x=",
+        "millis, x=",
+        "octal, x=",
+        "choice, x=",
+        "string, x",
+        "bool, x",
+        "integer, x",
+        "all, x=a&x="
+    })
     void anEmptyValueIsRefusedNamingTheOption(String getter, String query) {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> GETTERS.get(getter).accept(query(query)));
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class, () -> GETTERS.get(getter).accept(query(query)));
 
         assertMentions(e, "x://h?" + query, "option 'x'", "empty value");
     }
@@ -386,11 +417,24 @@ class UriOptionsTest {
      * option takes ASCII digits only.
      */
     @ParameterizedTest
-    @CsvSource({"integer, ５", "integer, ٣", "integer, +5", "integer, -", "integer, 1٣",
-            "bytes, ５", "bytes, ５k", "bytes, +5", "bytes, k", "millis, ５", "octal, ０６４４", "octal, +644", "octal, 8"})
+    @CsvSource({
+        "integer, ５",
+        "integer, ٣",
+        "integer, +5",
+        "integer, -",
+        "integer, 1٣",
+        "bytes, ５",
+        "bytes, ５k",
+        "bytes, +5",
+        "bytes, k",
+        "millis, ５",
+        "octal, ０６４４",
+        "octal, +644",
+        "octal, 8"
+    })
     void numbersAreAsciiDigitsOnly(String getter, String value) {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> GETTERS.get(getter).accept(query("x=" + value)));
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class, () -> GETTERS.get(getter).accept(query("x=" + value)));
 
         assertMentions(e, "option 'x'", "'" + value + "'");
     }

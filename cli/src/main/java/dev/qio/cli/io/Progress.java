@@ -25,14 +25,15 @@ public final class Progress implements AutoCloseable {
     private final ScheduledExecutorService ticker;
     /** Guarded by {@code this}: the length of the line last drawn, to blank out its tail. */
     private int drawn;
+
     private boolean closed;
 
     private Progress(PrintStream err, OptionalLong total, boolean enabled) {
         this.err = err;
         this.total = total;
         if (enabled) {
-            ticker = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().daemon(true)
-                    .name("qio-progress").unstarted(r));
+            ticker = Executors.newSingleThreadScheduledExecutor(
+                    r -> Thread.ofPlatform().daemon(true).name("qio-progress").unstarted(r));
             ticker.scheduleAtFixedRate(() -> draw(false), 0, TICK_MS, TimeUnit.MILLISECONDS);
         } else {
             ticker = null;
@@ -82,9 +83,12 @@ public final class Progress implements AutoCloseable {
         double seconds = Math.max(elapsedNanos, 1) / 1e9;
         double rate = bytes / seconds;
         StringBuilder s = new StringBuilder()
-                .append(size(bytes)).append(' ')
-                .append(clock((long) seconds)).append(" [")
-                .append(size((long) rate)).append("/s]");
+                .append(size(bytes))
+                .append(' ')
+                .append(clock((long) seconds))
+                .append(" [")
+                .append(size((long) rate))
+                .append("/s]");
         if (total.isPresent()) {
             long all = total.getAsLong();
             double done = all == 0 ? 1 : Math.min(1, (double) bytes / all);
@@ -93,7 +97,8 @@ public final class Progress implements AutoCloseable {
             if (filled > 0 && filled < BAR) {
                 bar.setCharAt(filled - 1, '>');
             }
-            s.append(" [").append(bar).append("] ").append(String.format(Locale.ROOT, "%3d%%", (int) Math.floor(done * 100)));
+            s.append(" [").append(bar).append("] ").append(String.format(Locale.ROOT, "%3d%%", (int)
+                    Math.floor(done * 100)));
             long left = Math.max(0, all - bytes);
             s.append(" ETA ").append(rate > 0 ? clock((long) Math.ceil(left / rate)) : "-:--:--");
         }

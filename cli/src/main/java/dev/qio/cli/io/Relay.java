@@ -66,8 +66,8 @@ public final class Relay {
         return new Totals(aToB.get(), bToA.get());
     }
 
-    private static CompletableFuture<Void> pump(Endpoint from, Endpoint to, List<IOException> failures,
-            java.util.concurrent.atomic.AtomicLong moved) {
+    private static CompletableFuture<Void> pump(
+            Endpoint from, Endpoint to, List<IOException> failures, java.util.concurrent.atomic.AtomicLong moved) {
         CompletableFuture<Void> done = new CompletableFuture<>();
         Thread.ofVirtual().name("qio-relay " + from.name() + " -> " + to.name()).start(() -> {
             try {

@@ -59,7 +59,8 @@ final class StreamEndpoint implements Endpoint {
                 output.write(src);
             }
         } catch (IOException e) {
-            throw BrokenPipeException.isBrokenPipe(e) ? new BrokenPipeException(e)
+            throw BrokenPipeException.isBrokenPipe(e)
+                    ? new BrokenPipeException(e)
                     : new IOException("stdout: " + Failures.describe(e), e);
         }
     }

@@ -39,25 +39,43 @@ public final class BuiltinFixtures implements FixtureSource {
     @Override
     public List<ChannelFixture> fixtures(ChannelRegistry registry) {
         List<ChannelFixture> all = new ArrayList<>(List.of(
-                ChannelFixture.of("mem", EnumSet.of(Capability.ROUND_TRIP, Capability.CONCURRENT, Capability.STARVE, Capability.FILL),
-                        () -> ChannelPair.connected(registry,
-                                "mem://qio-kit-" + ProcessHandle.current().pid() + "-" + SERIAL.incrementAndGet(), "")),
-                ChannelFixture.of("buffer", EnumSet.of(Capability.ROUND_TRIP),
+                ChannelFixture.of(
+                        "mem",
+                        EnumSet.of(Capability.ROUND_TRIP, Capability.CONCURRENT, Capability.STARVE, Capability.FILL),
+                        () -> ChannelPair.connected(
+                                registry,
+                                "mem://qio-kit-" + ProcessHandle.current().pid() + "-" + SERIAL.incrementAndGet(),
+                                "")),
+                ChannelFixture.of(
+                        "buffer",
+                        EnumSet.of(Capability.ROUND_TRIP),
                         () -> ChannelPair.loopback(registry.open("buffer:"), ch -> ch.seek(0, Whence.SET))),
-                ChannelFixture.of("null", EnumSet.of(Capability.EMPTY_SOURCE, Capability.DISCARDING_SINK),
+                ChannelFixture.of(
+                        "null",
+                        EnumSet.of(Capability.EMPTY_SOURCE, Capability.DISCARDING_SINK),
                         () -> ChannelPair.of(registry.open("null:"), registry.open("null:"))),
                 new FileFixture("file", registry, false),
                 new FileFixture("file-rw", registry, true),
-                ChannelFixture.of("tcp", STREAM, () -> ChannelPair.connected(registry, "tcp://127.0.0.1:0?" + SOCKET_BUFFERS, SOCKET_BUFFERS)),
+                ChannelFixture.of(
+                        "tcp",
+                        STREAM,
+                        () -> ChannelPair.connected(registry, "tcp://127.0.0.1:0?" + SOCKET_BUFFERS, SOCKET_BUFFERS)),
                 new UnixFixture(registry),
-                ChannelFixture.of("command", EnumSet.of(Capability.ROUND_TRIP, Capability.CONCURRENT, Capability.STARVE),
+                ChannelFixture.of(
+                        "command",
+                        EnumSet.of(Capability.ROUND_TRIP, Capability.CONCURRENT, Capability.STARVE),
                         () -> ChannelPair.loopback(registry.open("command:cat"), ch -> ch.shutdown(Shutdown.WRITE)))));
         if (registry.schemes().contains("tls")) {
             all.add(new TlsFixture(registry)); // a layer: only where the tls+ provider is installed
         }
         if (registry.schemes().contains("ws")) { // likewise: ws+mem://, a WebSocket over an in-process pipe
-            all.add(ChannelFixture.of("ws", STREAM, () -> ChannelPair.connected(registry,
-                    "ws+mem://qio-kit-ws-" + ProcessHandle.current().pid() + "-" + SERIAL.incrementAndGet(), "")));
+            all.add(ChannelFixture.of(
+                    "ws",
+                    STREAM,
+                    () -> ChannelPair.connected(
+                            registry,
+                            "ws+mem://qio-kit-ws-" + ProcessHandle.current().pid() + "-" + SERIAL.incrementAndGet(),
+                            "")));
         }
         if (registry.schemes().contains("fd")) { // native backend only: the fixture skips, saying why, elsewhere
             all.add(ChannelFixture.of("fd", STREAM, () -> adoptedSocketPair(registry)));
@@ -68,10 +86,12 @@ public final class BuiltinFixtures implements FixtureSource {
     /** Both ends of a unix socketpair as {@code fd:N?dup=true} channels; the originals close at once. */
     private static ChannelPair adoptedSocketPair(ChannelRegistry registry) throws IOException {
         if (!Linux.isAvailable()) {
-            throw new TestAbortedException("fd: needs the native backend: " + Linux.unavailableReason().orElseThrow());
+            throw new TestAbortedException(
+                    "fd: needs the native backend: " + Linux.unavailableReason().orElseThrow());
         }
         OwnedFd[] ends = NativePairs.socketPair();
-        try (OwnedFd near = ends[0]; OwnedFd far = ends[1]) {
+        try (OwnedFd near = ends[0];
+                OwnedFd far = ends[1]) {
             IoChannel writer = registry.open("fd:" + near.value() + "?dup=true");
             try {
                 return ChannelPair.of(writer, registry.open("fd:" + far.value() + "?dup=true"));
@@ -85,6 +105,7 @@ public final class BuiltinFixtures implements FixtureSource {
     /** What a socket pair can do; its buffers are shrunk so that writes are really partial. */
     private static final Set<Capability> STREAM =
             EnumSet.of(Capability.ROUND_TRIP, Capability.CONCURRENT, Capability.STARVE, Capability.FILL);
+
     private static final String SOCKET_BUFFERS = "sndbuf=65536&rcvbuf=65536";
 
     /** {@code unix:} pairs with their socket files in a temporary directory that close removes. */
@@ -109,7 +130,8 @@ public final class BuiltinFixtures implements FixtureSource {
         @Override
         public ChannelPair open() throws IOException {
             Path socket = dir.get().resolve("s" + SERIAL.incrementAndGet());
-            return ChannelPair.connected(registry, "unix://" + socket.toUri().getRawPath() + "?" + SOCKET_BUFFERS, SOCKET_BUFFERS);
+            return ChannelPair.connected(
+                    registry, "unix://" + socket.toUri().getRawPath() + "?" + SOCKET_BUFFERS, SOCKET_BUFFERS);
         }
 
         /** Removes the directory; the listeners already removed their socket files. */
@@ -118,7 +140,6 @@ public final class BuiltinFixtures implements FixtureSource {
             dir.close();
         }
     }
-
 
     /**
      * {@code file:} in a temporary directory made on first use. {@code file}: written through a
@@ -152,11 +173,15 @@ public final class BuiltinFixtures implements FixtureSource {
         public ChannelPair open() throws IOException {
             Path file = dir.get().resolve(name + "-" + SERIAL.incrementAndGet() + ".bin");
             if (loopback) {
-                return ChannelPair.loopback(registry.open(uri(file, "mode=rw&create=true")),
-                        ch -> ch.seek(0, Whence.SET), () -> Files.deleteIfExists(file));
+                return ChannelPair.loopback(
+                        registry.open(uri(file, "mode=rw&create=true")),
+                        ch -> ch.seek(0, Whence.SET),
+                        () -> Files.deleteIfExists(file));
             }
-            return ChannelPair.writeThenRead(registry.open(uri(file, "mode=rw&create=true&truncate=true")),
-                    () -> registry.open(uri(file, "mode=r")), () -> Files.deleteIfExists(file));
+            return ChannelPair.writeThenRead(
+                    registry.open(uri(file, "mode=rw&create=true&truncate=true")),
+                    () -> registry.open(uri(file, "mode=r")),
+                    () -> Files.deleteIfExists(file));
         }
 
         /** Removes the temporary directory and whatever a failed pair left in it. */

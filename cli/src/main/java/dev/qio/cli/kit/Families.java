@@ -27,8 +27,8 @@ public final class Families {
     private static final List<String> ORDER;
 
     static {
-        List<String> order = new ArrayList<>(List.of("roundtrip", "partial_io", "eof", "errblock", "watch",
-                "lifecycle", "model"));
+        List<String> order =
+                new ArrayList<>(List.of("roundtrip", "partial_io", "eof", "errblock", "watch", "lifecycle", "model"));
         for (Feature f : Feature.values()) {
             order.add(f.name());
         }
@@ -64,6 +64,9 @@ public final class Families {
     /** {@code families} in column order: the known ones first, in their order, then the rest sorted. */
     public static List<String> ordered(Collection<String> families) {
         Comparator<String> known = Comparator.comparingInt(f -> ORDER.contains(f) ? ORDER.indexOf(f) : ORDER.size());
-        return families.stream().distinct().sorted(known.thenComparing(Comparator.naturalOrder())).toList();
+        return families.stream()
+                .distinct()
+                .sorted(known.thenComparing(Comparator.naturalOrder()))
+                .toList();
     }
 }

@@ -12,5 +12,9 @@ package dev.qio.cli.kit;
  */
 public record Outcome(String fixture, String test, String property, String family, Status status, Throwable error) {
     /** A test's result, as the matrix counts it. */
-    public enum Status { PASSED, FAILED, SKIPPED }
+    public enum Status {
+        PASSED,
+        FAILED,
+        SKIPPED
+    }
 }

@@ -54,9 +54,10 @@ final class TlsFixture implements ChannelFixture, AutoCloseable {
     public ChannelPair open() throws IOException {
         Path d = credentials();
         String trust = "ca=" + d.resolve("ca.pem").toUri().getRawPath() + "&password=" + PASSWORD + "&keystore=";
-        String listen = "tls+mem://qio-kit-tls-" + ProcessHandle.current().pid() + "-" + SERIAL.incrementAndGet()
-                + "?" + trust + d.resolve("server.p12").toUri().getRawPath();
-        return ChannelPair.connected(registry, listen, trust + d.resolve("client.p12").toUri().getRawPath());
+        String listen = "tls+mem://qio-kit-tls-" + ProcessHandle.current().pid() + "-" + SERIAL.incrementAndGet() + "?"
+                + trust + d.resolve("server.p12").toUri().getRawPath();
+        return ChannelPair.connected(
+                registry, listen, trust + d.resolve("client.p12").toUri().getRawPath());
     }
 
     /** The directory with the CA and both keystores, made on the first call. */
@@ -64,16 +65,44 @@ final class TlsFixture implements ChannelFixture, AutoCloseable {
         Path d = dir.get();
         if (!made) {
             try {
-                keytool(d, "-genkeypair", "-alias", "ca", "-dname", "CN=qio kit CA", "-ext", "bc:c", "-keystore", "ca.p12");
+                keytool(
+                        d,
+                        "-genkeypair",
+                        "-alias",
+                        "ca",
+                        "-dname",
+                        "CN=qio kit CA",
+                        "-ext",
+                        "bc:c",
+                        "-keystore",
+                        "ca.p12");
                 keytool(d, "-exportcert", "-rfc", "-alias", "ca", "-keystore", "ca.p12", "-file", "ca.pem");
                 for (String end : List.of("server", "client")) {
                     String store = end + ".p12";
                     keytool(d, "-genkeypair", "-alias", end, "-dname", "CN=qio kit " + end, "-keystore", store);
                     keytool(d, "-certreq", "-alias", end, "-keystore", store, "-file", end + ".csr");
-                    keytool(d, "-gencert", "-rfc", "-alias", "ca", "-keystore", "ca.p12", "-infile", end + ".csr",
-                            "-outfile", end + ".pem");
+                    keytool(
+                            d,
+                            "-gencert",
+                            "-rfc",
+                            "-alias",
+                            "ca",
+                            "-keystore",
+                            "ca.p12",
+                            "-infile",
+                            end + ".csr",
+                            "-outfile",
+                            end + ".pem");
                     keytool(d, "-importcert", "-noprompt", "-alias", "ca", "-keystore", store, "-file", "ca.pem");
-                    keytool(d, "-importcert", "-alias", end, "-keystore", store, "-file", end + ".pem"); // the signed chain
+                    keytool(
+                            d,
+                            "-importcert",
+                            "-alias",
+                            end,
+                            "-keystore",
+                            store,
+                            "-file",
+                            end + ".pem"); // the signed chain
                 }
             } catch (IOException | RuntimeException e) {
                 dir.close(); // half-made: the next open starts again
@@ -88,8 +117,9 @@ final class TlsFixture implements ChannelFixture, AutoCloseable {
     private static void keytool(Path cwd, String command, String... args) throws IOException {
         Path keytool = Path.of(System.getProperty("java.home"), "bin", "keytool");
         if (!Files.isExecutable(keytool)) {
-            throw new IOException("the tls fixture makes its certificates with keytool, and this Java runtime has none ("
-                    + keytool + " is missing); run qio on a full JDK 25");
+            throw new IOException(
+                    "the tls fixture makes its certificates with keytool, and this Java runtime has none (" + keytool
+                            + " is missing); run qio on a full JDK 25");
         }
         List<String> argv = new ArrayList<>(List.of(keytool.toString(), command));
         argv.addAll(List.of(args));
@@ -100,7 +130,10 @@ final class TlsFixture implements ChannelFixture, AutoCloseable {
         if (command.equals("-gencert")) {
             argv.addAll(List.of("-validity", "2"));
         }
-        Process p = new ProcessBuilder(argv).directory(cwd.toFile()).redirectErrorStream(true).start();
+        Process p = new ProcessBuilder(argv)
+                .directory(cwd.toFile())
+                .redirectErrorStream(true)
+                .start();
         String output = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).strip();
         try {
             if (p.waitFor() != 0) {

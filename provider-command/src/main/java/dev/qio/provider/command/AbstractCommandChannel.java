@@ -25,6 +25,7 @@ abstract class AbstractCommandChannel<C extends AbstractChild> extends AbstractI
 
     /** The child; never refers back to this channel. */
     protected final C child;
+
     private final CommandOptions.Mode mode;
     private final Cleaner.Cleanable cleanable;
 

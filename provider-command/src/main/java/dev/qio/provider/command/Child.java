@@ -45,12 +45,12 @@ final class Child extends AbstractChild {
      */
     private static final Duration PUMP_JOIN = Duration.ofSeconds(1);
 
-
     private final Process process;
     /** The child's stdout; {@code null} in mode w (discarded: reads return EOF). */
     private final ChildStdout stdout;
     /** The child's stdin; {@code null} in mode r (closed at spawn: writes are refused). */
     private final ChildStdin stdin;
+
     private final List<Thread> pumps = new ArrayList<>(2);
     /** Signalled by both pumps and by every read and write; the channel's readiness. */
     final SignalledReadiness readiness = new SignalledReadiness(this::poll);

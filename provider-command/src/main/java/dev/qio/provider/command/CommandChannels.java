@@ -77,15 +77,18 @@ public final class CommandChannels {
         Objects.requireNonNull(process, "process");
         Objects.requireNonNull(options, "options");
         if (!process.isAlive()) {
-            throw new IllegalArgumentException("process " + process.pid() + " has already exited with status " + process.exitValue());
+            throw new IllegalArgumentException(
+                    "process " + process.pid() + " has already exited with status " + process.exitValue());
         }
         ProcessHandle.Info info = process.info();
-        List<String> argv = info.command().map(program -> {
-            List<String> all = new java.util.ArrayList<>();
-            all.add(program);
-            info.arguments().ifPresent(args -> all.addAll(List.of(args)));
-            return List.copyOf(all);
-        }).orElse(List.of("process:" + process.pid()));
+        List<String> argv = info.command()
+                .map(program -> {
+                    List<String> all = new java.util.ArrayList<>();
+                    all.add(program);
+                    info.arguments().ifPresent(args -> all.addAll(List.of(args)));
+                    return List.copyOf(all);
+                })
+                .orElse(List.of("process:" + process.pid()));
         String name = info.command().isPresent() ? nameOf(argv) : argv.getFirst();
         return ProcessChannel.adopt(name, argv, process, options);
     }

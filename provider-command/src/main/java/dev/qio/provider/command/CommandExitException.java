@@ -13,6 +13,7 @@ public final class CommandExitException extends IOException {
 
     /** The argv; transient: a deserialised instance reports an empty one. */
     private final transient List<String> command;
+
     private final int exitStatus;
 
     /**

@@ -1,11 +1,11 @@
 package dev.qio.provider.command;
 
-import dev.qio.channel.spi.SchemeTable;
 import com.google.auto.service.AutoService;
 import dev.qio.channel.ChannelProvider;
 import dev.qio.channel.ChannelRegistry;
 import dev.qio.channel.Feature;
 import dev.qio.channel.IoChannel;
+import dev.qio.channel.spi.SchemeTable;
 import dev.qio.channel.spi.UriOptions;
 import java.io.IOException;
 import java.net.URI;
@@ -13,7 +13,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 

@@ -86,8 +86,8 @@ final class Ending {
         warn("did not exit within " + grace.toMillis() + " ms of SIGTERM; sending SIGKILL");
         child.signal(true);
         if (!child.exited(KILL_WAIT)) {
-            throw new IOException("process " + child.pid() + " refused to die: still running "
-                    + KILL_WAIT.toSeconds() + " s after SIGKILL");
+            throw new IOException("process " + child.pid() + " refused to die: still running " + KILL_WAIT.toSeconds()
+                    + " s after SIGKILL");
         }
     }
 

@@ -3,8 +3,8 @@ package dev.qio.provider.command;
 import dev.qio.channel.IoCondition;
 import dev.qio.channel.spi.Readiness;
 import dev.qio.channel.spi.linux.NativeFile;
-import dev.qio.channel.spi.linux.PipeReadiness;
 import dev.qio.channel.spi.linux.NativeProcess;
+import dev.qio.channel.spi.linux.PipeReadiness;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
@@ -43,8 +43,11 @@ final class NativeChild extends AbstractChild {
     private NativeChild(List<String> argv, NativeProcess process, Duration grace) {
         super(argv, process.pid(), new Ending(new Exits(process), argv, grace));
         this.process = process;
-        this.readiness = new PipeReadiness(process.stdout() == null ? null : process.stdout().fd(),
-                process.stdin() == null ? null : process.stdin().fd(), () -> readShut, () -> writeShut);
+        this.readiness = new PipeReadiness(
+                process.stdout() == null ? null : process.stdout().fd(),
+                process.stdin() == null ? null : process.stdin().fd(),
+                () -> readShut,
+                () -> writeShut);
     }
 
     /**
@@ -65,9 +68,15 @@ final class NativeChild extends AbstractChild {
             case DISCARD -> NativeProcess.Stdio.DISCARD;
             case MERGE -> NativeProcess.Stdio.MERGE;
         };
-        NativeProcess process = NativeProcess.spawn(program, argv, env, dir,
+        NativeProcess process = NativeProcess.spawn(
+                program,
+                argv,
+                env,
+                dir,
                 mode.writes() ? NativeProcess.Stdio.PIPE : NativeProcess.Stdio.DISCARD,
-                mode.reads() ? NativeProcess.Stdio.PIPE : NativeProcess.Stdio.DISCARD, stderr, name);
+                mode.reads() ? NativeProcess.Stdio.PIPE : NativeProcess.Stdio.DISCARD,
+                stderr,
+                name);
         return new NativeChild(argv, process, options.grace());
     }
 
@@ -105,7 +114,8 @@ final class NativeChild extends AbstractChild {
     private void drain(NativeFile stdout) {
         Thread me = Thread.currentThread();
         ByteBuffer[] scratch = {ByteBuffer.allocate(DRAIN)};
-        try (Readiness.Registration wake = stdout.fd().subscribe(Set.of(IoCondition.IN), () -> LockSupport.unpark(me))) {
+        try (Readiness.Registration wake =
+                stdout.fd().subscribe(Set.of(IoCondition.IN), () -> LockSupport.unpark(me))) {
             while (!terminating()) {
                 scratch[0].clear();
                 long n = stdout.drain(scratch, "child stdout");

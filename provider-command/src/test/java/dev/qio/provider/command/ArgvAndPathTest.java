@@ -29,8 +29,29 @@ class ArgvAndPathTest {
     /** A child that prints its own argv from /proc, NUL-separated: sh, -c, the script, the rest. */
     private static final String PRINT_ARGV = "cat /proc/$$/cmdline; exit 0";
     /** Arguments a shell would split, quote, expand or glob, and some a URI must encode. */
-    private static final List<String> NASTY = List.of("a b", "'single'", "\"double\"", ";", "a;b", "$HOME", "$(id)",
-            "`id`", "*", "?", "", "back\\slash", "tab\there", "new\nline", "é", "a=b", "&", "+", "%41", "|", ">x", "~");
+    private static final List<String> NASTY = List.of(
+            "a b",
+            "'single'",
+            "\"double\"",
+            ";",
+            "a;b",
+            "$HOME",
+            "$(id)",
+            "`id`",
+            "*",
+            "?",
+            "",
+            "back\\slash",
+            "tab\there",
+            "new\nline",
+            "é",
+            "a=b",
+            "&",
+            "+",
+            "%41",
+            "|",
+            ">x",
+            "~");
 
     private static byte[] cmdline(List<String> argv) {
         StringBuilder s = new StringBuilder();
@@ -44,7 +65,8 @@ class ArgvAndPathTest {
     void argvFromTheApiReachesTheChildUnchanged() throws IOException {
         List<String> argv = new ArrayList<>(List.of("sh", "-c", PRINT_ARGV));
         argv.addAll(NASTY);
-        try (CommandChannel ch = CommandChannels.spawn(argv, CommandOptions.defaults().withMode(CommandOptions.Mode.R))) {
+        try (CommandChannel ch =
+                CommandChannels.spawn(argv, CommandOptions.defaults().withMode(CommandOptions.Mode.R))) {
             assertArrayEquals(cmdline(argv), TestIo.readToEof(ch));
             assertEquals(argv, ch.command());
         }
@@ -62,8 +84,10 @@ class ArgvAndPathTest {
         // Written by hand, with raw ';', '$', '*', '\'' and '=' where a URI allows them.
         try (IoChannel ch = IoChannels.open("command:sh?arg=-c&arg=cat%20/proc/$$/cmdline;%20exit%200"
                 + "&arg=a%20b&arg='q'&arg=%22dq%22&arg=;&arg=$HOME&arg=*&arg=&arg=x=y&arg=1+1&mode=r")) {
-            assertArrayEquals(cmdline(List.of("sh", "-c", PRINT_ARGV, "a b", "'q'", "\"dq\"", ";", "$HOME", "*", "",
-                    "x=y", "1+1")), TestIo.readToEof(ch));
+            assertArrayEquals(
+                    cmdline(List.of(
+                            "sh", "-c", PRINT_ARGV, "a b", "'q'", "\"dq\"", ";", "$HOME", "*", "", "x=y", "1+1")),
+                    TestIo.readToEof(ch));
         }
     }
 
@@ -78,9 +102,14 @@ class ArgvAndPathTest {
     @Test
     void aMissingProgramIsNamedWithThePath() {
         IOException e = assertThrows(IOException.class, () -> IoChannels.open("command:qio-no-such-program-4711"));
-        assertContains(e.getMessage(), "command:qio-no-such-program-4711", "'qio-no-such-program-4711'",
-                "not found on PATH", System.getenv("PATH"));
-        IOException viaApi = assertThrows(IOException.class,
+        assertContains(
+                e.getMessage(),
+                "command:qio-no-such-program-4711",
+                "'qio-no-such-program-4711'",
+                "not found on PATH",
+                System.getenv("PATH"));
+        IOException viaApi = assertThrows(
+                IOException.class,
                 () -> CommandChannels.spawn(List.of("qio-no-such-program-4711"), CommandOptions.defaults()));
         assertContains(viaApi.getMessage(), "qio-no-such-program-4711", "not found on PATH");
     }
@@ -88,37 +117,46 @@ class ArgvAndPathTest {
     @Test
     void aPathIsNotLookedUpAndMustExist(@TempDir Path dir) {
         Path missing = dir.resolve("nothing-here");
-        IOException e = assertThrows(IOException.class, () -> IoChannels.open("command:" + missing.toUri().getPath()));
+        IOException e = assertThrows(
+                IOException.class,
+                () -> IoChannels.open("command:" + missing.toUri().getPath()));
         assertContains(e.getMessage(), missing.toString(), "no such file");
     }
 
     @Test
     void aNonExecutableProgramIsNamed(@TempDir Path dir) throws IOException {
         Path script = script(dir, "plain.sh", "#!/bin/sh\necho hi\n", "rw-r--r--");
-        IOException e = assertThrows(IOException.class, () -> IoChannels.open("command:" + script.toUri().getPath()));
+        IOException e = assertThrows(
+                IOException.class,
+                () -> IoChannels.open("command:" + script.toUri().getPath()));
         assertContains(e.getMessage(), script.toString(), "not executable");
-        IOException d = assertThrows(IOException.class, () -> IoChannels.open("command:" + dir.toUri().getPath()));
+        IOException d = assertThrows(
+                IOException.class,
+                () -> IoChannels.open("command:" + dir.toUri().getPath()));
         assertContains(d.getMessage(), "is a directory");
     }
 
     @Test
     void aRelativePathIsResolvedInTheChildsDirectory(@TempDir Path dir) throws IOException {
         script(dir, "hello.sh", "#!/bin/sh\nprintf 'hello from %s' \"$(basename \"$PWD\")\"\n", "rwxr-xr-x");
-        try (IoChannel ch = IoChannels.open("command:./hello.sh?mode=r&cwd=" + dir.toUri().getPath())) {
+        try (IoChannel ch =
+                IoChannels.open("command:./hello.sh?mode=r&cwd=" + dir.toUri().getPath())) {
             assertEquals("hello from " + dir.getFileName(), TestSupport.readString(ch));
         }
         // Without cwd the JVM's directory is searched, which has no hello.sh.
         IOException e = assertThrows(IOException.class, () -> IoChannels.open("command:./hello.sh"));
         assertContains(e.getMessage(), "./hello.sh", "no such file");
         // A bare name is never looked up in cwd unless PATH says so.
-        IOException bare = assertThrows(IOException.class,
+        IOException bare = assertThrows(
+                IOException.class,
                 () -> IoChannels.open("command:hello.sh?cwd=" + dir.toUri().getPath()));
         assertContains(bare.getMessage(), "not found on PATH");
     }
 
     @Test
     void theChildRunsInCwd(@TempDir Path dir) throws IOException {
-        try (CommandChannel ch = CommandChannels.spawn(List.of("pwd"),
+        try (CommandChannel ch = CommandChannels.spawn(
+                List.of("pwd"),
                 CommandOptions.defaults().withMode(CommandOptions.Mode.R).withCwd(dir))) {
             assertEquals(dir.toRealPath().toString() + "\n", TestSupport.readString(ch));
         }
@@ -127,21 +165,27 @@ class ArgvAndPathTest {
     @Test
     void aBadCwdIsNamed(@TempDir Path dir) throws IOException {
         Path missing = dir.resolve("gone");
-        IOException e = assertThrows(IOException.class, () -> IoChannels.open("command:cat?cwd=" + missing.toUri().getPath()));
+        IOException e = assertThrows(
+                IOException.class,
+                () -> IoChannels.open("command:cat?cwd=" + missing.toUri().getPath()));
         assertContains(e.getMessage(), "cwd", missing.toString(), "does not exist");
         Path file = Files.writeString(dir.resolve("file"), "x");
-        IOException f = assertThrows(IOException.class,
-                () -> CommandChannels.spawn(List.of("cat"), CommandOptions.defaults().withCwd(file)));
+        IOException f = assertThrows(
+                IOException.class,
+                () -> CommandChannels.spawn(
+                        List.of("cat"), CommandOptions.defaults().withCwd(file)));
         assertContains(f.getMessage(), "cwd", file.toString(), "not a directory");
     }
 
     @Test
     void envAddsToTheInheritedEnvironment() throws IOException {
-        try (IoChannel ch = IoChannels.open("command:sh?arg=-c&arg=printf%20'%25s%7C%25s%7C%25s'%20%22$QIO_A%22%20%22$QIO_B%22%20%22$HOME%22"
-                + "&env.QIO_A=a%20b%26c&env.QIO_B=&mode=r")) {
+        try (IoChannel ch = IoChannels.open(
+                "command:sh?arg=-c&arg=printf%20'%25s%7C%25s%7C%25s'%20%22$QIO_A%22%20%22$QIO_B%22%20%22$HOME%22"
+                        + "&env.QIO_A=a%20b%26c&env.QIO_B=&mode=r")) {
             assertEquals("a b&c||" + System.getenv("HOME"), TestSupport.readString(ch));
         }
-        CommandOptions options = CommandOptions.defaults().withMode(CommandOptions.Mode.R).withEnv("HOME", "/elsewhere");
+        CommandOptions options =
+                CommandOptions.defaults().withMode(CommandOptions.Mode.R).withEnv("HOME", "/elsewhere");
         try (IoChannel ch = CommandChannels.spawn(List.of("sh", "-c", "printf %s \"$HOME\""), options)) {
             assertEquals("/elsewhere", TestSupport.readString(ch));
         }
@@ -150,7 +194,8 @@ class ArgvAndPathTest {
     @Test
     void badArgvIsRefused() {
         assertThrows(IllegalArgumentException.class, () -> CommandChannels.spawn(List.of(), CommandOptions.defaults()));
-        assertThrows(IllegalArgumentException.class, () -> CommandChannels.spawn(List.of(""), CommandOptions.defaults()));
+        assertThrows(
+                IllegalArgumentException.class, () -> CommandChannels.spawn(List.of(""), CommandOptions.defaults()));
         List<String> withNull = new ArrayList<>();
         withNull.add("cat");
         withNull.add(null);

@@ -39,14 +39,18 @@ class BlockingTest {
 
     @Test
     void hupAndInHoldOnceTheChildsOutputEnded() throws Exception {
-        try (IoChannel ch = IoChannels.open("command:printf?arg=bye&mode=r"); EventLoop loop = EventLoop.create("hup-test")) {
+        try (IoChannel ch = IoChannels.open("command:printf?arg=bye&mode=r");
+                EventLoop loop = EventLoop.create("hup-test")) {
             CompletableFuture<Set<IoCondition>> seen = new CompletableFuture<>();
             CountDownLatch done = new CountDownLatch(1);
-            ch.addWatch(EnumSet.of(IoCondition.HUP), (c, ready) -> {
-                seen.complete(Set.copyOf(ready));
-                done.countDown();
-                return false;
-            }, loop);
+            ch.addWatch(
+                    EnumSet.of(IoCondition.HUP),
+                    (c, ready) -> {
+                        seen.complete(Set.copyOf(ready));
+                        done.countDown();
+                        return false;
+                    },
+                    loop);
             done.await();
             assertEquals(Set.of(IoCondition.HUP), seen.get());
             ch.setBlocking(false);

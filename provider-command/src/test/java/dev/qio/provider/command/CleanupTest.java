@@ -61,7 +61,8 @@ class CleanupTest {
         if (Files.isDirectory(Path.of("/proc/self"))) {
             assertFalse(Files.exists(proc), "pid " + pid + " is still in /proc: a zombie");
         }
-        assertTrue(TestSupport.children().stream().noneMatch(h -> h.pid() == pid), "pid " + pid + " is still our child");
+        assertTrue(
+                TestSupport.children().stream().noneMatch(h -> h.pid() == pid), "pid " + pid + " is still our child");
     }
 
     @Test
@@ -75,8 +76,9 @@ class CleanupTest {
     @Test
     @Timeout(60)
     void aDroppedChannelsStubbornChildIsKilled() throws Exception {
-        Dropped d = openAndDrop("command:sh?arg=-c&arg=trap%20''%20TERM;%20echo%20ready;%20exec%20sleep%201000"
-                + "&mode=r&grace=50", "ready\n");
+        Dropped d = openAndDrop(
+                "command:sh?arg=-c&arg=trap%20''%20TERM;%20echo%20ready;%20exec%20sleep%201000" + "&mode=r&grace=50",
+                "ready\n");
         assertEquals(128 + 9, collectUntilExit(d), "SIGTERM is ignored, so the cleaner's SIGKILL ends it");
         assertReaped(d.pid());
     }

@@ -43,7 +43,8 @@ class ExitStatusTest {
     void aRunningChildHasNoStatusYet() throws IOException {
         try (CommandChannel ch = CommandChannels.spawn(List.of("cat"), CommandOptions.defaults())) {
             assertEquals(OptionalInt.empty(), ch.exitStatus());
-            assertTrue(TestSupport.children().stream().anyMatch(h -> h.pid() == ch.pid() && h.isAlive()),
+            assertTrue(
+                    TestSupport.children().stream().anyMatch(h -> h.pid() == ch.pid() && h.isAlive()),
                     "pid " + ch.pid() + " is a live child of this JVM");
         }
     }
@@ -64,7 +65,8 @@ class ExitStatusTest {
 
     @Test
     void anyNonZeroExitCodeIsReported() throws IOException {
-        CommandChannel ch = CommandChannels.spawn(List.of("sh", "-c", "echo partial; exit 3"),
+        CommandChannel ch = CommandChannels.spawn(
+                List.of("sh", "-c", "echo partial; exit 3"),
                 CommandOptions.defaults().withMode(CommandOptions.Mode.R));
         assertEquals("partial\n", TestSupport.readString(ch));
         assertEquals(3, assertThrows(CommandExitException.class, ch::close).exitStatus());
@@ -98,8 +100,8 @@ class ExitStatusTest {
     @Test
     void aChildThatIgnoresSigtermGetsSigkill() throws IOException {
         // The shell ignores TERM and execs sleep, which inherits the ignored TERM.
-        CommandChannel ch = open("command:sh?arg=-c&arg=trap%20''%20TERM;%20echo%20ready;%20exec%20sleep%201000"
-                + "&mode=r&grace=100");
+        CommandChannel ch = open(
+                "command:sh?arg=-c&arg=trap%20''%20TERM;%20echo%20ready;%20exec%20sleep%201000" + "&mode=r&grace=100");
         TestSupport.expect(ch, "ready\n"); // the trap is set
         long start = System.nanoTime();
         ch.close(); // 100 ms grace, SIGTERM (ignored), 100 ms, SIGKILL
@@ -125,7 +127,8 @@ class ExitStatusTest {
     @Test
     void closeLetsTheChildTakeWhatWasWrittenFirst() throws Exception {
         // wc counts only once its stdin closes, which close() does after the pump drained the ring.
-        CommandChannel ch = CommandChannels.spawn(List.of("sh", "-c", "test \"$(wc -c)\" -eq 200000"),
+        CommandChannel ch = CommandChannels.spawn(
+                List.of("sh", "-c", "test \"$(wc -c)\" -eq 200000"),
                 CommandOptions.defaults().withMode(CommandOptions.Mode.W));
         ch.setBlocking(false);
         ByteBuffer data = ByteBuffer.allocate(200_000);

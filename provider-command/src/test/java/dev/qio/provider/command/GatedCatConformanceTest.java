@@ -70,6 +70,7 @@ class GatedCatConformanceTest extends ChannelContract {
     static final class GatedPair extends ChannelPair {
         /** Fills the child's stdin pipe; dd drops exactly this much once the gate opens. */
         static final int FILLER = 64 * 1024;
+
         private final Path dir;
         private final Path fifo;
         private final IoChannel channel;
@@ -97,10 +98,12 @@ class GatedCatConformanceTest extends ChannelContract {
             ch.writeAll(ByteBuffer.allocate(filler));
             // On the native backend writeAll returns once the kernel took the filler: the pipe is full.
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-            while (ch instanceof ProcessChannel pc && pc.stdinBuffered() > 0) { // until the pump put the filler in the pipe
+            while (ch instanceof ProcessChannel pc
+                    && pc.stdinBuffered() > 0) { // until the pump put the filler in the pipe
                 if (System.nanoTime() > deadline) { // only if the pipe holds less than 64 KiB
                     ch.close();
-                    throw new IOException("the child's stdin pipe does not hold " + FILLER + " bytes; this fixture needs it");
+                    throw new IOException(
+                            "the child's stdin pipe does not hold " + FILLER + " bytes; this fixture needs it");
                 }
                 Thread.yield();
             }

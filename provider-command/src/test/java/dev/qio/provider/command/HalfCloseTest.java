@@ -29,7 +29,9 @@ class HalfCloseTest {
     void shutdownWriteLetsTheChildAnswerAfterEof() throws IOException {
         int size = 300_000; // more than the stdin ring and the pipe together
         try (IoChannel ch = IoChannels.open("command:wc?arg=-c")) {
-            assertTrue(ch.hasFeature(Feature.SHUTDOWN) && ch.hasFeature(Feature.CONCURRENT_IO), ch.features().toString());
+            assertTrue(
+                    ch.hasFeature(Feature.SHUTDOWN) && ch.hasFeature(Feature.CONCURRENT_IO),
+                    ch.features().toString());
             ch.writeAll(ByteBuffer.allocate(size));
             ch.shutdown(Shutdown.WRITE);
             ch.shutdown(Shutdown.WRITE); // idempotent
@@ -56,8 +58,8 @@ class HalfCloseTest {
     void shutdownReadDropsOutputButNeverBlocksTheChild() throws Exception {
         // The child writes 4 MiB, far more than the ring and pipe hold, then exits 7 on its own:
         // it can only get there if the channel keeps reading after shutdown(READ).
-        try (CommandChannel ch = (CommandChannel) IoChannels.open(
-                "command:sh?arg=-c&arg=head%20-c%204194304%20/dev/zero;%20exit%207&mode=r")) {
+        try (CommandChannel ch = (CommandChannel)
+                IoChannels.open("command:sh?arg=-c&arg=head%20-c%204194304%20/dev/zero;%20exit%207&mode=r")) {
             ch.shutdown(Shutdown.READ);
             assertEquals(IoChannel.EOF, ch.read(ByteBuffer.allocate(16)));
             assertEquals(7, ch.onExit().get(20, TimeUnit.SECONDS));

@@ -27,10 +27,20 @@ class KnownStreamTest {
     record Plan(int count, boolean blocking, List<Integer> pieces, int perCall, BufferKind kind) {}
 
     private static final Gen<Plan> PLANS = c -> new Plan(
-            Gen.<Integer>frequency().add(1, Gen.constant(0)).add(4, Gen.ints(1, 2_000)).add(2, Gen.ints(1, 300_000)).next(c),
+            Gen.<Integer>frequency()
+                    .add(1, Gen.constant(0))
+                    .add(4, Gen.ints(1, 2_000))
+                    .add(2, Gen.ints(1, 300_000))
+                    .next(c),
             c.drawBoolean(),
-            Gen.listOf(Gen.<Integer>frequency().add(4, Gen.sizes(8192)).add(1, Gen.constant(0)).add(1, Gen.ints(8192, 100_000)),
-                    1, 6).next(c),
+            Gen.listOf(
+                            Gen.<Integer>frequency()
+                                    .add(4, Gen.sizes(8192))
+                                    .add(1, Gen.constant(0))
+                                    .add(1, Gen.ints(8192, 100_000)),
+                            1,
+                            6)
+                    .next(c),
             Gen.ints(1, 20).next(c),
             Gen.elements(BufferKind.values()).next(c));
 
@@ -54,13 +64,19 @@ class KnownStreamTest {
         int at = 0;
         int piece = 0;
         boolean anyRoom = plan.pieces().stream().anyMatch(p -> p > 0); // all-empty pieces read 1 byte at a time
-        try (CommandChannel ch = CommandChannels.spawn(List.of("seq", "1", Integer.toString(plan.count())),
+        try (CommandChannel ch = CommandChannels.spawn(
+                List.of("seq", "1", Integer.toString(plan.count())),
                 CommandOptions.defaults().withMode(CommandOptions.Mode.R))) {
             ch.setBlocking(plan.blocking());
             while (true) {
                 ByteBuffer[] iov = new ByteBuffer[plan.perCall()];
                 for (int i = 0; i < iov.length; i++) {
-                    iov[i] = plan.kind().allocate(anyRoom ? plan.pieces().get(piece++ % plan.pieces().size()) : 1);
+                    iov[i] = plan.kind()
+                            .allocate(
+                                    anyRoom
+                                            ? plan.pieces()
+                                                    .get(piece++ % plan.pieces().size())
+                                            : 1);
                 }
                 long room = 0;
                 for (ByteBuffer b : iov) {
@@ -102,7 +118,8 @@ class KnownStreamTest {
     @Test
     @Timeout(30)
     void exitStatusOfTheKnownSourceIsZero() throws IOException {
-        CommandChannel ch = CommandChannels.spawn(List.of("seq", "3"), CommandOptions.defaults().withMode(CommandOptions.Mode.R));
+        CommandChannel ch = CommandChannels.spawn(
+                List.of("seq", "3"), CommandOptions.defaults().withMode(CommandOptions.Mode.R));
         assertEquals("1\n2\n3\n", TestSupport.readString(ch));
         ch.close();
         assertEquals(OptionalInt.of(0), ch.exitStatus());

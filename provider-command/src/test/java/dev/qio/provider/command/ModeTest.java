@@ -56,7 +56,8 @@ class ModeTest {
         Path file = dir.resolve("copy");
         byte[] data = new byte[1 << 20];
         new SplittableRandom(7).nextBytes(data);
-        try (IoChannel ch = IoChannels.open("command:tee?mode=w&arg=" + file.toUri().getPath())) {
+        try (IoChannel ch =
+                IoChannels.open("command:tee?mode=w&arg=" + file.toUri().getPath())) {
             assertEquals(IoChannel.EOF, ch.read(ByteBuffer.allocate(16)), "mode w reads EOF at once");
             ch.setBlocking(false);
             assertEquals(IoChannel.EOF, ch.read(ByteBuffer.allocate(16)), "also when non-blocking");

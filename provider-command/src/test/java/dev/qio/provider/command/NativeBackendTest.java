@@ -44,14 +44,19 @@ class NativeBackendTest {
     void theBackendIsNativeExactlyWhenItCanRun() throws IOException {
         try (IoChannel ch = IoChannels.open("command:true")) {
             Class<?> expected = nativeBackend() ? NativeCommandChannel.class : ProcessChannel.class;
-            assertEquals(expected, ch.getClass(), "native backend: " + NativeProcess.unavailableReason().orElse("available"));
+            assertEquals(
+                    expected,
+                    ch.getClass(),
+                    "native backend: " + NativeProcess.unavailableReason().orElse("available"));
         }
     }
 
     /** Names of this JVM's live platform threads. */
     private static Set<String> platformThreads() {
-        return Thread.getAllStackTraces().keySet().stream().filter(t -> t.isAlive() && !t.isVirtual())
-                .map(Thread::getName).collect(Collectors.toCollection(TreeSet::new));
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.isAlive() && !t.isVirtual())
+                .map(Thread::getName)
+                .collect(Collectors.toCollection(TreeSet::new));
     }
 
     @Test
@@ -117,7 +122,9 @@ class NativeBackendTest {
         Path garbage = dir.resolve("garbage");
         Files.write(garbage, new byte[] {0x7f, 'E', 'L', 'F', 0, 0, 0, 0});
         Files.setPosixFilePermissions(garbage, PosixFilePermissions.fromString("rwx------"));
-        IOException e = assertThrows(IOException.class, () -> IoChannels.open("command:" + garbage.toUri().getPath()));
+        IOException e = assertThrows(
+                IOException.class,
+                () -> IoChannels.open("command:" + garbage.toUri().getPath()));
         TestSupport.assertContains(e.getMessage(), "cannot run", garbage.toString(), "Exec format error");
         assertEquals(List.of(), TestSupport.children(), "no child is left of the failed start");
     }

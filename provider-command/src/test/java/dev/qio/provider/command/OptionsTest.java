@@ -50,27 +50,30 @@ class OptionsTest {
     void emptyValuesAreRefusedExceptForArgumentsAndVariables() throws IOException {
         for (String option : List.of("mode", "stderr", "grace", "cwd")) {
             List<ProcessHandle> before = TestSupport.children();
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                    () -> IoChannels.open("command:cat?" + option + "="));
+            IllegalArgumentException e =
+                    assertThrows(IllegalArgumentException.class, () -> IoChannels.open("command:cat?" + option + "="));
             assertContains(e.getMessage(), "option '" + option + "' has an empty value");
             assertEquals(before, TestSupport.children(), "a refused URI starts no child");
         }
         rejects("grace", () -> IoChannels.open("command:cat?grace=５"));
-        try (IoChannel ch = IoChannels.open("command:sh?arg=-c&arg=printf%20'[%25s][%25s]'%20%22$0%22%20%22$E%22&arg=&mode=r&env.E=")) {
+        try (IoChannel ch = IoChannels.open(
+                "command:sh?arg=-c&arg=printf%20'[%25s][%25s]'%20%22$0%22%20%22$E%22&arg=&mode=r&env.E=")) {
             assertEquals("[][]", TestSupport.readString(ch), "an empty argument and an empty variable reach the child");
         }
     }
 
     @Test
     void aUriWithoutAProgramIsRefused() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> IoChannels.open("command:?arg=x"));
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> IoChannels.open("command:?arg=x"));
         assertContains(e.getMessage(), "no program");
     }
 
     @Test
     void everyOptionTogether(@org.junit.jupiter.api.io.TempDir Path dir) throws IOException {
-        try (IoChannel ch = IoChannels.open("command:sh?arg=-c&arg=printf%20'%25s%20%25s%20'%20\"$0\"%20\"$Q\";%20pwd"
-                .replace("\"", "%22") + "&arg=zero&mode=r&cwd=" + dir.toUri().getPath() + "&env.Q=q&stderr=discard&grace=200")) {
+        try (IoChannel ch = IoChannels.open(
+                "command:sh?arg=-c&arg=printf%20'%25s%20%25s%20'%20\"$0\"%20\"$Q\";%20pwd".replace("\"", "%22")
+                        + "&arg=zero&mode=r&cwd=" + dir.toUri().getPath() + "&env.Q=q&stderr=discard&grace=200")) {
             assertEquals("zero q " + dir.toRealPath() + "\n", TestSupport.readString(ch));
         }
     }

@@ -1,7 +1,5 @@
 package dev.qio.provider.command;
 
-import dev.qio.testkit.Registrations;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -10,6 +8,7 @@ import dev.qio.channel.ChannelRegistry;
 import dev.qio.channel.Feature;
 import dev.qio.channel.IoChannel;
 import dev.qio.channel.IoChannels;
+import dev.qio.testkit.Registrations;
 import dev.qio.testkit.TestIo;
 import java.io.IOException;
 import java.util.Set;
@@ -23,7 +22,10 @@ class ProviderRegistrationTest {
     @Test
     void defaultRegistryFindsTheSchemeCaseInsensitively() throws IOException {
         for (String scheme : Set.of("command", "COMMAND", "Command")) {
-            assertInstanceOf(CommandProvider.class, IoChannels.registry().provider(scheme).orElseThrow(), scheme);
+            assertInstanceOf(
+                    CommandProvider.class,
+                    IoChannels.registry().provider(scheme).orElseThrow(),
+                    scheme);
         }
         try (IoChannel ch = IoChannels.open("COMMAND:printf?arg=hi&mode=r")) {
             assertInstanceOf(CommandChannel.class, ch);

@@ -19,8 +19,10 @@ import java.util.stream.IntStream;
  */
 class SeqConformanceTest extends ChannelContract {
     private static final int LAST = 20_000;
-    private static final byte[] EXPECTED = IntStream.rangeClosed(1, LAST).mapToObj(Integer::toString)
-            .collect(Collectors.joining("\n", "", "\n")).getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] EXPECTED = IntStream.rangeClosed(1, LAST)
+            .mapToObj(Integer::toString)
+            .collect(Collectors.joining("\n", "", "\n"))
+            .getBytes(StandardCharsets.US_ASCII);
 
     @Override
     protected ChannelFixture fixture() {
@@ -42,7 +44,8 @@ class SeqConformanceTest extends ChannelContract {
 
             @Override
             public ChannelPair open() throws IOException {
-                return ChannelPair.loopback(IoChannels.open("command:seq?arg=1&arg=" + LAST + "&mode=r"),
+                return ChannelPair.loopback(
+                        IoChannels.open("command:seq?arg=1&arg=" + LAST + "&mode=r"),
                         ch -> ch.shutdown(Shutdown.WRITE));
             }
         };

@@ -34,15 +34,16 @@ class StderrTest {
         try (IoChannel ch = IoChannels.open(WHERE_IS_STDERR + "&stderr=discard")) {
             assertEquals("/dev/null\n", TestSupport.readString(ch));
         }
-        try (IoChannel ch = IoChannels.open("command:sh?arg=-c&arg=echo%20out;%20echo%20err%20%3E%262&mode=r&stderr=discard")) {
+        try (IoChannel ch =
+                IoChannels.open("command:sh?arg=-c&arg=echo%20out;%20echo%20err%20%3E%262&mode=r&stderr=discard")) {
             assertEquals("out\n", TestSupport.readString(ch));
         }
     }
 
     @Test
     void mergeInterleavesItWithStdout() throws IOException {
-        try (IoChannel ch = IoChannels.open("command:sh?arg=-c&arg=echo%20out;%20echo%20err%20%3E%262;%20echo%20more"
-                + "&mode=r&stderr=merge")) {
+        try (IoChannel ch = IoChannels.open(
+                "command:sh?arg=-c&arg=echo%20out;%20echo%20err%20%3E%262;%20echo%20more" + "&mode=r&stderr=merge")) {
             assertEquals("out\nerr\nmore\n", TestSupport.readString(ch));
         }
     }

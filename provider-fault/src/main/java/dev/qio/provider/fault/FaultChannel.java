@@ -55,10 +55,12 @@ final class FaultChannel extends LayerChannel {
      * waited makes progress, as the contract promises after {@code await}.
      */
     private final AtomicInteger readState = new AtomicInteger();
+
     private final AtomicInteger writeState = new AtomicInteger();
     private static final int FREE = 0, BLOCKED = 1, EXEMPT = 2;
     /** Read and written together, for reset-after; both directions add to it. */
     private final AtomicLong moved = new AtomicLong();
+
     private volatile boolean reset;
 
     FaultChannel(String name, IoChannel inner, FaultOptions options) {

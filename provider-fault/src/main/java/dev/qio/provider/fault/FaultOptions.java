@@ -18,10 +18,18 @@ import java.util.concurrent.ThreadLocalRandom;
  * @param failWriteAfter bytes written before one write fails, or -1
  * @param delayMillis the most a blocking read or write waits before it starts, in ms; 0 for none
  */
-record FaultOptions(long seed, boolean seedGiven, int split, int block, long eofAfter, long resetAfter, long failWriteAfter,
+record FaultOptions(
+        long seed,
+        boolean seedGiven,
+        int split,
+        int block,
+        long eofAfter,
+        long resetAfter,
+        long failWriteAfter,
         int delayMillis) {
     /** The options that belong to the layer; any other goes to the inner channel's URI. */
-    static final Set<String> NAMES = Set.of("seed", "split", "block", "eof-after", "reset-after", "fail-write-after", "delay");
+    static final Set<String> NAMES =
+            Set.of("seed", "split", "block", "eof-after", "reset-after", "fail-write-after", "delay");
     /**
      * The longest delay: well inside the kit's liveness bound (5 s), because a delayed call notices
      * a close only once its delay is over.
@@ -30,8 +38,12 @@ record FaultOptions(long seed, boolean seedGiven, int split, int block, long eof
 
     static FaultOptions read(UriOptions o) {
         boolean seedGiven = o.string("seed").isPresent();
-        long seed = seedGiven ? o.integer("seed", 0, Long.MIN_VALUE, Long.MAX_VALUE) : ThreadLocalRandom.current().nextLong();
-        FaultOptions options = new FaultOptions(seed, seedGiven,
+        long seed = seedGiven
+                ? o.integer("seed", 0, Long.MIN_VALUE, Long.MAX_VALUE)
+                : ThreadLocalRandom.current().nextLong();
+        FaultOptions options = new FaultOptions(
+                seed,
+                seedGiven,
                 (int) o.integer("split", 0, 0, 100),
                 (int) o.integer("block", 0, 0, 100),
                 o.bytes("eof-after", -1, 0, Long.MAX_VALUE),

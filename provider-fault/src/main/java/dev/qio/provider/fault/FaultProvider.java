@@ -72,8 +72,11 @@ public final class FaultProvider extends LayerProvider {
     public IoChannel open(URI uri, ChannelRegistry registry) throws IOException {
         LayerUri split = LayerUri.split(uri, SCHEME, FaultOptions.NAMES);
         FaultOptions options = FaultOptions.read(split.layer());
-        return openOver(registry, split.inner(), inner -> new FaultChannel(options.name(UriOptions.displayName(uri)), inner,
-                options), channel -> {});
+        return openOver(
+                registry,
+                split.inner(),
+                inner -> new FaultChannel(options.name(UriOptions.displayName(uri)), inner, options),
+                channel -> {});
     }
 
     @Override

@@ -29,7 +29,9 @@ class FaultChannelTest {
     private record Pair(IoListener listener, IoChannel faulty, IoChannel plain) implements AutoCloseable {
         @Override
         public void close() throws IOException {
-            try (listener; faulty; plain) {
+            try (listener;
+                    faulty;
+                    plain) {
                 // closes all three
             }
         }
@@ -72,7 +74,10 @@ class FaultChannelTest {
         List<Long> again = readSizes("seed=7&split=100");
         List<Long> other = readSizes("seed=8&split=100");
 
-        assertEquals(List.of(1000L, 1000L, 1000L, 1000L, 1000L, 1000L, 1000L, 1000L, 1000L, 1000L), plain, "no split, no cut");
+        assertEquals(
+                List.of(1000L, 1000L, 1000L, 1000L, 1000L, 1000L, 1000L, 1000L, 1000L, 1000L),
+                plain,
+                "no split, no cut");
         assertTrue(first.stream().allMatch(n -> n >= 1 && n < 1000), () -> "every read cut short: " + first);
         assertEquals(first, again, "the same seed gives the same cuts");
         assertNotEquals(first, other, "another seed gives other cuts");
@@ -94,11 +99,14 @@ class FaultChannelTest {
     void blockGivesSpuriousErrBlockInNonBlockingModeOnly() throws IOException {
         try (Pair p = pair("seed=1&block=100")) {
             p.plain().writeAll(ascii("ready"));
-            assertEquals(5, p.faulty().read(ByteBuffer.allocate(2)) + p.faulty().read(ByteBuffer.allocate(3)),
+            assertEquals(
+                    5,
+                    p.faulty().read(ByteBuffer.allocate(2)) + p.faulty().read(ByteBuffer.allocate(3)),
                     "blocking mode: no spurious block");
             p.plain().writeAll(ascii("ready"));
             p.faulty().setBlocking(false);
-            assertEquals(IoChannel.ERR_BLOCK, p.faulty().read(ByteBuffer.allocate(5)), "bytes are there, yet ERR_BLOCK");
+            assertEquals(
+                    IoChannel.ERR_BLOCK, p.faulty().read(ByteBuffer.allocate(5)), "bytes are there, yet ERR_BLOCK");
             assertEquals(IoChannel.ERR_BLOCK, p.faulty().write(ascii("x")), "room is there, yet ERR_BLOCK");
         }
         try (Pair p = pair("seed=1&block=50&split=50")) {
@@ -130,7 +138,9 @@ class FaultChannelTest {
             p.faulty().readAll(got); // 4 + 3 bytes moved: past the mark
             IOException read = assertThrows(IOException.class, () -> p.faulty().read(ByteBuffer.allocate(1)));
             IOException write = assertThrows(IOException.class, () -> p.faulty().write(ascii("x")));
-            assertTrue(read.getMessage().contains("Connection reset") && write.getMessage().contains("reset-after=6"),
+            assertTrue(
+                    read.getMessage().contains("Connection reset")
+                            && write.getMessage().contains("reset-after=6"),
                     read.getMessage() + " / " + write.getMessage());
             assertEquals("abcd", TestIo.readAscii(p.plain(), 4));
             assertEquals(IoChannel.EOF, p.plain().read(ByteBuffer.allocate(1)), "the peer sees the connection end");
@@ -142,7 +152,9 @@ class FaultChannelTest {
         try (Pair p = pair("fail-write-after=5")) {
             assertEquals(5, p.faulty().write(ascii("0123456789")), "a write that would cross the mark stops at it");
             IOException e = assertThrows(IOException.class, () -> p.faulty().write(ascii("56789")));
-            assertTrue(e.getMessage().contains("Broken pipe") && e.getMessage().contains("fail-write-after=5"), e.getMessage());
+            assertTrue(
+                    e.getMessage().contains("Broken pipe") && e.getMessage().contains("fail-write-after=5"),
+                    e.getMessage());
             p.faulty().writeAll(ascii("56789"));
             assertEquals("0123456789", TestIo.readAscii(p.plain(), 10), "the failed write moved nothing");
         }
@@ -151,18 +163,26 @@ class FaultChannelTest {
     @Test
     void theNameShowsADrawnSeedAndOptionsAreCheckedAtOpen() throws IOException {
         try (Pair p = pair("split=10")) {
-            assertTrue(p.faulty().name().matches("fault\\+mem://.*\\?split=10 \\[seed=-?[0-9]+]"), p.faulty().name());
+            assertTrue(
+                    p.faulty().name().matches("fault\\+mem://.*\\?split=10 \\[seed=-?[0-9]+]"),
+                    p.faulty().name());
         }
         try (Pair p = pair("seed=42&split=10")) {
-            assertTrue(p.faulty().name().endsWith("?seed=42&split=10"), p.faulty().name());
+            assertTrue(
+                    p.faulty().name().endsWith("?seed=42&split=10"), p.faulty().name());
         }
-        for (String bad : List.of("split=101", "block=x", "seed=abc", "eof-after=", "reset-after=-1", "fail-write-after=５")) {
+        for (String bad :
+                List.of("split=101", "block=x", "seed=abc", "eof-after=", "reset-after=-1", "fail-write-after=５")) {
             String option = bad.substring(0, bad.indexOf('='));
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> IoChannels.open("fault+mem://nobody?" + bad));
+            IllegalArgumentException e =
+                    assertThrows(IllegalArgumentException.class, () -> IoChannels.open("fault+mem://nobody?" + bad));
             assertTrue(e.getMessage().contains("option '" + option + "'"), e.getMessage());
         }
-        IllegalArgumentException inner = assertThrows(IllegalArgumentException.class, () -> IoChannels.open("fault+mem://nobody?seed=1&bogus=1"));
-        assertTrue(inner.getMessage().contains("'bogus'"), "an option neither knows is refused by the inner scheme: " + inner.getMessage());
+        IllegalArgumentException inner = assertThrows(
+                IllegalArgumentException.class, () -> IoChannels.open("fault+mem://nobody?seed=1&bogus=1"));
+        assertTrue(
+                inner.getMessage().contains("'bogus'"),
+                "an option neither knows is refused by the inner scheme: " + inner.getMessage());
     }
 
     @Test

@@ -9,7 +9,6 @@ import dev.qio.channel.IoChannel;
 import dev.qio.channel.IoChannels;
 import dev.qio.channel.IoListener;
 import dev.qio.testkit.Background;
-import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -82,7 +81,8 @@ class FaultDelayTest {
     @Test
     void theDelayIsBoundedAndChecked() {
         for (String bad : List.of("delay=-1", "delay=1001", "delay=x", "delay=")) {
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> IoChannels.open("fault+mem://nobody?" + bad));
+            IllegalArgumentException e =
+                    assertThrows(IllegalArgumentException.class, () -> IoChannels.open("fault+mem://nobody?" + bad));
             assertTrue(e.getMessage().contains("option 'delay'"), e.getMessage());
         }
     }

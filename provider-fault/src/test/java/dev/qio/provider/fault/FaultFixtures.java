@@ -35,14 +35,21 @@ final class FaultFixtures {
 
     /** {@code fault+mem://} or {@code fault+tcp://} ({@code inner}) with {@code split=50}. */
     static ChannelFixture split(String inner) {
-        return fixture(inner, "split=50", EnumSet.of(Capability.ROUND_TRIP, Capability.CONCURRENT, Capability.STARVE, Capability.FILL));
+        return fixture(
+                inner,
+                "split=50",
+                EnumSet.of(Capability.ROUND_TRIP, Capability.CONCURRENT, Capability.STARVE, Capability.FILL));
     }
 
     private static ChannelFixture fixture(String inner, String faults, Set<Capability> capabilities) {
         return ChannelFixture.of("fault+" + inner + " (" + faults + ")", capabilities, () -> {
-            String listen = inner.equals("mem") ? "fault+mem://fault-kit-" + NAMES.incrementAndGet() + "?" : "fault+tcp://127.0.0.1:0?" + BUFFERS + "&";
+            String listen = inner.equals("mem")
+                    ? "fault+mem://fault-kit-" + NAMES.incrementAndGet() + "?"
+                    : "fault+tcp://127.0.0.1:0?" + BUFFERS + "&";
             String client = inner.equals("mem") ? "" : BUFFERS + "&";
-            return ChannelPair.connected(IoChannels.registry(), listen + faults + "&seed=" + SEEDS.incrementAndGet(),
+            return ChannelPair.connected(
+                    IoChannels.registry(),
+                    listen + faults + "&seed=" + SEEDS.incrementAndGet(),
                     client + faults + "&seed=" + SEEDS.incrementAndGet());
         });
     }

@@ -29,8 +29,8 @@ class FaultPeerCredentialsTest {
             Assumptions.abort("unix: has no peer credentials on this backend: " + e.getMessage());
             return;
         }
-        try (ChannelPair pair = ChannelPair.connected(IoChannels.registry(),
-                "fault+unix://" + dir.resolve("layered") + "?seed=1&split=50", "")) {
+        try (ChannelPair pair = ChannelPair.connected(
+                IoChannels.registry(), "fault+unix://" + dir.resolve("layered") + "?seed=1&split=50", "")) {
             for (IoChannel ch : List.of(pair.writer(), pair.reader())) {
                 assertEquals(unixPeer, ch.peerCredentials(), ch.name());
                 assertEquals(unixPeer.pid(), ch.peerPid(), ch.name());

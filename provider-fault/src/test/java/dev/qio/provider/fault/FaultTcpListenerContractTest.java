@@ -8,6 +8,10 @@ import dev.qio.testkit.ListenerFixture;
 class FaultTcpListenerContractTest extends ListenerContract {
     @Override
     protected ListenerFixture fixture() {
-        return ListenerFixture.of("fault+tcp", IoChannels.registry(), () -> "fault+tcp://127.0.0.1:0?split=50&block=30", "split=50&block=30");
+        return ListenerFixture.of(
+                "fault+tcp",
+                IoChannels.registry(),
+                () -> "fault+tcp://127.0.0.1:0?split=50&block=30",
+                "split=50&block=30");
     }
 }

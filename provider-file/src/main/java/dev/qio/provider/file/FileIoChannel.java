@@ -86,7 +86,8 @@ final class FileIoChannel extends AbstractIoChannel {
     static AbstractIoChannel open(String name, Path path, Set<? extends OpenOption> options, FileAttribute<?>... attrs)
             throws IOException {
         LinkOption[] links = options.contains(LinkOption.NOFOLLOW_LINKS)
-                ? new LinkOption[] {LinkOption.NOFOLLOW_LINKS} : new LinkOption[0];
+                ? new LinkOption[] {LinkOption.NOFOLLOW_LINKS}
+                : new LinkOption[0];
         if (Files.isDirectory(path, links)) {
             throw isDirectory(name, path, null); // open(O_RDONLY) would succeed on it
         }
@@ -99,7 +100,8 @@ final class FileIoChannel extends AbstractIoChannel {
         } catch (FileSystemException e) {
             throw openFailure(name, path, options, e);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(name + ": cannot open with options " + options + ": " + e.getMessage(), e);
+            throw new IllegalArgumentException(
+                    name + ": cannot open with options " + options + ": " + e.getMessage(), e);
         } catch (UnsupportedOperationException e) {
             throw new UnsupportedOperationException(name + ": cannot open: " + e.getMessage(), e);
         } catch (IOException e) {
@@ -152,24 +154,30 @@ final class FileIoChannel extends AbstractIoChannel {
     }
 
     private static FileSystemException isDirectory(String name, Path path, Throwable cause) {
-        FileSystemException e = new FileSystemException(path.toString(), null, "cannot open " + name + ": is a directory");
+        FileSystemException e =
+                new FileSystemException(path.toString(), null, "cannot open " + name + ": is a directory");
         e.initCause(cause);
         return e;
     }
 
     /** The OS's refusal, with its type kept and a message that names the channel and the cause. */
-    private static FileSystemException openFailure(String name, Path path, Set<? extends OpenOption> options,
-            FileSystemException e) {
+    private static FileSystemException openFailure(
+            String name, Path path, Set<? extends OpenOption> options, FileSystemException e) {
         String file = path.toString();
         String prefix = "cannot open " + name + ": ";
         // java.nio ignores CREATE and CREATE_NEW on a file opened only for reading.
-        boolean creates = (options.contains(StandardOpenOption.CREATE) || options.contains(StandardOpenOption.CREATE_NEW))
-                && (options.contains(StandardOpenOption.WRITE) || options.contains(StandardOpenOption.APPEND));
+        boolean creates =
+                (options.contains(StandardOpenOption.CREATE) || options.contains(StandardOpenOption.CREATE_NEW))
+                        && (options.contains(StandardOpenOption.WRITE) || options.contains(StandardOpenOption.APPEND));
         FileSystemException mapped;
         if (e instanceof NoSuchFileException) {
-            mapped = new NoSuchFileException(file, null, prefix + (creates
-                    ? "no such directory to create the file in"
-                    : "no such file (it is not created unless asked: create=true, or StandardOpenOption.CREATE)"));
+            mapped = new NoSuchFileException(
+                    file,
+                    null,
+                    prefix
+                            + (creates
+                                    ? "no such directory to create the file in"
+                                    : "no such file (it is not created unless asked: create=true, or StandardOpenOption.CREATE)"));
         } else if (e instanceof AccessDeniedException) {
             mapped = new AccessDeniedException(file, null, prefix + "permission denied");
         } else if (e instanceof FileAlreadyExistsException) {
@@ -177,8 +185,13 @@ final class FileIoChannel extends AbstractIoChannel {
         } else if ("Is a directory".equals(e.getReason())) {
             return isDirectory(name, path, e);
         } else {
-            mapped = new FileSystemException(file, e.getOtherFile(), prefix
-                    + (e.getReason() != null ? e.getReason() : e.getClass().getSimpleName()));
+            mapped = new FileSystemException(
+                    file,
+                    e.getOtherFile(),
+                    prefix
+                            + (e.getReason() != null
+                                    ? e.getReason()
+                                    : e.getClass().getSimpleName()));
         }
         mapped.initCause(e);
         return mapped;
@@ -251,8 +264,10 @@ final class FileIoChannel extends AbstractIoChannel {
     protected long implPwritev(ByteBuffer[] iov, long offset) throws IOException {
         if (append) {
             // Linux's pwrite(2) ignores the offset on an O_APPEND descriptor; refuse rather than append.
-            throw error("Unable to write to file at offset " + offset
-                    + ": the channel appends (mode=a), so every write goes to the end of the file", null);
+            throw error(
+                    "Unable to write to file at offset " + offset
+                            + ": the channel appends (mode=a), so every write goes to the end of the file",
+                    null);
         }
         long total = 0;
         try {

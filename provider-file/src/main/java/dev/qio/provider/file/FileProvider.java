@@ -1,11 +1,11 @@
 package dev.qio.provider.file;
 
-import dev.qio.channel.spi.SchemeTable;
 import com.google.auto.service.AutoService;
 import dev.qio.channel.ChannelProvider;
 import dev.qio.channel.ChannelRegistry;
 import dev.qio.channel.Feature;
 import dev.qio.channel.IoChannel;
+import dev.qio.channel.spi.SchemeTable;
 import dev.qio.channel.spi.UriOptions;
 import java.io.IOException;
 import java.net.URI;
@@ -20,8 +20,8 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.Locale;
-import java.util.Optional;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -62,7 +62,10 @@ public final class FileProvider implements ChannelProvider {
 
     /** The access a {@code mode} option asks for. */
     private enum Mode {
-        R(false, false), W(true, true), RW(false, false), A(true, false);
+        R(false, false),
+        W(true, true),
+        RW(false, false),
+        A(true, false);
 
         final boolean createByDefault;
         final boolean truncateByDefault;
@@ -118,7 +121,8 @@ public final class FileProvider implements ChannelProvider {
             throw options.bad("create", "cannot be true with mode=r; creating needs mode w, rw or a");
         }
         if (truncate && (mode == Mode.R || mode == Mode.A)) {
-            throw options.bad("truncate", "cannot be true with mode=" + spelling(mode) + "; truncating needs mode w or rw");
+            throw options.bad(
+                    "truncate", "cannot be true with mode=" + spelling(mode) + "; truncating needs mode w or rw");
         }
         if (permGiven.isPresent() && !create) {
             throw options.bad("perm", "applies only to a file the channel creates; add create=true");
@@ -154,8 +158,9 @@ public final class FileProvider implements ChannelProvider {
         }
         String authority = uri.getAuthority();
         if (authority != null && !authority.isEmpty()) {
-            throw new IllegalArgumentException(name + ": '" + authority + "' is a host (file://HOST/...), which file: does not take"
-                    + (authority.startsWith("~") ? " ('~' is not expanded)" : "") + usage);
+            throw new IllegalArgumentException(
+                    name + ": '" + authority + "' is a host (file://HOST/...), which file: does not take"
+                            + (authority.startsWith("~") ? " ('~' is not expanded)" : "") + usage);
         }
         if (uri.getRawFragment() != null) {
             throw new IllegalArgumentException(name + ": a file URI takes no fragment ('#" + uri.getFragment() + "')");

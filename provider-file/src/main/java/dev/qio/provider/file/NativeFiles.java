@@ -24,11 +24,16 @@ final class NativeFiles {
 
     /** File type bits of {@code st_mode}, and the two types this channel takes. */
     private static final int S_IFMT = 0170000;
+
     private static final int S_IFIFO = 0010000;
     private static final int S_IFCHR = 0020000;
     /** The options the native channel understands; any other keeps the FileChannel path. */
-    private static final Set<OpenOption> HANDLED = Set.of(StandardOpenOption.READ, StandardOpenOption.WRITE,
-            StandardOpenOption.APPEND, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING);
+    private static final Set<OpenOption> HANDLED = Set.of(
+            StandardOpenOption.READ,
+            StandardOpenOption.WRITE,
+            StandardOpenOption.APPEND,
+            StandardOpenOption.CREATE,
+            StandardOpenOption.TRUNCATE_EXISTING);
 
     /**
      * Whether {@code path} is opened here rather than through {@code FileChannel}: the native

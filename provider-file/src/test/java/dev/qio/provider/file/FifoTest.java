@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.qio.channel.Feature;
 import dev.qio.channel.IoChannel;
@@ -11,6 +13,8 @@ import dev.qio.channel.IoChannels;
 import dev.qio.channel.IoCondition;
 import dev.qio.channel.UnsupportedFeatureException;
 import dev.qio.channel.Whence;
+import dev.qio.channel.spi.AbstractIoChannel;
+import dev.qio.channel.spi.linux.Linux;
 import dev.qio.testkit.Background;
 import dev.qio.testkit.TestIo;
 import java.io.IOException;
@@ -20,12 +24,8 @@ import java.nio.channels.ClosedChannelException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
-import org.junit.jupiter.api.Test;
-import dev.qio.channel.spi.linux.Linux;
-import dev.qio.channel.spi.AbstractIoChannel;
 import java.util.concurrent.Callable;
-import static org.junit.jupiter.api.Assumptions.assumeFalse;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.api.io.TempDir;
@@ -51,7 +51,8 @@ class FifoTest {
             for (IoChannel ch : new IoChannel[] {w, r}) {
                 assertEquals(Set.of(), ch.features(), ch.name());
                 for (Executable op : List.<Executable>of(
-                        () -> ch.seek(0, Whence.SET), () -> ch.seek(0, Whence.CUR),
+                        () -> ch.seek(0, Whence.SET),
+                        () -> ch.seek(0, Whence.CUR),
                         () -> ch.preadv(new ByteBuffer[] {ByteBuffer.allocate(1)}, 0),
                         () -> ch.pwritev(new ByteBuffer[] {TestIo.ascii("x")}, 0))) {
                     UnsupportedFeatureException e = assertThrows(UnsupportedFeatureException.class, op);
@@ -72,8 +73,11 @@ class FifoTest {
             IoChannel w = ends.writer();
             IoChannel r = ends.reader();
             for (IoChannel ch : new IoChannel[] {w, r}) {
-                UnsupportedOperationException e = assertThrows(UnsupportedOperationException.class, () -> ch.setBlocking(false));
-                assertTrue(e.getMessage().startsWith(ch.name()) && e.getMessage().contains("non-blocking"), e.getMessage());
+                UnsupportedOperationException e =
+                        assertThrows(UnsupportedOperationException.class, () -> ch.setBlocking(false));
+                assertTrue(
+                        e.getMessage().startsWith(ch.name()) && e.getMessage().contains("non-blocking"),
+                        e.getMessage());
                 assertTrue(ch.isBlocking(), "the channel stays blocking");
                 ch.setBlocking(true);
                 ch.await(IoCondition.IN); // always ready: the blocking call that follows does the waiting
@@ -167,7 +171,8 @@ class FifoTest {
             ByteBuffer zeros = ByteBuffer.allocate(4096);
             zero.readAll(zeros);
             assertEquals(ByteBuffer.allocate(4096), zeros.flip());
-            assertThrows(UnsupportedFeatureException.class, () -> zero.preadv(new ByteBuffer[] {ByteBuffer.allocate(1)}, 0));
+            assertThrows(
+                    UnsupportedFeatureException.class, () -> zero.preadv(new ByteBuffer[] {ByteBuffer.allocate(1)}, 0));
         }
     }
 
@@ -209,7 +214,8 @@ class FifoTest {
             try (TestSupport.FifoEnds ends = fifo()) {
                 IoChannel r = ends.reader();
                 Callable<Long> read = () -> r.readv(ByteBuffer.allocate(8));
-                var reader = virtual ? Background.startVirtual("fifo-reader", read) : Background.start("fifo-reader", read);
+                var reader =
+                        virtual ? Background.startVirtual("fifo-reader", read) : Background.start("fifo-reader", read);
                 reader.awaitBlockedIn(AbstractIoChannel.class);
                 r.close();
                 assertInstanceOf(AsynchronousCloseException.class, reader.failure(), "reader, virtual " + virtual);
@@ -220,7 +226,9 @@ class FifoTest {
                     w.writeAll(ByteBuffer.allocate(4 << 20)); // far more than a pipe holds
                     return null;
                 };
-                var writer = virtual ? Background.startVirtual("fifo-writer", write) : Background.start("fifo-writer", write);
+                var writer = virtual
+                        ? Background.startVirtual("fifo-writer", write)
+                        : Background.start("fifo-writer", write);
                 writer.awaitBlockedIn(AbstractIoChannel.class);
                 w.close();
                 assertInstanceOf(AsynchronousCloseException.class, writer.failure(), "writer, virtual " + virtual);
@@ -234,7 +242,8 @@ class FifoTest {
         Path path = TestIo.mkfifo(dir.resolve(TestSupport.unique("open")));
         var open = Background.startVirtual("fifo-open", () -> IoChannels.open(TestSupport.uri(path, "mode=r")));
         open.awaitBlocked(); // parked while the open(2) waits for a writer on a thread of its own
-        try (IoChannel w = IoChannels.open(TestSupport.uri(path, "mode=w")); IoChannel r = open.result()) {
+        try (IoChannel w = IoChannels.open(TestSupport.uri(path, "mode=w"));
+                IoChannel r = open.result()) {
             w.writeAll(TestIo.ascii("hello"));
             ByteBuffer got = ByteBuffer.allocate(5);
             r.readAll(got);

@@ -65,7 +65,8 @@ class FileChannelTest {
         for (String mode : new String[] {"w", "rw"}) {
             Path f = dir.resolve("qemu-" + mode);
             ByteBuffer[] out = qemuIov(true);
-            try (IoChannel w = IoChannels.open(TestSupport.uri(f, "mode=" + mode + "&create=true&truncate=true&perm=0600"))) {
+            try (IoChannel w =
+                    IoChannels.open(TestSupport.uri(f, "mode=" + mode + "&create=true&truncate=true&perm=0600"))) {
                 w.writevAll(out);
             }
             assertEquals(0600 & ~TestSupport.umask(), TestSupport.mode(f));
@@ -96,7 +97,10 @@ class FileChannelTest {
             assertEquals("789", TestIo.written(b));
             assertEquals(10, ch.seek(0, Whence.END));
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ch.seek(-11, Whence.END));
-            assertTrue(e.getMessage().contains(ch.name()) && e.getMessage().contains("-11") && e.getMessage().contains("-1"),
+            assertTrue(
+                    e.getMessage().contains(ch.name())
+                            && e.getMessage().contains("-11")
+                            && e.getMessage().contains("-1"),
                     e.getMessage());
             assertThrows(IllegalArgumentException.class, () -> ch.seek(-1, Whence.SET));
             assertThrows(IllegalArgumentException.class, () -> ch.seek(Long.MAX_VALUE, Whence.END));
@@ -155,7 +159,8 @@ class FileChannelTest {
             assertEquals(2, ch.pwritev(new ByteBuffer[] {TestIo.ascii("!!")}, 20), "past the end");
             assertEquals(22, Files.size(f));
             assertEquals(4, ch.seek(0, Whence.CUR));
-            assertThrows(IllegalArgumentException.class, () -> ch.preadv(new ByteBuffer[] {ByteBuffer.allocate(1)}, -1));
+            assertThrows(
+                    IllegalArgumentException.class, () -> ch.preadv(new ByteBuffer[] {ByteBuffer.allocate(1)}, -1));
         }
     }
 
@@ -274,13 +279,19 @@ class FileChannelTest {
                 EventLoop loop = EventLoop.create("qio-file-test-loop")) {
             AtomicReference<Set<IoCondition>> seen = new AtomicReference<>();
             CountDownLatch fired = new CountDownLatch(1);
-            Watch watch = ch.addWatch(EnumSet.of(IoCondition.IN, IoCondition.OUT), (c, ready) -> {
-                seen.set(Set.copyOf(ready));
-                fired.countDown();
-                return false;
-            }, loop);
+            Watch watch = ch.addWatch(
+                    EnumSet.of(IoCondition.IN, IoCondition.OUT),
+                    (c, ready) -> {
+                        seen.set(Set.copyOf(ready));
+                        fired.countDown();
+                        return false;
+                    },
+                    loop);
             assertTrue(fired.await(30, TimeUnit.SECONDS), "the watch never fired");
-            assertEquals(Set.of(IoCondition.IN, IoCondition.OUT), seen.get(), "an empty file is readable (EOF) and writable");
+            assertEquals(
+                    Set.of(IoCondition.IN, IoCondition.OUT),
+                    seen.get(),
+                    "an empty file is readable (EOF) and writable");
             CompletableFuture<Void> drained = new CompletableFuture<>();
             loop.execute(() -> drained.complete(null));
             drained.get(30, TimeUnit.SECONDS);
@@ -308,27 +319,39 @@ class FileChannelTest {
         }
         assertEquals("via path!", Files.readString(f));
         Path withPerm = dir.resolve("programmatic-perm");
-        try (IoChannel _ = FileChannels.open(withPerm, Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE),
+        try (IoChannel _ = FileChannels.open(
+                withPerm,
+                Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE),
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")))) {
             assertEquals(0700 & ~TestSupport.umask(), TestSupport.mode(withPerm));
         }
-        IllegalArgumentException bad = assertThrows(IllegalArgumentException.class,
+        IllegalArgumentException bad = assertThrows(
+                IllegalArgumentException.class,
                 () -> FileChannels.open(f, StandardOpenOption.READ, StandardOpenOption.APPEND));
         assertTrue(bad.getMessage().startsWith("file://" + f.toAbsolutePath()), bad.getMessage());
-        java.nio.file.FileAlreadyExistsException exists = assertThrows(java.nio.file.FileAlreadyExistsException.class,
+        java.nio.file.FileAlreadyExistsException exists = assertThrows(
+                java.nio.file.FileAlreadyExistsException.class,
                 () -> FileChannels.open(f, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE));
-        assertTrue(exists.getMessage().contains(f.toString()) && exists.getMessage().contains("already exists"),
+        assertTrue(
+                exists.getMessage().contains(f.toString())
+                        && exists.getMessage().contains("already exists"),
                 exists.getMessage());
-        java.nio.file.NoSuchFileException missing = assertThrows(java.nio.file.NoSuchFileException.class,
+        java.nio.file.NoSuchFileException missing = assertThrows(
+                java.nio.file.NoSuchFileException.class,
                 () -> FileChannels.open(dir.resolve("absent"), StandardOpenOption.READ, StandardOpenOption.CREATE));
-        assertTrue(missing.getMessage().contains("no such file"), "java.nio ignores CREATE for reading: " + missing.getMessage());
+        assertTrue(
+                missing.getMessage().contains("no such file"),
+                "java.nio ignores CREATE for reading: " + missing.getMessage());
         assertThrows(java.nio.file.FileSystemException.class, () -> FileChannels.open(dir));
     }
 
     @Test
     void programmaticOpenResolvesARelativePath() throws IOException {
         Path relative = Path.of("target", TestSupport.unique("relative-open") + ".tmp");
-        try (IoChannel w = FileChannels.open(relative, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
+        try (IoChannel w = FileChannels.open(
+                relative,
+                StandardOpenOption.CREATE_NEW,
+                StandardOpenOption.WRITE,
                 StandardOpenOption.DELETE_ON_CLOSE)) {
             assertEquals("file://" + relative.toAbsolutePath(), w.name());
             w.writeAll(TestIo.ascii("scratch"));

@@ -42,8 +42,10 @@ class FileConformanceTest extends ChannelContract {
             @Override
             public ChannelPair open() throws IOException {
                 Path file = dir.resolve(TestSupport.unique("kit") + ".bin");
-                return ChannelPair.writeThenRead(IoChannels.open(TestSupport.uri(file, "mode=rw&create=true&truncate=true")),
-                        () -> IoChannels.open(TestSupport.uri(file, "mode=r")), () -> Files.deleteIfExists(file));
+                return ChannelPair.writeThenRead(
+                        IoChannels.open(TestSupport.uri(file, "mode=rw&create=true&truncate=true")),
+                        () -> IoChannels.open(TestSupport.uri(file, "mode=r")),
+                        () -> Files.deleteIfExists(file));
             }
         };
     }

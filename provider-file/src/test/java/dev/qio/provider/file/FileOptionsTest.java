@@ -28,7 +28,8 @@ class FileOptionsTest {
 
     private static void rejectsOption(String option, Executable open) {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, open);
-        assertTrue(e.getMessage().contains("'" + option + "'"), "message should name '" + option + "': " + e.getMessage());
+        assertTrue(
+                e.getMessage().contains("'" + option + "'"), "message should name '" + option + "': " + e.getMessage());
     }
 
     /** Empty values and numbers in other scripts' digits are refused at open, naming the option and the value. */
@@ -94,8 +95,11 @@ class FileOptionsTest {
             String uri = TestSupport.uri(dir, "mode=" + mode);
             FileSystemException e = assertThrows(FileSystemException.class, () -> IoChannels.open(uri), uri);
             assertEquals(dir.toString(), e.getFile());
-            assertTrue(e.getMessage().contains(dir.toString()) && e.getMessage().contains(uri)
-                    && e.getMessage().contains("is a directory"), e.getMessage());
+            assertTrue(
+                    e.getMessage().contains(dir.toString())
+                            && e.getMessage().contains(uri)
+                            && e.getMessage().contains("is a directory"),
+                    e.getMessage());
         }
     }
 
@@ -105,13 +109,16 @@ class FileOptionsTest {
         for (String query : new String[] {"", "mode=r", "mode=rw", "mode=w&create=false", "mode=a&create=false"}) {
             String uri = TestSupport.uri(missing, query);
             NoSuchFileException e = assertThrows(NoSuchFileException.class, () -> IoChannels.open(uri), uri);
-            assertTrue(e.getMessage().contains(missing.toString()) && e.getMessage().contains(uri), e.getMessage());
+            assertTrue(
+                    e.getMessage().contains(missing.toString())
+                            && e.getMessage().contains(uri),
+                    e.getMessage());
             assertTrue(e.getMessage().contains("create=true"), "the message says how to create it: " + e.getMessage());
         }
         assertFalse(Files.exists(missing));
         Path noDir = dir.resolve("no-such-dir/file");
-        NoSuchFileException e = assertThrows(NoSuchFileException.class,
-                () -> IoChannels.open(TestSupport.uri(noDir, "mode=w")));
+        NoSuchFileException e =
+                assertThrows(NoSuchFileException.class, () -> IoChannels.open(TestSupport.uri(noDir, "mode=w")));
         assertTrue(e.getMessage().contains(noDir.toString()), e.getMessage());
     }
 
@@ -120,13 +127,18 @@ class FileOptionsTest {
         Path locked = dir.resolve("locked");
         Files.writeString(locked, "secret");
         Files.setPosixFilePermissions(locked, PosixFilePermissions.fromString("---------"));
-        Assumptions.assumeFalse(Files.isReadable(locked), "running as " + System.getProperty("user.name")
-                + ", for whom permission checks are bypassed (root): a mode-000 file is still readable");
+        Assumptions.assumeFalse(
+                Files.isReadable(locked),
+                "running as " + System.getProperty("user.name")
+                        + ", for whom permission checks are bypassed (root): a mode-000 file is still readable");
         for (String mode : new String[] {"r", "w", "rw", "a"}) {
             String uri = TestSupport.uri(locked, "mode=" + mode);
             AccessDeniedException e = assertThrows(AccessDeniedException.class, () -> IoChannels.open(uri), uri);
-            assertTrue(e.getMessage().contains(locked.toString()) && e.getMessage().contains(uri)
-                    && e.getMessage().contains("permission denied"), e.getMessage());
+            assertTrue(
+                    e.getMessage().contains(locked.toString())
+                            && e.getMessage().contains(uri)
+                            && e.getMessage().contains("permission denied"),
+                    e.getMessage());
         }
     }
 
@@ -146,7 +158,8 @@ class FileOptionsTest {
             rw.writeAll(TestIo.ascii("S"));
         }
         assertEquals("Second", Files.readString(f));
-        assertThrows(NoSuchFileException.class, () -> IoChannels.open(TestSupport.uri(dir.resolve("rw-new"), "mode=rw")));
+        assertThrows(
+                NoSuchFileException.class, () -> IoChannels.open(TestSupport.uri(dir.resolve("rw-new"), "mode=rw")));
         try (IoChannel rw = IoChannels.open(TestSupport.uri(f, "mode=rw&truncate=true"))) {
             assertEquals(IoChannel.EOF, rw.read(ByteBuffer.allocate(1)));
         }
@@ -168,7 +181,9 @@ class FileOptionsTest {
         for (int perm : new int[] {0600, 0640, 0777, 0444, 0}) {
             Path f = dir.resolve(TestSupport.unique("perm"));
             try (IoChannel _ = IoChannels.open(TestSupport.uri(f, "mode=w&perm=0" + Integer.toOctalString(perm)))) {
-                assertEquals(perm & ~umask, TestSupport.mode(f),
+                assertEquals(
+                        perm & ~umask,
+                        TestSupport.mode(f),
                         "perm 0" + Integer.toOctalString(perm) + " with umask 0" + Integer.toOctalString(umask));
             }
         }

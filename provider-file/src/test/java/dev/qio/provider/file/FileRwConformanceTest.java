@@ -34,8 +34,10 @@ class FileRwConformanceTest extends ChannelContract {
             @Override
             public ChannelPair open() throws IOException {
                 Path file = dir.resolve(TestSupport.unique("kit-rw") + ".bin");
-                return ChannelPair.loopback(IoChannels.open(TestSupport.uri(file, "mode=rw&create=true")),
-                        ch -> ch.seek(0, Whence.SET), () -> Files.deleteIfExists(file));
+                return ChannelPair.loopback(
+                        IoChannels.open(TestSupport.uri(file, "mode=rw&create=true")),
+                        ch -> ch.seek(0, Whence.SET),
+                        () -> Files.deleteIfExists(file));
             }
         };
     }

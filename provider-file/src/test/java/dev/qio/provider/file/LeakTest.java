@@ -37,7 +37,8 @@ class LeakTest {
             case 0 -> IoChannels.open(TestSupport.uri(f, "mode=w"));
             case 1 -> IoChannels.open(TestSupport.uri(f, "mode=rw&create=true"));
             case 2 -> IoChannels.open(TestSupport.uri(f, "mode=a"));
-            case 3 -> FileChannels.open(f, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+            case 3 ->
+                FileChannels.open(f, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
             default -> IoChannels.open("file:///dev/null?mode=rw");
         };
         try (ch) {
@@ -67,8 +68,10 @@ class LeakTest {
         }
         assertEquals(0, TestSupport.descriptorsUnder(dir), "descriptors still refer to files in " + dir);
         int after = TestIo.openDescriptors().size();
-        assertTrue(after <= before + SLACK, "descriptors before: " + before + ", after " + (2 * CHANNELS)
-                + " channels opened and closed: " + after);
+        assertTrue(
+                after <= before + SLACK,
+                "descriptors before: " + before + ", after " + (2 * CHANNELS) + " channels opened and closed: "
+                        + after);
     }
 
     @Test
@@ -78,8 +81,10 @@ class LeakTest {
         for (int i = 0; i < CHANNELS; i++) {
             assertThrows(NoSuchFileException.class, () -> IoChannels.open(TestSupport.uri(dir.resolve("missing"), "")));
             assertThrows(FileSystemException.class, () -> IoChannels.open(TestSupport.uri(dir, "mode=r")));
-            assertThrows(IllegalArgumentException.class, () -> IoChannels.open(TestSupport.uri(file, "mode=r&bogus=1")));
-            assertThrows(IllegalArgumentException.class,
+            assertThrows(
+                    IllegalArgumentException.class, () -> IoChannels.open(TestSupport.uri(file, "mode=r&bogus=1")));
+            assertThrows(
+                    IllegalArgumentException.class,
                     () -> FileChannels.open(file, StandardOpenOption.READ, StandardOpenOption.APPEND));
         }
         assertEquals(0, TestSupport.descriptorsUnder(dir));

@@ -6,11 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.qio.testkit.Registrations;
 import dev.qio.channel.ChannelRegistry;
 import dev.qio.channel.Feature;
 import dev.qio.channel.IoChannel;
 import dev.qio.channel.IoChannels;
+import dev.qio.testkit.Registrations;
 import dev.qio.testkit.TestIo;
 import java.io.IOException;
 import java.lang.module.ModuleDescriptor;
@@ -29,7 +29,8 @@ class ProviderRegistrationTest {
     @Test
     void defaultRegistryFindsFileCaseInsensitively() throws IOException {
         for (String scheme : Set.of("file", "FILE", "File")) {
-            assertInstanceOf(FileProvider.class, IoChannels.registry().provider(scheme).orElseThrow(), scheme);
+            assertInstanceOf(
+                    FileProvider.class, IoChannels.registry().provider(scheme).orElseThrow(), scheme);
         }
         Path f = dir.resolve("found");
         Files.writeString(f, "by scheme");
@@ -59,8 +60,8 @@ class ProviderRegistrationTest {
         assertEquals(Set.of(Feature.SEEKABLE), p.features("FILE"));
         assertThrows(IllegalArgumentException.class, () -> p.features("tcp"));
         assertFalse(p.isLayer());
-        UnsupportedOperationException e = assertThrows(UnsupportedOperationException.class,
-                () -> IoChannels.listen(TestSupport.uri(dir.resolve("nope"), "")));
+        UnsupportedOperationException e = assertThrows(
+                UnsupportedOperationException.class, () -> IoChannels.listen(TestSupport.uri(dir.resolve("nope"), "")));
         assertTrue(e.getMessage().contains("file"), e.getMessage());
     }
 
@@ -70,8 +71,11 @@ class ProviderRegistrationTest {
         assertEquals(Set.of(FileProvider.class.getName()), listed);
         Module module = FileProvider.class.getModule();
         if (module.isNamed()) { // module-path run: the one exported package is the programmatic API
-            assertEquals(Set.of("dev.qio.provider.file"), module.getDescriptor().exports().stream()
-                    .map(ModuleDescriptor.Exports::source).collect(java.util.stream.Collectors.toSet()));
+            assertEquals(
+                    Set.of("dev.qio.provider.file"),
+                    module.getDescriptor().exports().stream()
+                            .map(ModuleDescriptor.Exports::source)
+                            .collect(java.util.stream.Collectors.toSet()));
         }
     }
 }

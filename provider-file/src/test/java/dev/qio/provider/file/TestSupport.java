@@ -42,7 +42,8 @@ final class TestSupport {
         /** Closes both ends. */
         @Override
         public void close() throws IOException {
-            try (writer; reader) {
+            try (writer;
+                    reader) {
                 // try-with-resources closes both, and keeps the second failure as suppressed
             }
         }

@@ -49,9 +49,11 @@ import java.util.concurrent.locks.ReentrantLock;
 final class BufferChannel extends AbstractIoChannel {
     /** The largest buffer: the biggest array every JVM allocates. */
     static final int MAX_SIZE = Integer.MAX_VALUE - 8;
+
     static final int DEFAULT_CAPACITY = 4096;
     /** The largest first allocation {@code capacity=} may ask for: 64 MiB. */
     static final int MAX_CAPACITY = 64 << 20;
+
     private static final Readiness ALWAYS = SignalledReadiness.alwaysReady();
 
     /** Guards the state: the base lets a read and a write run at once, and both use the position. */
@@ -170,8 +172,10 @@ final class BufferChannel extends AbstractIoChannel {
     private long writeAt(ByteBuffer[] iov, long offset) throws IOException {
         long total = Iov.remaining(iov);
         if (offset > MAX_SIZE - total) {
-            throw error("cannot write " + total + " bytes at offset " + offset
-                    + ": a buffer channel holds at most " + MAX_SIZE + " bytes", null);
+            throw error(
+                    "cannot write " + total + " bytes at offset " + offset + ": a buffer channel holds at most "
+                            + MAX_SIZE + " bytes",
+                    null);
         }
         int from = (int) offset;
         int end = (int) (offset + total);

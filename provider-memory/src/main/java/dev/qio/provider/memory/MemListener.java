@@ -47,6 +47,7 @@ final class MemListener extends AbstractIoListener {
     private final ArrayDeque<MemChannel> pending = new ArrayDeque<>();
     /** Guarded by {@code lock}: set when close starts, so no connection is queued after it drained. */
     private boolean closing;
+
     private final SignalledReadiness readiness = new SignalledReadiness(this::poll);
 
     private MemListener(String address, int capacity) {
@@ -159,8 +160,11 @@ final class MemListener extends AbstractIoListener {
     /** NAME of {@code mem://NAME}: the raw authority, which must be all there is. */
     private static String address(URI uri, UriOptions options) {
         String authority = uri.getRawAuthority();
-        boolean plain = !uri.isOpaque() && authority != null && !authority.isEmpty()
-                && (uri.getRawPath() == null || uri.getRawPath().isEmpty()) && uri.getRawFragment() == null;
+        boolean plain = !uri.isOpaque()
+                && authority != null
+                && !authority.isEmpty()
+                && (uri.getRawPath() == null || uri.getRawPath().isEmpty())
+                && uri.getRawFragment() == null;
         if (!plain) {
             throw new IllegalArgumentException(options.uri() + ": expected mem://NAME[?capacity=BYTES]");
         }

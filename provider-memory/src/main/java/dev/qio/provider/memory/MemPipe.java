@@ -3,7 +3,6 @@ package dev.qio.provider.memory;
 import dev.qio.channel.IoChannel;
 import dev.qio.channel.NativeFd;
 import dev.qio.channel.spi.ByteRing;
-import dev.qio.channel.spi.Iov;
 import dev.qio.channel.spi.SignalledReadiness;
 import java.io.IOException;
 import java.nio.ByteBuffer;

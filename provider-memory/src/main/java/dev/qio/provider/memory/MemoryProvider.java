@@ -1,6 +1,5 @@
 package dev.qio.provider.memory;
 
-import dev.qio.channel.spi.SchemeTable;
 import com.google.auto.service.AutoService;
 import dev.qio.channel.ChannelProvider;
 import dev.qio.channel.ChannelRegistry;
@@ -8,11 +7,11 @@ import dev.qio.channel.Feature;
 import dev.qio.channel.IoChannel;
 import dev.qio.channel.IoListener;
 import dev.qio.channel.spi.NativeFds;
+import dev.qio.channel.spi.SchemeTable;
 import dev.qio.channel.spi.UriOptions;
 import java.io.IOException;
 import java.net.URI;
 import java.util.EnumSet;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -37,9 +36,10 @@ import java.util.Set;
 @AutoService(ChannelProvider.class)
 public final class MemoryProvider implements ChannelProvider {
     private static final SchemeTable SCHEMES = SchemeTable.of(Map.of(
-            "mem", NativeFds.isSupported()
-                    ? EnumSet.of(Feature.SHUTDOWN, Feature.CONCURRENT_IO, Feature.FD_PASS)
-                    : EnumSet.of(Feature.SHUTDOWN, Feature.CONCURRENT_IO),
+            "mem",
+                    NativeFds.isSupported()
+                            ? EnumSet.of(Feature.SHUTDOWN, Feature.CONCURRENT_IO, Feature.FD_PASS)
+                            : EnumSet.of(Feature.SHUTDOWN, Feature.CONCURRENT_IO),
             "buffer", Set.of(Feature.SEEKABLE),
             "null", Set.of()));
 

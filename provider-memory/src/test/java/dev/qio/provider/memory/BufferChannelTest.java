@@ -144,7 +144,10 @@ class BufferChannelTest {
         ch.writeAll(ascii("0123456789"));
         ch.seek(4, Whence.SET);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ch.seek(-11, Whence.END));
-        assertTrue(e.getMessage().contains("-11") && e.getMessage().contains("END") && e.getMessage().contains("-1"),
+        assertTrue(
+                e.getMessage().contains("-11")
+                        && e.getMessage().contains("END")
+                        && e.getMessage().contains("-1"),
                 e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> ch.seek(-5, Whence.CUR));
         assertThrows(IllegalArgumentException.class, () -> ch.seek(-1, Whence.SET));

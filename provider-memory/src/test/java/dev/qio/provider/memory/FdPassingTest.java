@@ -37,6 +37,7 @@ import org.junit.jupiter.api.io.TempDir;
 class FdPassingTest {
     @TempDir
     Path dir;
+
     private Path file;
     private final List<NativeFd> toClose = new ArrayList<>();
     private IoListener listener;
@@ -45,7 +46,8 @@ class FdPassingTest {
 
     @BeforeEach
     void setUp() throws IOException {
-        assumeTrue(NativeFds.isSupported() && Files.isDirectory(Path.of("/proc/self/fd")),
+        assumeTrue(
+                NativeFds.isSupported() && Files.isDirectory(Path.of("/proc/self/fd")),
                 "needs POSIX descriptors and /proc/self/fd");
         file = Files.writeString(dir.resolve("passed.txt"), "payload").toRealPath();
         String name = uniqueName("fd");
@@ -56,7 +58,8 @@ class FdPassingTest {
 
     @AfterEach
     void tearDown() throws IOException {
-        for (AutoCloseable c : Stream.of(client, server, listener).filter(x -> x != null).toList()) {
+        for (AutoCloseable c :
+                Stream.of(client, server, listener).filter(x -> x != null).toList()) {
             try {
                 c.close();
             } catch (Exception e) {
@@ -92,7 +95,8 @@ class FdPassingTest {
     }
 
     private boolean refersToFile(int fd) throws IOException {
-        return NativeFds.isOpenInProcess(fd) && Files.readSymbolicLink(Path.of("/proc/self/fd/" + fd)).equals(file);
+        return NativeFds.isOpenInProcess(fd)
+                && Files.readSymbolicLink(Path.of("/proc/self/fd/" + fd)).equals(file);
     }
 
     @Test

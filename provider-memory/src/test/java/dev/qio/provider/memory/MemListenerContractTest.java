@@ -8,6 +8,7 @@ import dev.qio.testkit.ListenerFixture;
 class MemListenerContractTest extends ListenerContract {
     @Override
     protected ListenerFixture fixture() {
-        return ListenerFixture.of("mem", IoChannels.registry(), () -> "mem://" + TestSupport.uniqueName("kit-listener"), "");
+        return ListenerFixture.of(
+                "mem", IoChannels.registry(), () -> "mem://" + TestSupport.uniqueName("kit-listener"), "");
     }
 }

@@ -2,12 +2,9 @@ package dev.qio.provider.memory;
 
 import static dev.qio.provider.memory.TestSupport.uniqueName;
 import static dev.qio.testkit.TestIo.ascii;
-import static dev.qio.testkit.TestIo.written;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -16,12 +13,9 @@ import dev.qio.channel.IoChannel;
 import dev.qio.channel.IoChannels;
 import dev.qio.channel.IoListener;
 import dev.qio.channel.Watch;
-import dev.qio.channel.spi.AbstractIoListener;
-import dev.qio.testkit.Background;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.ByteBuffer;
-import java.nio.channels.ClosedChannelException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -81,7 +75,8 @@ class MemListenerTest {
             IOException e = assertThrows(IOException.class, () -> orphanClient.write(ascii("x")));
             assertTrue(e.getMessage().contains("Broken pipe"), e.getMessage());
             assertThrows(IOException.class, () -> IoChannels.open("mem://" + name));
-            try (IoListener again = IoChannels.listen("mem://" + name); IoChannel _ = IoChannels.open("mem://" + name)) {
+            try (IoListener again = IoChannels.listen("mem://" + name);
+                    IoChannel _ = IoChannels.open("mem://" + name)) {
                 assertNotNull(again.accept());
             }
         }
@@ -95,10 +90,13 @@ class MemListenerTest {
         List<IoChannel> clients = new ArrayList<>();
         try (EventLoop loop = EventLoop.create("mem-accept-test");
                 IoListener listener = IoChannels.listen("mem://" + name)) {
-            Watch watch = listener.onAccept(ch -> {
-                onLoop.add(loop.inEventLoop()); // only the loop thread touches this list until the take()s below
-                accepted.add(ch);
-            }, loop);
+            Watch watch = listener.onAccept(
+                    ch -> {
+                        onLoop.add(
+                                loop.inEventLoop()); // only the loop thread touches this list until the take()s below
+                        accepted.add(ch);
+                    },
+                    loop);
             for (int i = 0; i < 3; i++) {
                 IoChannel client = IoChannels.open("mem://" + name);
                 clients.add(client);

@@ -266,7 +266,9 @@ class MemPipeTest {
         server.shutdown(Shutdown.WRITE);
         assertEquals(Set.of(IoCondition.IN, IoCondition.HUP), poll(client));
         server.shutdown(Shutdown.READ);
-        assertEquals(Set.of(IoCondition.IN, IoCondition.HUP, IoCondition.OUT, IoCondition.ERR), poll(client),
+        assertEquals(
+                Set.of(IoCondition.IN, IoCondition.HUP, IoCondition.OUT, IoCondition.ERR),
+                poll(client),
                 "a write would fail at once");
         client.await(IoCondition.OUT); // returns at once: the next write reports the failure
         assertThrows(IOException.class, () -> client.write(ByteBuffer.allocate(1)));
@@ -288,16 +290,22 @@ class MemPipeTest {
         CountDownLatch in = new CountDownLatch(1);
         CountDownLatch hup = new CountDownLatch(1);
         try (EventLoop loop = EventLoop.create("mem-watch-test")) {
-            server.addWatch(Set.of(IoCondition.IN), (ch, ready) -> {
-                in.countDown();
-                return false;
-            }, loop);
+            server.addWatch(
+                    Set.of(IoCondition.IN),
+                    (ch, ready) -> {
+                        in.countDown();
+                        return false;
+                    },
+                    loop);
             client.writeAll(ascii("x"));
             assertTrue(in.await(20, TimeUnit.SECONDS), "IN after the peer wrote");
-            server.addWatch(Set.of(IoCondition.HUP), (ch, ready) -> {
-                hup.countDown();
-                return false;
-            }, loop);
+            server.addWatch(
+                    Set.of(IoCondition.HUP),
+                    (ch, ready) -> {
+                        hup.countDown();
+                        return false;
+                    },
+                    loop);
             client.shutdown(Shutdown.WRITE);
             assertTrue(hup.await(20, TimeUnit.SECONDS), "HUP after the peer shut down writing");
         }

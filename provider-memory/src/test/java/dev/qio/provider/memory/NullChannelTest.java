@@ -45,8 +45,10 @@ class NullChannelTest {
         try (IoChannel ch = IoChannels.open("null:")) {
             assertThrows(UnsupportedFeatureException.class, () -> ch.seek(0, Whence.SET));
             assertThrows(UnsupportedFeatureException.class, () -> ch.shutdown(Shutdown.WRITE));
-            assertThrows(UnsupportedFeatureException.class, () -> ch.preadv(new ByteBuffer[] {ByteBuffer.allocate(1)}, 0));
-            assertThrows(UnsupportedFeatureException.class,
+            assertThrows(
+                    UnsupportedFeatureException.class, () -> ch.preadv(new ByteBuffer[] {ByteBuffer.allocate(1)}, 0));
+            assertThrows(
+                    UnsupportedFeatureException.class,
                     () -> ch.readv(new ByteBuffer[] {ByteBuffer.allocate(1)}, new ArrayList<NativeFd>(), Set.of()));
         }
     }

@@ -14,7 +14,8 @@ class OptionsTest {
 
     private static void rejects(String option, Executable open) {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, open);
-        assertTrue(e.getMessage().contains("'" + option + "'"), "message should name '" + option + "': " + e.getMessage());
+        assertTrue(
+                e.getMessage().contains("'" + option + "'"), "message should name '" + option + "': " + e.getMessage());
     }
 
     @Test
@@ -44,7 +45,9 @@ class OptionsTest {
     /** The message names the option and quotes the value (or says it is empty). */
     private static void rejects(String option, String says, Executable open) {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, open);
-        assertTrue(e.getMessage().contains("option '" + option + "'") && e.getMessage().contains(says),
+        assertTrue(
+                e.getMessage().contains("option '" + option + "'")
+                        && e.getMessage().contains(says),
                 "message should name '" + option + "' and say " + says + ": " + e.getMessage());
     }
 
@@ -66,7 +69,10 @@ class OptionsTest {
      */
     @Test
     void aBufferCapacityAboveSixtyFourMebibytesIsRefused() throws IOException {
-        rejects("capacity", "2147483639 is out of range [0, 67108864]", () -> IoChannels.open("buffer:?capacity=2147483639"));
+        rejects(
+                "capacity",
+                "2147483639 is out of range [0, 67108864]",
+                () -> IoChannels.open("buffer:?capacity=2147483639"));
         rejects("capacity", "68719476736 is out of range [0, 67108864]", () -> IoChannels.open("buffer:?capacity=64g"));
         try (var most = IoChannels.open("buffer:?capacity=64m")) {
             assertTrue(most.isOpen());

@@ -5,12 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.qio.testkit.Registrations;
 import dev.qio.channel.ChannelRegistry;
 import dev.qio.channel.Feature;
 import dev.qio.channel.IoChannel;
 import dev.qio.channel.IoChannels;
 import dev.qio.channel.IoListener;
+import dev.qio.testkit.Registrations;
 import dev.qio.testkit.TestIo;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -26,7 +26,8 @@ class ProviderRegistrationTest {
         for (String scheme : Set.of("mem", "MEM", "Buffer", "null", "NULL")) {
             assertInstanceOf(MemoryProvider.class, registry.provider(scheme).orElseThrow(), scheme);
         }
-        try (IoChannel nul = IoChannels.open("NULL:"); IoChannel buf = IoChannels.open("Buffer:")) {
+        try (IoChannel nul = IoChannels.open("NULL:");
+                IoChannel buf = IoChannels.open("Buffer:")) {
             assertEquals(IoChannel.EOF, nul.read(ByteBuffer.allocate(1)));
             assertEquals(Set.of(Feature.SEEKABLE), buf.features());
         }
@@ -53,7 +54,8 @@ class ProviderRegistrationTest {
             assertEquals(3, buf.write(TestIo.ascii("abc")));
         }
         String name = TestSupport.uniqueName("explicit");
-        try (IoListener listener = registry.listen("mem://" + name); IoChannel client = registry.open("mem://" + name)) {
+        try (IoListener listener = registry.listen("mem://" + name);
+                IoChannel client = registry.open("mem://" + name)) {
             assertEquals("mem://" + name, client.name());
             assertTrue(listener.features().contains(Feature.LISTEN));
         }
@@ -70,8 +72,8 @@ class ProviderRegistrationTest {
 
     @Test
     void onlyMemListens() {
-        UnsupportedOperationException e = assertThrows(UnsupportedOperationException.class,
-                () -> IoChannels.listen("buffer:"));
+        UnsupportedOperationException e =
+                assertThrows(UnsupportedOperationException.class, () -> IoChannels.listen("buffer:"));
         assertTrue(e.getMessage().contains("buffer"), e.getMessage());
         assertThrows(UnsupportedOperationException.class, () -> IoChannels.listen("null:"));
     }

@@ -19,12 +19,12 @@ class ReadmeExampleTest {
         ByteBuffer result;
         // README-BEGIN
         try (IoListener server = IoChannels.listen("mem://demo");
-             IoChannel client = IoChannels.open("mem://demo");
-             IoChannel peer = server.accept()) {
+                IoChannel client = IoChannels.open("mem://demo");
+                IoChannel peer = server.accept()) {
             client.writeAll(ByteBuffer.wrap("hello".getBytes(UTF_8)));
             ByteBuffer got = ByteBuffer.allocate(5);
-            peer.readAll(got);                        // got now holds "hello"
-        // README-END
+            peer.readAll(got); // got now holds "hello"
+            // README-END
             result = got.flip();
         }
         assertEquals("hello", UTF_8.decode(result).toString());
@@ -33,11 +33,14 @@ class ReadmeExampleTest {
     @Test
     void theReadmeShowsThisCode() throws Exception {
         String source = Files.readString(Path.of("src/test/java/dev/qio/provider/memory/ReadmeExampleTest.java"));
-        String region = source.substring(source.indexOf("// README-BEGIN\n") + 16, source.indexOf("        // README-END"));
+        String region =
+                source.substring(source.indexOf("// README-BEGIN\n") + 16, source.indexOf("        // README-END"));
         // The region is indented by the test method's 8 spaces; the README shows it flush left.
-        String snippet = region.lines().map(l -> l.length() >= 8 ? l.substring(8) : l.strip())
+        String snippet = region.lines()
+                .map(l -> l.length() >= 8 ? l.substring(8) : l.strip())
                 .collect(java.util.stream.Collectors.joining("\n"));
         String readme = Files.readString(Path.of("../README.md"));
-        assertTrue(readme.contains(snippet), "README.md must show the example exactly as this test runs it:\n" + snippet);
+        assertTrue(
+                readme.contains(snippet), "README.md must show the example exactly as this test runs it:\n" + snippet);
     }
 }

@@ -28,7 +28,9 @@ class RegistryLoadingTest {
     void theBootLayerHasTheProviderExactlyWhenItIsANamedModule() {
         boolean named = MemoryProvider.class.getModule().isNamed();
         ChannelRegistry r = ChannelRegistry.load(ModuleLayer.boot());
-        assertEquals(named, classes(r).contains(MemoryProvider.class),
+        assertEquals(
+                named,
+                classes(r).contains(MemoryProvider.class),
                 (named ? "module path: 'provides' must register it" : "class path: the boot layer has no qio module")
                         + "; providers: " + r.providers());
     }

@@ -47,7 +47,8 @@ final class AbstractUnixOptions {
     /** The error of the {@code java.nio} backend, which cannot name an abstract address. */
     static UnsupportedOperationException refusedOnNio(String name) {
         return new UnsupportedOperationException(name + ": option abstract=true needs the Linux-native socket backend, "
-                + "which is off here (" + Linux.unavailableReason().orElse("not chosen") + "); the java.nio backend cannot "
+                + "which is off here (" + Linux.unavailableReason().orElse("not chosen")
+                + "); the java.nio backend cannot "
                 + "bind or connect to an abstract unix address: UnixDomainSocketAddress is a file path, and a path cannot "
                 + "hold the NUL byte that starts an abstract name");
     }

@@ -22,6 +22,7 @@ import java.util.Set;
 record Activation(List<String> names) {
     /** {@code SD_LISTEN_FDS_START}. */
     static final int FIRST = 3;
+
     private static final Set<Integer> TAKEN = new HashSet<>();
 
     /** The activation of this process. */
@@ -59,7 +60,8 @@ record Activation(List<String> names) {
             throw new IOException(uri + ": LISTEN_FDS=" + fds + " is not a positive count of descriptors");
         }
         String given = env.get("LISTEN_FDNAMES");
-        List<String> names = given == null ? java.util.Collections.nCopies(count, "unknown") : Arrays.asList(given.split(":", -1));
+        List<String> names =
+                given == null ? java.util.Collections.nCopies(count, "unknown") : Arrays.asList(given.split(":", -1));
         if (names.size() != count) {
             throw new IOException(uri + ": LISTEN_FDNAMES=" + given + " has " + names.size() + " names for LISTEN_FDS="
                     + count + " descriptors");
@@ -81,11 +83,14 @@ record Activation(List<String> names) {
             }
         }
         if (match.isEmpty()) {
-            throw new IOException(uri + ": no activated descriptor is named '" + name + "'; LISTEN_FDNAMES has " + names);
+            throw new IOException(
+                    uri + ": no activated descriptor is named '" + name + "'; LISTEN_FDNAMES has " + names);
         }
         if (match.size() > 1) {
-            throw new IOException(uri + ": " + (name == null ? "LISTEN_FDS=" + names.size() + " descriptors: choose one"
-                    + " with ?name=NAME" : match.size() + " activated descriptors are named '" + name + "'")
+            throw new IOException(uri + ": "
+                    + (name == null
+                            ? "LISTEN_FDS=" + names.size() + " descriptors: choose one" + " with ?name=NAME"
+                            : match.size() + " activated descriptors are named '" + name + "'")
                     + "; LISTEN_FDNAMES has " + names);
         }
         int fd = FIRST + match.getFirst();

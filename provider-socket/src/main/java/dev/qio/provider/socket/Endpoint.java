@@ -30,7 +30,8 @@ record Endpoint(boolean tcp, String host, int port, Path path) {
         String text = UriOptions.displayName(uri);
         String scheme = uri.getScheme().toLowerCase(Locale.ROOT);
         if (uri.isOpaque()) {
-            throw new IllegalArgumentException(text + ": expected " + scheme + "://" + (scheme.equals("tcp") ? "HOST:PORT" : "/PATH"));
+            throw new IllegalArgumentException(
+                    text + ": expected " + scheme + "://" + (scheme.equals("tcp") ? "HOST:PORT" : "/PATH"));
         }
         if (uri.getRawFragment() != null) {
             throw new IllegalArgumentException(text + ": a socket URI has no fragment");
@@ -93,7 +94,8 @@ record Endpoint(boolean tcp, String host, int port, Path path) {
     static URI uriOf(SocketAddress address) {
         if (address instanceof dev.qio.channel.spi.linux.AbstractUnixAddress a) {
             try {
-                return new URI("unix", "", "/" + a.name(), a.tight() ? "abstract=true" : "abstract=true&tight=false", null);
+                return new URI(
+                        "unix", "", "/" + a.name(), a.tight() ? "abstract=true" : "abstract=true&tight=false", null);
             } catch (java.net.URISyntaxException e) {
                 throw new IllegalStateException(e);
             }
@@ -103,7 +105,8 @@ record Endpoint(boolean tcp, String host, int port, Path path) {
         }
         InetSocketAddress inet = (InetSocketAddress) address;
         InetAddress a = inet.getAddress();
-        String host = a instanceof Inet6Address ? "[" + compress(stripScope(a.getHostAddress())) + "]" : a.getHostAddress();
+        String host =
+                a instanceof Inet6Address ? "[" + compress(stripScope(a.getHostAddress())) + "]" : a.getHostAddress();
         return URI.create("tcp://" + host + ":" + inet.getPort());
     }
 

@@ -1,6 +1,5 @@
 package dev.qio.provider.socket;
 
-import dev.qio.channel.spi.SchemeTable;
 import com.google.auto.service.AutoService;
 import dev.qio.channel.Availability;
 import dev.qio.channel.ChannelProvider;
@@ -8,6 +7,7 @@ import dev.qio.channel.ChannelRegistry;
 import dev.qio.channel.Feature;
 import dev.qio.channel.IoChannel;
 import dev.qio.channel.IoListener;
+import dev.qio.channel.spi.SchemeTable;
 import dev.qio.channel.spi.UriOptions;
 import dev.qio.channel.spi.linux.Adoption;
 import dev.qio.channel.spi.linux.Linux;
@@ -16,7 +16,6 @@ import dev.qio.channel.spi.linux.NativeFileChannel;
 import dev.qio.channel.spi.linux.NativeSocket;
 import java.io.IOException;
 import java.net.URI;
-import java.util.Locale;
 import java.util.Set;
 
 /**
@@ -73,8 +72,8 @@ public final class FdProvider implements ChannelProvider {
     @Override
     public Availability availability() {
         return Linux.unavailableReason()
-                .map(r -> Availability.unavailable("fd: adopts descriptors by number, which needs the Linux-native "
-                        + "backend: " + r))
+                .map(r -> Availability.unavailable(
+                        "fd: adopts descriptors by number, which needs the Linux-native " + "backend: " + r))
                 .orElse(Availability.available());
     }
 
@@ -93,7 +92,8 @@ public final class FdProvider implements ChannelProvider {
         o.finish();
         Adoption.Kind kind = Adoption.inspect(given, name);
         if (kind.listening()) {
-            throw new IOException(name + ": descriptor " + given + " is a listening socket: use listen(\"" + name + "\")");
+            throw new IOException(
+                    name + ": descriptor " + given + " is a listening socket: use listen(\"" + name + "\")");
         }
         requireStreamSocket(kind, given, name);
         int fd = dup ? Adoption.duplicate(given, name) : given;
@@ -153,7 +153,8 @@ public final class FdProvider implements ChannelProvider {
     private static int number(String target, String name, String what) {
         String usage = what.equals("listen") ? "fd:N or fd:listen[?name=NAME]" : "fd:N[?dup=BOOL]";
         if (target.isEmpty() || target.length() > 10 || !target.chars().allMatch(c -> c >= '0' && c <= '9')) {
-            throw new IllegalArgumentException(name + ": '" + target + "' is not a descriptor number; expected " + usage);
+            throw new IllegalArgumentException(
+                    name + ": '" + target + "' is not a descriptor number; expected " + usage);
         }
         long n = Long.parseLong(target);
         if (n > Integer.MAX_VALUE) {

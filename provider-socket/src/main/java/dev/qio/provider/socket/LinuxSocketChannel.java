@@ -55,7 +55,9 @@ import java.util.Set;
 final class LinuxSocketChannel extends AbstractIoChannel {
     /** What a wait on the descriptor checks besides its closing: nothing, as {@link #implClose} closes it. */
     private static final java.util.function.BooleanSupplier ALWAYS = () -> true;
-    private static final Cleaner CLEANER = Cleaner.create(Thread.ofPlatform().name("qio-socket-cleaner").daemon(true).factory());
+
+    private static final Cleaner CLEANER = Cleaner.create(
+            Thread.ofPlatform().name("qio-socket-cleaner").daemon(true).factory());
 
     private final NativeSocket socket;
     private final boolean tcp;
@@ -77,6 +79,7 @@ final class LinuxSocketChannel extends AbstractIoChannel {
     private volatile IOException readFailure;
     /** Control buffers for descriptors, made on a direction's first use; under the base's read or write lock. */
     private ControlMessages readControl;
+
     private ControlMessages writeControl;
 
     LinuxSocketChannel(String name, NativeSocket socket, boolean tcp) {
@@ -127,7 +130,9 @@ final class LinuxSocketChannel extends AbstractIoChannel {
             }
             long n;
             try {
-                n = fdsOut != null ? socket.read(iov, peek, readControl(), name()) : socket.read(iov, peek, isBlocking(), name());
+                n = fdsOut != null
+                        ? socket.read(iov, peek, readControl(), name())
+                        : socket.read(iov, peek, isBlocking(), name());
             } catch (java.io.InterruptedIOException e) {
                 throw e; // the thread's interrupt, not the socket's failure: the channel stays usable
             } catch (IOException e) {
@@ -188,9 +193,11 @@ final class LinuxSocketChannel extends AbstractIoChannel {
         while (true) {
             long n;
             try {
-                n = !fds.isEmpty() ? socket.write(iov, fds, writeControl(), name())
-                        : flags.contains(WriteFlag.ZERO_COPY) ? zeroCopy().write(iov, name())
-                        : socket.write(iov, name());
+                n = !fds.isEmpty()
+                        ? socket.write(iov, fds, writeControl(), name())
+                        : flags.contains(WriteFlag.ZERO_COPY)
+                                ? zeroCopy().write(iov, name())
+                                : socket.write(iov, name());
             } catch (IOException e) {
                 if (socket.fd().isClosing()) {
                     throw e;
@@ -299,7 +306,8 @@ final class LinuxSocketChannel extends AbstractIoChannel {
     @Override
     protected PeerCredentials implPeerCredentials() throws IOException {
         if (tcp) {
-            throw new UnsupportedOperationException(name() + ": Channel does not support peer credentials: TCP carries none (unix sockets do)");
+            throw new UnsupportedOperationException(
+                    name() + ": Channel does not support peer credentials: TCP carries none (unix sockets do)");
         }
         return socket.peerCredentials(name());
     }

@@ -18,6 +18,7 @@ final class LinuxSocketListener extends AbstractIoListener {
     private final SocketOptions options;
     /** The unix socket file this listener created, or null (TCP, an abstract address). */
     private final SocketFile created;
+
     private final AtomicInteger accepted = new AtomicInteger();
 
     LinuxSocketListener(NativeSocket socket, SocketOptions options, Path createdPath) throws IOException {

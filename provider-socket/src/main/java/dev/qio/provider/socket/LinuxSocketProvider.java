@@ -1,19 +1,19 @@
 package dev.qio.provider.socket;
 
-import dev.qio.channel.Feature;
-import dev.qio.channel.spi.SchemeTable;
-import java.util.EnumSet;
-import java.util.Set;
 import com.google.auto.service.AutoService;
 import dev.qio.channel.Availability;
 import dev.qio.channel.ChannelProvider;
+import dev.qio.channel.Feature;
 import dev.qio.channel.IoChannel;
 import dev.qio.channel.IoListener;
+import dev.qio.channel.spi.SchemeTable;
 import dev.qio.channel.spi.linux.Linux;
 import dev.qio.channel.spi.linux.NativeSocket;
 import java.io.IOException;
 import java.net.SocketAddress;
 import java.nio.file.Path;
+import java.util.EnumSet;
+import java.util.Set;
 
 /**
  * The {@code tcp:} and {@code unix:} schemes on Linux-native sockets: direct system calls through
@@ -41,8 +41,13 @@ public final class LinuxSocketProvider extends SocketProviderBase {
 
     private static final SchemeTable NATIVE = SchemeTable.of(java.util.Map.of(
             "tcp", EnumSet.of(Feature.SHUTDOWN, Feature.CONCURRENT_IO, Feature.LISTEN, Feature.READ_MSG_PEEK),
-            "unix", EnumSet.of(Feature.SHUTDOWN, Feature.CONCURRENT_IO, Feature.LISTEN, Feature.READ_MSG_PEEK,
-                    Feature.FD_PASS)));
+            "unix",
+                    EnumSet.of(
+                            Feature.SHUTDOWN,
+                            Feature.CONCURRENT_IO,
+                            Feature.LISTEN,
+                            Feature.READ_MSG_PEEK,
+                            Feature.FD_PASS)));
 
     /** The base's features, with READ_MSG_PEEK on both schemes and FD_PASS on {@code unix}. */
     @Override
@@ -61,7 +66,12 @@ public final class LinuxSocketProvider extends SocketProviderBase {
         NativeSocket socket = NativeSocket.open(address);
         try {
             options.applyConnecting(socket, tcp, name);
-            socket.connect(address, options.connectTimeout() == null ? 0 : options.connectTimeout().toNanos(), name);
+            socket.connect(
+                    address,
+                    options.connectTimeout() == null
+                            ? 0
+                            : options.connectTimeout().toNanos(),
+                    name);
             return new LinuxSocketChannel(name, socket, tcp);
         } catch (IOException | RuntimeException | Error e) {
             socket.close();

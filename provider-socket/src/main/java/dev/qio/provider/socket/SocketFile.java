@@ -14,8 +14,12 @@ import java.util.Objects;
 record SocketFile(Path path, Object key) {
     /** Remembers {@code path} as it is now; null for a TCP listener (null path). */
     static SocketFile created(Path path) throws IOException {
-        return path == null ? null
-                : new SocketFile(path, Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey());
+        return path == null
+                ? null
+                : new SocketFile(
+                        path,
+                        Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS)
+                                .fileKey());
     }
 
     /** Removes the file if it is still the one created. */
@@ -27,7 +31,8 @@ record SocketFile(Path path, Object key) {
 
     private Object currentKey() {
         try {
-            return Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
+            return Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS)
+                    .fileKey();
         } catch (IOException gone) {
             return null;
         }

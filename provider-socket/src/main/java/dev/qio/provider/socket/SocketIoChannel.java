@@ -34,6 +34,7 @@ final class SocketIoChannel extends NioSocketChannel {
     private static final int CORK_CAPACITY = 64 << 10;
     /** Serialises the cork buffer between a writer and setCork. */
     private final ReentrantLock corkLock = new ReentrantLock();
+
     private volatile boolean corked;
     /** Bytes in {@code corkBuffer}; written under corkLock, read by writers to pick their path. */
     private volatile int held;
@@ -165,6 +166,8 @@ final class SocketIoChannel extends NioSocketChannel {
     @Override
     protected dev.qio.channel.PeerCredentials implPeerCredentials() {
         throw new UnsupportedOperationException(name() + ": Channel does not support peer credentials: "
-                + (tcp ? "TCP carries none (unix sockets do)" : "the java.nio backend cannot read SO_PEERCRED (the native one can)"));
+                + (tcp
+                        ? "TCP carries none (unix sockets do)"
+                        : "the java.nio backend cannot read SO_PEERCRED (the native one can)"));
     }
 }

@@ -24,6 +24,7 @@ final class SocketIoListener extends AbstractIoListener {
     private final SocketOptions options;
     /** The unix socket file this listener created, or null for TCP. */
     private final SocketFile created;
+
     private final AtomicInteger accepted = new AtomicInteger();
 
     SocketIoListener(ServerSocketChannel server, SocketOptions options, Path createdPath) throws IOException {

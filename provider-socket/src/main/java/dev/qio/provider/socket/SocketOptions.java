@@ -12,8 +12,14 @@ import java.time.Duration;
  * {@code backlog} (listening only). An option a scheme or direction does not take is unknown there,
  * so {@link UriOptions#finish()} names it.
  */
-record SocketOptions(Boolean nodelay, Boolean keepalive, boolean resetOnClose, Integer sndbuf, Integer rcvbuf,
-        Duration connectTimeout, int backlog) {
+record SocketOptions(
+        Boolean nodelay,
+        Boolean keepalive,
+        boolean resetOnClose,
+        Integer sndbuf,
+        Integer rcvbuf,
+        Duration connectTimeout,
+        int backlog) {
 
     static SocketOptions forOpen(UriOptions o, boolean tcp) {
         // tcp only: java.nio has a timed connect for inet sockets only (the socket adaptor), and an

@@ -57,7 +57,8 @@ public final class SocketProvider extends SocketProviderBase {
         try {
             options.applyConnecting(socket, tcp);
             if (options.connectTimeout() != null) { // tcp only: SocketOptions refuses it for unix
-                socket.socket().connect(address, (int) Math.min(Integer.MAX_VALUE, options.connectTimeout().toMillis()));
+                socket.socket().connect(address, (int)
+                        Math.min(Integer.MAX_VALUE, options.connectTimeout().toMillis()));
             } else {
                 socket.connect(address);
             }
@@ -73,7 +74,8 @@ public final class SocketProvider extends SocketProviderBase {
         if (address instanceof AbstractUnixAddress) {
             throw AbstractUnixOptions.refusedOnNio(name);
         }
-        ServerSocketChannel server = unixPath == null ? ServerSocketChannel.open() : ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+        ServerSocketChannel server =
+                unixPath == null ? ServerSocketChannel.open() : ServerSocketChannel.open(StandardProtocolFamily.UNIX);
         try {
             options.applyListening(server);
             server.bind(address, options.backlog());
@@ -92,19 +94,21 @@ public final class SocketProvider extends SocketProviderBase {
 
     private static IOException connectError(String name, SocketOptions options, Exception e) {
         if (e instanceof SocketTimeoutException) {
-            return new SocketTimeoutException(name + ": connect timed out after " + options.connectTimeout().toMillis() + " ms");
+            return new SocketTimeoutException(name + ": connect timed out after "
+                    + options.connectTimeout().toMillis() + " ms");
         }
         if (e instanceof ConnectException || e instanceof java.nio.file.NoSuchFileException) {
             ConnectException c = new ConnectException(name + ": connection refused");
             c.initCause(e);
             return c;
         }
-        if (e instanceof IOException io && io.getMessage() != null && io.getMessage().contains("No such file")) {
+        if (e instanceof IOException io
+                && io.getMessage() != null
+                && io.getMessage().contains("No such file")) {
             ConnectException c = new ConnectException(name + ": connection refused (no socket file)");
             c.initCause(e);
             return c;
         }
         return new IOException(name + ": cannot connect: " + e, e);
     }
-
 }

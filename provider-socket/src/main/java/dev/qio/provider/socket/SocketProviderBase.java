@@ -1,11 +1,11 @@
 package dev.qio.provider.socket;
 
-import dev.qio.channel.spi.SchemeTable;
 import dev.qio.channel.ChannelProvider;
 import dev.qio.channel.ChannelRegistry;
 import dev.qio.channel.Feature;
 import dev.qio.channel.IoChannel;
 import dev.qio.channel.IoListener;
+import dev.qio.channel.spi.SchemeTable;
 import dev.qio.channel.spi.UriOptions;
 import java.io.IOException;
 import java.net.BindException;
@@ -23,8 +23,8 @@ import java.util.Set;
  */
 abstract sealed class SocketProviderBase implements ChannelProvider permits SocketProvider, LinuxSocketProvider {
 
-    private static final SchemeTable SCHEMES = SchemeTable.of(
-            Set.of("tcp", "unix"), EnumSet.of(Feature.SHUTDOWN, Feature.CONCURRENT_IO, Feature.LISTEN));
+    private static final SchemeTable SCHEMES =
+            SchemeTable.of(Set.of("tcp", "unix"), EnumSet.of(Feature.SHUTDOWN, Feature.CONCURRENT_IO, Feature.LISTEN));
 
     @Override
     public final Set<String> schemes() {
@@ -51,7 +51,9 @@ abstract sealed class SocketProviderBase implements ChannelProvider permits Sock
         SocketOptions options = SocketOptions.forOpen(o, tcp);
         String name = o.uri();
         IOException failure = null;
-        for (SocketAddress address : abstractAddress != null ? List.of(abstractAddress) : at.resolveAll(name)) { // as QEMU: the first address that connects
+        for (SocketAddress address : abstractAddress != null
+                ? List.of(abstractAddress)
+                : at.resolveAll(name)) { // as QEMU: the first address that connects
             try {
                 return connect(name, address, options, tcp);
             } catch (IOException e) {
@@ -89,7 +91,8 @@ abstract sealed class SocketProviderBase implements ChannelProvider permits Sock
      *
      * @throws IOException naming {@code name}: refused, timed out, unreachable
      */
-    abstract IoChannel connect(String name, SocketAddress address, SocketOptions options, boolean tcp) throws IOException;
+    abstract IoChannel connect(String name, SocketAddress address, SocketOptions options, boolean tcp)
+            throws IOException;
 
     /**
      * Binds and listens.

@@ -33,7 +33,8 @@ class AbstractUnixSocketTest {
     }
 
     private static void nativeOnly() {
-        assumeTrue(TestSupport.nativeExpected(), "abstract addresses need the native backend (-Dqio.native=false here)");
+        assumeTrue(
+                TestSupport.nativeExpected(), "abstract addresses need the native backend (-Dqio.native=false here)");
     }
 
     @Test
@@ -51,7 +52,8 @@ class AbstractUnixSocketTest {
             server.writeAll(ascii("pong"));
             assertEquals("pong", readAscii(client, 4));
             assertEquals(ProcessHandle.current().pid(), client.peerPid());
-            BindException taken = assertThrows(BindException.class, () -> IoChannels.listen(uri).close());
+            BindException taken = assertThrows(
+                    BindException.class, () -> IoChannels.listen(uri).close());
             assertTrue(taken.getMessage().contains(name), taken.getMessage());
         }
         try (IoListener again = IoChannels.listen(uri)) { // the name went with the last socket
@@ -67,8 +69,11 @@ class AbstractUnixSocketTest {
         String loose = "unix:///" + name + "?abstract=true&tight=false";
         try (IoListener l = IoChannels.listen(loose)) {
             assertEquals(URI.create(loose), l.localUri());
-            assertThrows(ConnectException.class, () -> IoChannels.open("unix:///" + name + "?abstract=true").close());
-            try (IoChannel client = IoChannels.open(loose); IoChannel server = l.accept()) {
+            assertThrows(
+                    ConnectException.class,
+                    () -> IoChannels.open("unix:///" + name + "?abstract=true").close());
+            try (IoChannel client = IoChannels.open(loose);
+                    IoChannel server = l.accept()) {
                 client.writeAll(ascii("x"));
                 assertEquals("x", readAscii(server, 1));
             }
@@ -136,7 +141,8 @@ class AbstractUnixSocketTest {
     @Test
     void javaNioRefusesNamingTheOption() {
         assumeTrue(!TestSupport.nativeExpected(), "the native backend serves abstract addresses");
-        UnsupportedOperationException e = assertThrows(UnsupportedOperationException.class,
+        UnsupportedOperationException e = assertThrows(
+                UnsupportedOperationException.class,
                 () -> IoChannels.listen("unix:///" + freshName() + "?abstract=true"));
         assertTrue(e.getMessage().contains("abstract=true") && e.getMessage().contains("native"), e.getMessage());
         e = assertThrows(UnsupportedOperationException.class, () -> IoChannels.open("unix:///x?abstract=true"));
@@ -145,14 +151,15 @@ class AbstractUnixSocketTest {
 
     @Test
     void badOptionsAreErrorsNamingThem() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> IoChannels.open("unix:///tmp/x?tight=false"));
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> IoChannels.open("unix:///tmp/x?tight=false"));
         assertTrue(e.getMessage().contains("'tight'") && e.getMessage().contains("abstract=true"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> IoChannels.open("unix:///x?abstract=maybe"));
         assertTrue(e.getMessage().contains("'abstract'"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> IoChannels.listen("unix:///?abstract=true"));
         assertTrue(e.getMessage().contains("empty"), e.getMessage());
-        e = assertThrows(IllegalArgumentException.class,
+        e = assertThrows(
+                IllegalArgumentException.class,
                 () -> IoChannels.listen("unix:///" + "n".repeat(108) + "?abstract=true"));
         assertTrue(e.getMessage().contains("107"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> IoChannels.open("tcp://127.0.0.1:1?abstract=true"));

@@ -42,7 +42,8 @@ public final class AdoptedMain {
     private static String run(String verb, String arg) throws Exception {
         switch (verb) {
             case "serve" -> {
-                try (IoListener l = IoChannels.listen(arg); IoChannel c = l.accept()) {
+                try (IoListener l = IoChannels.listen(arg);
+                        IoChannel c = l.accept()) {
                     return "served " + echo(c) + " local " + l.localUri() + " features " + new TreeSet<>(c.features());
                 }
             }
@@ -68,7 +69,8 @@ public final class AdoptedMain {
                 }
             }
             case "backend" -> {
-                return "native backend: " + dev.qio.channel.spi.linux.Linux.unavailableReason().orElse("available");
+                return "native backend: "
+                        + dev.qio.channel.spi.linux.Linux.unavailableReason().orElse("available");
             }
             default -> throw new IllegalArgumentException("unknown step " + verb);
         }

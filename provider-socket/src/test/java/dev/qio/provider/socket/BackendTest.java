@@ -47,8 +47,10 @@ class BackendTest {
     void bothProvidersAreRankedAndTheUnavailableOneSaysWhy() {
         List<?> ranked = IoChannels.registry().candidates("tcp");
         assertEquals(2, ranked.size(), ranked.toString());
-        LinuxSocketProvider nat = (LinuxSocketProvider) ranked.stream().filter(LinuxSocketProvider.class::isInstance)
-                .findFirst().orElseThrow();
+        LinuxSocketProvider nat = (LinuxSocketProvider) ranked.stream()
+                .filter(LinuxSocketProvider.class::isInstance)
+                .findFirst()
+                .orElseThrow();
         assertEquals(100, nat.priority());
         assertEquals(0, new SocketProvider().priority());
         Availability a = nat.availability();
@@ -87,7 +89,8 @@ class BackendTest {
             reader.join();
         }
         boolean platformMode = "platform".equals(System.getProperty(Linux.POLLER_PROPERTY));
-        java.util.Set<String> platformThreads = Thread.getAllStackTraces().keySet().stream().map(Thread::getName)
+        java.util.Set<String> platformThreads = Thread.getAllStackTraces().keySet().stream()
+                .map(Thread::getName)
                 .collect(java.util.stream.Collectors.toSet());
         assertEquals(platformMode, platformThreads.contains("qio-epoll-in"), platformThreads.toString());
         assertEquals(!platformMode, platformThreads.contains("qio-epoll-master"), platformThreads.toString());
@@ -117,8 +120,8 @@ class BackendTest {
         }
         ChannelRegistry nat = IoChannels.registry().choose("tcp", LinuxSocketProvider.class.getName());
         if (!TestSupport.nativeExpected()) {
-            UnsupportedOperationException e = assertThrows(UnsupportedOperationException.class,
-                    () -> nat.listen("tcp://127.0.0.1:0"));
+            UnsupportedOperationException e =
+                    assertThrows(UnsupportedOperationException.class, () -> nat.listen("tcp://127.0.0.1:0"));
             assertTrue(e.getMessage().contains("qio.native=false"), e.getMessage());
         }
     }

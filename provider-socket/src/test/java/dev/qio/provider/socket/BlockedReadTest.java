@@ -32,8 +32,7 @@ class BlockedReadTest {
 
     @ParameterizedTest(name = "{0} on a {1} thread")
     @CsvSource({"tcp4, platform", "tcp4, virtual", "unix, platform", "unix, virtual"})
-    void anInterruptEndsTheReadAndTheChannelStaysOpenWithNothingLost(String transport, String thread)
-            throws Exception {
+    void anInterruptEndsTheReadAndTheChannelStaysOpenWithNothingLost(String transport, String thread) throws Exception {
         try (var c = TestSupport.Connected.over(transport)) {
             ByteBuffer into = ByteBuffer.allocate(8);
             Background<Integer> r = reader(thread, c.server(), into);

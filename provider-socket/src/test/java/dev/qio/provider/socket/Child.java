@@ -27,8 +27,10 @@ final class Child implements AutoCloseable {
     static void assumeInstalled(String program, String versionArg, String debianPackage) {
         boolean ok;
         try {
-            Process p = new ProcessBuilder(program, versionArg).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            Process p = new ProcessBuilder(program, versionArg)
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .start();
             ok = p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0;
             p.destroyForcibly();
         } catch (IOException e) {
@@ -37,14 +39,19 @@ final class Child implements AutoCloseable {
             Thread.currentThread().interrupt();
             ok = false;
         }
-        Assumptions.assumeTrue(ok, program + " is not on the PATH: skipping (Debian package " + debianPackage + "; .ci/run installs it)");
+        Assumptions.assumeTrue(
+                ok,
+                program + " is not on the PATH: skipping (Debian package " + debianPackage + "; .ci/run installs it)");
     }
 
     /** Starts {@code command} in {@code dir}, its output (both streams) going to a file there. */
     static Child start(Path dir, List<String> command) throws IOException {
         Path out = Files.createTempFile(dir, "child-", ".out");
-        Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
-                .redirectOutput(out.toFile()).start();
+        Process p = new ProcessBuilder(command)
+                .directory(dir.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(out.toFile())
+                .start();
         return new Child(p, out, command.get(0));
     }
 

@@ -17,9 +17,13 @@ import org.junit.jupiter.params.provider.ValueSource;
 class EmptyOptionValuesTest {
 
     private static void rejects(String uri, String option, String says) {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> (uri.contains("backlog") ? IoChannels.listen(uri) : IoChannels.open(uri)).close(), uri);
-        assertTrue(e.getMessage().contains("option '" + option + "'") && e.getMessage().contains(says),
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
+                () -> (uri.contains("backlog") ? IoChannels.listen(uri) : IoChannels.open(uri)).close(),
+                uri);
+        assertTrue(
+                e.getMessage().contains("option '" + option + "'")
+                        && e.getMessage().contains(says),
                 "message should name '" + option + "' and say " + says + ": " + e.getMessage());
     }
 

@@ -82,18 +82,36 @@ class FdAdoptionTest {
             }
         }
         try {
-            cp.add(Path.of(AdoptedMain.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString());
-            cp.add(Path.of(FdProvider.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString());
+            cp.add(Path.of(AdoptedMain.class
+                            .getProtectionDomain()
+                            .getCodeSource()
+                            .getLocation()
+                            .toURI())
+                    .toString());
+            cp.add(Path.of(FdProvider.class
+                            .getProtectionDomain()
+                            .getCodeSource()
+                            .getLocation()
+                            .toURI())
+                    .toString());
         } catch (URISyntaxException e) {
             throw new IOException(e);
         }
-        String java = ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        return new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED", "-cp", String.join(File.pathSeparator, cp),
+        String java = ProcessHandle.current()
+                .info()
+                .command()
+                .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        return new ArrayList<>(List.of(
+                java,
+                "--enable-native-access=ALL-UNNAMED",
+                "-cp",
+                String.join(File.pathSeparator, cp),
                 AdoptedMain.class.getName()));
     }
 
     private static List<String> run(String mode, String... steps) throws IOException {
-        List<String> args = new ArrayList<>(List.of(TestSupport.freshSocketPath().toString(), mode));
+        List<String> args =
+                new ArrayList<>(List.of(TestSupport.freshSocketPath().toString(), mode));
         args.addAll(javaCommand());
         args.addAll(List.of(steps));
         List<String> lines = new ArrayList<>();
@@ -113,16 +131,24 @@ class FdAdoptionTest {
     @Test
     void inheritedSocketsPipeAndActivatedListenerWork() throws IOException {
         nativeOnly();
-        List<String> lines = run("self", "serve:fd:listen?name=web", "echo:fd:4?dup=true", "echo-nativefd:4", "write:fd:5");
+        List<String> lines =
+                run("self", "serve:fd:listen?name=web", "echo:fd:4?dup=true", "echo-nativefd:4", "write:fd:5");
         String all = String.join("\n", lines);
         assertTrue(lines.contains("peer listener abcd"), all);
         assertTrue(lines.contains("peer pair wxyz qrst"), all);
         assertTrue(lines.contains("peer pipe file"), all);
         assertTrue(lines.contains("exit 0"), all);
-        assertTrue(lines.stream().anyMatch(l -> l.startsWith("served abcd local unix:///")
-                && l.endsWith("[FD_PASS, SHUTDOWN, READ_MSG_PEEK, CONCURRENT_IO]")), all); // a unix socket's features
-        assertTrue(lines.stream().anyMatch(l -> l.startsWith("echoed wxyz on fd:4?dup=true features ") && l.contains("SHUTDOWN")
-                && l.contains("FD_PASS")), all); // an adopted unix socket passes descriptors as unix: does
+        assertTrue(
+                lines.stream()
+                        .anyMatch(l -> l.startsWith("served abcd local unix:///")
+                                && l.endsWith("[FD_PASS, SHUTDOWN, READ_MSG_PEEK, CONCURRENT_IO]")),
+                all); // a unix socket's features
+        assertTrue(
+                lines.stream()
+                        .anyMatch(l -> l.startsWith("echoed wxyz on fd:4?dup=true features ")
+                                && l.contains("SHUTDOWN")
+                                && l.contains("FD_PASS")),
+                all); // an adopted unix socket passes descriptors as unix: does
         assertTrue(lines.contains("echoed qrst through NativeFd, still the caller's: true"), all);
         assertTrue(lines.contains("wrote on fd:5 features []"), all); // a pipe: a file channel, not seekable
     }
@@ -132,10 +158,17 @@ class FdAdoptionTest {
         nativeOnly();
         List<String> lines = run("other", "serve:fd:listen");
         String all = String.join("\n", lines);
-        assertTrue(lines.stream().anyMatch(l -> l.startsWith("error serve:fd:listen: fd:listen: LISTEN_PID=1 names another process")), all);
+        assertTrue(
+                lines.stream()
+                        .anyMatch(l ->
+                                l.startsWith("error serve:fd:listen: fd:listen: LISTEN_PID=1 names another process")),
+                all);
         lines = run("self-quiet", "serve:fd:listen?name=nope", "echo:fd:3", "echo:fd:99");
         all = String.join("\n", lines);
-        assertTrue(lines.stream().anyMatch(l -> l.contains("no activated descriptor is named 'nope'") && l.contains("[web]")), all);
+        assertTrue(
+                lines.stream()
+                        .anyMatch(l -> l.contains("no activated descriptor is named 'nope'") && l.contains("[web]")),
+                all);
         assertTrue(lines.stream().anyMatch(l -> l.contains("descriptor 3 is a listening socket: use listen")), all);
         assertTrue(lines.stream().anyMatch(l -> l.contains("fd:99: descriptor 99 is not an open descriptor")), all);
     }
@@ -175,7 +208,8 @@ class FdAdoptionTest {
             }
             String result = out.readLine();
             assertTrue(result != null && result.startsWith("served sysd local unix://" + socket), result);
-            assertTrue(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS), "the activated JVM exits after one client");
+            assertTrue(
+                    p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS), "the activated JVM exits after one client");
             assertEquals(0, p.exitValue());
         } finally {
             p.destroyForcibly().waitFor();
@@ -213,7 +247,11 @@ class FdAdoptionTest {
                 assertEquals(6, c.seek(6, dev.qio.channel.Whence.SET));
                 java.nio.ByteBuffer direct = java.nio.ByteBuffer.allocateDirect(5);
                 assertEquals(5, c.preadv(new java.nio.ByteBuffer[] {direct}, 6));
-                assertEquals("world", java.nio.charset.StandardCharsets.US_ASCII.decode(direct.flip()).toString());
+                assertEquals(
+                        "world",
+                        java.nio.charset.StandardCharsets.US_ASCII
+                                .decode(direct.flip())
+                                .toString());
                 c.pwritev(new java.nio.ByteBuffer[] {dev.qio.testkit.TestIo.ascii("HELLO")}, 0);
                 assertEquals("world", dev.qio.testkit.TestIo.readAscii(c, 5));
                 assertEquals(IoChannel.EOF, c.read(java.nio.ByteBuffer.allocate(1)));
@@ -229,7 +267,8 @@ class FdAdoptionTest {
     void withoutTheNativeBackendTheSchemeIsUnavailableAndSaysWhy() {
         assumeTrue(!TestSupport.nativeExpected(), "the native backend serves fd:");
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> IoChannels.open("fd:0"));
-        assertTrue(e.getMessage().contains("Linux-native") && e.getMessage().contains("qio.native=false"), e.getMessage());
+        assertTrue(
+                e.getMessage().contains("Linux-native") && e.getMessage().contains("qio.native=false"), e.getMessage());
     }
 
     @Test
@@ -237,13 +276,22 @@ class FdAdoptionTest {
         String u = "fd:listen";
         IOException e = assertThrows(IOException.class, () -> Activation.of(java.util.Map.of("LISTEN_FDS", "1"), 7, u));
         assertTrue(e.getMessage().contains("LISTEN_PID is not set"), e.getMessage());
-        e = assertThrows(IOException.class, () -> Activation.of(java.util.Map.of("LISTEN_FDS", "x", "LISTEN_PID", "7"), 7, u));
+        e = assertThrows(
+                IOException.class, () -> Activation.of(java.util.Map.of("LISTEN_FDS", "x", "LISTEN_PID", "7"), 7, u));
         assertTrue(e.getMessage().contains("LISTEN_FDS=x"), e.getMessage());
-        e = assertThrows(IOException.class, () -> Activation.of(
-                java.util.Map.of("LISTEN_FDS", "2", "LISTEN_PID", "7", "LISTEN_FDNAMES", "a"), 7, u));
+        e = assertThrows(
+                IOException.class,
+                () -> Activation.of(
+                        java.util.Map.of("LISTEN_FDS", "2", "LISTEN_PID", "7", "LISTEN_FDNAMES", "a"), 7, u));
         assertTrue(e.getMessage().contains("LISTEN_FDNAMES=a has 1 names"), e.getMessage());
-        e = assertThrows(IOException.class, () -> Activation.of(
-                java.util.Map.of("LISTEN_FDS", "2", "LISTEN_PID", "7", "LISTEN_FDNAMES", "a:b"), 7, u).take(null, u));
-        assertTrue(e.getMessage().contains("choose one with ?name=NAME") && e.getMessage().contains("[a, b]"), e.getMessage());
+        e = assertThrows(
+                IOException.class,
+                () -> Activation.of(
+                                java.util.Map.of("LISTEN_FDS", "2", "LISTEN_PID", "7", "LISTEN_FDNAMES", "a:b"), 7, u)
+                        .take(null, u));
+        assertTrue(
+                e.getMessage().contains("choose one with ?name=NAME")
+                        && e.getMessage().contains("[a, b]"),
+                e.getMessage());
     }
 }

@@ -25,7 +25,8 @@ class FdConformanceTest {
 
     /** Opens both ends (writer first) and closes the originals, whatever happens. */
     private static ChannelPair adopt(OwnedFd[] ends) throws IOException {
-        try (OwnedFd reader = ends[0]; OwnedFd writer = ends[1]) {
+        try (OwnedFd reader = ends[0];
+                OwnedFd writer = ends[1]) {
             IoChannel w = IoChannels.open(writer);
             try {
                 return ChannelPair.of(w, IoChannels.open(reader));

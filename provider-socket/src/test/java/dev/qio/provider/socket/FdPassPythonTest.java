@@ -96,12 +96,14 @@ class FdPassPythonTest {
             int before = Descriptors.openCount();
             ch.writeAll(ByteBuffer.wrap(new byte[] {'k'}));
             List<NativeFd> tooMany = new ArrayList<>();
-            IOException e = assertThrows(IOException.class,
-                    () -> ch.readvAll(new ByteBuffer[] {ByteBuffer.allocate(1)}, tooMany, Set.of()));
+            IOException e = assertThrows(
+                    IOException.class, () -> ch.readvAll(new ByteBuffer[] {ByteBuffer.allocate(1)}, tooMany, Set.of()));
             assertTrue(e.getMessage().contains("at most 16") && e.getMessage().contains(ch.name()), e.getMessage());
             assertEquals(List.of(), tooMany);
             assertEquals(before, Descriptors.openCount(), "descriptors left open after a truncated read");
-            assertThrows(IOException.class, () -> ch.read(ByteBuffer.allocate(1)),
+            assertThrows(
+                    IOException.class,
+                    () -> ch.read(ByteBuffer.allocate(1)),
                     "the bytes that came with them were consumed: later reads fail too");
             ch.writeAll(ByteBuffer.wrap(new byte[] {'k'}));
             assertEquals(0, peer.awaitExit(), () -> "python3: " + outputOf(peer));

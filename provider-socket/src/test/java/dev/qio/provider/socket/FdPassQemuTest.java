@@ -46,33 +46,61 @@ class FdPassQemuTest {
         Path disk = dir.resolve("disk.img");
         Files.write(disk, new byte[4096]);
         try (IoListener listener = IoChannels.listen(TestSupport.unixUri(sock));
-                Child qemu = Child.start(dir, List.of(QEMU, "-machine", "none", "-nodefaults", "-display", "none",
-                        "-chardev", "socket,id=mon,path=" + sock, "-mon", "chardev=mon,mode=control"));
+                Child qemu = Child.start(
+                        dir,
+                        List.of(
+                                QEMU,
+                                "-machine",
+                                "none",
+                                "-nodefaults",
+                                "-display",
+                                "none",
+                                "-chardev",
+                                "socket,id=mon,path=" + sock,
+                                "-mon",
+                                "chardev=mon,mode=control"));
                 IoChannel qmp = listener.accept();
                 NativeFd fd = NativeFds.open(disk, true)) {
             String greeting = readLine(qmp);
             assertTrue(greeting.startsWith("{\"QMP\": {"), greeting);
             assertEquals("{\"return\": {}}", command(qmp, "{\"execute\": \"qmp_capabilities\"}", null));
 
-            assertEquals("{\"return\": {}}", command(qmp, "{\"execute\": \"getfd\", \"arguments\": {\"fdname\": \"qio\"}}", fd));
-            assertEquals("{\"return\": {}}", command(qmp, "{\"execute\": \"closefd\", \"arguments\": {\"fdname\": \"qio\"}}", null),
+            assertEquals(
+                    "{\"return\": {}}",
+                    command(qmp, "{\"execute\": \"getfd\", \"arguments\": {\"fdname\": \"qio\"}}", fd));
+            assertEquals(
+                    "{\"return\": {}}",
+                    command(qmp, "{\"execute\": \"closefd\", \"arguments\": {\"fdname\": \"qio\"}}", null),
                     "QEMU holds the descriptor getfd named");
             String again = command(qmp, "{\"execute\": \"closefd\", \"arguments\": {\"fdname\": \"qio\"}}", null);
             assertTrue(again.contains("not found"), "closed once, gone: " + again);
 
-            String added = command(qmp, "{\"execute\": \"add-fd\", \"arguments\": {\"fdset-id\": 7, \"opaque\": \"from qio\"}}", fd);
+            String added = command(
+                    qmp, "{\"execute\": \"add-fd\", \"arguments\": {\"fdset-id\": 7, \"opaque\": \"from qio\"}}", fd);
             assertTrue(added.startsWith("{\"return\": {\"fd\": ") && added.contains("\"fdset-id\": 7"), added);
             String sets = command(qmp, "{\"execute\": \"query-fdsets\"}", null);
             assertTrue(sets.contains("\"opaque\": \"from qio\"") && sets.contains("\"fdset-id\": 7"), sets);
 
-            assertEquals("{\"return\": {}}", command(qmp, "{\"execute\": \"blockdev-add\", \"arguments\": "
-                    + "{\"driver\": \"file\", \"node-name\": \"disk\", \"filename\": \"/dev/fdset/7\"}}", null));
-            command(qmp, "{\"execute\": \"human-monitor-command\", \"arguments\": "
-                    + "{\"command-line\": \"qemu-io disk \\\"write -P 0x71 0 512\\\"\"}}", null);
-            assertEquals("{\"return\": {}}", command(qmp, "{\"execute\": \"blockdev-del\", \"arguments\": {\"node-name\": \"disk\"}}", null));
+            assertEquals(
+                    "{\"return\": {}}",
+                    command(
+                            qmp,
+                            "{\"execute\": \"blockdev-add\", \"arguments\": "
+                                    + "{\"driver\": \"file\", \"node-name\": \"disk\", \"filename\": \"/dev/fdset/7\"}}",
+                            null));
+            command(
+                    qmp,
+                    "{\"execute\": \"human-monitor-command\", \"arguments\": "
+                            + "{\"command-line\": \"qemu-io disk \\\"write -P 0x71 0 512\\\"\"}}",
+                    null);
+            assertEquals(
+                    "{\"return\": {}}",
+                    command(qmp, "{\"execute\": \"blockdev-del\", \"arguments\": {\"node-name\": \"disk\"}}", null));
             byte[] expected = new byte[512];
             Arrays.fill(expected, (byte) 0x71);
-            assertArrayEquals(expected, Arrays.copyOf(Files.readAllBytes(disk), 512),
+            assertArrayEquals(
+                    expected,
+                    Arrays.copyOf(Files.readAllBytes(disk), 512),
                     () -> "QEMU wrote through the descriptor qio sent; its output: " + output(qemu));
 
             command(qmp, "{\"execute\": \"quit\"}", null);

@@ -37,7 +37,9 @@ class FdPassTest {
 
     @BeforeEach
     void nativeOnly() {
-        Assumptions.assumeTrue(TestSupport.nativeExpected(), "the java.nio backend has no FD_PASS (SocketFeaturesTest checks it refuses)");
+        Assumptions.assumeTrue(
+                TestSupport.nativeExpected(),
+                "the java.nio backend has no FD_PASS (SocketFeaturesTest checks it refuses)");
     }
 
     private NativeFd file(String name, String content) throws IOException {
@@ -55,9 +57,13 @@ class FdPassTest {
                     fds.add(file("f" + i, "x"));
                 }
                 ByteBuffer data = ascii("x");
-                IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                IllegalArgumentException e = assertThrows(
+                        IllegalArgumentException.class,
                         () -> c.client().writev(new ByteBuffer[] {data}, fds, Set.of()));
-                assertTrue(e.getMessage().contains("Only 16 file descriptors") && e.getMessage().contains("got 17"), e.getMessage());
+                assertTrue(
+                        e.getMessage().contains("Only 16 file descriptors")
+                                && e.getMessage().contains("got 17"),
+                        e.getMessage());
                 assertTrue(e.getMessage().contains(c.client().name()), e.getMessage());
                 assertEquals(0, data.position(), "nothing moved");
                 c.client().writevAll(new ByteBuffer[] {data}, fds.subList(0, 16), Set.of());
@@ -81,7 +87,8 @@ class FdPassTest {
             NativeFd fd = file("f", "x");
             fd.close();
             ByteBuffer data = ascii("x");
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+            IllegalArgumentException e = assertThrows(
+                    IllegalArgumentException.class,
                     () -> c.client().writev(new ByteBuffer[] {data}, List.of(fd), Set.of()));
             assertTrue(e.getMessage().contains("closed"), e.getMessage());
             assertEquals(0, data.position());
@@ -93,12 +100,15 @@ class FdPassTest {
     /** QEMU's rule: what arrives is close-on-exec and blocking, unless FD_PRESERVE_BLOCKING keeps the sender's mode. */
     @Test
     void receivedDescriptorsAreCloseOnExecAndBlockingUnlessPreserved() throws IOException {
-        try (TestSupport.Connected c = TestSupport.Connected.over("unix"); NativeFd socket = Descriptors.nonBlockingSocket()) {
+        try (TestSupport.Connected c = TestSupport.Connected.over("unix");
+                NativeFd socket = Descriptors.nonBlockingSocket()) {
             assertNotEquals(0, Descriptors.flags(socket) & Descriptors.O_NONBLOCK, "the socket sent is non-blocking");
             List<NativeFd> got = new ArrayList<>();
             try {
                 c.client().writevAll(new ByteBuffer[] {ascii("p")}, List.of(socket), Set.of());
-                c.server().readvAll(new ByteBuffer[] {ByteBuffer.allocate(1)}, got, Set.of(ReadFlag.FD_PRESERVE_BLOCKING));
+                c.server()
+                        .readvAll(
+                                new ByteBuffer[] {ByteBuffer.allocate(1)}, got, Set.of(ReadFlag.FD_PRESERVE_BLOCKING));
                 int preserved = Descriptors.flags(got.get(0));
                 assertNotEquals(0, preserved & Descriptors.O_NONBLOCK, "FD_PRESERVE_BLOCKING keeps O_NONBLOCK");
                 assertNotEquals(0, preserved & Descriptors.O_CLOEXEC, "received with MSG_CMSG_CLOEXEC");
@@ -119,7 +129,8 @@ class FdPassTest {
     /** The same open file, not a re-opened one: its offset is shared with the sender's descriptor. */
     @Test
     void aReceivedDescriptorSharesTheSendersOpenFile() throws IOException {
-        try (TestSupport.Connected c = TestSupport.Connected.over("unix"); NativeFd sent = file("f", "0123456789")) {
+        try (TestSupport.Connected c = TestSupport.Connected.over("unix");
+                NativeFd sent = file("f", "0123456789")) {
             ByteBuffer big = ByteBuffer.allocateDirect(300_000);
             Thread writer = Thread.ofVirtual().start(() -> {
                 try {
@@ -145,7 +156,8 @@ class FdPassTest {
     /** A peek hands over copies of the descriptors and leaves them queued: the read after it gets them again, as new ones. */
     @Test
     void peekingDeliversCopiesAndLeavesDescriptorsQueued() throws IOException {
-        try (TestSupport.Connected c = TestSupport.Connected.over("unix"); NativeFd sent = file("f", "peek")) {
+        try (TestSupport.Connected c = TestSupport.Connected.over("unix");
+                NativeFd sent = file("f", "peek")) {
             c.client().writevAll(new ByteBuffer[] {ascii("ab")}, List.of(sent), Set.of());
             List<NativeFd> peeked = new ArrayList<>();
             List<NativeFd> read = new ArrayList<>();
@@ -172,7 +184,8 @@ class FdPassTest {
     /** A read that asks for no descriptors gets the bytes; the kernel discards the descriptors, none is left open here. */
     @Test
     void aReadWithoutRoomForDescriptorsLeavesNoneOpen() throws IOException {
-        try (TestSupport.Connected c = TestSupport.Connected.over("unix"); NativeFd sent = file("f", "x")) {
+        try (TestSupport.Connected c = TestSupport.Connected.over("unix");
+                NativeFd sent = file("f", "x")) {
             int before = Descriptors.openCount();
             c.client().writevAll(new ByteBuffer[] {ascii("abc")}, List.of(sent, sent, sent), Set.of());
             assertEquals("abc", readAscii(c.server(), 3));
@@ -183,14 +196,17 @@ class FdPassTest {
     /** The caller's list refuses the descriptor: its exception comes through, and the descriptor is closed, not leaked. */
     @Test
     void aListThatRefusesTheDescriptorsLeavesNoneOpen() throws IOException {
-        try (TestSupport.Connected c = TestSupport.Connected.over("unix"); NativeFd sent = file("f", "x")) {
+        try (TestSupport.Connected c = TestSupport.Connected.over("unix");
+                NativeFd sent = file("f", "x")) {
             int before = Descriptors.openCount();
             c.client().writevAll(new ByteBuffer[] {ascii("a")}, List.of(sent, sent), Set.of());
-            assertThrows(UnsupportedOperationException.class,
+            assertThrows(
+                    UnsupportedOperationException.class,
                     () -> c.server().readv(new ByteBuffer[] {ByteBuffer.allocate(1)}, List.of(), Set.of()));
             assertEquals(before, Descriptors.openCount(), "descriptors open after the list refused them");
             c.client().writevAll(new ByteBuffer[] {ascii("b")}, List.of(sent), Set.of());
-            assertThrows(UnsupportedOperationException.class,
+            assertThrows(
+                    UnsupportedOperationException.class,
                     () -> c.server().readvAll(new ByteBuffer[] {ByteBuffer.allocate(1)}, List.of(), Set.of()));
             assertEquals(before, Descriptors.openCount(), "descriptors open after readvAll's list refused them");
         }
@@ -201,7 +217,8 @@ class FdPassTest {
     void tcpHasNoFdPass() throws IOException {
         try (TestSupport.Connected c = TestSupport.Connected.over("tcp4")) {
             assertFalse(c.client().hasFeature(dev.qio.channel.Feature.FD_PASS));
-            assertThrows(dev.qio.channel.UnsupportedFeatureException.class,
+            assertThrows(
+                    dev.qio.channel.UnsupportedFeatureException.class,
                     () -> c.server().readv(new ByteBuffer[] {ByteBuffer.allocate(1)}, new ArrayList<>(), Set.of()));
         }
     }
@@ -213,5 +230,4 @@ class FdPassTest {
             Thread.currentThread().interrupt();
         }
     }
-
 }

@@ -44,7 +44,9 @@ class FdReadCloseTest {
     }
 
     private static <T> Background<T> reader(String thread, Callable<T> read) {
-        return thread.equals("virtual") ? Background.startVirtual("fd-reader", read) : Background.start("fd-reader", read);
+        return thread.equals("virtual")
+                ? Background.startVirtual("fd-reader", read)
+                : Background.start("fd-reader", read);
     }
 
     @ParameterizedTest(name = "on a {0} thread")
@@ -60,14 +62,18 @@ class FdReadCloseTest {
             int open = Descriptors.openCount();
             List<NativeFd> got = new ArrayList<>();
             IoChannel server = c.server();
-            Background<Long> r = reader(thread, () -> server.readv(new ByteBuffer[] {ByteBuffer.allocate(8)}, got, Set.of()));
+            Background<Long> r =
+                    reader(thread, () -> server.readv(new ByteBuffer[] {ByteBuffer.allocate(8)}, got, Set.of()));
             r.awaitBlockedIn(AbstractIoChannel.class);
             server.close();
 
             assertInstanceOf(AsynchronousCloseException.class, r.failure());
             assertEquals(List.of(), got, "descriptors handed to a read the close ended");
             if (before >= 0) {
-                assertEquals(open - 1, Descriptors.openCount(), "descriptors open after the close (the server's socket closed, nothing else)");
+                assertEquals(
+                        open - 1,
+                        Descriptors.openCount(),
+                        "descriptors open after the close (the server's socket closed, nothing else)");
             }
         }
         if (before >= 0) {
@@ -102,7 +108,10 @@ class FdReadCloseTest {
             assertInstanceOf(AsynchronousCloseException.class, r.failure());
             assertEquals(List.of(), got, "readvAll failed: the descriptors it received are no longer the caller's");
             assertFalse(refersTo(file), "a descriptor of this process still refers to the file that was passed");
-            assertEquals(before - 1, Descriptors.openCount(), "descriptors open after the close (the server's socket closed, nothing else)");
+            assertEquals(
+                    before - 1,
+                    Descriptors.openCount(),
+                    "descriptors open after the close (the server's socket closed, nothing else)");
         }
     }
 

@@ -30,7 +30,8 @@ class LeakTest {
 
     /** One pair: each end waits for data once, which registers it for readiness, then both close. */
     private static void openUseClose(IoListener listener, int i) throws Exception {
-        try (IoChannel client = IoChannels.open(listener.localUri()); IoChannel server = listener.accept()) {
+        try (IoChannel client = IoChannels.open(listener.localUri());
+                IoChannel server = listener.accept()) {
             var reader = Background.start("leak-reader", () -> TestIo.readAscii(server, 1));
             reader.awaitBlockedIn(dev.qio.channel.spi.AbstractIoChannel.class);
             client.writeAll(ascii(Integer.toString(i % 10)));
@@ -66,11 +67,14 @@ class LeakTest {
             }
             pollerBarrier(listener);
             int fdsAfter = TestIo.openDescriptors().size();
-            assertTrue(fdsAfter <= fdsBefore + SLACK, "descriptors before: " + fdsBefore + ", after " + PAIRS
-                    + " pairs opened and closed: " + fdsAfter);
+            assertTrue(
+                    fdsAfter <= fdsBefore + SLACK,
+                    "descriptors before: " + fdsBefore + ", after " + PAIRS + " pairs opened and closed: " + fdsAfter);
             Set<Thread> threadsAfter = liveThreads();
             threadsAfter.removeAll(threadsBefore);
-            assertEquals(Set.of(), Set.copyOf(threadsAfter.stream().map(Thread::getName).toList()),
+            assertEquals(
+                    Set.of(),
+                    Set.copyOf(threadsAfter.stream().map(Thread::getName).toList()),
                     "threads started by the pairs are still alive");
         }
     }
@@ -93,8 +97,10 @@ class LeakTest {
                 assertThrows(IOException.class, () -> IoChannels.open(missing));
             }
             int after = TestIo.openDescriptors().size();
-            assertTrue(after <= before + 1 + SLACK, "descriptors before: " + before + ", after " + 4 * PAIRS
-                    + " failed opens and listens: " + after + " (one is the listener)");
+            assertTrue(
+                    after <= before + 1 + SLACK,
+                    "descriptors before: " + before + ", after " + 4 * PAIRS + " failed opens and listens: " + after
+                            + " (one is the listener)");
         }
     }
 
@@ -105,7 +111,8 @@ class LeakTest {
         }
         int before = TestIo.openDescriptors().size();
         for (int i = 0; i < PAIRS; i++) {
-            IoListener l = IoChannels.listen(i % 2 == 0 ? "tcp://127.0.0.1:0" : TestSupport.unixUri(TestSupport.freshSocketPath()));
+            IoListener l = IoChannels.listen(
+                    i % 2 == 0 ? "tcp://127.0.0.1:0" : TestSupport.unixUri(TestSupport.freshSocketPath()));
             l.setBlocking(false);
             l.accept(); // null; registers nothing yet
             l.close();
@@ -113,8 +120,10 @@ class LeakTest {
         try (IoListener barrier = IoChannels.listen("tcp://127.0.0.1:0")) {
             pollerBarrier(barrier);
             int after = TestIo.openDescriptors().size();
-            assertTrue(after <= before + 1 + SLACK, "descriptors before: " + before + ", after " + PAIRS
-                    + " listeners opened and closed: " + after + " (one is the barrier's listener)");
+            assertTrue(
+                    after <= before + 1 + SLACK,
+                    "descriptors before: " + before + ", after " + PAIRS + " listeners opened and closed: " + after
+                            + " (one is the barrier's listener)");
         }
     }
 
@@ -134,7 +143,8 @@ class LeakTest {
             java.nio.ByteBuffer one = java.nio.ByteBuffer.allocate(1);
             for (int i = 0; i < 10_000; i++) {
                 IoListener l = i % 2 == 0 ? tcp : unix;
-                try (IoChannel client = IoChannels.open(l.localUri()); IoChannel server = l.accept()) {
+                try (IoChannel client = IoChannels.open(l.localUri());
+                        IoChannel server = l.accept()) {
                     client.writeAll(ascii("c"));
                     server.readAll(one.clear());
                     server.writeAll(one.flip());
@@ -143,10 +153,14 @@ class LeakTest {
             }
             pollerBarrier(tcp);
             int fdsAfter = TestIo.openDescriptors().size();
-            assertTrue(fdsAfter <= fdsBefore + SLACK, "descriptors before: " + fdsBefore + ", after 10,000 pairs: " + fdsAfter);
+            assertTrue(
+                    fdsAfter <= fdsBefore + SLACK,
+                    "descriptors before: " + fdsBefore + ", after 10,000 pairs: " + fdsAfter);
             Set<Thread> threadsAfter = liveThreads();
             threadsAfter.removeAll(threadsBefore);
-            assertEquals(Set.of(), Set.copyOf(threadsAfter.stream().map(Thread::getName).toList()),
+            assertEquals(
+                    Set.of(),
+                    Set.copyOf(threadsAfter.stream().map(Thread::getName).toList()),
                     "threads started by the pairs are still alive");
         }
         assertTrue(!java.nio.file.Files.exists(unixPath), "the listener removed its socket file: " + unixPath);

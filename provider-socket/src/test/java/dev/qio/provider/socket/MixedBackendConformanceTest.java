@@ -20,8 +20,11 @@ class MixedBackendConformanceTest extends ChannelContract {
     static ChannelFixture across(String name, String listenSide, String connectSide) {
         return ChannelFixture.of(name, SocketFixtures.STREAM, () -> {
             ChannelRegistry all = IoChannels.registry();
-            return MixedPairs.connected(MixedPairs.only(all, "tcp", listenSide), SocketFixtures.tcp4(),
-                    MixedPairs.only(all, "tcp", connectSide), SocketFixtures.BUFFERS);
+            return MixedPairs.connected(
+                    MixedPairs.only(all, "tcp", listenSide),
+                    SocketFixtures.tcp4(),
+                    MixedPairs.only(all, "tcp", connectSide),
+                    SocketFixtures.BUFFERS);
         });
     }
 

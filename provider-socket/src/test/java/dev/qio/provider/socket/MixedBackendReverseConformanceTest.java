@@ -11,8 +11,8 @@ import dev.qio.testkit.MixedPairs;
 class MixedBackendReverseConformanceTest extends ChannelContract {
     @Override
     protected ChannelFixture fixture() {
-        ChannelFixture forward = MixedBackendConformanceTest.across("tcp4 nio→native", MixedBackendConformanceTest.NIO,
-                MixedBackendConformanceTest.NATIVE);
+        ChannelFixture forward = MixedBackendConformanceTest.across(
+                "tcp4 nio→native", MixedBackendConformanceTest.NIO, MixedBackendConformanceTest.NATIVE);
         return ChannelFixture.of(forward.name(), forward.capabilities(), () -> MixedPairs.reversed(forward.open()));
     }
 }

@@ -138,6 +138,7 @@ final class NioPeerChannel extends AbstractIoChannel {
         private final Selector pollSelector;
         /** Used by the watcher thread only (and wakeup/close from others). */
         private final Selector watchSelector;
+
         private final SelectionKey pollKey;
         private final SelectionKey watchKey;
         private final CopyOnWriteArrayList<Sub> subs = new CopyOnWriteArrayList<>();

@@ -49,7 +49,8 @@ class NioPeerTcpConformanceTest extends ChannelContract {
                     try {
                         SocketChannel raw = plain.accept(); // blocking: the client is already connected
                         raw.setOption(StandardSocketOptions.SO_SNDBUF, BUFFER);
-                        return ChannelPair.of(ours, new NioPeerChannel("nio-peer:" + raw.getRemoteAddress(), raw), plain);
+                        return ChannelPair.of(
+                                ours, new NioPeerChannel("nio-peer:" + raw.getRemoteAddress(), raw), plain);
                     } catch (IOException | RuntimeException e) {
                         ours.close();
                         throw e;
@@ -83,7 +84,9 @@ class NioPeerTcpConformanceTest extends ChannelContract {
                     try {
                         raw.setOption(StandardSocketOptions.SO_SNDBUF, BUFFER);
                         raw.setOption(StandardSocketOptions.SO_RCVBUF, BUFFER);
-                        raw.connect(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), listener.localUri().getPort()));
+                        raw.connect(new InetSocketAddress(
+                                InetAddress.getByName("127.0.0.1"),
+                                listener.localUri().getPort()));
                     } catch (IOException | RuntimeException e) {
                         raw.close();
                         throw e;

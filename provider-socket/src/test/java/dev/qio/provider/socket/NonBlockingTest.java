@@ -87,7 +87,8 @@ class NonBlockingTest {
                     boolean room = raw.ready(false);
                     long n = writer.write(chunk.clear());
                     if (n == IoChannel.ERR_BLOCK) {
-                        assertTrue(!room, "round " + round + ": the kernel reported room, yet write returned ERR_BLOCK");
+                        assertTrue(
+                                !room, "round " + round + ": the kernel reported room, yet write returned ERR_BLOCK");
                         errBlocks++;
                         break;
                     }

@@ -17,7 +17,8 @@ class OptionsTest {
 
     private static void rejects(String option, Executable open) {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, open);
-        assertTrue(e.getMessage().contains("'" + option + "'"), "message should name '" + option + "': " + e.getMessage());
+        assertTrue(
+                e.getMessage().contains("'" + option + "'"), "message should name '" + option + "': " + e.getMessage());
     }
 
     @Test
@@ -51,8 +52,8 @@ class OptionsTest {
 
     @Test
     void theMessageListsTheKnownOptions() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> IoChannels.open("tcp://127.0.0.1:1?nodelya=true"));
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> IoChannels.open("tcp://127.0.0.1:1?nodelya=true"));
         assertTrue(e.getMessage().startsWith("tcp://127.0.0.1:1?nodelya=true"), e.getMessage());
         assertTrue(e.getMessage().contains("nodelay") && e.getMessage().contains("connect-timeout"), e.getMessage());
     }
@@ -109,16 +110,16 @@ class OptionsTest {
     @Test
     void malformedUrisAreRejectedNamingTheUri() {
         String[] bad = {
-            "tcp://127.0.0.1",           // no port
-            "tcp://127.0.0.1:0",         // port 0 only listens
-            "tcp://127.0.0.1:70000",     // out of range
-            "tcp://127.0.0.1:1/path",    // a path
-            "tcp://127.0.0.1:1#frag",    // a fragment
-            "tcp://user@127.0.0.1:1",    // user information
-            "tcp:127.0.0.1:1",           // opaque
+            "tcp://127.0.0.1", // no port
+            "tcp://127.0.0.1:0", // port 0 only listens
+            "tcp://127.0.0.1:70000", // out of range
+            "tcp://127.0.0.1:1/path", // a path
+            "tcp://127.0.0.1:1#frag", // a fragment
+            "tcp://user@127.0.0.1:1", // user information
+            "tcp:127.0.0.1:1", // opaque
             "tcp:///no-host",
-            "unix:relative/path",        // opaque: not absolute
-            "unix://host/path",          // an authority
+            "unix:relative/path", // opaque: not absolute
+            "unix://host/path", // an authority
             "unix:///tmp/x#frag",
         };
         for (String uri : bad) {
@@ -126,7 +127,8 @@ class OptionsTest {
             assertTrue(e.getMessage().startsWith(uri), e.getMessage());
         }
         for (String uri : new String[] {"tcp://127.0.0.1", "tcp://127.0.0.1:70000", "unix:relative", "tcp://h:0/x"}) {
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> IoChannels.listen(uri), uri);
+            IllegalArgumentException e =
+                    assertThrows(IllegalArgumentException.class, () -> IoChannels.listen(uri), uri);
             assertTrue(e.getMessage().startsWith(uri), e.getMessage());
         }
     }

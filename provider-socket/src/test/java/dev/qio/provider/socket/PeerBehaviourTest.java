@@ -47,7 +47,9 @@ class PeerBehaviourTest {
 
         @Override
         public void close() throws IOException {
-            try (server; peer; ours) {
+            try (server;
+                    peer;
+                    ours) {
                 // all three, each even if another fails
             }
         }
@@ -77,14 +79,17 @@ class PeerBehaviourTest {
             var reader = Background.start("plain-peer", () -> readToEof(p.peer()));
             p.ours().writeAll(ByteBuffer.wrap(sent));
             p.ours().close();
-            assertArrayEquals(sent, reader.result(), "the plain peer read what we wrote, then EOF (no Connection reset)");
+            assertArrayEquals(
+                    sent, reader.result(), "the plain peer read what we wrote, then EOF (no Connection reset)");
         }
     }
 
     @Test
     void theAcceptedEndsCloseIsAnEndOfStreamToo() throws Exception {
-        try (IoListener l = IoChannels.listen("tcp://127.0.0.1:0"); SocketChannel peer = SocketChannel.open()) {
-            peer.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), l.localUri().getPort()));
+        try (IoListener l = IoChannels.listen("tcp://127.0.0.1:0");
+                SocketChannel peer = SocketChannel.open()) {
+            peer.connect(new InetSocketAddress(
+                    InetAddress.getLoopbackAddress(), l.localUri().getPort()));
             try (IoChannel server = l.accept()) {
                 server.writeAll(ByteBuffer.wrap(data(1000)));
             }
@@ -102,7 +107,8 @@ class PeerBehaviourTest {
         try (Plain p = Plain.connect("linger=0")) {
             p.ours().writeAll(ByteBuffer.wrap(data(size)));
             p.ours().close();
-            IOException e = assertThrows(IOException.class, () -> readToEof(p.peer()), "the peer read EOF, not a reset");
+            IOException e =
+                    assertThrows(IOException.class, () -> readToEof(p.peer()), "the peer read EOF, not a reset");
             assertTrue(e.getMessage().toLowerCase().contains("reset"), e.getMessage());
         }
     }
@@ -110,8 +116,10 @@ class PeerBehaviourTest {
     /** A listener's linger=0 is on every socket it accepts: closing one resets its connection. */
     @Test
     void anAcceptedEndsLingerZeroCloseIsAResetToo() throws Exception {
-        try (IoListener l = IoChannels.listen("tcp://127.0.0.1:0?linger=0"); SocketChannel peer = SocketChannel.open()) {
-            peer.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), l.localUri().getPort()));
+        try (IoListener l = IoChannels.listen("tcp://127.0.0.1:0?linger=0");
+                SocketChannel peer = SocketChannel.open()) {
+            peer.connect(new InetSocketAddress(
+                    InetAddress.getLoopbackAddress(), l.localUri().getPort()));
             l.accept().close();
             IOException e = assertThrows(IOException.class, () -> readToEof(peer), "the peer read EOF, not a reset");
             assertTrue(e.getMessage().toLowerCase().contains("reset"), e.getMessage());
@@ -144,7 +152,8 @@ class PeerBehaviourTest {
             assertTrue(n > 0 && n <= BIG, "a blocking write returned " + n);
             assertEquals(n, src.position(), "the buffer moved by what write returned");
             p.ours().close();
-            assertArrayEquals(Arrays.copyOf(sent, n), reader.result(), "the peer got exactly the " + n + " bytes reported");
+            assertArrayEquals(
+                    Arrays.copyOf(sent, n), reader.result(), "the peer got exactly the " + n + " bytes reported");
         }
     }
 
@@ -156,13 +165,15 @@ class PeerBehaviourTest {
         try (Plain p = Plain.connect("sndbuf=65536")) {
             var reader = Background.start("plain-peer", () -> readToEof(p.peer()));
             ByteBuffer src = ByteBuffer.wrap(sent);
-            var writer = virtual ? Background.startVirtual("writer", () -> {
-                p.ours().writeAll(src);
-                return src.position();
-            }) : Background.start("writer", () -> {
-                p.ours().writeAll(src);
-                return src.position();
-            });
+            var writer = virtual
+                    ? Background.startVirtual("writer", () -> {
+                        p.ours().writeAll(src);
+                        return src.position();
+                    })
+                    : Background.start("writer", () -> {
+                        p.ours().writeAll(src);
+                        return src.position();
+                    });
             assertEquals(BIG, writer.result(), "writeAll returned before writing everything");
             p.ours().close();
             assertArrayEquals(sent, reader.result());
@@ -180,7 +191,8 @@ class PeerBehaviourTest {
         String buffers = "sndbuf=65536&rcvbuf=65536";
         byte[] sent = data(250 * 4194);
         try (IoListener l = IoChannels.listen("tcp://127.0.0.1:0?" + buffers);
-                IoChannel client = IoChannels.open(l.localUri() + "?" + buffers); IoChannel server = l.accept()) {
+                IoChannel client = IoChannels.open(l.localUri() + "?" + buffers);
+                IoChannel server = l.accept()) {
             ByteBuffer[] out = new ByteBuffer[250];
             ByteBuffer[] in = new ByteBuffer[250];
             for (int i = 0; i < 250; i++) {

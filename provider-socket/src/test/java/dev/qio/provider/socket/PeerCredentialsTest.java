@@ -25,11 +25,17 @@ class PeerCredentialsTest {
             for (IoChannel ch : List.of(c.client(), c.server())) {
                 if (TestSupport.nativeExpected()) {
                     PeerCredentials creds = ch.peerCredentials();
-                    assertEquals(new PeerCredentials(ProcessHandle.current().pid(), effective("Uid:"), effective("Gid:")), creds);
+                    assertEquals(
+                            new PeerCredentials(ProcessHandle.current().pid(), effective("Uid:"), effective("Gid:")),
+                            creds);
                     assertEquals(creds.pid(), ch.peerPid());
                 } else {
-                    UnsupportedOperationException e = assertThrows(UnsupportedOperationException.class, ch::peerCredentials);
-                    assertTrue(e.getMessage().contains("java.nio") && e.getMessage().contains(ch.name()), e.getMessage());
+                    UnsupportedOperationException e =
+                            assertThrows(UnsupportedOperationException.class, ch::peerCredentials);
+                    assertTrue(
+                            e.getMessage().contains("java.nio")
+                                    && e.getMessage().contains(ch.name()),
+                            e.getMessage());
                 }
             }
             c.client().close();
@@ -42,8 +48,12 @@ class PeerCredentialsTest {
     @Test
     void tcpRefusesSayingTcpCarriesNone() throws IOException {
         try (TestSupport.Connected c = TestSupport.Connected.over("tcp4")) {
-            UnsupportedOperationException e = assertThrows(UnsupportedOperationException.class, c.client()::peerCredentials);
-            assertTrue(e.getMessage().contains("TCP") && e.getMessage().contains(c.client().name()), e.getMessage());
+            UnsupportedOperationException e =
+                    assertThrows(UnsupportedOperationException.class, c.client()::peerCredentials);
+            assertTrue(
+                    e.getMessage().contains("TCP")
+                            && e.getMessage().contains(c.client().name()),
+                    e.getMessage());
             assertThrows(UnsupportedOperationException.class, c.server()::peerPid);
         }
     }

@@ -6,12 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.qio.testkit.Registrations;
 import dev.qio.channel.ChannelRegistry;
 import dev.qio.channel.Feature;
 import dev.qio.channel.IoChannel;
 import dev.qio.channel.IoChannels;
 import dev.qio.channel.IoListener;
+import dev.qio.testkit.Registrations;
 import dev.qio.testkit.TestIo;
 import java.io.IOException;
 import java.util.Set;
@@ -34,7 +34,8 @@ class ProviderRegistrationTest {
     @Test
     void upperCaseUrisConnect() throws IOException {
         try (IoListener listener = IoChannels.listen("TCP://127.0.0.1:0");
-                IoChannel client = IoChannels.open(listener.localUri().toString().replace("tcp:", "TCP:"));
+                IoChannel client =
+                        IoChannels.open(listener.localUri().toString().replace("tcp:", "TCP:"));
                 IoChannel server = listener.accept()) {
             client.writeAll(TestIo.ascii("up"));
             assertEquals("up", TestIo.readAscii(server, 2));
@@ -66,14 +67,21 @@ class ProviderRegistrationTest {
     void featuresPerScheme() {
         SocketProvider p = new SocketProvider();
         for (String scheme : Set.of("tcp", "UNIX")) {
-            assertTrue(p.features(scheme).containsAll(Set.of(Feature.SHUTDOWN, Feature.CONCURRENT_IO, Feature.LISTEN)), scheme);
-            assertFalse(p.features(scheme).contains(Feature.FD_PASS),
+            assertTrue(
+                    p.features(scheme).containsAll(Set.of(Feature.SHUTDOWN, Feature.CONCURRENT_IO, Feature.LISTEN)),
+                    scheme);
+            assertFalse(
+                    p.features(scheme).contains(Feature.FD_PASS),
                     scheme + ": java.nio cannot pass descriptors, so no socket channel advertises FD_PASS");
         }
         LinuxSocketProvider n = new LinuxSocketProvider();
-        assertEquals(Set.of(Feature.SHUTDOWN, Feature.CONCURRENT_IO, Feature.LISTEN, Feature.READ_MSG_PEEK), n.features("tcp"));
-        assertEquals(Set.of(Feature.SHUTDOWN, Feature.CONCURRENT_IO, Feature.LISTEN, Feature.READ_MSG_PEEK, Feature.FD_PASS),
-                n.features("UNIX"), "the native backend passes descriptors on unix only");
+        assertEquals(
+                Set.of(Feature.SHUTDOWN, Feature.CONCURRENT_IO, Feature.LISTEN, Feature.READ_MSG_PEEK),
+                n.features("tcp"));
+        assertEquals(
+                Set.of(Feature.SHUTDOWN, Feature.CONCURRENT_IO, Feature.LISTEN, Feature.READ_MSG_PEEK, Feature.FD_PASS),
+                n.features("UNIX"),
+                "the native backend passes descriptors on unix only");
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> p.features("mem"));
         assertTrue(e.getMessage().contains("mem"), e.getMessage());
     }
@@ -81,6 +89,8 @@ class ProviderRegistrationTest {
     @Test
     void servicesFileAndModuleDescriptorAgree() throws IOException {
         Set<String> listed = Registrations.assertAgree(SocketProvider.class);
-        assertEquals(Set.of(SocketProvider.class.getName(), LinuxSocketProvider.class.getName(), FdProvider.class.getName()), listed);
+        assertEquals(
+                Set.of(SocketProvider.class.getName(), LinuxSocketProvider.class.getName(), FdProvider.class.getName()),
+                listed);
     }
 }

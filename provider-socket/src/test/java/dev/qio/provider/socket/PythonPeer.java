@@ -28,14 +28,18 @@ final class PythonPeer implements AutoCloseable {
     static PythonPeer start(String script, String... args) throws IOException {
         List<String> cmd = new ArrayList<>(List.of(python(), "-c", script));
         cmd.addAll(List.of(args));
-        return new PythonPeer(new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start());
+        return new PythonPeer(new ProcessBuilder(cmd)
+                .redirectError(ProcessBuilder.Redirect.INHERIT)
+                .start());
     }
 
     /** Debian's interpreter first: a pyenv shim on PATH may not run in a test's environment. */
     static String python() {
         for (String candidate : List.of("/usr/bin/python3", "python3")) {
             try {
-                Process p = new ProcessBuilder(candidate, "-c", "pass").redirectErrorStream(true).start();
+                Process p = new ProcessBuilder(candidate, "-c", "pass")
+                        .redirectErrorStream(true)
+                        .start();
                 p.getInputStream().transferTo(java.io.OutputStream.nullOutputStream());
                 if (p.waitFor() == 0) {
                     return candidate;

@@ -41,7 +41,9 @@ import org.junit.jupiter.api.Timeout;
 class SocketErrorsTest {
 
     private static void assertNames(Throwable e, String what) {
-        assertTrue(e.getMessage() != null && e.getMessage().contains(what), "the message should name " + what + ": " + e.getMessage());
+        assertTrue(
+                e.getMessage() != null && e.getMessage().contains(what),
+                "the message should name " + what + ": " + e.getMessage());
     }
 
     /** A port that was just listened on and closed: nothing listens there now. */
@@ -75,8 +77,10 @@ class SocketErrorsTest {
     @Test
     void everyAddressRefusedReportsTheLastAndKeepsTheOthers() throws IOException {
         Assumptions.assumeTrue(SocketFixtures.hasIpv6Loopback(), "this host has no IPv6 loopback (::1)");
-        Assumptions.assumeTrue(InetAddress.getAllByName("localhost").length == 2, "localhost has two addresses in src/test/hosts");
-        try (SocketChannel v4 = SocketChannel.open(); SocketChannel v6 = SocketChannel.open()) {
+        Assumptions.assumeTrue(
+                InetAddress.getAllByName("localhost").length == 2, "localhost has two addresses in src/test/hosts");
+        try (SocketChannel v4 = SocketChannel.open();
+                SocketChannel v6 = SocketChannel.open()) {
             v4.bind(new InetSocketAddress("127.0.0.1", 0));
             int port = ((InetSocketAddress) v4.getLocalAddress()).getPort();
             try {
@@ -99,13 +103,15 @@ class SocketErrorsTest {
      */
     @Test
     void unknownHostNamesTheHostAndTheUri() {
-        Assumptions.assumeTrue(System.getProperty("jdk.net.hosts.file") != null,
+        Assumptions.assumeTrue(
+                System.getProperty("jdk.net.hosts.file") != null,
                 "jdk.net.hosts.file is not set: an unknown host would be looked up in DNS, off this machine");
         String uri = "tcp://no-such-host.invalid:1";
         UnknownHostException e = assertThrows(UnknownHostException.class, () -> IoChannels.open(uri));
         assertNames(e, uri);
         assertNames(e, "no-such-host.invalid");
-        UnknownHostException l = assertThrows(UnknownHostException.class, () -> IoChannels.listen("tcp://no-such-host.invalid:0"));
+        UnknownHostException l =
+                assertThrows(UnknownHostException.class, () -> IoChannels.listen("tcp://no-such-host.invalid:0"));
         assertNames(l, "no-such-host.invalid");
     }
 
@@ -116,9 +122,11 @@ class SocketErrorsTest {
             BindException e = assertThrows(BindException.class, () -> IoChannels.listen(again));
             assertNames(e, again);
             assertNames(e, "address in use");
-            try (IoChannel client = IoChannels.open(first.localUri()); IoChannel server = first.accept()) {
+            try (IoChannel client = IoChannels.open(first.localUri());
+                    IoChannel server = first.accept()) {
                 client.writeAll(ascii("ok"));
-                assertEquals("ok", TestIo.readAscii(server, 2), "the failed listen must not disturb the first listener");
+                assertEquals(
+                        "ok", TestIo.readAscii(server, 2), "the failed listen must not disturb the first listener");
             }
         }
     }
@@ -142,8 +150,10 @@ class SocketErrorsTest {
                     timeout = e;
                 }
             }
-            Assumptions.assumeTrue(timeout != null, "this kernel completed " + connected.size()
-                    + " connections to a listener with backlog=1 that never accepts, so no connect hangs to time out");
+            Assumptions.assumeTrue(
+                    timeout != null,
+                    "this kernel completed " + connected.size()
+                            + " connections to a listener with backlog=1 that never accepts, so no connect hangs to time out");
             assertNames(timeout, uri);
             assertNames(timeout, "timed out");
             assertTrue(connected.size() >= 1, "the first client fits in the backlog");

@@ -60,7 +60,8 @@ class SocketFeaturesTest {
     @ParameterizedTest
     @ValueSource(strings = {"tcp4", "unix"})
     void withoutFdPassDescriptorsAreRefusedNamingTheFeature(String transport) throws IOException {
-        org.junit.jupiter.api.Assumptions.assumeFalse(TestSupport.nativeExpected() && transport.equals("unix"),
+        org.junit.jupiter.api.Assumptions.assumeFalse(
+                TestSupport.nativeExpected() && transport.equals("unix"),
                 "native unix channels pass descriptors (FdPassTest)");
         try (TestSupport.Connected c = TestSupport.Connected.over(transport)) {
             ByteBuffer data = ascii("x");
@@ -78,9 +79,11 @@ class SocketFeaturesTest {
                 @Override
                 public void close() {}
             };
-            UnsupportedFeatureException w = assertThrows(UnsupportedFeatureException.class,
+            UnsupportedFeatureException w = assertThrows(
+                    UnsupportedFeatureException.class,
                     () -> c.client().writev(new ByteBuffer[] {data}, List.of(untouchable), Set.of()));
-            UnsupportedFeatureException r = assertThrows(UnsupportedFeatureException.class,
+            UnsupportedFeatureException r = assertThrows(
+                    UnsupportedFeatureException.class,
                     () -> c.server().readv(new ByteBuffer[] {ByteBuffer.allocate(1)}, new ArrayList<>(), Set.of()));
             for (UnsupportedFeatureException e : List.of(w, r)) {
                 assertEquals(Feature.FD_PASS, e.feature());

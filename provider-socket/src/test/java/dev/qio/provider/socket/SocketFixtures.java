@@ -25,7 +25,8 @@ final class SocketFixtures {
 
     /** A fixture that listens on {@code listenUri} and connects to the listener's real address. */
     static ChannelFixture pairs(String name, java.util.function.Supplier<String> listenUri) {
-        return ChannelFixture.of(name, STREAM, () -> ChannelPair.connected(IoChannels.registry(), listenUri.get(), BUFFERS));
+        return ChannelFixture.of(
+                name, STREAM, () -> ChannelPair.connected(IoChannels.registry(), listenUri.get(), BUFFERS));
     }
 
     static String tcp4() {

@@ -4,10 +4,7 @@ import static dev.qio.testkit.TestIo.ascii;
 import static dev.qio.testkit.TestIo.readAscii;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.qio.channel.EventLoop;
@@ -17,11 +14,8 @@ import dev.qio.channel.IoChannels;
 import dev.qio.channel.IoCondition;
 import dev.qio.channel.IoListener;
 import dev.qio.channel.Watch;
-import dev.qio.channel.spi.AbstractIoListener;
-import dev.qio.testkit.Background;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.ClosedChannelException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -56,10 +50,12 @@ class SocketListenerTest {
         List<IoChannel> clients = new ArrayList<>();
         try (EventLoop loop = EventLoop.create("socket-accept-test");
                 IoListener listener = IoChannels.listen(TestSupport.listenUri(transport))) {
-            Watch watch = listener.onAccept(ch -> {
-                onLoop.add(loop.inEventLoop()); // only the loop thread touches this list until the polls below
-                accepted.add(ch);
-            }, loop);
+            Watch watch = listener.onAccept(
+                    ch -> {
+                        onLoop.add(loop.inEventLoop()); // only the loop thread touches this list until the polls below
+                        accepted.add(ch);
+                    },
+                    loop);
             for (int i = 0; i < 3; i++) {
                 IoChannel client = IoChannels.open(listener.localUri());
                 clients.add(client);
@@ -89,10 +85,14 @@ class SocketListenerTest {
         try (EventLoop loop = EventLoop.create("socket-watch");
                 TestSupport.Connected c = TestSupport.Connected.over(transport)) {
             LinkedBlockingQueue<Set<IoCondition>> fired = new LinkedBlockingQueue<>();
-            c.server().addWatch(Set.of(IoCondition.IN), (ch, ready) -> {
-                fired.add(ready);
-                return false;
-            }, loop);
+            c.server()
+                    .addWatch(
+                            Set.of(IoCondition.IN),
+                            (ch, ready) -> {
+                                fired.add(ready);
+                                return false;
+                            },
+                            loop);
             c.client().writeAll(ascii("w"));
             Set<IoCondition> ready = fired.poll(20, TimeUnit.SECONDS);
             assertNotNull(ready, "the IN watch did not fire after data arrived");

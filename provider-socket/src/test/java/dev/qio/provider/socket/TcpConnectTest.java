@@ -40,7 +40,8 @@ class TcpConnectTest {
             assertEquals("127.0.0.1", local.getHost());
             assertTrue(local.getPort() > 0, "port 0 was asked; the real port is reported: " + local);
             assertEquals(local.toString(), listener.name());
-            try (IoChannel client = IoChannels.open(local); IoChannel server = listener.accept()) {
+            try (IoChannel client = IoChannels.open(local);
+                    IoChannel server = listener.accept()) {
                 assertEquals(local.toString(), client.name(), "a channel is named by the URI it was opened with");
                 assertEquals(local + "#client-1", server.name());
                 assertTrue(client.isBlocking() && server.isBlocking(), "new channels are blocking");
@@ -72,7 +73,8 @@ class TcpConnectTest {
     @Test
     void hostNameConnectsToAnIpv4Listener() throws IOException {
         try (IoListener listener = IoChannels.listen("tcp://127.0.0.1:0");
-                IoChannel client = IoChannels.open("tcp://localhost:" + listener.localUri().getPort());
+                IoChannel client =
+                        IoChannels.open("tcp://localhost:" + listener.localUri().getPort());
                 IoChannel server = listener.accept()) {
             assertEquals("tcp://localhost:" + listener.localUri().getPort(), client.name());
             exchange(client, server);
@@ -88,14 +90,17 @@ class TcpConnectTest {
     @Test
     void hostNameTriesEachAddressUntilOneConnects() throws IOException {
         Assumptions.assumeTrue(SocketFixtures.hasIpv6Loopback(), "this host has no IPv6 loopback (::1)");
-        try (IoListener listener = IoChannels.listen("tcp://[::1]:0"); SocketChannel hold = SocketChannel.open()) {
+        try (IoListener listener = IoChannels.listen("tcp://[::1]:0");
+                SocketChannel hold = SocketChannel.open()) {
             int port = listener.localUri().getPort();
             try {
                 hold.bind(new InetSocketAddress("127.0.0.1", port));
             } catch (IOException e) {
-                Assumptions.abort("127.0.0.1:" + port + " is in use by someone else, so its refusal is not certain: " + e);
+                Assumptions.abort(
+                        "127.0.0.1:" + port + " is in use by someone else, so its refusal is not certain: " + e);
             }
-            try (IoChannel client = IoChannels.open("tcp://localhost:" + port); IoChannel server = listener.accept()) {
+            try (IoChannel client = IoChannels.open("tcp://localhost:" + port);
+                    IoChannel server = listener.accept()) {
                 exchange(client, server);
             }
         }
@@ -105,7 +110,8 @@ class TcpConnectTest {
     void listenByHostName() throws IOException {
         try (IoListener listener = IoChannels.listen("tcp://localhost:0")) {
             assertEquals("127.0.0.1", listener.localUri().getHost(), "a name listens on its first address");
-            try (IoChannel client = IoChannels.open(listener.localUri()); IoChannel server = listener.accept()) {
+            try (IoChannel client = IoChannels.open(listener.localUri());
+                    IoChannel server = listener.accept()) {
                 exchange(client, server);
             }
         }
@@ -122,7 +128,8 @@ class TcpConnectTest {
 
     @Test
     void optionsReachTheSockets() throws IOException {
-        try (IoListener listener = IoChannels.listen("tcp://127.0.0.1:0?nodelay=true&keepalive=on&rcvbuf=64k&backlog=5");
+        try (IoListener listener =
+                        IoChannels.listen("tcp://127.0.0.1:0?nodelay=true&keepalive=on&rcvbuf=64k&backlog=5");
                 IoChannel client = IoChannels.open(listener.localUri() + "?nodelay=yes&keepalive=true&sndbuf=64k");
                 IoChannel server = listener.accept()) {
             Kernel c = Kernel.of(client);
@@ -157,7 +164,10 @@ class TcpConnectTest {
             }
             for (int i = 0; i < pending; i++) {
                 try (IoChannel server = listener.accept()) {
-                    assertEquals(String.format("%03d", i), readAscii(server, 3), "clients are accepted in the order they connected");
+                    assertEquals(
+                            String.format("%03d", i),
+                            readAscii(server, 3),
+                            "clients are accepted in the order they connected");
                 }
             }
         } finally {
@@ -169,7 +179,8 @@ class TcpConnectTest {
 
     @Test
     void eachListenOnPortZeroGetsItsOwnPort() throws IOException {
-        try (IoListener a = IoChannels.listen("tcp://127.0.0.1:0"); IoListener b = IoChannels.listen("tcp://127.0.0.1:0")) {
+        try (IoListener a = IoChannels.listen("tcp://127.0.0.1:0");
+                IoListener b = IoChannels.listen("tcp://127.0.0.1:0")) {
             assertNotEquals(a.localUri().getPort(), b.localUri().getPort());
         }
     }

@@ -25,7 +25,8 @@ final class TestSupport {
             Path root = Files.createTempDirectory("qio-sock-test");
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 try (var walk = Files.walk(root)) {
-                    walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                    walk.sorted(java.util.Comparator.reverseOrder())
+                            .forEach(p -> p.toFile().delete());
                 } catch (IOException | UncheckedIOException ignored) {
                     // best effort at exit
                 }
@@ -64,7 +65,8 @@ final class TestSupport {
         return switch (transport) {
             case "tcp4" -> "tcp://127.0.0.1:0";
             case "tcp6" -> {
-                Assumptions.assumeTrue(SocketFixtures.hasIpv6Loopback(), "this host has no IPv6 loopback (::1): tcp6 skipped");
+                Assumptions.assumeTrue(
+                        SocketFixtures.hasIpv6Loopback(), "this host has no IPv6 loopback (::1): tcp6 skipped");
                 yield "tcp://[::1]:0";
             }
             case "unix" -> unixUri(freshSocketPath());
@@ -92,7 +94,9 @@ final class TestSupport {
 
         @Override
         public void close() throws IOException {
-            try (listener; client; server) {
+            try (listener;
+                    client;
+                    server) {
                 // try-with-resources closes all three and keeps later failures as suppressed
             }
         }

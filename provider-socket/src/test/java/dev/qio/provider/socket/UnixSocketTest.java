@@ -31,7 +31,8 @@ import org.junit.jupiter.api.Timeout;
 class UnixSocketTest {
 
     private static boolean isSocketFile(Path p) throws IOException {
-        return Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).isOther();
+        return Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS)
+                .isOther();
     }
 
     /**
@@ -66,7 +67,8 @@ class UnixSocketTest {
             assertTrue(isSocketFile(path), path + " is a socket, not a regular file");
             assertEquals(URI.create(unixUri(path)), listener.localUri());
             assertEquals(path, Path.of(listener.localUri().getPath()));
-            try (IoChannel client = IoChannels.open(listener.localUri()); IoChannel server = listener.accept()) {
+            try (IoChannel client = IoChannels.open(listener.localUri());
+                    IoChannel server = listener.accept()) {
                 assertEquals(unixUri(path), client.name());
                 assertEquals(unixUri(path) + "#client-1", server.name());
                 client.writeAll(ascii("ping"));
@@ -82,7 +84,8 @@ class UnixSocketTest {
     void theFileOutlivesClientsAndGoesWithTheListener() throws IOException {
         Path path = freshSocketPath();
         IoListener listener = IoChannels.listen(unixUri(path));
-        try (IoChannel client = IoChannels.open(unixUri(path)); IoChannel server = listener.accept()) {
+        try (IoChannel client = IoChannels.open(unixUri(path));
+                IoChannel server = listener.accept()) {
             client.writeAll(ascii("x"));
             assertEquals("x", readAscii(server, 1));
         }
@@ -119,8 +122,10 @@ class UnixSocketTest {
         Files.delete(path); // the first listener is still bound, to an unlinked inode
         try (IoListener second = IoChannels.listen(unixUri(path))) {
             first.close();
-            assertTrue(Files.exists(path, LinkOption.NOFOLLOW_LINKS), "the first listener removed the second one's file");
-            try (IoChannel client = IoChannels.open(unixUri(path)); IoChannel server = second.accept()) {
+            assertTrue(
+                    Files.exists(path, LinkOption.NOFOLLOW_LINKS), "the first listener removed the second one's file");
+            try (IoChannel client = IoChannels.open(unixUri(path));
+                    IoChannel server = second.accept()) {
                 client.writeAll(ascii("2"));
                 assertEquals("2", readAscii(server, 1));
             }
@@ -143,7 +148,9 @@ class UnixSocketTest {
         Path path = freshSocketPath();
         try (IoListener first = IoChannels.listen(unixUri(path))) {
             BindException e = assertThrows(BindException.class, () -> IoChannels.listen(unixUri(path)));
-            assertTrue(e.getMessage().contains(unixUri(path)) && e.getMessage().contains("address in use"), e.getMessage());
+            assertTrue(
+                    e.getMessage().contains(unixUri(path)) && e.getMessage().contains("address in use"),
+                    e.getMessage());
             assertTrue(first.isOpen(), "the failed listen must not disturb the first listener");
         }
         Path file = freshSocketPath();

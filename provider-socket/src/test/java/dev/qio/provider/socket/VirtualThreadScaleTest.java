@@ -48,8 +48,11 @@ class VirtualThreadScaleTest {
     @Timeout(value = 120, unit = TimeUnit.SECONDS)
     void thousandBlockedReadsOnVirtualThreadsHoldNoCarrier() throws Exception {
         int pairs = pairsThisProcessCanOpen();
-        int carriers = Integer.getInteger("jdk.virtualThreadScheduler.parallelism", Runtime.getRuntime().availableProcessors());
-        assertTrue(pairs > carriers * 4, "too few descriptors to outnumber the " + carriers + " carrier threads: " + pairs + " pairs");
+        int carriers = Integer.getInteger(
+                "jdk.virtualThreadScheduler.parallelism", Runtime.getRuntime().availableProcessors());
+        assertTrue(
+                pairs > carriers * 4,
+                "too few descriptors to outnumber the " + carriers + " carrier threads: " + pairs + " pairs");
         List<IoChannel> clients = new ArrayList<>(pairs);
         List<IoChannel> servers = new ArrayList<>(pairs);
         List<Thread> readers = new ArrayList<>(pairs);
@@ -75,7 +78,9 @@ class VirtualThreadScaleTest {
             // Every reader parked in the read at the same time (an event; the timeout bounds the wait).
             for (Thread t : readers) {
                 while (!Background.isBlockedIn(t, AbstractIoChannel.class)) {
-                    assertTrue(t.isAlive(), t.getName() + " ended before any data was sent: " + outcome.get(readers.indexOf(t)));
+                    assertTrue(
+                            t.isAlive(),
+                            t.getName() + " ended before any data was sent: " + outcome.get(readers.indexOf(t)));
                     Thread.onSpinWait();
                 }
             }

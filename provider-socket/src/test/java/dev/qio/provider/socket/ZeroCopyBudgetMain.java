@@ -33,8 +33,10 @@ public final class ZeroCopyBudgetMain {
     /** poll(2) for POLLERR alone (asked for or not, poll reports it): the error queue holds a completion. */
     private static void awaitErrorQueue(LinuxSocketChannel ch) throws Throwable {
         Linker linker = Linker.nativeLinker();
-        MethodHandle poll = linker.downcallHandle(linker.defaultLookup().find("poll").orElseThrow(),
-                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT));
+        MethodHandle poll = linker.downcallHandle(
+                linker.defaultLookup().find("poll").orElseThrow(),
+                FunctionDescriptor.of(
+                        ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT));
         int fd = ch.socket().fd().acquire(ch.name());
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment pollfd = arena.allocate(8, 4);
@@ -42,7 +44,8 @@ public final class ZeroCopyBudgetMain {
             int rc = (int) poll.invokeExact(pollfd, 1L, 30_000);
             short revents = pollfd.get(ValueLayout.JAVA_SHORT, 6);
             if (rc != 1 || (revents & 0x8) == 0) {
-                throw new IllegalStateException("no completion of the first zero-copy write (poll " + rc + ", revents " + revents + ")");
+                throw new IllegalStateException(
+                        "no completion of the first zero-copy write (poll " + rc + ", revents " + revents + ")");
             }
         } finally {
             ch.socket().fd().release();
@@ -71,7 +74,9 @@ public final class ZeroCopyBudgetMain {
             });
             try {
                 for (int i = 0; i < count; i++) {
-                    ByteBuffer b = ByteBuffer.allocateDirect(SIZE).put(expected, i * SIZE, SIZE).flip();
+                    ByteBuffer b = ByteBuffer.allocateDirect(SIZE)
+                            .put(expected, i * SIZE, SIZE)
+                            .flip();
                     writer.writevAll(new ByteBuffer[] {b}, List.of(), Set.of(WriteFlag.ZERO_COPY));
                     if (i == 0) {
                         awaitErrorQueue((LinuxSocketChannel) writer);
@@ -81,8 +86,10 @@ public final class ZeroCopyBudgetMain {
                 writer.shutdown(Shutdown.WRITE);
                 byte[] got = read.get();
                 long retries = ((LinuxSocketChannel) writer).zeroCopy().budgetRetries();
-                System.out.println(Arrays.equals(expected, got) ? "ok retries=" + retries + " flush=" + flushed
-                        : "error the bytes read differ from those written");
+                System.out.println(
+                        Arrays.equals(expected, got)
+                                ? "ok retries=" + retries + " flush=" + flushed
+                                : "error the bytes read differ from those written");
             } catch (Exception e) {
                 System.out.println("error " + e.getMessage());
             }

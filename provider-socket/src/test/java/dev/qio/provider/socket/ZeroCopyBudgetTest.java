@@ -46,15 +46,23 @@ class ZeroCopyBudgetTest {
         assumeTrue(isRoot(), "forcing ENOBUFS needs root: a network namespace and its net.core.optmem_max");
         Child.assumeInstalled("unshare", "--version", "util-linux");
         Child.assumeInstalled("ip", "-V", "iproute2");
-        List<String> cmd = new ArrayList<>(List.of("unshare", "-n", "sh", "-c",
-                "ip link set lo up && echo \"$0\" > /proc/sys/net/core/optmem_max && exec \"$@\"", String.valueOf(optmem)));
+        List<String> cmd = new ArrayList<>(List.of(
+                "unshare",
+                "-n",
+                "sh",
+                "-c",
+                "ip link set lo up && echo \"$0\" > /proc/sys/net/core/optmem_max && exec \"$@\"",
+                String.valueOf(optmem)));
         List<String> java = FdAdoptionTest.javaCommand();
         java.set(java.size() - 1, ZeroCopyBudgetMain.class.getName());
         cmd.addAll(java);
         cmd.add(String.valueOf(count));
         try (Child child = Child.start(dir, cmd)) {
             assertEquals(0, child.awaitExit(), () -> "the child failed: " + output(child));
-            List<String> lines = output(child).lines().filter(l -> l.startsWith("ok") || l.startsWith("error")).toList();
+            List<String> lines = output(child)
+                    .lines()
+                    .filter(l -> l.startsWith("ok") || l.startsWith("error"))
+                    .toList();
             assertEquals(1, lines.size(), () -> "one result line expected: " + output(child));
             return lines.get(0);
         }

@@ -38,8 +38,13 @@ class ZeroCopyTest {
         }
         try (TestSupport.Connected c = TestSupport.Connected.over("unix")) {
             assertFalse(c.client().hasFeature(Feature.WRITE_ZERO_COPY));
-            assertThrows(UnsupportedFeatureException.class, () -> c.client().writev(new ByteBuffer[] {ByteBuffer.allocateDirect(1)},
-                    java.util.List.of(), Set.of(WriteFlag.ZERO_COPY)));
+            assertThrows(
+                    UnsupportedFeatureException.class,
+                    () -> c.client()
+                            .writev(
+                                    new ByteBuffer[] {ByteBuffer.allocateDirect(1)},
+                                    java.util.List.of(),
+                                    Set.of(WriteFlag.ZERO_COPY)));
             assertEquals(0, c.client().flush());
         }
     }
@@ -62,7 +67,8 @@ class ZeroCopyTest {
             // Every buffer stays untouched until flush(): each chunk has its own.
             for (int at = 0; at < data.length; ) {
                 int len = Math.min(data.length - at, (64 << 10) + random.nextInt(128 << 10));
-                ByteBuffer chunk = ByteBuffer.allocateDirect(len).put(data, at, len).flip();
+                ByteBuffer chunk =
+                        ByteBuffer.allocateDirect(len).put(data, at, len).flip();
                 w.writevAll(new ByteBuffer[] {chunk}, java.util.List.of(), Set.of(WriteFlag.ZERO_COPY));
                 at += len;
             }
@@ -78,8 +84,12 @@ class ZeroCopyTest {
         assumeTrue(TestSupport.nativeExpected(), "zero-copy needs the native backend");
         try (TestSupport.Connected c = tcp()) {
             IoChannel w = c.client();
-            w.writevAll(new ByteBuffer[] {ByteBuffer.allocateDirect(1000)}, java.util.List.of(), Set.of(WriteFlag.ZERO_COPY));
-            w.writevAll(new ByteBuffer[] {ByteBuffer.allocate(64 << 10)}, java.util.List.of(), Set.of(WriteFlag.ZERO_COPY));
+            w.writevAll(
+                    new ByteBuffer[] {ByteBuffer.allocateDirect(1000)},
+                    java.util.List.of(),
+                    Set.of(WriteFlag.ZERO_COPY));
+            w.writevAll(
+                    new ByteBuffer[] {ByteBuffer.allocate(64 << 10)}, java.util.List.of(), Set.of(WriteFlag.ZERO_COPY));
             assertEquals(0, w.flush());
             c.server().readAll(ByteBuffer.allocate(1000 + (64 << 10)));
         }

@@ -44,7 +44,8 @@ public final class Authz {
     public static Authz allowing(List<String> globs) {
         Objects.requireNonNull(globs, "globs");
         if (globs.isEmpty()) {
-            throw new IllegalArgumentException("authz needs at least one DN glob; without one every client would be refused");
+            throw new IllegalArgumentException(
+                    "authz needs at least one DN glob; without one every client would be refused");
         }
         for (String g : globs) {
             if (Objects.requireNonNull(g, "glob").isBlank()) {

@@ -40,12 +40,19 @@ final class Handshake {
     private volatile boolean done;
     /** What the handshake waits for on the inner channel; {@code null} before the first try. */
     private volatile IoCondition wants;
+
     private volatile IOException failure;
     private volatile CompletableFuture<TlsChannel> pending;
     /** The handshake's JFR event while one is being recorded, else {@code null}; guarded by lock. */
     private TlsHandshakeEvent event;
 
-    Handshake(String name, SSLEngine engine, IoChannel inner, Inbound inbound, Outbound outbound, boolean watchable,
+    Handshake(
+            String name,
+            SSLEngine engine,
+            IoChannel inner,
+            Inbound inbound,
+            Outbound outbound,
+            boolean watchable,
             SignalledReadiness own) {
         this.name = name;
         this.engine = engine;
@@ -105,10 +112,13 @@ final class Handshake {
                 future.complete(channel);
                 return;
             }
-            inner.addWatch(Set.of(wants), (ch, ready) -> {
-                step(channel, future, loop);
-                return false;
-            }, loop);
+            inner.addWatch(
+                    Set.of(wants),
+                    (ch, ready) -> {
+                        step(channel, future, loop);
+                        return false;
+                    },
+                    loop);
         } catch (IOException | RuntimeException e) {
             future.completeExceptionally(e);
         }
@@ -151,7 +161,8 @@ final class Handshake {
                 return false;
             } catch (SSLException e) {
                 outbound.sendAlert();
-                SSLHandshakeException failed = new SSLHandshakeException(name + ": TLS handshake failed: " + e.getMessage());
+                SSLHandshakeException failed =
+                        new SSLHandshakeException(name + ": TLS handshake failed: " + e.getMessage());
                 failed.initCause(e);
                 failure = failed;
                 TlsHandshakeEvent.finish(event, name, engine, failed);

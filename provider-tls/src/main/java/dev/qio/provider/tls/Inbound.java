@@ -45,6 +45,7 @@ final class Inbound {
 
     /** The session's plaintext record size; set again once the handshake has negotiated it. */
     private volatile int appBufferSize;
+
     private ByteBuffer netIn;
     private ByteBuffer appIn;
     private final ByteBuffer[] netInOne = new ByteBuffer[1];
@@ -53,7 +54,13 @@ final class Inbound {
     /** Set by shutdown(READ): the inner channel's end of stream that follows is ours, not a truncation. */
     private volatile boolean shut;
 
-    Inbound(String name, SSLEngine engine, IoChannel inner, Outbound outbound, BooleanSupplier waits, SignalledReadiness own) {
+    Inbound(
+            String name,
+            SSLEngine engine,
+            IoChannel inner,
+            Outbound outbound,
+            BooleanSupplier waits,
+            SignalledReadiness own) {
         this.name = name;
         this.engine = engine;
         this.inner = inner;
@@ -61,7 +68,8 @@ final class Inbound {
         this.waits = waits;
         this.own = own;
         this.appBufferSize = engine.getSession().getApplicationBufferSize();
-        this.netIn = ByteBuffer.allocate(2 * engine.getSession().getPacketBufferSize()).flip();
+        this.netIn = ByteBuffer.allocate(2 * engine.getSession().getPacketBufferSize())
+                .flip();
         this.appIn = ByteBuffer.allocate(appBufferSize).flip();
         netInOne[0] = netIn;
     }

@@ -51,6 +51,7 @@ final class Outbound {
     private final BooleanSupplier blocking;
     /** Signalled (wakes level watches, which re-poll) when the flusher is done. */
     private final SignalledReadiness own;
+
     private final CloseAwareLock lock = new CloseAwareLock();
 
     private volatile int appBufferSize;
@@ -63,9 +64,16 @@ final class Outbound {
     private boolean flusherArmed;
     /** Set once close has handed the inner channel to the flusher, which closes it when done. */
     private volatile boolean lingering;
+
     private volatile boolean closeNotifySent;
 
-    Outbound(String name, SSLEngine engine, IoChannel inner, boolean watchable, BooleanSupplier blocking, SignalledReadiness own) {
+    Outbound(
+            String name,
+            SSLEngine engine,
+            IoChannel inner,
+            boolean watchable,
+            BooleanSupplier blocking,
+            SignalledReadiness own) {
         this.name = name;
         this.engine = engine;
         this.inner = inner;

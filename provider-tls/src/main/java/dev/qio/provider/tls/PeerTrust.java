@@ -12,13 +12,26 @@ final class PeerTrust {
 
     /** Accepts every server: what {@code verify-peer=false} asks for on a client. */
     static final class TrustAll extends X509ExtendedTrustManager {
-        @Override public void checkClientTrusted(X509Certificate[] chain, String authType, Socket s) {}
-        @Override public void checkServerTrusted(X509Certificate[] chain, String authType, Socket s) {}
-        @Override public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine e) {}
-        @Override public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine e) {}
-        @Override public void checkClientTrusted(X509Certificate[] chain, String authType) {}
-        @Override public void checkServerTrusted(X509Certificate[] chain, String authType) {}
-        @Override public X509Certificate[] getAcceptedIssuers() {
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType, Socket s) {}
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType, Socket s) {}
+
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine e) {}
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine e) {}
+
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType) {}
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType) {}
+
+        @Override
+        public X509Certificate[] getAcceptedIssuers() {
             return new X509Certificate[0];
         }
     }
@@ -57,13 +70,14 @@ final class PeerTrust {
             }
             var subject = peer[0].getSubjectX500Principal();
             if (!authz.allows(subject)) {
-                throw new CertificateException("client certificate '" + subject.getName()
-                        + "' is not allowed by authz " + authz.globs());
+                throw new CertificateException(
+                        "client certificate '" + subject.getName() + "' is not allowed by authz " + authz.globs());
             }
         }
 
         @Override
-        public void checkClientTrusted(X509Certificate[] peer, String authType, SSLEngine e) throws CertificateException {
+        public void checkClientTrusted(X509Certificate[] peer, String authType, SSLEngine e)
+                throws CertificateException {
             if (chain != null) {
                 chain.checkClientTrusted(peer, authType, e);
             }
@@ -92,7 +106,8 @@ final class PeerTrust {
         }
 
         @Override
-        public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine e) throws CertificateException {
+        public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine e)
+                throws CertificateException {
             throw new CertificateException("a server's trust manager checks clients only");
         }
 

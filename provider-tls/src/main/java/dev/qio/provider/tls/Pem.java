@@ -94,9 +94,10 @@ final class Pem {
             return switch (type) {
                 case "PRIVATE KEY" -> pkcs8(file, body(file, text, type));
                 case "ENCRYPTED PRIVATE KEY", "RSA PRIVATE KEY", "EC PRIVATE KEY", "DSA PRIVATE KEY" ->
-                        viaBouncyCastle(file, text, password);
-                default -> throw new IOException(file + ": holds a " + type
-                        + ", not a private key (expected PRIVATE KEY, RSA PRIVATE KEY or EC PRIVATE KEY)");
+                    viaBouncyCastle(file, text, password);
+                default ->
+                    throw new IOException(file + ": holds a " + type
+                            + ", not a private key (expected PRIVATE KEY, RSA PRIVATE KEY or EC PRIVATE KEY)");
             };
         } catch (GeneralSecurityException e) {
             throw new IOException(file + ": unreadable private key: " + e.getMessage(), e);
@@ -112,10 +113,12 @@ final class Pem {
                 // try the next algorithm
             }
         }
-        throw new IOException(file + ": a PKCS#8 key of an algorithm this JDK cannot read (tried " + KEY_ALGORITHMS + ")");
+        throw new IOException(
+                file + ": a PKCS#8 key of an algorithm this JDK cannot read (tried " + KEY_ALGORITHMS + ")");
     }
 
-    private static PrivateKey viaBouncyCastle(Path file, String text, char[] password) throws IOException, GeneralSecurityException {
+    private static PrivateKey viaBouncyCastle(Path file, String text, char[] password)
+            throws IOException, GeneralSecurityException {
         JcaPEMKeyConverter converter = new JcaPEMKeyConverter();
         try (PEMParser parser = new PEMParser(new StringReader(text))) {
             Object o = parser.readObject();
@@ -124,11 +127,15 @@ final class Pem {
                 return converter.getPrivateKey(pair.getPrivateKeyInfo());
             }
             if (o instanceof PEMEncryptedKeyPair encrypted) {
-                PEMDecryptorProvider decryptor = new JcePEMDecryptorProviderBuilder().setProvider(BC).build(need(file, password));
-                return converter.getPrivateKey(encrypted.decryptKeyPair(decryptor).getPrivateKeyInfo());
+                PEMDecryptorProvider decryptor =
+                        new JcePEMDecryptorProviderBuilder().setProvider(BC).build(need(file, password));
+                return converter.getPrivateKey(
+                        encrypted.decryptKeyPair(decryptor).getPrivateKeyInfo());
             }
             if (o instanceof PKCS8EncryptedPrivateKeyInfo encrypted) {
-                InputDecryptorProvider decryptor = new JceOpenSSLPKCS8DecryptorProviderBuilder().setProvider(BC).build(need(file, password));
+                InputDecryptorProvider decryptor = new JceOpenSSLPKCS8DecryptorProviderBuilder()
+                        .setProvider(BC)
+                        .build(need(file, password));
                 PrivateKeyInfo info = encrypted.decryptPrivateKeyInfo(decryptor);
                 return converter.getPrivateKey(info);
             }
@@ -139,14 +146,17 @@ final class Pem {
         } catch (OperatorCreationException | PKCSException | org.bouncycastle.openssl.EncryptionException e) {
             throw new IOException(file + ": cannot decrypt the private key (wrong password?): " + e.getMessage(), e);
         } catch (org.bouncycastle.openssl.PEMException e) {
-            throw new IOException(file + ": unreadable private key"
-                    + (password != null ? " (wrong password?)" : "") + ": " + e.getMessage(), e);
+            throw new IOException(
+                    file + ": unreadable private key" + (password != null ? " (wrong password?)" : "") + ": "
+                            + e.getMessage(),
+                    e);
         }
     }
 
     private static char[] need(Path file, char[] password) throws IOException {
         if (password == null) {
-            throw new IOException(file + ": the private key is encrypted; give its password (the password= option, or keyPassword)");
+            throw new IOException(
+                    file + ": the private key is encrypted; give its password (the password= option, or keyPassword)");
         }
         return password;
     }
@@ -172,10 +182,13 @@ final class Pem {
             }
             throw new IOException(file + ": no private key with a certificate in this keystore");
         } catch (IOException e) {
-            if (e.getCause() instanceof java.security.UnrecoverableKeyException || String.valueOf(e.getMessage()).contains("password")) {
-                throw new IOException(file + ": cannot open the PKCS#12 keystore (wrong password?): " + e.getMessage(), e);
+            if (e.getCause() instanceof java.security.UnrecoverableKeyException
+                    || String.valueOf(e.getMessage()).contains("password")) {
+                throw new IOException(
+                        file + ": cannot open the PKCS#12 keystore (wrong password?): " + e.getMessage(), e);
             }
-            throw e.getMessage() != null && e.getMessage().startsWith(file.toString()) ? e
+            throw e.getMessage() != null && e.getMessage().startsWith(file.toString())
+                    ? e
                     : new IOException(file + ": not a PKCS#12 keystore: " + e.getMessage(), e);
         } catch (GeneralSecurityException e) {
             throw new IOException(file + ": cannot read the PKCS#12 keystore: " + e.getMessage(), e);

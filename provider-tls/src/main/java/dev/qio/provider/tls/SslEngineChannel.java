@@ -44,12 +44,14 @@ import javax.net.ssl.SSLSession;
 final class SslEngineChannel extends LayerChannel implements TlsChannel {
     /** Whether the inner channel's readiness is visible; {@code false} for a hand-made inner channel. */
     private final boolean watchable;
+
     private final SSLEngine engine;
     private final Handshake handshake;
     private final Inbound inbound;
     private final Outbound outbound;
     /** Signalled by the parts when readiness changes while the inner channel is quiet. */
     private final SignalledReadiness own;
+
     private final Readiness readiness;
 
     SslEngineChannel(IoChannel inner, SSLEngine engine) throws IOException {
@@ -64,7 +66,8 @@ final class SslEngineChannel extends LayerChannel implements TlsChannel {
         this.readiness = watchable
                 ? new TlsReadiness(innerReadiness, own, handshake, inbound, outbound)
                 : SignalledReadiness.alwaysReady();
-        if (inner.hasFeature(Feature.SHUTDOWN) && List.of(engine.getEnabledProtocols()).contains("TLSv1.3")) {
+        if (inner.hasFeature(Feature.SHUTDOWN)
+                && List.of(engine.getEnabledProtocols()).contains("TLSv1.3")) {
             // Half-close needs TLS 1.3: in 1.2 the JDK answers a close_notify with its own and
             // ends both directions, so a session that can only be 1.2 does not claim SHUTDOWN.
             setFeature(Feature.SHUTDOWN);
@@ -202,8 +205,9 @@ final class SslEngineChannel extends LayerChannel implements TlsChannel {
     protected void implSetBlocking(boolean blocking) throws IOException {
         if (!watchable) {
             if (!blocking) {
-                throw new UnsupportedOperationException(name() + ": non-blocking TLS needs to see the inner channel's readiness;"
-                        + " " + inner.getClass().getName() + " does not extend dev.qio.channel.spi.AbstractIoChannel");
+                throw new UnsupportedOperationException(name()
+                        + ": non-blocking TLS needs to see the inner channel's readiness;" + " "
+                        + inner.getClass().getName() + " does not extend dev.qio.channel.spi.AbstractIoChannel");
             }
             inner.setBlocking(true);
         }

@@ -68,7 +68,9 @@ public final class TlsCredentials {
     /** Built on first use per end; an SSLContext is thread-safe and costly to make. */
     private volatile SSLContext clientContext;
     /** Server contexts by authz list ({@link #NO_AUTHZ} for none): the list lives in the trust manager. */
-    private final java.util.concurrent.ConcurrentHashMap<Object, SSLContext> serverContexts = new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.concurrent.ConcurrentHashMap<Object, SSLContext> serverContexts =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
     private static final Object NO_AUTHZ = new Object();
 
     private TlsCredentials(Builder b, Pem.Identity server, Pem.Identity client, List<X509Certificate> trust) {
@@ -133,7 +135,9 @@ public final class TlsCredentials {
     SSLEngine newEngine(boolean client, String hostname, int port, Authz authz) throws IOException {
         SSLEngine engine;
         if (client) {
-            engine = hostname == null ? clientContext().createSSLEngine() : clientContext().createSSLEngine(hostname, port);
+            engine = hostname == null
+                    ? clientContext().createSSLEngine()
+                    : clientContext().createSSLEngine(hostname, port);
             engine.setUseClientMode(true);
         } else {
             if (serverIdentity == null) {
@@ -173,7 +177,8 @@ public final class TlsCredentials {
     private SSLContext clientContext() throws IOException {
         SSLContext c = clientContext;
         if (c == null) {
-            c = clientContext = context(clientIdentity, verifyPeer ? trustManagers() : new TrustManager[] {new PeerTrust.TrustAll()});
+            c = clientContext = context(
+                    clientIdentity, verifyPeer ? trustManagers() : new TrustManager[] {new PeerTrust.TrustAll()});
         }
         return c;
     }
@@ -199,7 +204,8 @@ public final class TlsCredentials {
                 char[] none = new char[0];
                 KeyStore ks = KeyStore.getInstance("PKCS12");
                 ks.load(null, null);
-                ks.setKeyEntry("identity", identity.key(), none, identity.chain().toArray(Certificate[]::new));
+                ks.setKeyEntry(
+                        "identity", identity.key(), none, identity.chain().toArray(Certificate[]::new));
                 KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
                 kmf.init(ks, none);
                 keyManagers = kmf.getKeyManagers();
@@ -235,8 +241,22 @@ public final class TlsCredentials {
     @Override
     public String toString() {
         return "TlsCredentials[" + source + ", verifyPeer=" + verifyPeer + ", protocols=" + protocols
-                + (serverIdentity != null ? ", server=" + serverIdentity.chain().get(0).getSubjectX500Principal().getName() : "")
-                + (clientIdentity != null ? ", client=" + clientIdentity.chain().get(0).getSubjectX500Principal().getName() : "")
+                + (serverIdentity != null
+                        ? ", server="
+                                + serverIdentity
+                                        .chain()
+                                        .get(0)
+                                        .getSubjectX500Principal()
+                                        .getName()
+                        : "")
+                + (clientIdentity != null
+                        ? ", client="
+                                + clientIdentity
+                                        .chain()
+                                        .get(0)
+                                        .getSubjectX500Principal()
+                                        .getName()
+                        : "")
                 + "]";
     }
 
@@ -336,14 +356,16 @@ public final class TlsCredentials {
                 throw new IllegalArgumentException("TLS credentials: no protocol allowed");
             }
             if (certPem != null && pkcs12 != null) {
-                throw new IllegalArgumentException("TLS credentials: give a PEM certificate and key or a PKCS#12 keystore, not both");
+                throw new IllegalArgumentException(
+                        "TLS credentials: give a PEM certificate and key or a PKCS#12 keystore, not both");
             }
             List<X509Certificate> trust = List.of();
             Pem.Identity server = null;
             Pem.Identity client = null;
             if (directory != null) {
                 if (!Files.isDirectory(directory)) {
-                    throw new java.nio.file.NoSuchFileException(directory.toString(), null, "creds-dir is not a directory");
+                    throw new java.nio.file.NoSuchFileException(
+                            directory.toString(), null, "creds-dir is not a directory");
                 }
                 Path ca = directory.resolve("ca-cert.pem");
                 if (Files.exists(ca)) {
@@ -352,7 +374,9 @@ public final class TlsCredentials {
                 server = endpoint == Endpoint.CLIENT ? null : pair(directory, "server");
                 client = endpoint == Endpoint.SERVER ? null : pair(directory, "client");
                 if (server == null && client == null && trust.isEmpty()) {
-                    throw new java.nio.file.NoSuchFileException(directory.toString(), null,
+                    throw new java.nio.file.NoSuchFileException(
+                            directory.toString(),
+                            null,
                             "creds-dir has none of ca-cert.pem, server-cert.pem + server-key.pem, client-cert.pem + client-key.pem");
                 }
             }
@@ -378,7 +402,9 @@ public final class TlsCredentials {
             boolean haveCert = Files.exists(cert);
             boolean haveKey = Files.exists(key);
             if (haveCert != haveKey) {
-                throw new java.nio.file.NoSuchFileException((haveCert ? key : cert).toString(), null,
+                throw new java.nio.file.NoSuchFileException(
+                        (haveCert ? key : cert).toString(),
+                        null,
                         "creds-dir has " + (haveCert ? cert : key).getFileName() + " but not this file");
             }
             return haveCert ? Pem.Identity.pem(cert, key, password) : null;

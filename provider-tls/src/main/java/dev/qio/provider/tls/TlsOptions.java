@@ -20,8 +20,18 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class TlsOptions {
     /** The options that belong to the layer; any other option goes to the inner channel's URI. */
-    static final Set<String> NAMES = Set.of("creds-dir", "ca", "cert", "key", "keystore", "password",
-            "verify-peer", "hostname", "authz", "protocols", "ciphers");
+    static final Set<String> NAMES = Set.of(
+            "creds-dir",
+            "ca",
+            "cert",
+            "key",
+            "keystore",
+            "password",
+            "verify-peer",
+            "hostname",
+            "authz",
+            "protocols",
+            "ciphers");
 
     private static final Map<String, Cached> CACHE = new ConcurrentHashMap<>();
 
@@ -56,8 +66,18 @@ final class TlsOptions {
         if (cert != null && keystore != null) {
             throw o.bad("keystore", "cannot be combined with cert= and key=; give one identity");
         }
-        String cacheKey = String.join("\u0000", end.name(), String.valueOf(dir), String.valueOf(ca), String.valueOf(cert), String.valueOf(key),
-                String.valueOf(keystore), String.valueOf(password), String.valueOf(verifyPeer), protocols.toString(), ciphers.toString());
+        String cacheKey = String.join(
+                "\u0000",
+                end.name(),
+                String.valueOf(dir),
+                String.valueOf(ca),
+                String.valueOf(cert),
+                String.valueOf(key),
+                String.valueOf(keystore),
+                String.valueOf(password),
+                String.valueOf(verifyPeer),
+                protocols.toString(),
+                ciphers.toString());
         List<Path> files = new ArrayList<>();
         for (Path p : Arrays.asList(dir, ca, cert, key, keystore)) {
             if (p != null) {
@@ -65,7 +85,8 @@ final class TlsOptions {
             }
         }
         if (dir != null) {
-            for (String name : List.of("ca-cert.pem", "server-cert.pem", "server-key.pem", "client-cert.pem", "client-key.pem")) {
+            for (String name :
+                    List.of("ca-cert.pem", "server-cert.pem", "server-key.pem", "client-cert.pem", "client-key.pem")) {
                 files.add(dir.resolve(name));
             }
         }
@@ -123,7 +144,8 @@ final class TlsOptions {
                 }
             }
             if (out.isEmpty()) {
-                throw o.bad(name, "'" + v + "' names none; give a comma list, or leave the option out for the defaults");
+                throw o.bad(
+                        name, "'" + v + "' names none; give a comma list, or leave the option out for the defaults");
             }
         });
         return out;

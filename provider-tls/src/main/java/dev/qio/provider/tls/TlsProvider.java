@@ -51,8 +51,11 @@ public final class TlsProvider extends LayerProvider {
             hostname = hostname.substring(1, hostname.length() - 1); // an IPv6 literal as the certificate holds it
         }
         String expected = hostname;
-        return openOver(registry, inner,
-                channel -> TlsChannels.client(channel, options.credentials, expected, inner.getPort()), TlsChannel::handshake);
+        return openOver(
+                registry,
+                inner,
+                channel -> TlsChannels.client(channel, options.credentials, expected, inner.getPort()),
+                TlsChannel::handshake);
     }
 
     @Override

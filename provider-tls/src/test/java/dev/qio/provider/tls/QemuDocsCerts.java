@@ -54,13 +54,32 @@ final class QemuDocsCerts {
                 signing_key
                 """);
         certtool(dir, "ca-key.pem", "--generate-privkey");
-        certtool(dir, null, "--generate-self-signed", "--load-privkey", "ca-key.pem", "--template", "ca.info",
-                "--outfile", "ca-cert.pem");
+        certtool(
+                dir,
+                null,
+                "--generate-self-signed",
+                "--load-privkey",
+                "ca-key.pem",
+                "--template",
+                "ca.info",
+                "--outfile",
+                "ca-cert.pem");
         for (String end : List.of("server", "client")) {
             certtool(dir, end + "-key.pem", "--generate-privkey");
-            certtool(dir, null, "--generate-certificate", "--load-ca-certificate", "ca-cert.pem",
-                    "--load-ca-privkey", "ca-key.pem", "--load-privkey", end + "-key.pem",
-                    "--template", end + ".info", "--outfile", end + "-cert.pem");
+            certtool(
+                    dir,
+                    null,
+                    "--generate-certificate",
+                    "--load-ca-certificate",
+                    "ca-cert.pem",
+                    "--load-ca-privkey",
+                    "ca-key.pem",
+                    "--load-privkey",
+                    end + "-key.pem",
+                    "--template",
+                    end + ".info",
+                    "--outfile",
+                    end + "-cert.pem");
         }
         return dir;
     }
@@ -70,11 +89,19 @@ final class QemuDocsCerts {
         List<String> command = new ArrayList<>(List.of("certtool"));
         command.addAll(List.of(args));
         Path err = dir.resolve("certtool.err");
-        Process p = new ProcessBuilder(command).directory(dir.toFile())
-                .redirectOutput(stdoutFile == null ? ProcessBuilder.Redirect.DISCARD : ProcessBuilder.Redirect.to(dir.resolve(stdoutFile).toFile()))
-                .redirectError(err.toFile()).start();
+        Process p = new ProcessBuilder(command)
+                .directory(dir.toFile())
+                .redirectOutput(
+                        stdoutFile == null
+                                ? ProcessBuilder.Redirect.DISCARD
+                                : ProcessBuilder.Redirect.to(
+                                        dir.resolve(stdoutFile).toFile()))
+                .redirectError(err.toFile())
+                .start();
         try {
-            assertTrue(p.waitFor(HANG_GUARD.toSeconds(), TimeUnit.SECONDS), () -> "certtool " + String.join(" ", args) + " hung");
+            assertTrue(
+                    p.waitFor(HANG_GUARD.toSeconds(), TimeUnit.SECONDS),
+                    () -> "certtool " + String.join(" ", args) + " hung");
             assertTrue(p.exitValue() == 0, () -> "certtool " + String.join(" ", args) + " failed: " + read(err));
         } finally {
             p.destroyForcibly();

@@ -43,6 +43,7 @@ final class TestCerts {
     private static final AtomicLong SERIAL = new AtomicLong(System.nanoTime() & 0xffff_ffffL);
     /** The server certificate's names: what clients of the tests connect to. */
     static final List<String> SERVER_NAMES = List.of("localhost", "127.0.0.1", "::1", "qio.test");
+
     static final String CA_DN = "C=UK,O=qio tests,CN=qio test CA";
     static final String SERVER_DN = "C=UK,O=qio tests,CN=localhost";
     static final String CLIENT_DN = "C=UK,O=qio tests,CN=qemu-client";
@@ -60,38 +61,76 @@ final class TestCerts {
     static Issued ca(String dn) {
         KeyPair keys = ec();
         X500Name name = new X500Name(dn);
-        return sign(name, keys, name, keys.getPrivate(), List.of(), true, Instant.now().minus(Duration.ofDays(1)), Instant.now().plus(Duration.ofDays(30)));
+        return sign(
+                name,
+                keys,
+                name,
+                keys.getPrivate(),
+                List.of(),
+                true,
+                Instant.now().minus(Duration.ofDays(1)),
+                Instant.now().plus(Duration.ofDays(30)));
     }
 
     /** A leaf certificate that {@code ca} signs, valid from yesterday for 30 days. */
     static Issued leaf(Issued ca, String dn, List<String> names) {
-        return leaf(ca, dn, names, ec(), Instant.now().minus(Duration.ofDays(1)), Instant.now().plus(Duration.ofDays(30)));
+        return leaf(
+                ca,
+                dn,
+                names,
+                ec(),
+                Instant.now().minus(Duration.ofDays(1)),
+                Instant.now().plus(Duration.ofDays(30)));
     }
 
     /** A leaf with the given keys and validity (an expired one: {@code notAfter} in the past). */
     static Issued leaf(Issued ca, String dn, List<String> names, KeyPair keys, Instant notBefore, Instant notAfter) {
-        return sign(new X500Name(dn), keys, X500Name.getInstance(ca.certificate().getSubjectX500Principal().getEncoded()), ca.key(), names, false, notBefore, notAfter);
+        return sign(
+                new X500Name(dn),
+                keys,
+                X500Name.getInstance(ca.certificate().getSubjectX500Principal().getEncoded()),
+                ca.key(),
+                names,
+                false,
+                notBefore,
+                notAfter);
     }
 
-    private static Issued sign(X500Name dn, KeyPair keys, X500Name issuerDn, PrivateKey issuerKey, List<String> names,
-            boolean isCa, Instant notBefore, Instant notAfter) {
+    private static Issued sign(
+            X500Name dn,
+            KeyPair keys,
+            X500Name issuerDn,
+            PrivateKey issuerKey,
+            List<String> names,
+            boolean isCa,
+            Instant notBefore,
+            Instant notAfter) {
         try {
-            X509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(issuerDn,
-                    BigInteger.valueOf(SERIAL.incrementAndGet()), Date.from(notBefore), Date.from(notAfter),
-                    dn, keys.getPublic());
+            X509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(
+                    issuerDn,
+                    BigInteger.valueOf(SERIAL.incrementAndGet()),
+                    Date.from(notBefore),
+                    Date.from(notAfter),
+                    dn,
+                    keys.getPublic());
             JcaX509ExtensionUtils ext = new JcaX509ExtensionUtils();
             b.addExtension(Extension.subjectKeyIdentifier, false, ext.createSubjectKeyIdentifier(keys.getPublic()));
             b.addExtension(Extension.basicConstraints, true, new BasicConstraints(isCa));
-            b.addExtension(Extension.keyUsage, true, new KeyUsage(isCa
-                    ? KeyUsage.keyCertSign | KeyUsage.cRLSign
-                    : KeyUsage.digitalSignature | KeyUsage.keyEncipherment));
+            b.addExtension(
+                    Extension.keyUsage,
+                    true,
+                    new KeyUsage(
+                            isCa
+                                    ? KeyUsage.keyCertSign | KeyUsage.cRLSign
+                                    : KeyUsage.digitalSignature | KeyUsage.keyEncipherment));
             if (!names.isEmpty()) {
                 List<GeneralName> sans = new ArrayList<>();
                 for (String n : names) {
                     boolean ip = n.contains(":") || n.chars().allMatch(c -> c == '.' || Character.isDigit(c));
                     sans.add(new GeneralName(ip ? GeneralName.iPAddress : GeneralName.dNSName, n));
                 }
-                b.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(sans.toArray(GeneralName[]::new)));
+                b.addExtension(
+                        Extension.subjectAlternativeName, false, new GeneralNames(sans.toArray(GeneralName[]::new)));
             }
             String algorithm = issuerKey.getAlgorithm().equals("RSA") ? "SHA256withRSA" : "SHA256withECDSA";
             ContentSigner signer = new JcaContentSignerBuilder(algorithm).build(issuerKey);
@@ -173,7 +212,8 @@ final class TestCerts {
 
     static String pem(String type, byte[] der) {
         return "-----BEGIN " + type + "-----\n"
-                + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der)
+                + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+                        .encodeToString(der)
                 + "\n-----END " + type + "-----\n";
     }
 }

@@ -10,7 +10,8 @@ import dev.qio.testkit.ChannelFixture;
 class Tls12ConformanceTest extends ChannelContract {
     @Override
     protected ChannelFixture fixture() {
-        return TlsFixtures.pairs("tls1.2+tcp",
+        return TlsFixtures.pairs(
+                "tls1.2+tcp",
                 () -> "tls+tcp://127.0.0.1:0?" + TlsFixtures.credsQuery() + "&protocols=TLSv1.2&" + TlsFixtures.BUFFERS,
                 "protocols=TLSv1.2&" + TlsFixtures.BUFFERS);
     }

@@ -29,14 +29,14 @@ import java.time.Instant;
 import java.util.List;
 import javax.net.ssl.SSLSession;
 import javax.security.auth.x500.X500Principal;
-import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
-import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
-import org.bouncycastle.openssl.jcajce.JceOpenSSLPKCS8EncryptorBuilder;
-import org.bouncycastle.openssl.jcajce.JcePEMEncryptorBuilder;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
 import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
 import org.bouncycastle.openssl.PKCS8Generator;
+import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
+import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
+import org.bouncycastle.openssl.jcajce.JceOpenSSLPKCS8EncryptorBuilder;
+import org.bouncycastle.openssl.jcajce.JcePEMEncryptorBuilder;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -83,7 +83,8 @@ class TlsCredentialsTest {
     }
 
     private static String enc(Object pathOrText) {
-        return java.net.URLEncoder.encode(pathOrText.toString(), StandardCharsets.UTF_8).replace("+", "%20");
+        return java.net.URLEncoder.encode(pathOrText.toString(), StandardCharsets.UTF_8)
+                .replace("+", "%20");
     }
 
     // ---- private key formats --------------------------------------------------------------------
@@ -130,17 +131,35 @@ class TlsCredentialsTest {
                 case PKCS1_RSA -> TestCerts.writeTraditional(file, keys);
                 case SEC1_EC -> writePem(file, ecWithPublicKey(keys), null);
                 case ENCRYPTED_PKCS8_EC, ENCRYPTED_PKCS8_RSA, ENCRYPTED_PKCS8_HMACSHA1_EC -> {
-                    var encryptor = new JceOpenSSLPKCS8EncryptorBuilder(PKCS8Generator.AES_256_CBC).setProvider(BC)
-                            .setPRF(this == ENCRYPTED_PKCS8_HMACSHA1_EC ? PKCS8Generator.PRF_HMACSHA1 : PKCS8Generator.PRF_HMACSHA256)
-                            .setPassword(PASSWORD.toCharArray()).build();
+                    var encryptor = new JceOpenSSLPKCS8EncryptorBuilder(PKCS8Generator.AES_256_CBC)
+                            .setProvider(BC)
+                            .setPRF(
+                                    this == ENCRYPTED_PKCS8_HMACSHA1_EC
+                                            ? PKCS8Generator.PRF_HMACSHA1
+                                            : PKCS8Generator.PRF_HMACSHA256)
+                            .setPassword(PASSWORD.toCharArray())
+                            .build();
                     writePem(file, new JcaPKCS8Generator(keys.getPrivate(), encryptor).generate(), null);
                 }
                 case ENCRYPTED_PKCS8_BY_OPENSSL_EC -> {
-                    org.junit.jupiter.api.Assumptions.assumeTrue(TlsTestSupport.opensslAvailable(), "openssl is not on the PATH");
+                    org.junit.jupiter.api.Assumptions.assumeTrue(
+                            TlsTestSupport.opensslAvailable(), "openssl is not on the PATH");
                     Path plain = file.resolveSibling("plain-key.pem");
                     TestCerts.writePkcs8(plain, keys.getPrivate());
-                    Process p = new ProcessBuilder("openssl", "pkcs8", "-topk8", "-v2", "aes-256-cbc", "-in", plain.toString(),
-                            "-out", file.toString(), "-passout", "pass:" + PASSWORD).redirectErrorStream(true).start();
+                    Process p = new ProcessBuilder(
+                                    "openssl",
+                                    "pkcs8",
+                                    "-topk8",
+                                    "-v2",
+                                    "aes-256-cbc",
+                                    "-in",
+                                    plain.toString(),
+                                    "-out",
+                                    file.toString(),
+                                    "-passout",
+                                    "pass:" + PASSWORD)
+                            .redirectErrorStream(true)
+                            .start();
                     try {
                         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
                         assertEquals(0, p.waitFor(), () -> "openssl pkcs8 failed: " + out);
@@ -158,10 +177,13 @@ class TlsCredentialsTest {
         /** The key as a PKCS#8 structure whose SEC1 part carries the public key; BouncyCastle writes it as EC PRIVATE KEY. */
         private static PrivateKeyInfo ecWithPublicKey(KeyPair keys) throws IOException {
             PrivateKeyInfo info = PrivateKeyInfo.getInstance(keys.getPrivate().getEncoded());
-            BigInteger d = org.bouncycastle.asn1.sec.ECPrivateKey.getInstance(info.parsePrivateKey()).getKey();
+            BigInteger d = org.bouncycastle.asn1.sec.ECPrivateKey.getInstance(info.parsePrivateKey())
+                    .getKey();
             AlgorithmIdentifier algorithm = info.getPrivateKeyAlgorithm();
-            var publicKey = SubjectPublicKeyInfo.getInstance(keys.getPublic().getEncoded()).getPublicKeyData();
-            return new PrivateKeyInfo(algorithm,
+            var publicKey = SubjectPublicKeyInfo.getInstance(keys.getPublic().getEncoded())
+                    .getPublicKeyData();
+            return new PrivateKeyInfo(
+                    algorithm,
                     new org.bouncycastle.asn1.sec.ECPrivateKey(256, d, publicKey, algorithm.getParameters()));
         }
 
@@ -171,7 +193,11 @@ class TlsCredentialsTest {
                 if (password == null) {
                     w.writeObject(pem);
                 } else {
-                    w.writeObject(pem, new JcePEMEncryptorBuilder("AES-128-CBC").setProvider(BC).build(password.toCharArray()));
+                    w.writeObject(
+                            pem,
+                            new JcePEMEncryptorBuilder("AES-128-CBC")
+                                    .setProvider(BC)
+                                    .build(password.toCharArray()));
                 }
             }
             Files.writeString(file, out.toString(), StandardCharsets.US_ASCII);
@@ -183,8 +209,13 @@ class TlsCredentialsTest {
         TestCerts.Issued ca = TestCerts.ca(TestCerts.CA_DN);
         KeyPair keys = format.newKeys();
         Instant now = Instant.now();
-        TestCerts.Issued server = TestCerts.leaf(ca, TestCerts.SERVER_DN, TestCerts.SERVER_NAMES, keys,
-                now.minus(Duration.ofDays(1)), now.plus(Duration.ofDays(30)));
+        TestCerts.Issued server = TestCerts.leaf(
+                ca,
+                TestCerts.SERVER_DN,
+                TestCerts.SERVER_NAMES,
+                keys,
+                now.minus(Duration.ofDays(1)),
+                now.plus(Duration.ofDays(30)));
         Creds creds = TlsTestSupport.creds(tmp.resolve("creds-" + format), ca, server);
         format.write(creds.file("server-key.pem"), keys);
         String text = Files.readString(creds.file("server-key.pem"));
@@ -196,20 +227,31 @@ class TlsCredentialsTest {
     @EnumSource(KeyFormat.class)
     void everyKeyFormatServesAHandshake(KeyFormat format) throws Exception {
         Creds creds = credsWithServerKey(format);
-        SSLSession session = handshakeOverMem(creds.query() + (format.encrypted ? "&password=" + enc(PASSWORD) : ""), creds.query());
-        assertEquals(creds.server().certificate(), session.getLocalCertificates()[0], "the server presented the certificate of that key");
+        SSLSession session =
+                handshakeOverMem(creds.query() + (format.encrypted ? "&password=" + enc(PASSWORD) : ""), creds.query());
+        assertEquals(
+                creds.server().certificate(),
+                session.getLocalCertificates()[0],
+                "the server presented the certificate of that key");
     }
 
     @ParameterizedTest
     @EnumSource(value = KeyFormat.class, names = "ENCRYPTED_.*", mode = EnumSource.Mode.MATCH_ALL)
     void anEncryptedKeyWithTheWrongPasswordNamesTheFileAndThePassword(KeyFormat format) throws Exception {
         Creds creds = credsWithServerKey(format);
-        IOException e = assertThrows(IOException.class,
-                () -> IoChannels.listen("tls+mem://" + TlsTestSupport.memName() + "?" + creds.query() + "&password=wrong").close());
+        IOException e = assertThrows(
+                IOException.class,
+                () -> IoChannels.listen(
+                                "tls+mem://" + TlsTestSupport.memName() + "?" + creds.query() + "&password=wrong")
+                        .close());
         assertMentions(e, creds.file("server-key.pem").toString(), "password");
         // the same through the builder
-        IOException b = assertThrows(IOException.class,
-                () -> TlsCredentials.builder().directory(creds.dir()).password("wrong".toCharArray()).build());
+        IOException b = assertThrows(
+                IOException.class,
+                () -> TlsCredentials.builder()
+                        .directory(creds.dir())
+                        .password("wrong".toCharArray())
+                        .build());
         assertMentions(b, creds.file("server-key.pem").toString(), "password");
     }
 
@@ -217,8 +259,10 @@ class TlsCredentialsTest {
     @EnumSource(value = KeyFormat.class, names = "ENCRYPTED_.*", mode = EnumSource.Mode.MATCH_ALL)
     void anEncryptedKeyWithoutAPasswordNamesTheFileAndThePassword(KeyFormat format) throws Exception {
         Creds creds = credsWithServerKey(format);
-        IOException e = assertThrows(IOException.class,
-                () -> IoChannels.listen("tls+mem://" + TlsTestSupport.memName() + "?" + creds.query()).close());
+        IOException e = assertThrows(
+                IOException.class,
+                () -> IoChannels.listen("tls+mem://" + TlsTestSupport.memName() + "?" + creds.query())
+                        .close());
         assertMentions(e, creds.file("server-key.pem").toString(), "password");
         IOException b = assertThrows(IOException.class, () -> TlsCredentials.fromDirectory(creds.dir()));
         assertMentions(b, creds.file("server-key.pem").toString(), "password");
@@ -228,9 +272,13 @@ class TlsCredentialsTest {
     @Test
     void certAndKeyOptionsOverrideTheCredsDir() throws Exception {
         Creds creds = TlsTestSupport.creds(tmp.resolve("creds"));
-        Creds other = TlsTestSupport.creds(tmp.resolve("other"), creds.ca(), TestCerts.leaf(creds.ca(), "C=UK,O=qio tests,CN=other", TestCerts.SERVER_NAMES));
-        SSLSession session = handshakeOverMem(creds.query()
-                + "&cert=" + other.file("server-cert.pem") + "&key=" + other.file("server-key.pem"), creds.query());
+        Creds other = TlsTestSupport.creds(
+                tmp.resolve("other"),
+                creds.ca(),
+                TestCerts.leaf(creds.ca(), "C=UK,O=qio tests,CN=other", TestCerts.SERVER_NAMES));
+        SSLSession session = handshakeOverMem(
+                creds.query() + "&cert=" + other.file("server-cert.pem") + "&key=" + other.file("server-key.pem"),
+                creds.query());
         assertEquals(other.server().certificate(), session.getLocalCertificates()[0]);
     }
 
@@ -239,8 +287,9 @@ class TlsCredentialsTest {
     private Path pkcs12(Creds creds, String password) throws Exception {
         KeyStore ks = KeyStore.getInstance("PKCS12");
         ks.load(null, null);
-        ks.setKeyEntry("server", creds.server().key(), password.toCharArray(),
-                new Certificate[] {creds.server().certificate(), creds.ca().certificate()});
+        ks.setKeyEntry("server", creds.server().key(), password.toCharArray(), new Certificate[] {
+            creds.server().certificate(), creds.ca().certificate()
+        });
         Path file = tmp.resolve("server.p12");
         try (OutputStream out = Files.newOutputStream(file)) {
             ks.store(out, password.toCharArray());
@@ -252,8 +301,8 @@ class TlsCredentialsTest {
     void aPkcs12KeystoreByUri() throws Exception {
         Creds creds = TlsTestSupport.creds(tmp.resolve("creds"));
         Path p12 = pkcs12(creds, PASSWORD);
-        SSLSession session = handshakeOverMem("keystore=" + p12 + "&password=" + enc(PASSWORD) + "&ca=" + creds.file("ca-cert.pem"),
-                creds.query());
+        SSLSession session = handshakeOverMem(
+                "keystore=" + p12 + "&password=" + enc(PASSWORD) + "&ca=" + creds.file("ca-cert.pem"), creds.query());
         assertEquals(creds.server().certificate(), session.getLocalCertificates()[0]);
     }
 
@@ -261,8 +310,11 @@ class TlsCredentialsTest {
     void aPkcs12KeystoreByBuilder() throws Exception {
         Creds creds = TlsTestSupport.creds(tmp.resolve("creds"));
         Path p12 = pkcs12(creds, PASSWORD);
-        TlsCredentials serverCreds = TlsCredentials.builder().pkcs12(p12).password(PASSWORD.toCharArray())
-                .trustPem(creds.file("ca-cert.pem")).build();
+        TlsCredentials serverCreds = TlsCredentials.builder()
+                .pkcs12(p12)
+                .password(PASSWORD.toCharArray())
+                .trustPem(creds.file("ca-cert.pem"))
+                .build();
         assertTrue(serverCreds.hasServerIdentity());
         TlsCredentials clientCreds = TlsCredentials.fromDirectory(creds.dir());
         String name = TlsTestSupport.memName();
@@ -286,11 +338,18 @@ class TlsCredentialsTest {
     void aPkcs12KeystoreWithTheWrongPasswordNamesTheFile() throws Exception {
         Creds creds = TlsTestSupport.creds(tmp.resolve("creds"));
         Path p12 = pkcs12(creds, PASSWORD);
-        IOException e = assertThrows(IOException.class,
-                () -> TlsCredentials.builder().pkcs12(p12).password("wrong".toCharArray()).build());
+        IOException e = assertThrows(
+                IOException.class,
+                () -> TlsCredentials.builder()
+                        .pkcs12(p12)
+                        .password("wrong".toCharArray())
+                        .build());
         assertMentions(e, p12.toString(), "password");
-        IOException byUri = assertThrows(IOException.class, () -> IoChannels.listen(
-                "tls+mem://" + TlsTestSupport.memName() + "?keystore=" + p12 + "&password=wrong").close());
+        IOException byUri = assertThrows(
+                IOException.class,
+                () -> IoChannels.listen(
+                                "tls+mem://" + TlsTestSupport.memName() + "?keystore=" + p12 + "&password=wrong")
+                        .close());
         assertMentions(byUri, p12.toString(), "password");
     }
 
@@ -301,10 +360,18 @@ class TlsCredentialsTest {
         Creds creds = TlsTestSupport.creds(tmp.resolve("creds"));
         TestCerts.writePkcs8(creds.file("server-key.pem"), TestCerts.ec().getPrivate());
         IOException e = assertThrows(IOException.class, () -> TlsCredentials.fromDirectory(creds.dir()));
-        assertMentions(e, creds.file("server-key.pem").toString(), creds.file("server-cert.pem").toString());
-        IOException byUri = assertThrows(IOException.class,
-                () -> IoChannels.listen("tls+mem://" + TlsTestSupport.memName() + "?" + creds.query()).close());
-        assertMentions(byUri, creds.file("server-key.pem").toString(), creds.file("server-cert.pem").toString());
+        assertMentions(
+                e,
+                creds.file("server-key.pem").toString(),
+                creds.file("server-cert.pem").toString());
+        IOException byUri = assertThrows(
+                IOException.class,
+                () -> IoChannels.listen("tls+mem://" + TlsTestSupport.memName() + "?" + creds.query())
+                        .close());
+        assertMentions(
+                byUri,
+                creds.file("server-key.pem").toString(),
+                creds.file("server-cert.pem").toString());
     }
 
     @ParameterizedTest
@@ -312,18 +379,28 @@ class TlsCredentialsTest {
     void aCredsDirMissingHalfAPairNamesTheMissingFile(String missing) throws Exception {
         Creds creds = TlsTestSupport.creds(tmp.resolve("creds"));
         Files.delete(creds.file(missing));
-        NoSuchFileException both = assertThrows(NoSuchFileException.class, () -> TlsCredentials.fromDirectory(creds.dir()));
+        NoSuchFileException both =
+                assertThrows(NoSuchFileException.class, () -> TlsCredentials.fromDirectory(creds.dir()));
         assertEquals(creds.file(missing).toString(), both.getFile());
-        // An end reads only its own pair, as QEMU's endpoint does: a listener cares about server-*, a client about client-*.
-        TlsCredentials.Endpoint end = missing.startsWith("server") ? TlsCredentials.Endpoint.SERVER : TlsCredentials.Endpoint.CLIENT;
-        NoSuchFileException own = assertThrows(NoSuchFileException.class,
-                () -> TlsCredentials.builder().directory(creds.dir()).endpoint(end).build());
+        // An end reads only its own pair, as QEMU's endpoint does: a listener cares about server-*, a client about
+        // client-*.
+        TlsCredentials.Endpoint end =
+                missing.startsWith("server") ? TlsCredentials.Endpoint.SERVER : TlsCredentials.Endpoint.CLIENT;
+        NoSuchFileException own = assertThrows(
+                NoSuchFileException.class,
+                () -> TlsCredentials.builder()
+                        .directory(creds.dir())
+                        .endpoint(end)
+                        .build());
         assertEquals(creds.file(missing).toString(), own.getFile());
-        TlsCredentials.Endpoint other = end == TlsCredentials.Endpoint.SERVER ? TlsCredentials.Endpoint.CLIENT : TlsCredentials.Endpoint.SERVER;
+        TlsCredentials.Endpoint other =
+                end == TlsCredentials.Endpoint.SERVER ? TlsCredentials.Endpoint.CLIENT : TlsCredentials.Endpoint.SERVER;
         TlsCredentials.builder().directory(creds.dir()).endpoint(other).build(); // the other end's files are complete
         if (end == TlsCredentials.Endpoint.SERVER) {
-            NoSuchFileException byUri = assertThrows(NoSuchFileException.class,
-                    () -> IoChannels.listen("tls+mem://" + TlsTestSupport.memName() + "?" + creds.query()).close());
+            NoSuchFileException byUri = assertThrows(
+                    NoSuchFileException.class,
+                    () -> IoChannels.listen("tls+mem://" + TlsTestSupport.memName() + "?" + creds.query())
+                            .close());
             assertEquals(creds.file(missing).toString(), byUri.getFile());
         }
     }
@@ -333,16 +410,25 @@ class TlsCredentialsTest {
         Path nowhere = tmp.resolve("nowhere");
         Creds creds = TlsTestSupport.creds(tmp.resolve("creds"));
         String mem = "tls+mem://" + TlsTestSupport.memName() + "?";
-        NoSuchFileException dir = assertThrows(NoSuchFileException.class, () -> IoChannels.listen(mem + "creds-dir=" + nowhere).close());
+        NoSuchFileException dir = assertThrows(
+                NoSuchFileException.class,
+                () -> IoChannels.listen(mem + "creds-dir=" + nowhere).close());
         assertEquals(nowhere.toString(), dir.getFile());
-        NoSuchFileException ca = assertThrows(NoSuchFileException.class,
-                () -> IoChannels.listen(mem + creds.query() + "&ca=" + nowhere.resolve("ca.pem")).close());
+        NoSuchFileException ca = assertThrows(
+                NoSuchFileException.class,
+                () -> IoChannels.listen(mem + creds.query() + "&ca=" + nowhere.resolve("ca.pem"))
+                        .close());
         assertEquals(nowhere.resolve("ca.pem").toString(), ca.getFile());
-        NoSuchFileException key = assertThrows(NoSuchFileException.class, () -> IoChannels.listen(
-                mem + "cert=" + creds.file("server-cert.pem") + "&key=" + nowhere.resolve("key.pem")).close());
+        NoSuchFileException key = assertThrows(
+                NoSuchFileException.class,
+                () -> IoChannels.listen(
+                                mem + "cert=" + creds.file("server-cert.pem") + "&key=" + nowhere.resolve("key.pem"))
+                        .close());
         assertEquals(nowhere.resolve("key.pem").toString(), key.getFile());
-        NoSuchFileException p12 = assertThrows(NoSuchFileException.class,
-                () -> IoChannels.listen(mem + "keystore=" + nowhere.resolve("x.p12")).close());
+        NoSuchFileException p12 = assertThrows(
+                NoSuchFileException.class,
+                () -> IoChannels.listen(mem + "keystore=" + nowhere.resolve("x.p12"))
+                        .close());
         assertEquals(nowhere.resolve("x.p12").toString(), p12.getFile());
     }
 
@@ -357,8 +443,10 @@ class TlsCredentialsTest {
     void aListenerNeedsAServerCertificate() throws Exception {
         Path caOnly = Files.createDirectories(tmp.resolve("ca-only"));
         Files.copy(TlsFixtures.creds().resolve("ca-cert.pem"), caOnly.resolve("ca-cert.pem"));
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> IoChannels.listen("tls+mem://" + TlsTestSupport.memName() + "?creds-dir=" + caOnly).close());
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
+                () -> IoChannels.listen("tls+mem://" + TlsTestSupport.memName() + "?creds-dir=" + caOnly)
+                        .close());
         assertMentions(e, "server-cert.pem");
     }
 
@@ -366,19 +454,25 @@ class TlsCredentialsTest {
 
     @Test
     void anUnknownProtocolIsNamedAndTheSupportedOnesListed() {
-        String uri = "tls+mem://" + TlsTestSupport.memName() + "?creds-dir=" + TlsFixtures.creds() + "&protocols=TLSv1.3,TLSv1.9";
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> IoChannels.open(uri).close());
+        String uri = "tls+mem://" + TlsTestSupport.memName() + "?creds-dir=" + TlsFixtures.creds()
+                + "&protocols=TLSv1.3,TLSv1.9";
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class, () -> IoChannels.open(uri).close());
         assertMentions(e, "TLSv1.9", "TLSv1.2", "TLSv1.3");
-        assertFalse(e.getMessage().contains("[TLSv1.3,"), "only the unknown one is reported as unknown: " + e.getMessage());
-        IllegalArgumentException b = assertThrows(IllegalArgumentException.class,
+        assertFalse(
+                e.getMessage().contains("[TLSv1.3,"), "only the unknown one is reported as unknown: " + e.getMessage());
+        IllegalArgumentException b = assertThrows(
+                IllegalArgumentException.class,
                 () -> TlsCredentials.builder().protocols("SSLv9").build());
         assertMentions(b, "SSLv9", "TLSv1.3");
     }
 
     @Test
     void anUnknownCipherSuiteIsNamedAndTheSupportedOnesListed() {
-        String uri = "tls+mem://" + TlsTestSupport.memName() + "?creds-dir=" + TlsFixtures.creds() + "&ciphers=TLS_NO_SUCH_SUITE";
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> IoChannels.listen(uri).close());
+        String uri = "tls+mem://" + TlsTestSupport.memName() + "?creds-dir=" + TlsFixtures.creds()
+                + "&ciphers=TLS_NO_SUCH_SUITE";
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class, () -> IoChannels.listen(uri).close());
         assertMentions(e, "TLS_NO_SUCH_SUITE", "TLS_AES_128_GCM_SHA256");
     }
 
@@ -386,11 +480,16 @@ class TlsCredentialsTest {
 
     @Test
     void anUnknownOptionIsNamed() {
-        IllegalArgumentException open = assertThrows(IllegalArgumentException.class,
-                () -> IoChannels.open("tls+mem://" + TlsTestSupport.memName() + "?creds-dirr=/tmp").close());
+        IllegalArgumentException open = assertThrows(
+                IllegalArgumentException.class,
+                () -> IoChannels.open("tls+mem://" + TlsTestSupport.memName() + "?creds-dirr=/tmp")
+                        .close());
         assertMentions(open, "creds-dirr");
-        IllegalArgumentException listen = assertThrows(IllegalArgumentException.class,
-                () -> IoChannels.listen("tls+mem://" + TlsTestSupport.memName() + "?creds-dir=" + TlsFixtures.creds() + "&creds-dirr=/tmp").close());
+        IllegalArgumentException listen = assertThrows(
+                IllegalArgumentException.class,
+                () -> IoChannels.listen("tls+mem://" + TlsTestSupport.memName() + "?creds-dir=" + TlsFixtures.creds()
+                                + "&creds-dirr=/tmp")
+                        .close());
         assertMentions(listen, "creds-dirr");
     }
 
@@ -401,8 +500,24 @@ class TlsCredentialsTest {
      * by the inner scheme.
      */
     @ParameterizedTest
-    @ValueSource(strings = {"hostname=", "protocols=", "ciphers=", "creds-dir=", "ca=", "cert=", "key=", "keystore=",
-            "password=", "verify-peer=", "authz=", "protocols=,", "protocols=%20,%20", "ciphers=,", "nodelay="})
+    @ValueSource(
+            strings = {
+                "hostname=",
+                "protocols=",
+                "ciphers=",
+                "creds-dir=",
+                "ca=",
+                "cert=",
+                "key=",
+                "keystore=",
+                "password=",
+                "verify-peer=",
+                "authz=",
+                "protocols=,",
+                "protocols=%20,%20",
+                "ciphers=,",
+                "nodelay="
+            })
     void anEmptyValueIsRefusedAtOpenNamingTheOption(String option) {
         String name = option.substring(0, option.indexOf('='));
         String uri = "tls+tcp://127.0.0.1:1?creds-dir=" + TlsFixtures.creds() + "&" + option;
@@ -410,7 +525,8 @@ class TlsCredentialsTest {
             uri = "tls+tcp://127.0.0.1:1?" + option;
         }
         String u = uri;
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> IoChannels.open(u).close());
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class, () -> IoChannels.open(u).close());
         assertMentions(e, "option '" + name + "'", option.endsWith("=") ? "empty value" : "names none");
     }
 
@@ -418,12 +534,15 @@ class TlsCredentialsTest {
     @Test
     void innerOptionsGoToTheInnerScheme() throws Exception {
         String creds = "creds-dir=" + TlsFixtures.creds();
-        try (TlsTestSupport.Pair p = TlsTestSupport.tcpPair(creds + "&sndbuf=65536&rcvbuf=65536", creds + "&nodelay=true&keepalive=true")) {
+        try (TlsTestSupport.Pair p =
+                TlsTestSupport.tcpPair(creds + "&sndbuf=65536&rcvbuf=65536", creds + "&nodelay=true&keepalive=true")) {
             exchange(p.client(), p.server());
         }
         // and an option neither knows is still an error, from the inner scheme
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> IoChannels.listen("tls+tcp://127.0.0.1:0?" + creds + "&no-such-socket-option=1").close());
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
+                () -> IoChannels.listen("tls+tcp://127.0.0.1:0?" + creds + "&no-such-socket-option=1")
+                        .close());
         assertMentions(e, "no-such-socket-option");
     }
 
@@ -431,28 +550,41 @@ class TlsCredentialsTest {
     void certWithoutKeyAndKeyWithoutCertNameTheProblem() {
         Path creds = TlsFixtures.creds();
         String mem = "tls+mem://" + TlsTestSupport.memName() + "?";
-        IllegalArgumentException noKey = assertThrows(IllegalArgumentException.class,
-                () -> IoChannels.listen(mem + "cert=" + creds.resolve("server-cert.pem")).close());
+        IllegalArgumentException noKey = assertThrows(
+                IllegalArgumentException.class,
+                () -> IoChannels.listen(mem + "cert=" + creds.resolve("server-cert.pem"))
+                        .close());
         assertMentions(noKey, "cert", "key=");
-        IllegalArgumentException noCert = assertThrows(IllegalArgumentException.class,
-                () -> IoChannels.listen(mem + "key=" + creds.resolve("server-key.pem")).close());
+        IllegalArgumentException noCert = assertThrows(
+                IllegalArgumentException.class,
+                () -> IoChannels.listen(mem + "key=" + creds.resolve("server-key.pem"))
+                        .close());
         assertMentions(noCert, "key", "cert=");
-        IllegalArgumentException both = assertThrows(IllegalArgumentException.class, () -> IoChannels.listen(mem
-                + "cert=" + creds.resolve("server-cert.pem") + "&key=" + creds.resolve("server-key.pem") + "&keystore=/x.p12").close());
+        IllegalArgumentException both = assertThrows(
+                IllegalArgumentException.class,
+                () -> IoChannels.listen(mem + "cert=" + creds.resolve("server-cert.pem") + "&key="
+                                + creds.resolve("server-key.pem") + "&keystore=/x.p12")
+                        .close());
         assertMentions(both, "keystore");
     }
 
     @Test
     void authzOnOpenIsRefused() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> IoChannels.open(
-                "tls+mem://" + TlsTestSupport.memName() + "?creds-dir=" + TlsFixtures.creds() + "&authz=CN=x").close());
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
+                () -> IoChannels.open("tls+mem://" + TlsTestSupport.memName() + "?creds-dir=" + TlsFixtures.creds()
+                                + "&authz=CN=x")
+                        .close());
         assertMentions(e, "authz");
     }
 
     @Test
     void hostnameOnListenIsRefused() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> IoChannels.listen(
-                "tls+mem://" + TlsTestSupport.memName() + "?creds-dir=" + TlsFixtures.creds() + "&hostname=localhost").close());
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
+                () -> IoChannels.listen("tls+mem://" + TlsTestSupport.memName() + "?creds-dir=" + TlsFixtures.creds()
+                                + "&hostname=localhost")
+                        .close());
         assertMentions(e, "hostname");
     }
 
@@ -463,8 +595,12 @@ class TlsCredentialsTest {
         Creds stranger = TlsTestSupport.creds(tmp.resolve("stranger")); // another CA altogether
         Path caOnly = Files.createDirectories(tmp.resolve("ca-only"));
         Files.copy(stranger.file("ca-cert.pem"), caOnly.resolve("ca-cert.pem"));
-        SSLSession session = handshakeOverMem(server.query() + "&verify-peer=false", "creds-dir=" + caOnly + "&verify-peer=false");
-        assertThrows(javax.net.ssl.SSLPeerUnverifiedException.class, session::getPeerCertificates, "no client certificate was asked for");
+        SSLSession session =
+                handshakeOverMem(server.query() + "&verify-peer=false", "creds-dir=" + caOnly + "&verify-peer=false");
+        assertThrows(
+                javax.net.ssl.SSLPeerUnverifiedException.class,
+                session::getPeerCertificates,
+                "no client certificate was asked for");
     }
 
     private static void assertMentions(Throwable e, String... words) {
@@ -506,7 +642,8 @@ class TlsCredentialsTest {
 
         @Test
         void bothDnOrdersMatch() {
-            assertTrue(allows("C=UK,O=qio tests,CN=qemu-client"), "country first, as OpenSSL's -subj and QEMU's examples");
+            assertTrue(
+                    allows("C=UK,O=qio tests,CN=qemu-client"), "country first, as OpenSSL's -subj and QEMU's examples");
             assertTrue(allows("CN=qemu-client,O=qio tests,C=UK"), "most specific first, as RFC 4514");
             assertTrue(allows("CN=qemu*,O=qio tests,C=UK"));
         }
@@ -530,8 +667,12 @@ class TlsCredentialsTest {
         void backslashEscapesTheNextCharacter() {
             X500Principal star = new X500Principal("CN=a*b,C=UK");
             assertTrue(Authz.allowing("C=UK,CN=a\\*b").allows(star));
-            assertFalse(Authz.allowing("C=UK,CN=a\\*b").allows(new X500Principal("CN=axxb,C=UK")), "an escaped * is no wildcard");
-            assertTrue(Authz.allowing("C=UK,CN=a*b").allows(new X500Principal("CN=axxb,C=UK")), "control: unescaped it is");
+            assertFalse(
+                    Authz.allowing("C=UK,CN=a\\*b").allows(new X500Principal("CN=axxb,C=UK")),
+                    "an escaped * is no wildcard");
+            assertTrue(
+                    Authz.allowing("C=UK,CN=a*b").allows(new X500Principal("CN=axxb,C=UK")),
+                    "control: unescaped it is");
             X500Principal question = new X500Principal("CN=what?,C=UK");
             assertTrue(Authz.allowing("C=UK,CN=what\\?").allows(question));
             assertFalse(Authz.allowing("C=UK,CN=what\\?").allows(new X500Principal("CN=whatx,C=UK")));

@@ -70,8 +70,13 @@ final class TlsFixtures {
 
     /** A kit fixture: listen on {@code listenUri} (creds added), connect to it with the creds. */
     static ChannelFixture pairs(String name, java.util.function.Supplier<String> listenUri, String clientQuery) {
-        return ChannelFixture.of(name, STREAM, () -> ChannelPair.connected(IoChannels.registry(), listenUri.get(),
-                credsQuery() + (clientQuery.isEmpty() ? "" : "&" + clientQuery)));
+        return ChannelFixture.of(
+                name,
+                STREAM,
+                () -> ChannelPair.connected(
+                        IoChannels.registry(),
+                        listenUri.get(),
+                        credsQuery() + (clientQuery.isEmpty() ? "" : "&" + clientQuery)));
     }
 
     static ChannelFixture mem() {

@@ -57,15 +57,20 @@ class TlsFlightTest {
             for (Recording end : List.of(clientInner, serverInner)) {
                 String events = end.events();
                 assertTrue(events.contains("W"), end.name() + " wrote nothing: " + events);
-                assertTrue(!events.contains("WW"), end.name() + " split a flight over several writes"
-                        + " (W: a write, R: a read that brought bytes): " + events);
+                assertTrue(
+                        !events.contains("WW"),
+                        end.name() + " split a flight over several writes"
+                                + " (W: a write, R: a read that brought bytes): " + events);
             }
         }
     }
 
     private static TlsCredentials credentials(String protocol, TlsCredentials.Endpoint endpoint) throws IOException {
-        return TlsCredentials.builder().directory(TlsFixtures.creds()).endpoint(endpoint)
-                .protocols(protocol).build();
+        return TlsCredentials.builder()
+                .directory(TlsFixtures.creds())
+                .endpoint(endpoint)
+                .protocols(protocol)
+                .build();
     }
 
     /** A channel that passes everything to {@code inner} and notes each write and each read that brought bytes. */

@@ -24,13 +24,16 @@ class TlsInnerSchemesConformanceTest {
     private static final AtomicInteger SEEDS = new AtomicInteger(0x715);
 
     /** A fixture: {@code tls+SCHEME} listened through {@code listenSide}, connected through {@code connectSide}. */
-    static ChannelFixture across(String name, String scheme, Supplier<String> listenUri, String listenSide,
-            String connectSide) {
+    static ChannelFixture across(
+            String name, String scheme, Supplier<String> listenUri, String listenSide, String connectSide) {
         return ChannelFixture.of(name, TlsFixtures.STREAM, () -> {
             ChannelRegistry all = IoChannels.registry();
             String query = TlsFixtures.credsQuery() + "&" + TlsFixtures.BUFFERS;
-            return MixedPairs.connected(MixedPairs.only(all, scheme, listenSide), listenUri.get() + "?" + query,
-                    MixedPairs.only(all, scheme, connectSide), query);
+            return MixedPairs.connected(
+                    MixedPairs.only(all, scheme, listenSide),
+                    listenUri.get() + "?" + query,
+                    MixedPairs.only(all, scheme, connectSide),
+                    query);
         });
     }
 
@@ -62,7 +65,9 @@ class TlsInnerSchemesConformanceTest {
         @Override
         protected ChannelFixture fixture() {
             ChannelFixture forward = across("", "tcp", () -> "tls+tcp://127.0.0.1:0", NIO, NATIVE);
-            return ChannelFixture.of("tls+tcp nio→native (the client reads)", TlsFixtures.STREAM,
+            return ChannelFixture.of(
+                    "tls+tcp nio→native (the client reads)",
+                    TlsFixtures.STREAM,
                     () -> MixedPairs.reversed(forward.open()));
         }
     }
@@ -74,7 +79,8 @@ class TlsInnerSchemesConformanceTest {
     class OverFaultTcp extends ChannelContract {
         @Override
         protected ChannelFixture fixture() {
-            return TlsFixtures.pairs("tls+fault+tcp (split=50&block=30)",
+            return TlsFixtures.pairs(
+                    "tls+fault+tcp (split=50&block=30)",
                     () -> "tls+fault+tcp://127.0.0.1:0?" + TlsFixtures.credsQuery() + "&" + TlsFixtures.BUFFERS
                             + "&split=50&block=30&seed=" + SEEDS.incrementAndGet(),
                     TlsFixtures.BUFFERS + "&split=50&block=30&seed=" + SEEDS.incrementAndGet());

@@ -63,16 +63,24 @@ class TlsInteropGnutlsTest {
         need("gnutls-cli");
         try (IoListener listener = IoChannels.listen("tls+tcp://127.0.0.1:0?creds-dir=" + creds);
                 Background<IoChannel> accepted = accept(listener)) {
-            List<String> args = new ArrayList<>(List.of("--x509cafile", creds.resolve("ca-cert.pem").toString(),
-                    "--x509certfile", creds.resolve("client-cert.pem").toString(),
-                    "--x509keyfile", creds.resolve("client-key.pem").toString(),
-                    "-p", String.valueOf(listener.localUri().getPort())));
+            List<String> args = new ArrayList<>(List.of(
+                    "--x509cafile",
+                    creds.resolve("ca-cert.pem").toString(),
+                    "--x509certfile",
+                    creds.resolve("client-cert.pem").toString(),
+                    "--x509keyfile",
+                    creds.resolve("client-key.pem").toString(),
+                    "-p",
+                    String.valueOf(listener.localUri().getPort())));
             args.addAll(priority(protocol));
             args.add("127.0.0.1"); // checked against the server certificate's IP address
-            try (Peer client = new Peer(tmp, "gnutls-cli", args); IoChannel ours = accepted.result()) {
+            try (Peer client = new Peer(tmp, "gnutls-cli", args);
+                    IoChannel ours = accepted.result()) {
                 TlsChannel tls = (TlsChannel) ours;
                 assertEquals(protocol, tls.session().getProtocol());
-                assertEquals(QemuDocsCerts.CLIENT_DN, tls.session().getPeerPrincipal().getName(),
+                assertEquals(
+                        QemuDocsCerts.CLIENT_DN,
+                        tls.session().getPeerPrincipal().getName(),
                         "our listener verified GnuTLS's RSA client certificate");
                 OutputStream stdin = client.stdin();
                 stdin.write("hello qio\n".getBytes(StandardCharsets.US_ASCII));
@@ -92,11 +100,18 @@ class TlsInteropGnutlsTest {
     @ValueSource(strings = {"TLSv1.3", "TLSv1.2"})
     void ourDefaultClientAgainstGnutlsServ(String protocol) throws Exception {
         need("gnutls-serv");
-        List<String> args = new ArrayList<>(List.of("--echo", "-p", "0",
-                "--x509cafile", creds.resolve("ca-cert.pem").toString(),
-                "--x509certfile", creds.resolve("server-cert.pem").toString(),
-                "--x509keyfile", creds.resolve("server-key.pem").toString(),
-                "--require-client-cert", "--verify-client-cert"));
+        List<String> args = new ArrayList<>(List.of(
+                "--echo",
+                "-p",
+                "0",
+                "--x509cafile",
+                creds.resolve("ca-cert.pem").toString(),
+                "--x509certfile",
+                creds.resolve("server-cert.pem").toString(),
+                "--x509keyfile",
+                creds.resolve("server-key.pem").toString(),
+                "--require-client-cert",
+                "--verify-client-cert"));
         args.addAll(priority(protocol));
         try (Peer server = new Peer(tmp, "gnutls-serv", args, true)) { // it says where it listens on stderr
             server.awaitLine(l -> l.contains("listening on IPv4"), "its IPv4 listening line");
@@ -104,9 +119,14 @@ class TlsInteropGnutlsTest {
             try (IoChannel ours = IoChannels.open("tls+tcp://127.0.0.1:" + port + "?creds-dir=" + creds)) {
                 TlsChannel tls = (TlsChannel) ours;
                 assertEquals(protocol, tls.session().getProtocol());
-                assertEquals(QemuDocsCerts.SERVER_DN, tls.session().getPeerPrincipal().getName());
+                assertEquals(
+                        QemuDocsCerts.SERVER_DN,
+                        tls.session().getPeerPrincipal().getName());
                 ours.writeAll(ascii("hello gnutls-serv\n"));
-                assertEquals("hello gnutls-serv\n", readLine(ours), "gnutls-serv echoed it, so it accepted our RSA client certificate");
+                assertEquals(
+                        "hello gnutls-serv\n",
+                        readLine(ours),
+                        "gnutls-serv echoed it, so it accepted our RSA client certificate");
             }
         }
     }

@@ -58,6 +58,7 @@ class TlsInteropJdkTest {
     private static Creds creds;
     /** The JDK's side: as client it presents the client certificate, as server the server certificate. */
     private static SSLContext jdkClient;
+
     private static SSLContext jdkServer;
 
     @BeforeAll
@@ -82,7 +83,8 @@ class TlsInteropJdkTest {
 
     /** A JDK server socket on 127.0.0.1 that requires a client certificate. */
     private static SSLServerSocket jdkListen() throws IOException {
-        SSLServerSocket ss = (SSLServerSocket) jdkServer.getServerSocketFactory().createServerSocket(0, 1, InetAddress.getByName("127.0.0.1"));
+        SSLServerSocket ss = (SSLServerSocket)
+                jdkServer.getServerSocketFactory().createServerSocket(0, 1, InetAddress.getByName("127.0.0.1"));
         ss.setNeedClientAuth(true);
         return ss;
     }
@@ -132,12 +134,18 @@ class TlsInteropJdkTest {
                     long theirs = got.getLong(MIB);
                     long mine = crc(got.array(), 0, MIB);
                     ByteBuffer reply = ByteBuffer.allocate(2 * Long.BYTES + MIB + Long.BYTES);
-                    reply.putLong(mine).putLong(theirs).put(down).putLong(crc(down, 0, MIB)).flip();
+                    reply.putLong(mine)
+                            .putLong(theirs)
+                            .put(down)
+                            .putLong(crc(down, 0, MIB))
+                            .flip();
                     ours.writeAll(reply);
                     return mine;
                 })) {
-            assertEquals("CN=qemu-client,O=qio tests,C=UK",
-                    ((TlsChannel) ours).session().getPeerPrincipal().getName(), "our server verified the JDK's client certificate");
+            assertEquals(
+                    "CN=qemu-client,O=qio tests,C=UK",
+                    ((TlsChannel) ours).session().getPeerPrincipal().getName(),
+                    "our server verified the JDK's client certificate");
             DataOutputStream out = new DataOutputStream(jdk.getOutputStream());
             out.write(up);
             out.writeLong(crc(up, 0, MIB));
@@ -169,31 +177,59 @@ class TlsInteropJdkTest {
      * asked to choose with the issuers the request named, so it sees the list or its absence.
      */
     @ParameterizedTest
-    @CsvSource({"TLSv1.3, ''", "TLSv1.2, ''", "TLSv1.3, 'authz=C=UK,O=qio%20tests,CN=qemu*'", "TLSv1.2, 'authz=C=UK,O=qio%20tests,CN=qemu*'"})
-    void ourListenerAsksForAClientCertificateNamingNoCertificateAuthorities(String protocol, String extra) throws Exception {
+    @CsvSource({
+        "TLSv1.3, ''",
+        "TLSv1.2, ''",
+        "TLSv1.3, 'authz=C=UK,O=qio%20tests,CN=qemu*'",
+        "TLSv1.2, 'authz=C=UK,O=qio%20tests,CN=qemu*'"
+    })
+    void ourListenerAsksForAClientCertificateNamingNoCertificateAuthorities(String protocol, String extra)
+            throws Exception {
         List<List<Principal>> asked = new CopyOnWriteArrayList<>();
         SSLContext watched = TlsTestSupport.jdkContext(creds.ca(), creds.client(), km -> new X509ExtendedKeyManager() {
-            @Override public String chooseClientAlias(String[] keyType, Principal[] issuers, Socket socket) {
+            @Override
+            public String chooseClientAlias(String[] keyType, Principal[] issuers, Socket socket) {
                 asked.add(issuers == null ? List.of() : List.of(issuers));
                 return km.chooseClientAlias(keyType, issuers, socket);
             }
-            @Override public String[] getClientAliases(String keyType, Principal[] issuers) { return km.getClientAliases(keyType, issuers); }
-            @Override public String[] getServerAliases(String keyType, Principal[] issuers) { return km.getServerAliases(keyType, issuers); }
-            @Override public String chooseServerAlias(String keyType, Principal[] issuers, Socket socket) {
+
+            @Override
+            public String[] getClientAliases(String keyType, Principal[] issuers) {
+                return km.getClientAliases(keyType, issuers);
+            }
+
+            @Override
+            public String[] getServerAliases(String keyType, Principal[] issuers) {
+                return km.getServerAliases(keyType, issuers);
+            }
+
+            @Override
+            public String chooseServerAlias(String keyType, Principal[] issuers, Socket socket) {
                 return km.chooseServerAlias(keyType, issuers, socket);
             }
-            @Override public X509Certificate[] getCertificateChain(String alias) { return km.getCertificateChain(alias); }
-            @Override public PrivateKey getPrivateKey(String alias) { return km.getPrivateKey(alias); }
+
+            @Override
+            public X509Certificate[] getCertificateChain(String alias) {
+                return km.getCertificateChain(alias);
+            }
+
+            @Override
+            public PrivateKey getPrivateKey(String alias) {
+                return km.getPrivateKey(alias);
+            }
         });
         try (IoListener listener = IoChannels.listen(ourListenUri(extra));
                 Background<IoChannel> accepted = accept(listener);
-                SSLSocket jdk = (SSLSocket) watched.getSocketFactory().createSocket("127.0.0.1", listener.localUri().getPort())) {
+                SSLSocket jdk = (SSLSocket) watched.getSocketFactory()
+                        .createSocket("127.0.0.1", listener.localUri().getPort())) {
             SSLParameters p = jdk.getSSLParameters();
             p.setProtocols(new String[] {protocol});
             jdk.setSSLParameters(p);
             jdk.startHandshake();
             try (IoChannel ours = accepted.result()) {
-                assertEquals("CN=qemu-client,O=qio tests,C=UK", ((TlsChannel) ours).session().getPeerPrincipal().getName(),
+                assertEquals(
+                        "CN=qemu-client,O=qio tests,C=UK",
+                        ((TlsChannel) ours).session().getPeerPrincipal().getName(),
                         "the client certificate was asked for, sent and verified");
                 assertEquals(List.of(List.of()), asked, "the issuers our CertificateRequest named");
                 exchange(ours, jdk);
@@ -217,10 +253,14 @@ class TlsInteropJdkTest {
                     }
                 });
                 IoChannel ours = IoChannels.open("tls+tcp://127.0.0.1:" + ss.getLocalPort() + "?" + creds.query())) {
-            assertEquals("CN=localhost,O=qio tests,C=UK", ((TlsChannel) ours).session().getPeerPrincipal().getName());
+            assertEquals(
+                    "CN=localhost,O=qio tests,C=UK",
+                    ((TlsChannel) ours).session().getPeerPrincipal().getName());
             ours.writeAll(ascii("hello from qio\n"));
             assertEquals("echo hello from qio\n", readLine(ours));
-            assertEquals("CN=qemu-client,O=qio tests,C=UK said hello from qio\n", server.result(),
+            assertEquals(
+                    "CN=qemu-client,O=qio tests,C=UK said hello from qio\n",
+                    server.result(),
                     "the JDK server verified our client certificate");
         }
     }
@@ -246,7 +286,8 @@ class TlsInteropJdkTest {
     void protocolsOptionOnOurClient(String protocol) throws Exception {
         try (SSLServerSocket ss = jdkListen();
                 Background<SSLSocket> accepted = jdkAccept(ss);
-                IoChannel ours = IoChannels.open("tls+tcp://127.0.0.1:" + ss.getLocalPort() + "?" + creds.query() + "&protocols=" + protocol);
+                IoChannel ours = IoChannels.open(
+                        "tls+tcp://127.0.0.1:" + ss.getLocalPort() + "?" + creds.query() + "&protocols=" + protocol);
                 SSLSocket jdk = accepted.result()) {
             assertEquals(protocol, ((TlsChannel) ours).session().getProtocol());
             assertEquals(protocol, jdk.getSession().getProtocol());
@@ -263,7 +304,8 @@ class TlsInteropJdkTest {
         "TLSv1.3, TLS_CHACHA20_POLY1305_SHA256",
         "TLSv1.3, TLS_AES_128_GCM_SHA256",
         "TLSv1.2, TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256",
-        "TLSv1.2, TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256"})
+        "TLSv1.2, TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256"
+    })
     void ciphersOptionSelectsTheSuite(String protocol, String suite) throws Exception {
         // our listener
         try (IoListener listener = IoChannels.listen(ourListenUri("protocols=" + protocol + "&ciphers=" + suite));
@@ -312,7 +354,10 @@ class TlsInteropJdkTest {
             assertEquals(-1, in.read(), "our close_notify is the JDK's EOF");
 
             jdk.close();
-            assertEquals(IoChannel.EOF, ours.read(ByteBuffer.allocate(16)), "the JDK's close_notify is our EOF, not a truncation");
+            assertEquals(
+                    IoChannel.EOF,
+                    ours.read(ByteBuffer.allocate(16)),
+                    "the JDK's close_notify is our EOF, not a truncation");
             assertEquals(IoChannel.EOF, ours.read(ByteBuffer.allocate(16)), "and stays EOF");
         }
     }
@@ -340,7 +385,8 @@ class TlsInteropJdkTest {
     void jdkClosesFirst(String protocol) throws Exception {
         try (SSLServerSocket ss = jdkListen();
                 Background<SSLSocket> accepted = jdkAccept(ss);
-                IoChannel ours = IoChannels.open("tls+tcp://127.0.0.1:" + ss.getLocalPort() + "?" + creds.query() + "&protocols=" + protocol);
+                IoChannel ours = IoChannels.open(
+                        "tls+tcp://127.0.0.1:" + ss.getLocalPort() + "?" + creds.query() + "&protocols=" + protocol);
                 SSLSocket jdk = accepted.result()) {
             jdk.getOutputStream().write("bye now\n".getBytes(StandardCharsets.US_ASCII));
             jdk.close();

@@ -52,24 +52,40 @@ class TlsInteropOpensslTest {
     @ParameterizedTest
     @ValueSource(strings = {"TLSv1.3", "TLSv1.2"})
     void ourClientAgainstOpensslServer(String protocol) throws Exception {
-        List<String> args = new ArrayList<>(List.of("s_server", "-accept", "127.0.0.1:0",
-                "-cert", creds.file("server-cert.pem").toString(), "-key", creds.file("server-key.pem").toString(),
-                "-CAfile", creds.file("ca-cert.pem").toString(), "-Verify", "1", "-verify_return_error", "-rev"));
+        List<String> args = new ArrayList<>(List.of(
+                "s_server",
+                "-accept",
+                "127.0.0.1:0",
+                "-cert",
+                creds.file("server-cert.pem").toString(),
+                "-key",
+                creds.file("server-key.pem").toString(),
+                "-CAfile",
+                creds.file("ca-cert.pem").toString(),
+                "-Verify",
+                "1",
+                "-verify_return_error",
+                "-rev"));
         args.addAll(versionFlag(protocol));
         try (Peer server = new Peer(tmp, "openssl", args)) {
             // s_server binds port 0 and says which port it got: "ACCEPT 127.0.0.1:PORT". No free-port guess, no race.
             String accept = server.awaitLine(l -> l.startsWith("ACCEPT "), "ACCEPT line");
-            int port = Integer.parseInt(accept.substring(accept.lastIndexOf(':') + 1).strip());
+            int port = Integer.parseInt(
+                    accept.substring(accept.lastIndexOf(':') + 1).strip());
             try (IoChannel ours = IoChannels.open("tls+tcp://127.0.0.1:" + port + "?" + creds.query())) {
                 TlsChannel tls = (TlsChannel) ours;
                 assertEquals(protocol, tls.session().getProtocol());
-                assertEquals("CN=localhost,O=qio tests,C=UK", tls.session().getPeerPrincipal().getName());
+                assertEquals(
+                        "CN=localhost,O=qio tests,C=UK",
+                        tls.session().getPeerPrincipal().getName());
                 ours.writeAll(ascii("hello openssl\n"));
                 assertEquals("lssnepo olleh\n", readLine(ours));
                 // a longer line, though under s_server's 16 KiB line buffer (-rev reverses what fits in it)
                 String big = "0123456789abcdef".repeat(640);
                 ours.writeAll(ascii(big + "\n"));
-                assertTrue(readLine(ours).equals(new StringBuilder(big).reverse() + "\n"), "the long line came back reversed");
+                assertTrue(
+                        readLine(ours).equals(new StringBuilder(big).reverse() + "\n"),
+                        "the long line came back reversed");
                 // s_server closes on "CLOSE": with close_notify, so a clean EOF here
                 ours.writeAll(ascii("CLOSE\n"));
                 assertEquals(IoChannel.EOF, ours.read(ByteBuffer.allocate(16)));
@@ -82,15 +98,28 @@ class TlsInteropOpensslTest {
     void opensslClientAgainstOurListener(String protocol) throws Exception {
         try (IoListener listener = IoChannels.listen("tls+tcp://127.0.0.1:0?" + creds.query());
                 Background<IoChannel> accepted = accept(listener)) {
-            List<String> args = new ArrayList<>(List.of("s_client", "-connect", "127.0.0.1:" + listener.localUri().getPort(),
-                    "-CAfile", creds.file("ca-cert.pem").toString(),
-                    "-cert", creds.file("client-cert.pem").toString(), "-key", creds.file("client-key.pem").toString(),
-                    "-verify_return_error", "-verify_ip", "127.0.0.1", "-quiet"));
+            List<String> args = new ArrayList<>(List.of(
+                    "s_client",
+                    "-connect",
+                    "127.0.0.1:" + listener.localUri().getPort(),
+                    "-CAfile",
+                    creds.file("ca-cert.pem").toString(),
+                    "-cert",
+                    creds.file("client-cert.pem").toString(),
+                    "-key",
+                    creds.file("client-key.pem").toString(),
+                    "-verify_return_error",
+                    "-verify_ip",
+                    "127.0.0.1",
+                    "-quiet"));
             args.addAll(versionFlag(protocol));
-            try (Peer client = new Peer(tmp, "openssl", args); IoChannel ours = accepted.result()) {
+            try (Peer client = new Peer(tmp, "openssl", args);
+                    IoChannel ours = accepted.result()) {
                 TlsChannel tls = (TlsChannel) ours;
                 assertEquals(protocol, tls.session().getProtocol());
-                assertEquals("CN=qemu-client,O=qio tests,C=UK", tls.session().getPeerPrincipal().getName(),
+                assertEquals(
+                        "CN=qemu-client,O=qio tests,C=UK",
+                        tls.session().getPeerPrincipal().getName(),
                         "our listener verified OpenSSL's client certificate");
                 OutputStream stdin = client.stdin();
                 stdin.write("hello qio\n".getBytes(StandardCharsets.US_ASCII));
@@ -100,11 +129,15 @@ class TlsInteropOpensslTest {
                 assertEquals("hello openssl", client.awaitLine(l -> !l.isEmpty(), "the line we sent"));
                 String big = "fedcba9876543210".repeat(4096);
                 ours.writeAll(ascii(big + "\n"));
-                assertTrue(client.awaitLine(l -> !l.isEmpty(), "the long line we sent").equals(big), "s_client printed the 64 KiB line");
+                assertTrue(
+                        client.awaitLine(l -> !l.isEmpty(), "the long line we sent")
+                                .equals(big),
+                        "s_client printed the 64 KiB line");
                 // our close_notify ends s_client (it ignores its own stdin's EOF with -quiet), cleanly
                 ((TlsChannel) ours).bye();
                 assertEquals(0, client.awaitExit(), () -> "s_client exit code; stderr: " + stderrOf(client));
-                assertTrue(!stderrOf(client).contains("error"), () -> "s_client reported an error: " + stderrOf(client));
+                assertTrue(
+                        !stderrOf(client).contains("error"), () -> "s_client reported an error: " + stderrOf(client));
             }
         }
     }
@@ -115,8 +148,14 @@ class TlsInteropOpensslTest {
     void opensslClientWithoutACertificateIsRefused(String protocol) throws Exception {
         try (IoListener listener = IoChannels.listen("tls+tcp://127.0.0.1:0?" + creds.query());
                 Background<IoChannel> accepted = accept(listener)) {
-            List<String> args = new ArrayList<>(List.of("s_client", "-connect", "127.0.0.1:" + listener.localUri().getPort(),
-                    "-CAfile", creds.file("ca-cert.pem").toString(), "-verify_return_error", "-quiet"));
+            List<String> args = new ArrayList<>(List.of(
+                    "s_client",
+                    "-connect",
+                    "127.0.0.1:" + listener.localUri().getPort(),
+                    "-CAfile",
+                    creds.file("ca-cert.pem").toString(),
+                    "-verify_return_error",
+                    "-quiet"));
             args.addAll(versionFlag(protocol));
             try (Peer client = new Peer(tmp, "openssl", args)) {
                 client.stdin().write("secret\n".getBytes(StandardCharsets.US_ASCII));

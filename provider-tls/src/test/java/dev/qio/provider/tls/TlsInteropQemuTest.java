@@ -51,18 +51,33 @@ class TlsInteropQemuTest {
 
     /** With no options, and with an authz list our listener checks the client's DN against. */
     @ParameterizedTest
-    @ValueSource(strings = {"", "&authz=C=GB,ST=London,L=City%20Of%20London,O=Name%20of%20your%20organization,CN=client.*"})
+    @ValueSource(
+            strings = {"", "&authz=C=GB,ST=London,L=City%20Of%20London,O=Name%20of%20your%20organization,CN=client.*"})
     void qemuMonitorOverTlsTalksQmpToOurDefaultListener(String extra) throws Exception {
         try (IoListener listener = IoChannels.listen("tls+tcp://127.0.0.1:0?creds-dir=" + creds + extra);
                 Background<IoChannel> accepted = accept(listener);
-                Peer qemu = new Peer(tmp, QEMU, List.of("-nodefaults", "-display", "none", "-machine", "none",
-                        "-object", "tls-creds-x509,id=tls0,dir=" + creds + ",endpoint=client",
-                        "-chardev", "socket,host=127.0.0.1,port=" + listener.localUri().getPort() + ",tls-creds=tls0,id=mon",
-                        "-mon", "chardev=mon,mode=control"));
+                Peer qemu = new Peer(
+                        tmp,
+                        QEMU,
+                        List.of(
+                                "-nodefaults",
+                                "-display",
+                                "none",
+                                "-machine",
+                                "none",
+                                "-object",
+                                "tls-creds-x509,id=tls0,dir=" + creds + ",endpoint=client",
+                                "-chardev",
+                                "socket,host=127.0.0.1,port="
+                                        + listener.localUri().getPort() + ",tls-creds=tls0,id=mon",
+                                "-mon",
+                                "chardev=mon,mode=control"));
                 IoChannel ours = accepted.result()) {
             TlsChannel tls = (TlsChannel) ours;
             assertEquals("TLSv1.3", tls.session().getProtocol());
-            assertEquals(QemuDocsCerts.CLIENT_DN, tls.session().getPeerPrincipal().getName(),
+            assertEquals(
+                    QemuDocsCerts.CLIENT_DN,
+                    tls.session().getPeerPrincipal().getName(),
                     "QEMU presented the RSA client certificate and our listener verified it");
             String greeting = readLine(ours);
             assertTrue(greeting.startsWith("{\"QMP\": {"), () -> "QMP greeting: " + greeting);

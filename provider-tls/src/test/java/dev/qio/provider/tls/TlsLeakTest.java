@@ -62,7 +62,9 @@ class TlsLeakTest {
             }
             settle(listener, creds);
             int after = TestIo.openDescriptors().size();
-            assertTrue(after <= before + SLACK, "descriptors before: " + before + ", after " + PAIRS + " sessions: " + after);
+            assertTrue(
+                    after <= before + SLACK,
+                    "descriptors before: " + before + ", after " + PAIRS + " sessions: " + after);
             Set<String> threadsAfter = liveThreadNames();
             threadsAfter.removeAll(threadsBefore);
             assertEquals(Set.of(), threadsAfter, "threads started by the sessions are still alive");
@@ -78,14 +80,17 @@ class TlsLeakTest {
             for (int i = 0; i < PAIRS; i++) {
                 try (Background<IoChannel> accepted = TlsTestSupport.accept(listener)) {
                     // the certificate names localhost and 127.0.0.1, not this name
-                    assertThrows(javax.net.ssl.SSLHandshakeException.class,
+                    assertThrows(
+                            javax.net.ssl.SSLHandshakeException.class,
                             () -> IoChannels.open(listener.localUri() + "?" + creds + "&hostname=wrong.example"));
                     assertThrows(Exception.class, accepted::result);
                 }
             }
             settle(listener, creds);
             int after = TestIo.openDescriptors().size();
-            assertTrue(after <= before + SLACK, "descriptors before: " + before + ", after " + PAIRS + " failed handshakes: " + after);
+            assertTrue(
+                    after <= before + SLACK,
+                    "descriptors before: " + before + ", after " + PAIRS + " failed handshakes: " + after);
         }
     }
 }

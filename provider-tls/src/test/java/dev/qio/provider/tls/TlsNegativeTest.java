@@ -87,7 +87,8 @@ class TlsNegativeTest {
                     return new Attempt(e, server.failure());
                 }
                 return fail("the client's read returned " + n + " ("
-                        + new String(got.array(), 0, got.position(), StandardCharsets.US_ASCII) + ") instead of failing");
+                        + new String(got.array(), 0, got.position(), StandardCharsets.US_ASCII)
+                        + ") instead of failing");
             }
         }
     }
@@ -99,7 +100,9 @@ class TlsNegativeTest {
     private static void assertMentions(Throwable e, String... words) {
         String all = messages(e).toLowerCase(Locale.ROOT);
         for (String w : words) {
-            assertTrue(all.contains(w.toLowerCase(Locale.ROOT)), () -> "expected the exception to mention '" + w + "': " + messages(e));
+            assertTrue(
+                    all.contains(w.toLowerCase(Locale.ROOT)),
+                    () -> "expected the exception to mention '" + w + "': " + messages(e));
         }
     }
 
@@ -107,7 +110,10 @@ class TlsNegativeTest {
     private static String messages(Throwable e) {
         StringBuilder b = new StringBuilder();
         for (Throwable t = e; t != null; t = t.getCause()) {
-            b.append(t.getClass().getSimpleName()).append(": ").append(t.getMessage()).append(" / ");
+            b.append(t.getClass().getSimpleName())
+                    .append(": ")
+                    .append(t.getMessage())
+                    .append(" / ");
         }
         return b.toString();
     }
@@ -117,7 +123,8 @@ class TlsNegativeTest {
     @Test
     void hostnameOptionTheCertificateLacksFailsTheClientHandshake() throws Exception {
         Path creds = TlsFixtures.creds();
-        Attempt a = attempt(listenTcp(creds, ""),
+        Attempt a = attempt(
+                listenTcp(creds, ""),
                 port -> "tls+tcp://127.0.0.1:" + port + "?creds-dir=" + creds + "&hostname=wrong.example");
         assertInstanceOf(SSLHandshakeException.class, a.client(), () -> messages(a.client()));
         assertMentions(a.client(), "wrong.example");
@@ -128,7 +135,8 @@ class TlsNegativeTest {
     void connectingByAnAddressTheCertificateLacksFailsTheClientHandshake() throws Exception {
         Path creds = TlsFixtures.creds();
         // 127.0.0.2 is loopback on Linux but not among the certificate's names (localhost, 127.0.0.1, ::1, qio.test).
-        Attempt a = attempt("tls+tcp://127.0.0.2:0?creds-dir=" + creds,
+        Attempt a = attempt(
+                "tls+tcp://127.0.0.2:0?creds-dir=" + creds,
                 port -> "tls+tcp://127.0.0.2:" + port + "?creds-dir=" + creds);
         assertInstanceOf(SSLHandshakeException.class, a.client(), () -> messages(a.client()));
         assertMentions(a.client(), "127.0.0.2");
@@ -140,7 +148,8 @@ class TlsNegativeTest {
     void hostnameOptionIsCheckedOverMemToo() throws Exception {
         Path creds = TlsFixtures.creds();
         String name = TlsTestSupport.memName();
-        Attempt a = attempt("tls+mem://" + name + "?creds-dir=" + creds,
+        Attempt a = attempt(
+                "tls+mem://" + name + "?creds-dir=" + creds,
                 port -> "tls+mem://" + name + "?creds-dir=" + creds + "&hostname=wrong.example");
         assertInstanceOf(SSLHandshakeException.class, a.client(), () -> messages(a.client()));
         assertMentions(a.client(), "wrong.example");
@@ -148,12 +157,19 @@ class TlsNegativeTest {
 
     /** Controls for the host name failures: names and addresses the certificate has pass. */
     @ParameterizedTest
-    @ValueSource(strings = {"127.0.0.1:%d?%s", "localhost:%d?%s", "127.0.0.1:%d?%s&hostname=qio.test", "127.0.0.1:%d?%s&hostname=localhost"})
+    @ValueSource(
+            strings = {
+                "127.0.0.1:%d?%s",
+                "localhost:%d?%s",
+                "127.0.0.1:%d?%s&hostname=qio.test",
+                "127.0.0.1:%d?%s&hostname=localhost"
+            })
     void namesTheCertificateHasPass(String clientTarget) throws Exception {
         Path creds = TlsFixtures.creds();
         try (IoListener listener = IoChannels.listen(listenTcp(creds, ""));
                 Background<IoChannel> accepted = accept(listener);
-                IoChannel client = IoChannels.open("tls+tcp://" + clientTarget.formatted(listener.localUri().getPort(), "creds-dir=" + creds));
+                IoChannel client = IoChannels.open("tls+tcp://"
+                        + clientTarget.formatted(listener.localUri().getPort(), "creds-dir=" + creds));
                 IoChannel server = accepted.result()) {
             server.writeAll(ascii(MARKER));
             assertEquals(MARKER, readLine(client));
@@ -166,9 +182,11 @@ class TlsNegativeTest {
     void aServerFromAnotherCaFailsTheClientHandshake(String otherCaDn) throws Exception {
         Path creds = TlsFixtures.creds();
         TestCerts.Issued otherCa = TestCerts.ca(otherCaDn);
-        Creds other = TlsTestSupport.creds(tmp.resolve("other"), otherCa, TestCerts.leaf(otherCa, TestCerts.SERVER_DN, TestCerts.SERVER_NAMES));
+        Creds other = TlsTestSupport.creds(
+                tmp.resolve("other"), otherCa, TestCerts.leaf(otherCa, TestCerts.SERVER_DN, TestCerts.SERVER_NAMES));
         // ca= overrides the creds-dir's CA: the client trusts only the other CA.
-        Attempt a = attempt(listenTcp(creds, ""),
+        Attempt a = attempt(
+                listenTcp(creds, ""),
                 port -> "tls+tcp://127.0.0.1:" + port + "?creds-dir=" + creds + "&ca=" + other.file("ca-cert.pem"));
         assertInstanceOf(SSLHandshakeException.class, a.client(), () -> messages(a.client()));
         assertMentions(a.client(), "PKIX");
@@ -179,11 +197,15 @@ class TlsNegativeTest {
     void anExpiredServerCertificateFailsTheClientHandshake() throws Exception {
         TestCerts.Issued ca = TestCerts.ca(TestCerts.CA_DN);
         Instant now = Instant.now();
-        TestCerts.Issued expired = TestCerts.leaf(ca, TestCerts.SERVER_DN, TestCerts.SERVER_NAMES, TestCerts.ec(),
-                now.minus(Duration.ofDays(10)), now.minus(Duration.ofDays(1)));
+        TestCerts.Issued expired = TestCerts.leaf(
+                ca,
+                TestCerts.SERVER_DN,
+                TestCerts.SERVER_NAMES,
+                TestCerts.ec(),
+                now.minus(Duration.ofDays(10)),
+                now.minus(Duration.ofDays(1)));
         Creds creds = TlsTestSupport.creds(tmp.resolve("expired"), ca, expired);
-        Attempt a = attempt(listenTcp(creds.dir(), ""),
-                port -> "tls+tcp://127.0.0.1:" + port + "?" + creds.query());
+        Attempt a = attempt(listenTcp(creds.dir(), ""), port -> "tls+tcp://127.0.0.1:" + port + "?" + creds.query());
         assertInstanceOf(SSLHandshakeException.class, a.client(), () -> messages(a.client()));
         assertMentions(a.client(), "validity");
         assertInstanceOf(SSLHandshakeException.class, a.server(), () -> messages(a.server()));
@@ -198,13 +220,15 @@ class TlsNegativeTest {
         Path creds = TlsFixtures.creds();
         Path caOnly = Files.createDirectories(tmp.resolve("ca-only"));
         Files.copy(creds.resolve("ca-cert.pem"), caOnly.resolve("ca-cert.pem"));
-        Attempt a = attempt(listenTcp(creds, "protocols=" + protocol),
+        Attempt a = attempt(
+                listenTcp(creds, "protocols=" + protocol),
                 port -> "tls+tcp://127.0.0.1:" + port + "?creds-dir=" + caOnly);
         assertInstanceOf(SSLHandshakeException.class, a.server(), () -> messages(a.server()));
         assertMentions(a.server(), "certificate");
         // The client fails too (attempt() checked that it read nothing). In TLS 1.3 its handshake is over before the
         // server decides, and it reads the server's alert; in TLS 1.2 it may still be writing its last flight when the
-        // server hangs up, and then reports the transport's "Broken pipe" rather than the alert: an IOException either way.
+        // server hangs up, and then reports the transport's "Broken pipe" rather than the alert: an IOException either
+        // way.
         assertInstanceOf(IOException.class, a.client());
     }
 
@@ -212,20 +236,24 @@ class TlsNegativeTest {
     @ValueSource(strings = {"TLSv1.3", "TLSv1.2"})
     void aClientCertificateThatAuthzRefusesIsRefused(String protocol) throws Exception {
         Path creds = TlsFixtures.creds();
-        Attempt a = attempt(listenTcp(creds, "protocols=" + protocol + "&authz=C=UK,CN=someone-else*"),
+        Attempt a = attempt(
+                listenTcp(creds, "protocols=" + protocol + "&authz=C=UK,CN=someone-else*"),
                 port -> "tls+tcp://127.0.0.1:" + port + "?creds-dir=" + creds);
         // The refusal happens inside the handshake, so the server's handshake fails and the client gets an alert.
         assertInstanceOf(SSLHandshakeException.class, a.server(), () -> messages(a.server()));
         assertMentions(a.server(), "qemu-client", "someone-else", "authz");
         assertInstanceOf(SSLException.class, a.client(), () -> messages(a.client()));
-        assertFalse(a.client() instanceof TlsTruncationException, () -> "the client must learn of the refusal from an alert: " + messages(a.client()));
+        assertFalse(
+                a.client() instanceof TlsTruncationException,
+                () -> "the client must learn of the refusal from an alert: " + messages(a.client()));
     }
 
     /** The same refusal, reported by what the exception says rather than its class. */
     @Test
     void authzRefusalNamesTheSubjectAndTheList() throws Exception {
         Path creds = TlsFixtures.creds();
-        Attempt a = attempt(listenTcp(creds, "authz=C=UK,CN=someone-else*"),
+        Attempt a = attempt(
+                listenTcp(creds, "authz=C=UK,CN=someone-else*"),
                 port -> "tls+tcp://127.0.0.1:" + port + "?creds-dir=" + creds);
         assertInstanceOf(SSLException.class, a.server(), () -> messages(a.server()));
         assertMentions(a.server(), "CN=qemu-client", "C=UK,CN=someone-else*");
@@ -233,11 +261,13 @@ class TlsNegativeTest {
 
     /** Controls for the authz refusals: the same client passes globs that match it, in either DN order. */
     @ParameterizedTest
-    @ValueSource(strings = {
-        "authz=C=UK,O=qio%20tests,CN=qemu*",
-        "authz=CN=qemu*,O=qio%20tests,C=UK",
-        "authz=CN=nobody&authz=C=UK,O=qio%20tests,CN=qemu-client",
-        "authz=*CN=qemu-?lient"})
+    @ValueSource(
+            strings = {
+                "authz=C=UK,O=qio%20tests,CN=qemu*",
+                "authz=CN=qemu*,O=qio%20tests,C=UK",
+                "authz=CN=nobody&authz=C=UK,O=qio%20tests,CN=qemu-client",
+                "authz=*CN=qemu-?lient"
+            })
     void aClientCertificateThatAuthzAllowsIsAccepted(String authz) throws Exception {
         Path creds = TlsFixtures.creds();
         try (TlsTestSupport.Pair p = TlsTestSupport.tcpPair("creds-dir=" + creds + "&" + authz, "creds-dir=" + creds)) {
@@ -245,7 +275,8 @@ class TlsNegativeTest {
             assertEquals(MARKER, readLine(p.client()));
             p.client().writeAll(ascii("from the client\n"));
             assertEquals("from the client\n", readLine(p.server()));
-            assertEquals("CN=qemu-client,O=qio tests,C=UK",
+            assertEquals(
+                    "CN=qemu-client,O=qio tests,C=UK",
                     ((TlsChannel) p.server()).session().getPeerPrincipal().getName());
         }
     }
@@ -253,11 +284,12 @@ class TlsNegativeTest {
     // ---- truncation ---------------------------------------------------------------------------
 
     /** Two TLS ends made by hand over an inner pair this test holds, so it can close an inner channel. */
-    private record HandPair(IoListener listener, IoChannel clientInner, IoChannel serverInner, TlsChannel client, TlsChannel server)
+    private record HandPair(
+            IoListener listener, IoChannel clientInner, IoChannel serverInner, TlsChannel client, TlsChannel server)
             implements AutoCloseable {
         static HandPair over(String innerScheme) throws Exception {
-            IoListener listener = IoChannels.listen(innerScheme.equals("mem")
-                    ? "mem://" + TlsTestSupport.memName() : "tcp://127.0.0.1:0");
+            IoListener listener = IoChannels.listen(
+                    innerScheme.equals("mem") ? "mem://" + TlsTestSupport.memName() : "tcp://127.0.0.1:0");
             IoChannel clientInner = null;
             IoChannel serverInner = null;
             try {
@@ -275,7 +307,9 @@ class TlsNegativeTest {
                 }
                 return new HandPair(listener, clientInner, serverInner, client, server);
             } catch (Exception e) {
-                try (listener; IoChannel c = clientInner; IoChannel s = serverInner) {
+                try (listener;
+                        IoChannel c = clientInner;
+                        IoChannel s = serverInner) {
                     throw e;
                 }
             }
@@ -283,7 +317,11 @@ class TlsNegativeTest {
 
         @Override
         public void close() throws IOException {
-            try (listener; clientInner; serverInner; client; server) {
+            try (listener;
+                    clientInner;
+                    serverInner;
+                    client;
+                    server) {
                 // all closed
             }
         }
@@ -296,7 +334,8 @@ class TlsNegativeTest {
             p.server().writeAll(ascii("last words\n"));
             p.serverInner().close(); // the raw channel: no close_notify
             assertEquals("last words\n", readLine(p.client()), "what was sent before the cut still arrives");
-            TlsTruncationException e = assertThrows(TlsTruncationException.class, () -> p.client().read(ByteBuffer.allocate(16)));
+            TlsTruncationException e =
+                    assertThrows(TlsTruncationException.class, () -> p.client().read(ByteBuffer.allocate(16)));
             assertMentions(e, "close_notify");
         }
     }
@@ -343,7 +382,8 @@ class TlsNegativeTest {
         Path creds = TlsFixtures.creds();
         try (IoListener listener = IoChannels.listen(listenTcp(creds, ""))) {
             int port = listener.localUri().getPort();
-            try (Background<IoChannel> first = accept(listener); Socket plain = new Socket()) {
+            try (Background<IoChannel> first = accept(listener);
+                    Socket plain = new Socket()) {
                 plain.connect(new InetSocketAddress("127.0.0.1", port));
                 plain.getOutputStream().write("GET / HTTP/1.0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
                 plain.getOutputStream().flush();
@@ -374,15 +414,19 @@ class TlsNegativeTest {
     void closingTheListenerWakesAnAcceptWaitingForAClientThatSaysNothing() throws Exception {
         Path creds = TlsFixtures.creds();
         IoListener listener = IoChannels.listen(listenTcp(creds, ""));
-        try (Background<IoChannel> accepted = accept(listener); Socket silent = new Socket()) {
-            silent.connect(new InetSocketAddress("127.0.0.1", listener.localUri().getPort()));
+        try (Background<IoChannel> accepted = accept(listener);
+                Socket silent = new Socket()) {
+            silent.connect(
+                    new InetSocketAddress("127.0.0.1", listener.localUri().getPort()));
             accepted.awaitBlockedIn(SslEngineChannel.class); // the accept took the client and waits in its handshake
 
             listener.close();
 
             Throwable failure = accepted.failure();
             assertInstanceOf(java.nio.channels.AsynchronousCloseException.class, failure, () -> messages(failure));
-            assertTrue(failure.getMessage().startsWith(listener.name() + ": "), failure.getMessage()); // not the inner accept
+            assertTrue(
+                    failure.getMessage().startsWith(listener.name() + ": "),
+                    failure.getMessage()); // not the inner accept
             assertEquals(-1, silent.getInputStream().read(), "the client is closed, with a FIN, not left open");
         }
     }
@@ -402,8 +446,11 @@ class TlsNegativeTest {
                         return "done";
                     }
                 })) {
-            IOException e = assertThrows(IOException.class, () -> IoChannels.open(
-                    "tls+tcp://127.0.0.1:" + plain.localUri().getPort() + "?creds-dir=" + TlsFixtures.creds()).close());
+            IOException e = assertThrows(
+                    IOException.class,
+                    () -> IoChannels.open("tls+tcp://127.0.0.1:"
+                                    + plain.localUri().getPort() + "?creds-dir=" + TlsFixtures.creds())
+                            .close());
             assertInstanceOf(SSLHandshakeException.class, e, () -> messages(e));
             server.result();
         }

@@ -72,8 +72,12 @@ class TlsNonBlockingTest {
 
     @AfterEach
     void closeAll() throws IOException {
-        try (EventLoop l = loop; IoListener m = memListener; IoChannel ci = clientInner; IoChannel si = serverInner;
-                IoChannel c = client; IoChannel s = server) {
+        try (EventLoop l = loop;
+                IoListener m = memListener;
+                IoChannel ci = clientInner;
+                IoChannel si = serverInner;
+                IoChannel c = client;
+                IoChannel s = server) {
             // closed in reverse order: TLS ends, inner ends, listener, then the loop
         }
     }
@@ -113,8 +117,12 @@ class TlsNonBlockingTest {
         assertTrue(client.isHandshakeComplete() && server.isHandshakeComplete());
         assertEquals(blocking, client.isBlocking(), "the client's mode is what it was before");
         assertEquals(blocking, server.isBlocking(), "the server's mode is what it was before");
-        assertEquals("CN=localhost,O=qio tests,C=UK", client.session().getPeerPrincipal().getName());
-        assertEquals("CN=qemu-client,O=qio tests,C=UK", server.session().getPeerPrincipal().getName());
+        assertEquals(
+                "CN=localhost,O=qio tests,C=UK",
+                client.session().getPeerPrincipal().getName());
+        assertEquals(
+                "CN=qemu-client,O=qio tests,C=UK",
+                server.session().getPeerPrincipal().getName());
         // and the session carries data (readAll/writeAll work in either mode)
         client.writeAll(TestIo.ascii("after async\n"));
         ByteBuffer got = ByteBuffer.allocate(12);
@@ -129,7 +137,8 @@ class TlsNonBlockingTest {
         CompletableFuture<TlsChannel> c = client.handshakeAsync(loop);
         assertFalse(c.isDone(), "no server answered, so the handshake cannot be over");
         client.close();
-        ExecutionException e = assertThrows(ExecutionException.class, () -> c.get(HANG_GUARD.toSeconds(), TimeUnit.SECONDS));
+        ExecutionException e =
+                assertThrows(ExecutionException.class, () -> c.get(HANG_GUARD.toSeconds(), TimeUnit.SECONDS));
         assertInstanceOf(IOException.class, e.getCause(), () -> "completed with " + e.getCause());
         assertFalse(client.isHandshakeComplete());
     }
@@ -138,10 +147,16 @@ class TlsNonBlockingTest {
     void aFailedAsyncHandshakeFailsItsFutureWithTheHandshakeError(@TempDir Path tmp) throws Exception {
         // The server trusts another CA only, so it refuses the client's certificate.
         TlsTestSupport.Creds other = TlsTestSupport.creds(tmp.resolve("other"));
-        wrap(64 << 10, TlsCredentials.builder().directory(TlsFixtures.creds()).trustPem(other.file("ca-cert.pem")).build());
+        wrap(
+                64 << 10,
+                TlsCredentials.builder()
+                        .directory(TlsFixtures.creds())
+                        .trustPem(other.file("ca-cert.pem"))
+                        .build());
         CompletableFuture<TlsChannel> s = server.handshakeAsync(loop);
         CompletableFuture<TlsChannel> c = client.handshakeAsync(loop);
-        ExecutionException e = assertThrows(ExecutionException.class, () -> s.get(HANG_GUARD.toSeconds(), TimeUnit.SECONDS));
+        ExecutionException e =
+                assertThrows(ExecutionException.class, () -> s.get(HANG_GUARD.toSeconds(), TimeUnit.SECONDS));
         assertInstanceOf(javax.net.ssl.SSLHandshakeException.class, e.getCause());
         assertTrue(server.isBlocking(), "the mode is restored after a failure too");
         assertFalse(server.isHandshakeComplete());
@@ -189,13 +204,17 @@ class TlsNonBlockingTest {
 
         server.await(IoCondition.IN); // must return at once; the hang guard fails the test if it does not
         CountDownLatch fired = new CountDownLatch(1);
-        try (Watch w = server.addWatch(Set.of(IoCondition.IN), (ch, ready) -> {
-            if (ready.contains(IoCondition.IN)) {
-                fired.countDown();
-            }
-            return false;
-        }, loop)) {
-            assertTrue(fired.await(HANG_GUARD.toSeconds(), TimeUnit.SECONDS), "the IN watch fired for buffered plaintext");
+        try (Watch w = server.addWatch(
+                Set.of(IoCondition.IN),
+                (ch, ready) -> {
+                    if (ready.contains(IoCondition.IN)) {
+                        fired.countDown();
+                    }
+                    return false;
+                },
+                loop)) {
+            assertTrue(
+                    fired.await(HANG_GUARD.toSeconds(), TimeUnit.SECONDS), "the IN watch fired for buffered plaintext");
         }
 
         ByteBuffer rest = ByteBuffer.allocate(sent.length - 1);
@@ -248,7 +267,8 @@ class TlsNonBlockingTest {
             server.readAll(got); // blocking, on its own thread
             return got.array();
         })) {
-            client.writeAll(src); // the same bytes first, as the contract asks, then the rest; waits for OUT between tries
+            client.writeAll(
+                    src); // the same bytes first, as the contract asks, then the rest; waits for OUT between tries
             assertFalse(src.hasRemaining());
             assertArrayEquals(stream, reader.result(), "every byte once, in order");
         }

@@ -21,8 +21,8 @@ class TlsPeerCredentialsTest {
     void tlsOverUnixReportsTheUnixPeersCredentials() throws IOException {
         PeerCredentials unixPeer = unixPeerCredentials();
         String creds = TlsFixtures.credsQuery();
-        try (ChannelPair pair = ChannelPair.connected(IoChannels.registry(),
-                "tls+unix://" + TlsFixtures.socketPath() + "?" + creds, creds)) {
+        try (ChannelPair pair = ChannelPair.connected(
+                IoChannels.registry(), "tls+unix://" + TlsFixtures.socketPath() + "?" + creds, creds)) {
             for (IoChannel ch : List.of(pair.writer(), pair.reader())) {
                 assertEquals(unixPeer, ch.peerCredentials(), ch.name());
                 assertEquals(unixPeer.pid(), ch.peerPid(), ch.name());
@@ -43,7 +43,8 @@ class TlsPeerCredentialsTest {
      * skips where the backend cannot tell ({@code java.nio}).
      */
     private static PeerCredentials unixPeerCredentials() throws IOException {
-        try (ChannelPair plain = ChannelPair.connected(IoChannels.registry(), "unix://" + TlsFixtures.socketPath(), "")) {
+        try (ChannelPair plain =
+                ChannelPair.connected(IoChannels.registry(), "unix://" + TlsFixtures.socketPath(), "")) {
             return plain.writer().peerCredentials();
         } catch (UnsupportedOperationException e) {
             Assumptions.abort("unix: has no peer credentials on this backend: " + e.getMessage());

@@ -21,7 +21,10 @@ class TlsProviderRegistrationTest {
     @Test
     void theRegistryHandsEveryTlsPlusSchemeToTheLayer() {
         for (String scheme : Set.of("tls+tcp", "TLS+tcp", "tls+unix", "tls+mem")) {
-            assertInstanceOf(TlsProvider.class, IoChannels.registry().providerFor(java.net.URI.create(scheme + "://x:1")), scheme);
+            assertInstanceOf(
+                    TlsProvider.class,
+                    IoChannels.registry().providerFor(java.net.URI.create(scheme + "://x:1")),
+                    scheme);
         }
     }
 
@@ -32,8 +35,8 @@ class TlsProviderRegistrationTest {
 
     @Test
     void aBareTlsUriSaysItIsALayer() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> IoChannels.open("tls://127.0.0.1:1?" + TlsFixtures.credsQuery()));
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class, () -> IoChannels.open("tls://127.0.0.1:1?" + TlsFixtures.credsQuery()));
         assertTrue(e.getMessage().contains("tls+SCHEME"), e.getMessage());
     }
 

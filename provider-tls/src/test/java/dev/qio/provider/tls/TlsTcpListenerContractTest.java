@@ -8,6 +8,10 @@ import dev.qio.testkit.ListenerFixture;
 class TlsTcpListenerContractTest extends ListenerContract {
     @Override
     protected ListenerFixture fixture() {
-        return ListenerFixture.of("tls+tcp", IoChannels.registry(), () -> "tls+tcp://127.0.0.1:0?" + TlsFixtures.credsQuery(), TlsFixtures.credsQuery());
+        return ListenerFixture.of(
+                "tls+tcp",
+                IoChannels.registry(),
+                () -> "tls+tcp://127.0.0.1:0?" + TlsFixtures.credsQuery(),
+                TlsFixtures.credsQuery());
     }
 }

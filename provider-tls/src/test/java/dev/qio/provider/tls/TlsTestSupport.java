@@ -74,12 +74,14 @@ final class TlsTestSupport {
     }
 
     /** The JDK's own TLS context, independent of the code under test: trusts {@code ca}, presents {@code identity}. */
-    static SSLContext jdkContext(TestCerts.Issued ca, TestCerts.Issued identity) throws GeneralSecurityException, IOException {
+    static SSLContext jdkContext(TestCerts.Issued ca, TestCerts.Issued identity)
+            throws GeneralSecurityException, IOException {
         return jdkContext(ca, identity, UnaryOperator.identity());
     }
 
     /** As {@link #jdkContext(TestCerts.Issued, TestCerts.Issued)}, with the key manager wrapped, to watch what the peer asks of it. */
-    static SSLContext jdkContext(TestCerts.Issued ca, TestCerts.Issued identity, UnaryOperator<X509ExtendedKeyManager> wrap)
+    static SSLContext jdkContext(
+            TestCerts.Issued ca, TestCerts.Issued identity, UnaryOperator<X509ExtendedKeyManager> wrap)
             throws GeneralSecurityException, IOException {
         char[] none = new char[0];
         KeyStore keys = KeyStore.getInstance("PKCS12");
@@ -93,7 +95,10 @@ final class TlsTestSupport {
         TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
         tmf.init(trust);
         SSLContext context = SSLContext.getInstance("TLS");
-        context.init(new KeyManager[] {wrap.apply((X509ExtendedKeyManager) kmf.getKeyManagers()[0])}, tmf.getTrustManagers(), null);
+        context.init(
+                new KeyManager[] {wrap.apply((X509ExtendedKeyManager) kmf.getKeyManagers()[0])},
+                tmf.getTrustManagers(),
+                null);
         return context;
     }
 
@@ -113,7 +118,9 @@ final class TlsTestSupport {
     record Pair(IoListener listener, IoChannel client, IoChannel server) implements AutoCloseable {
         @Override
         public void close() throws IOException {
-            try (listener; client; server) {
+            try (listener;
+                    client;
+                    server) {
                 // closes all three, in reverse order, even if one fails
             }
         }
@@ -125,7 +132,8 @@ final class TlsTestSupport {
         try (Background<IoChannel> accepted = accept(listener)) {
             IoChannel client;
             try {
-                client = IoChannels.open("tls+tcp://127.0.0.1:" + listener.localUri().getPort() + "?" + clientQuery);
+                client = IoChannels.open(
+                        "tls+tcp://127.0.0.1:" + listener.localUri().getPort() + "?" + clientQuery);
             } catch (Exception e) {
                 listener.close();
                 throw e;
@@ -145,8 +153,10 @@ final class TlsTestSupport {
     /** Whether {@code program versionArg} runs and exits 0: the program is installed. */
     static boolean available(String program, String versionArg) {
         try {
-            Process p = new ProcessBuilder(program, versionArg).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            Process p = new ProcessBuilder(program, versionArg)
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .start();
             try {
                 return p.waitFor(HANG_GUARD.toSeconds(), TimeUnit.SECONDS) && p.exitValue() == 0;
             } finally {
@@ -162,7 +172,8 @@ final class TlsTestSupport {
      * program and the package that has it.
      */
     static void assumeInstalled(String program, String versionArg, String debianPackage) {
-        Assumptions.assumeTrue(available(program, versionArg),
+        Assumptions.assumeTrue(
+                available(program, versionArg),
                 program + " is not on the PATH: skipping (Debian package " + debianPackage + "; .ci/run installs it)");
     }
 
@@ -184,6 +195,7 @@ final class TlsTestSupport {
         private final List<String> seen = new ArrayList<>();
         /** Queued after the last line; no line of text holds a NUL. */
         private static final String END = "\u0000end of stdout";
+
         private final String program;
 
         /** Starts {@code program} with {@code args} in {@code workDir}. */
@@ -201,7 +213,8 @@ final class TlsTestSupport {
             ProcessBuilder b = new ProcessBuilder(command).directory(workDir.toFile());
             this.process = (stderrAsStdout ? b.redirectErrorStream(true) : b.redirectError(stderr.toFile())).start();
             Thread.ofVirtual().name(program + " stdout").start(() -> {
-                try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                try (BufferedReader r =
+                        new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
                     String line;
                     while ((line = r.readLine()) != null) {
                         lines.add(line);
@@ -228,8 +241,8 @@ final class TlsTestSupport {
             while (true) {
                 String line = lines.poll(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
                 if (line == null) {
-                    throw new AssertionError(program + " printed no " + what + " within " + HANG_GUARD + "; stdout so far " + seen
-                            + ", stderr: " + Files.readString(stderr));
+                    throw new AssertionError(program + " printed no " + what + " within " + HANG_GUARD
+                            + "; stdout so far " + seen + ", stderr: " + Files.readString(stderr));
                 }
                 if (line.equals(END)) {
                     throw new AssertionError(program + " ended (exit " + exitIfDone() + ") without printing " + what
@@ -253,7 +266,8 @@ final class TlsTestSupport {
 
         /** Waits for the process to end by itself; returns its exit code. */
         int awaitExit() throws InterruptedException, IOException {
-            assertTrue(process.waitFor(HANG_GUARD.toSeconds(), TimeUnit.SECONDS),
+            assertTrue(
+                    process.waitFor(HANG_GUARD.toSeconds(), TimeUnit.SECONDS),
                     () -> program + " did not exit within " + HANG_GUARD + "; stderr: " + readQuietly(stderr));
             return process.exitValue();
         }

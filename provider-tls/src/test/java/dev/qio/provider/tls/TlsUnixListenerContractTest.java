@@ -8,6 +8,10 @@ import dev.qio.testkit.ListenerFixture;
 class TlsUnixListenerContractTest extends ListenerContract {
     @Override
     protected ListenerFixture fixture() {
-        return ListenerFixture.of("tls+unix", IoChannels.registry(), () -> "tls+unix://" + TlsFixtures.socketPath() + "?" + TlsFixtures.credsQuery(), TlsFixtures.credsQuery());
+        return ListenerFixture.of(
+                "tls+unix",
+                IoChannels.registry(),
+                () -> "tls+unix://" + TlsFixtures.socketPath() + "?" + TlsFixtures.credsQuery(),
+                TlsFixtures.credsQuery());
     }
 }

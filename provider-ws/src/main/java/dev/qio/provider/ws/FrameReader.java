@@ -34,6 +34,7 @@ final class FrameReader {
 
     /** Payload bytes of the current data frame not yet delivered; 0 between frames. */
     private long payloadLeft;
+
     private int maskKey;
     private boolean masked;
     /** Payload bytes of the current frame already delivered, for the mask key's phase. */
@@ -42,10 +43,12 @@ final class FrameReader {
     private boolean finalFrame;
     /** Whether a fragmented message is under way (a continuation may come next). */
     private boolean inMessage;
+
     private boolean textMessage;
     private long messageSize;
     /** The peer's close code once its close frame arrived; 0 before. */
     private int closeCode;
+
     private String closeReason = "";
 
     FrameReader(Peer peer, boolean server, WsOptions options) {
@@ -208,18 +211,24 @@ final class FrameReader {
     /** Refuses what section 5 forbids in a header, before waiting for the rest of the frame. */
     private void checkHeader(int first, int opcode, boolean fin, boolean maskBit, int len7) throws WsCloseException {
         if ((first & 0x70) != 0) {
-            throw peer.violation(Frames.PROTOCOL_ERROR, "a frame has reserved bits set (0x" + Integer.toHexString(first & 0x70)
-                    + ") and no extension was agreed");
+            throw peer.violation(
+                    Frames.PROTOCOL_ERROR,
+                    "a frame has reserved bits set (0x" + Integer.toHexString(first & 0x70)
+                            + ") and no extension was agreed");
         }
         if (!Frames.isKnown(opcode)) {
-            throw peer.violation(Frames.PROTOCOL_ERROR, "a frame has the unknown opcode 0x" + Integer.toHexString(opcode));
+            throw peer.violation(
+                    Frames.PROTOCOL_ERROR, "a frame has the unknown opcode 0x" + Integer.toHexString(opcode));
         }
         if (Frames.isControl(opcode) && !fin) {
-            throw peer.violation(Frames.PROTOCOL_ERROR, "a control frame (opcode 0x" + Integer.toHexString(opcode) + ") is fragmented");
+            throw peer.violation(
+                    Frames.PROTOCOL_ERROR,
+                    "a control frame (opcode 0x" + Integer.toHexString(opcode) + ") is fragmented");
         }
         if (Frames.isControl(opcode) && len7 > Frames.MAX_CONTROL_PAYLOAD) {
-            throw peer.violation(Frames.PROTOCOL_ERROR, "a control frame (opcode 0x" + Integer.toHexString(opcode)
-                    + ") carries more than 125 bytes");
+            throw peer.violation(
+                    Frames.PROTOCOL_ERROR,
+                    "a control frame (opcode 0x" + Integer.toHexString(opcode) + ") carries more than 125 bytes");
         }
         if (server && !maskBit) {
             throw peer.violation(Frames.PROTOCOL_ERROR, "a client frame is not masked");
@@ -237,11 +246,13 @@ final class FrameReader {
             throw peer.violation(Frames.PROTOCOL_ERROR, "a new message began before the fragmented one ended");
         }
         if (length > options.maxFrame()) {
-            throw peer.violation(Frames.TOO_BIG, "a frame of " + length + " bytes exceeds max-frame " + options.maxFrame());
+            throw peer.violation(
+                    Frames.TOO_BIG, "a frame of " + length + " bytes exceeds max-frame " + options.maxFrame());
         }
         if (opcode != Frames.CONTINUATION) {
             if (opcode == Frames.TEXT && !options.acceptText()) {
-                throw peer.violation(Frames.UNACCEPTABLE_DATA, "a text frame arrived and text=refuse (this is a binary stream)");
+                throw peer.violation(
+                        Frames.UNACCEPTABLE_DATA, "a text frame arrived and text=refuse (this is a binary stream)");
             }
             textMessage = opcode == Frames.TEXT;
             messageSize = 0;
@@ -249,7 +260,8 @@ final class FrameReader {
         }
         messageSize += length;
         if (messageSize > options.maxMessage()) {
-            throw peer.violation(Frames.TOO_BIG, "a message of more than " + options.maxMessage() + " bytes exceeds max-message");
+            throw peer.violation(
+                    Frames.TOO_BIG, "a message of more than " + options.maxMessage() + " bytes exceeds max-message");
         }
         inMessage = !fin;
         finalFrame = fin;
@@ -274,7 +286,7 @@ final class FrameReader {
         netIn.position(at + length);
         switch (opcode) {
             case Frames.PING -> peer.pong(payload);
-            case Frames.PONG -> { } // unsolicited or late: section 5.5.3 says ignore it
+            case Frames.PONG -> {} // unsolicited or late: section 5.5.3 says ignore it
             default -> closeFrame(payload);
         }
     }
@@ -286,7 +298,8 @@ final class FrameReader {
         boolean hasCode = payload.remaining() >= 2;
         int code = hasCode ? payload.getShort() & 0xFFFF : Frames.NO_STATUS;
         if (hasCode && !Frames.isSendable(code)) {
-            throw peer.violation(Frames.PROTOCOL_ERROR, "a close frame carries the code " + code + ", which may not be sent");
+            throw peer.violation(
+                    Frames.PROTOCOL_ERROR, "a close frame carries the code " + code + ", which may not be sent");
         }
         try {
             closeReason = StandardCharsets.UTF_8.newDecoder().decode(payload).toString();

@@ -53,10 +53,12 @@ import java.util.concurrent.locks.ReentrantLock;
 final class FramedChannel extends LayerChannel implements WsChannel, FrameReader.Peer, Handshake.Input {
     /** Input buffer sizes: enough for any upgrade head, grown once for frames of bulk size. */
     private static final int NET_IN_START = 16 << 10;
+
     private static final int NET_IN_BULK = 64 << 10;
 
     /** The inner channel's readiness; {@code null} for a hand-made inner channel we cannot see into. */
     private final Readiness innerReadiness;
+
     private final boolean client;
     private final SignalledReadiness own = new SignalledReadiness(() -> ConditionMask.set(0));
     private final Readiness readiness;
@@ -77,6 +79,7 @@ final class FramedChannel extends LayerChannel implements WsChannel, FrameReader
     private volatile boolean handshakeDone;
     /** What the upgrade waits for on the inner channel; {@code null} before the first try. */
     private volatile IoCondition handshakeWants;
+
     private volatile IOException handshakeFailure;
     private volatile CompletableFuture<WsChannel> pendingHandshake;
     private volatile ScheduledFuture<?> timer;
@@ -86,6 +89,7 @@ final class FramedChannel extends LayerChannel implements WsChannel, FrameReader
     private volatile WsCloseException readFailure;
     /** Whether the peer's clean close frame arrived: reads return EOF from now on. */
     private volatile boolean peerClosed;
+
     private volatile boolean readShut;
     /** Whether a read would return without the inner channel (for IN in {@link #readiness()}). */
     private volatile boolean inputBuffered;
@@ -100,7 +104,9 @@ final class FramedChannel extends LayerChannel implements WsChannel, FrameReader
         this.readiness = innerReadiness == null ? SignalledReadiness.alwaysReady() : new Combined();
         this.out = new Outbound(inner, client, innerReadiness != null, name(), own::signal, this::closeInnerQuietly);
         this.reader = new FrameReader(this, !client, options);
-        this.handshake = client ? Handshake.client(options, out, this, name(), host) : Handshake.server(options, out, this, name());
+        this.handshake = client
+                ? Handshake.client(options, out, this, name(), host)
+                : Handshake.server(options, out, this, name());
         this.timeoutMillis = options.handshakeTimeout().toMillis();
         this.writeFrame = options.writeFrame();
         if (inner.hasFeature(Feature.SHUTDOWN)) {
@@ -155,10 +161,13 @@ final class FramedChannel extends LayerChannel implements WsChannel, FrameReader
                 done.complete(this);
                 return;
             }
-            inner.addWatch(Set.of(handshakeWants), (ch, ready) -> {
-                stepAsync(done, loop);
-                return false;
-            }, loop);
+            inner.addWatch(
+                    Set.of(handshakeWants),
+                    (ch, ready) -> {
+                        stepAsync(done, loop);
+                        return false;
+                    },
+                    loop);
         } catch (IOException | RuntimeException e) {
             done.completeExceptionally(timedOut ? timeout(e) : e);
         }
@@ -230,8 +239,8 @@ final class FramedChannel extends LayerChannel implements WsChannel, FrameReader
     }
 
     private WsHandshakeException timeout(Throwable cause) {
-        WsHandshakeException e = new WsHandshakeException(name() + ": no WebSocket upgrade within " + timeoutMillis
-                + " ms (option handshake-timeout)", 0);
+        WsHandshakeException e = new WsHandshakeException(
+                name() + ": no WebSocket upgrade within " + timeoutMillis + " ms (option handshake-timeout)", 0);
         e.initCause(cause);
         return e;
     }
@@ -296,9 +305,12 @@ final class FramedChannel extends LayerChannel implements WsChannel, FrameReader
                 if (flags.contains(ReadFlag.RELAXED_EOF) || readShut) {
                     return EOF;
                 }
-                throw new WsCloseException(name() + ": the connection ended without a WebSocket close frame (1006 "
-                        + Frames.meaning(Frames.ABNORMAL) + "); pass ReadFlag.RELAXED_EOF to accept this end",
-                        Frames.ABNORMAL, "", true);
+                throw new WsCloseException(
+                        name() + ": the connection ended without a WebSocket close frame (1006 "
+                                + Frames.meaning(Frames.ABNORMAL) + "); pass ReadFlag.RELAXED_EOF to accept this end",
+                        Frames.ABNORMAL,
+                        "",
+                        true);
             }
         }
     }
@@ -310,15 +322,22 @@ final class FramedChannel extends LayerChannel implements WsChannel, FrameReader
             return EOF;
         }
         out.close(code, "");
-        readFailure = new WsCloseException(name() + ": the peer closed the WebSocket with " + code + " ("
-                + Frames.meaning(code) + ")" + (reason.isEmpty() ? "" : ": " + reason), code, reason, true);
+        readFailure = new WsCloseException(
+                name() + ": the peer closed the WebSocket with " + code + " (" + Frames.meaning(code) + ")"
+                        + (reason.isEmpty() ? "" : ": " + reason),
+                code,
+                reason,
+                true);
         throw readFailure;
     }
 
     @Override
     public WsCloseException violation(int code, String problem) {
-        WsCloseException e = new WsCloseException(name() + ": " + problem + "; closing with " + code + " ("
-                + Frames.meaning(code) + ")", code, problem, false);
+        WsCloseException e = new WsCloseException(
+                name() + ": " + problem + "; closing with " + code + " (" + Frames.meaning(code) + ")",
+                code,
+                problem,
+                false);
         readFailure = e;
         out.close(code, problem);
         return e;
@@ -351,7 +370,10 @@ final class FramedChannel extends LayerChannel implements WsChannel, FrameReader
                 netInOne[0] = netIn;
             }
             long n;
-            while ((n = inner.readv(netInOne)) == ERR_BLOCK && isBlocking() && handshakeDone && innerReadiness != null) {
+            while ((n = inner.readv(netInOne)) == ERR_BLOCK
+                    && isBlocking()
+                    && handshakeDone
+                    && innerReadiness != null) {
                 inner.await(IoCondition.IN);
             }
             return n;
@@ -519,8 +541,9 @@ final class FramedChannel extends LayerChannel implements WsChannel, FrameReader
     @Override
     protected void implSetBlocking(boolean blocking) throws IOException {
         if (innerReadiness == null && !blocking) {
-            throw new UnsupportedOperationException(name() + ": non-blocking WebSocket needs to see the inner channel's"
-                    + " readiness; " + inner.getClass().getName() + " does not extend dev.qio.channel.spi.AbstractIoChannel");
+            throw new UnsupportedOperationException(
+                    name() + ": non-blocking WebSocket needs to see the inner channel's" + " readiness; "
+                            + inner.getClass().getName() + " does not extend dev.qio.channel.spi.AbstractIoChannel");
         }
     }
 
@@ -547,8 +570,10 @@ final class FramedChannel extends LayerChannel implements WsChannel, FrameReader
             if (!handshakeDone) {
                 IoCondition wants = handshakeWants;
                 boolean canMove = wants == null || handshakeFailure != null || now.contains(wants);
-                return ConditionMask.set(canMove ? mask | ConditionMask.IN | ConditionMask.OUT
-                        : mask & ~(ConditionMask.IN | ConditionMask.OUT));
+                return ConditionMask.set(
+                        canMove
+                                ? mask | ConditionMask.IN | ConditionMask.OUT
+                                : mask & ~(ConditionMask.IN | ConditionMask.OUT));
             }
             if (inputBuffered) {
                 mask |= ConditionMask.IN;

@@ -30,10 +30,12 @@ final class Handshake {
     private final String name;
     /** The client's request and key; {@code null} on a server. */
     private final String request;
+
     private final String key;
     private boolean requestQueued;
     /** Whether the server queued its 101. */
     private boolean answered;
+
     private String subprotocol;
 
     private Handshake(boolean server, WsOptions options, Outbound out, Input in, String name, String host) {
@@ -43,8 +45,13 @@ final class Handshake {
         this.in = in;
         this.name = name;
         this.key = server ? null : Upgrade.newKey();
-        this.request = server ? null : Upgrade.request(options.path() == null ? "/" : options.path(), host,
-                options.origins().isEmpty() ? null : options.origins().getFirst(), key);
+        this.request = server
+                ? null
+                : Upgrade.request(
+                        options.path() == null ? "/" : options.path(),
+                        host,
+                        options.origins().isEmpty() ? null : options.origins().getFirst(),
+                        key);
     }
 
     static Handshake server(WsOptions options, Outbound out, Input in, String name) {
@@ -90,8 +97,10 @@ final class Handshake {
                 return IoCondition.IN;
             }
             if (n == IoChannel.EOF) {
-                throw new WsHandshakeException(name + ": the " + (server ? "client" : "server")
-                        + " hung up before its HTTP " + (server ? "request" : "answer") + " ended", 0);
+                throw new WsHandshakeException(
+                        name + ": the " + (server ? "client" : "server") + " hung up before its HTTP "
+                                + (server ? "request" : "answer") + " ended",
+                        0);
             }
         }
         byte[] head = new byte[end - buf.position()];
@@ -113,9 +122,12 @@ final class Handshake {
 
     private WsHandshakeException tooLong() throws IOException {
         if (!server) {
-            return new WsHandshakeException(name + ": the server's HTTP answer is longer than " + Upgrade.MAX_HEAD + " bytes", 0);
+            return new WsHandshakeException(
+                    name + ": the server's HTTP answer is longer than " + Upgrade.MAX_HEAD + " bytes", 0);
         }
-        Upgrade.Refusal r = new Upgrade.Refusal(431, "Request Header Fields Too Large",
+        Upgrade.Refusal r = new Upgrade.Refusal(
+                431,
+                "Request Header Fields Too Large",
                 "the request head is longer than " + Upgrade.MAX_HEAD + " bytes");
         answered = true;
         out.sendRaw(Upgrade.refusalResponse(r));
@@ -123,8 +135,9 @@ final class Handshake {
     }
 
     private WsHandshakeException refused(Upgrade.Refusal r) {
-        return new WsHandshakeException(name + ": WebSocket upgrade refused with " + r.status() + " " + r.phrase() + ": "
-                + r.problem(), r.status());
+        return new WsHandshakeException(
+                name + ": WebSocket upgrade refused with " + r.status() + " " + r.phrase() + ": " + r.problem(),
+                r.status());
     }
 
     /** The index of the blank line ending an HTTP head in {@code buf}, or -1. */

@@ -43,6 +43,7 @@ final class Outbound {
     private final boolean client;
     /** Whether waiting on the inner channel is possible (its readiness is visible). */
     private final boolean waitable;
+
     private final String name;
     /** Tells the channel's readiness that OUT may have changed. */
     private final Runnable changed;
@@ -60,6 +61,7 @@ final class Outbound {
 
     /** Whether {@code out} holds bytes; read by polls without the lock. */
     private volatile boolean pending;
+
     private final AtomicBoolean flusherArmed = new AtomicBoolean();
     /** Set once close handed the inner channel to the flusher. */
     private volatile boolean lingering;
@@ -70,6 +72,7 @@ final class Outbound {
     private byte[] pongSlot;
     /** A close payload to send, or {@code null}; guarded by {@code this}. */
     private byte[] closeSlot;
+
     private volatile boolean slotsFull;
     /** Whether a close frame was queued: no data frame may follow it (section 5.5.1). */
     private volatile boolean closeQueued;
@@ -81,7 +84,8 @@ final class Outbound {
         this.name = name;
         this.changed = changed;
         this.drained = drained;
-        this.masks = client ? RandomGeneratorFactory.of("L64X128MixRandom").create(new SecureRandom().nextLong()) : null;
+        this.masks =
+                client ? RandomGeneratorFactory.of("L64X128MixRandom").create(new SecureRandom().nextLong()) : null;
     }
 
     boolean isPending() {
@@ -264,7 +268,8 @@ final class Outbound {
         while (length > 0 && length < text.length && (text[length] & 0xC0) == 0x80) {
             length--; // do not cut a character in two: the peer checks the reason's UTF-8
         }
-        ByteBuffer payload = ByteBuffer.allocate(2 + length).putShort((short) code).put(text, 0, length);
+        ByteBuffer payload =
+                ByteBuffer.allocate(2 + length).putShort((short) code).put(text, 0, length);
         synchronized (this) {
             if (closeQueued) {
                 return;

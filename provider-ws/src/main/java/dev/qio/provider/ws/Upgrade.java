@@ -19,9 +19,11 @@ final class Upgrade {
 
     /** The GUID that section 1.3 appends to the key before hashing. */
     private static final String GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
+
     static final String SUBPROTOCOL = "binary";
     /** The most bytes of request or response head accepted before its blank line. */
     static final int MAX_HEAD = 8192;
+
     private static final int MAX_HEADERS = 64;
     private static final SecureRandom KEYS = new SecureRandom();
 
@@ -77,11 +79,14 @@ final class Upgrade {
         Map<String, String> headers = new LinkedHashMap<>();
         String[] lines = head.split("\r\n", -1);
         String[] requestLine = lines[0].split(" ", -1);
-        if (requestLine.length != 3 || requestLine[0].isEmpty() || requestLine[1].isEmpty()
+        if (requestLine.length != 3
+                || requestLine[0].isEmpty()
+                || requestLine[1].isEmpty()
                 || !requestLine[2].matches("HTTP/\\d\\.\\d")) {
             refusal = new Refusal(400, "Bad Request", "malformed request line '" + printable(lines[0]) + "'");
         } else if (!requestLine[0].equals("GET")) {
-            refusal = new Refusal(405, "Method Not Allowed", "method " + requestLine[0] + " is not GET", "Allow: GET\r\n");
+            refusal = new Refusal(
+                    405, "Method Not Allowed", "method " + requestLine[0] + " is not GET", "Allow: GET\r\n");
         } else if (!requestLine[2].equals("HTTP/1.1")) {
             refusal = new Refusal(505, "HTTP Version Not Supported", requestLine[2] + " is not HTTP/1.1");
         } else {
@@ -96,7 +101,8 @@ final class Upgrade {
             String response = "HTTP/1.1 101 Switching Protocols\r\n"
                     + "Upgrade: websocket\r\n"
                     + "Connection: Upgrade\r\n"
-                    + "Sec-WebSocket-Accept: " + accept(headers.get("sec-websocket-key").strip()) + "\r\n"
+                    + "Sec-WebSocket-Accept: "
+                    + accept(headers.get("sec-websocket-key").strip()) + "\r\n"
                     + (protocol.isEmpty() ? "" : "Sec-WebSocket-Protocol: " + protocol + "\r\n")
                     + "\r\n";
             return new Answer(response, null, protocol);
@@ -132,19 +138,28 @@ final class Upgrade {
         }
         String version = headers.get("sec-websocket-version");
         if (version == null || !version.strip().equals("13")) {
-            return new Refusal(426, "Upgrade Required", version == null ? "no Sec-WebSocket-Version header"
-                    : "Sec-WebSocket-Version " + printable(version) + " is not 13", "Sec-WebSocket-Version: 13\r\n");
+            return new Refusal(
+                    426,
+                    "Upgrade Required",
+                    version == null
+                            ? "no Sec-WebSocket-Version header"
+                            : "Sec-WebSocket-Version " + printable(version) + " is not 13",
+                    "Sec-WebSocket-Version: 13\r\n");
         }
         String key = headers.get("sec-websocket-key");
         if (key == null) {
             return new Refusal(400, "Bad Request", "no Sec-WebSocket-Key header");
         }
         if (!isNonce(key.strip())) {
-            return new Refusal(400, "Bad Request", "Sec-WebSocket-Key '" + printable(key) + "' is not 16 bytes in base64");
+            return new Refusal(
+                    400, "Bad Request", "Sec-WebSocket-Key '" + printable(key) + "' is not 16 bytes in base64");
         }
         String origin = headers.get("origin");
         if (!origins.isEmpty() && (origin == null || !origins.contains(origin.strip()))) {
-            return new Refusal(403, "Forbidden", origin == null ? "no Origin header" : "origin " + printable(origin) + " is not allowed");
+            return new Refusal(
+                    403,
+                    "Forbidden",
+                    origin == null ? "no Origin header" : "origin " + printable(origin) + " is not allowed");
         }
         return null;
     }
@@ -180,25 +195,34 @@ final class Upgrade {
         String[] lines = head.split("\r\n", -1);
         String[] status = lines[0].split(" ", 3);
         if (status.length < 2 || !status[0].startsWith("HTTP/1.") || !status[1].matches("\\d{3}")) {
-            throw new WsHandshakeException(name + ": the server's answer is not HTTP: '" + printable(lines[0]) + "'", 0);
+            throw new WsHandshakeException(
+                    name + ": the server's answer is not HTTP: '" + printable(lines[0]) + "'", 0);
         }
         int code = Integer.parseInt(status[1]);
         if (code != 101) {
-            throw new WsHandshakeException(name + ": the server refused the WebSocket upgrade: " + printable(lines[0]), code);
+            throw new WsHandshakeException(
+                    name + ": the server refused the WebSocket upgrade: " + printable(lines[0]), code);
         }
         Map<String, String> headers = new LinkedHashMap<>();
         Refusal malformed = parseHeaders(lines, headers);
-        String problem = malformed != null ? malformed.problem()
-                : !hasToken(headers.getOrDefault("upgrade", ""), "websocket") ? "no 'Upgrade: websocket' header"
-                : !hasToken(headers.getOrDefault("connection", ""), "upgrade") ? "no 'Connection: Upgrade' header"
-                : !accept(key).equals(headers.getOrDefault("sec-websocket-accept", "").strip())
-                        ? "Sec-WebSocket-Accept is not the hash of our key" : null;
+        String problem = malformed != null
+                ? malformed.problem()
+                : !hasToken(headers.getOrDefault("upgrade", ""), "websocket")
+                        ? "no 'Upgrade: websocket' header"
+                        : !hasToken(headers.getOrDefault("connection", ""), "upgrade")
+                                ? "no 'Connection: Upgrade' header"
+                                : !accept(key)
+                                                .equals(headers.getOrDefault("sec-websocket-accept", "")
+                                                        .strip())
+                                        ? "Sec-WebSocket-Accept is not the hash of our key"
+                                        : null;
         String protocol = headers.getOrDefault("sec-websocket-protocol", "").strip();
         if (problem == null && !protocol.isEmpty() && !protocol.equals(SUBPROTOCOL)) {
             problem = "the server chose subprotocol '" + printable(protocol) + "', which was not offered";
         }
         if (problem != null) {
-            throw new WsHandshakeException(name + ": the server's 101 answer is not a WebSocket upgrade: " + problem, code);
+            throw new WsHandshakeException(
+                    name + ": the server's 101 answer is not a WebSocket upgrade: " + problem, code);
         }
         return protocol;
     }

@@ -14,6 +14,7 @@ final class Utf8Check {
     private int need;
     /** Bounds of the next continuation byte: tighter after E0, ED, F0 and F4. */
     private int lower = 0x80;
+
     private int upper = 0xBF;
 
     /** Starts a new message. */

@@ -13,6 +13,7 @@ public final class WsCloseException extends IOException {
 
     /** The close code (RFC 6455 section 7.4), e.g. 1002 for a protocol error. */
     private final int code;
+
     private final String reason;
     private final boolean fromPeer;
 

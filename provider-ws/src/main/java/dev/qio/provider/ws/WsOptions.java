@@ -20,17 +20,26 @@ import java.util.Set;
  * @param acceptText whether text frames are read (their UTF-8 checked) or refused (close 1003)
  * @param handshakeTimeout how long the upgrade may take; {@link Duration#ZERO} for no limit
  */
-record WsOptions(String path, List<String> origins, long maxFrame, long maxMessage, int writeFrame,
-        boolean acceptText, Duration handshakeTimeout) {
+record WsOptions(
+        String path,
+        List<String> origins,
+        long maxFrame,
+        long maxMessage,
+        int writeFrame,
+        boolean acceptText,
+        Duration handshakeTimeout) {
     /** The options that belong to the layer; any other option goes to the inner channel's URI. */
-    static final Set<String> NAMES = Set.of("path", "origin", "max-frame", "max-message", "write-frame", "text",
-            "handshake-timeout");
+    static final Set<String> NAMES =
+            Set.of("path", "origin", "max-frame", "max-message", "write-frame", "text", "handshake-timeout");
 
-    static final WsOptions DEFAULTS = new WsOptions(null, List.of(), 1 << 20, 16 << 20, 64 << 10, false,
-            Duration.ofSeconds(10));
+    static final WsOptions DEFAULTS =
+            new WsOptions(null, List.of(), 1 << 20, 16 << 20, 64 << 10, false, Duration.ofSeconds(10));
 
     /** What {@code text=} takes. */
-    enum Text { REFUSE, ACCEPT }
+    enum Text {
+        REFUSE,
+        ACCEPT
+    }
 
     /**
      * A layered URI's options and inner URI. With an inner URI that names a host and port, the
@@ -44,7 +53,10 @@ record WsOptions(String path, List<String> origins, long maxFrame, long maxMessa
         UriOptions o = split.layer();
         URI inner = split.inner();
         String uriPath = null;
-        if (!inner.isOpaque() && inner.getPort() >= 0 && inner.getRawPath() != null && !inner.getRawPath().isEmpty()) {
+        if (!inner.isOpaque()
+                && inner.getPort() >= 0
+                && inner.getRawPath() != null
+                && !inner.getRawPath().isEmpty()) {
             uriPath = inner.getRawPath();
             inner = URI.create(inner.getScheme() + "://" + inner.getRawAuthority()
                     + (inner.getRawQuery() == null ? "" : "?" + inner.getRawQuery()));

@@ -40,7 +40,10 @@ public final class WsProvider extends LayerProvider {
         WsOptions.Parsed parsed = WsOptions.parse(uri);
         URI innerUri = parsed.inner();
         String host = !innerUri.isOpaque() && innerUri.getPort() >= 0 ? innerUri.getRawAuthority() : "localhost";
-        return openOver(registry, innerUri, inner -> new FramedChannel(inner, true, parsed.options(), host),
+        return openOver(
+                registry,
+                innerUri,
+                inner -> new FramedChannel(inner, true, parsed.options(), host),
                 FramedChannel::handshake);
     }
 

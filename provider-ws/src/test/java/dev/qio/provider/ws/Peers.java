@@ -22,7 +22,9 @@ final class Peers {
         for (String candidate : List.of("/usr/bin/python3", "python3")) {
             try {
                 Process p = new ProcessBuilder(candidate, "-c", "import websockets")
-                        .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+                        .redirectErrorStream(true)
+                        .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                        .start();
                 if (p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0) {
                     return candidate;
                 }
@@ -68,7 +70,8 @@ final class Peers {
      * Writes {@code data} to {@code ch} on another thread, in writes of {@code step}, 2 x
      * {@code step}, 3 x {@code step}... bytes, so frames of many sizes go out.
      */
-    static java.util.concurrent.CompletableFuture<Void> writeGrowing(dev.qio.channel.IoChannel ch, byte[] data, int step) {
+    static java.util.concurrent.CompletableFuture<Void> writeGrowing(
+            dev.qio.channel.IoChannel ch, byte[] data, int step) {
         return java.util.concurrent.CompletableFuture.runAsync(() -> {
             try {
                 for (int off = 0, k = 1; off < data.length; off += step * k, k++) {

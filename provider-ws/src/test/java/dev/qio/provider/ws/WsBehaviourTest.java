@@ -40,15 +40,18 @@ class WsBehaviourTest {
     }
 
     @ParameterizedTest
-    @CsvSource(delimiter = '|', value = {
-        "ws+mem://o?max-frame=lots | option 'max-frame' 'lots' is not a byte count",
-        "ws+mem://o?max-frame=12 | option 'max-frame' 12 is out of range",
-        "ws+mem://o?text=maybe | option 'text' 'maybe' is not one of refuse, accept",
-        "ws+mem://o?path=nope | option 'path' 'nope' is not an absolute path",
-        "ws+mem://o?handshake-timeout=soon | option 'handshake-timeout' 'soon' is not an integer",
-        "ws+mem://o?write-frame=0 | option 'write-frame' 0 is out of range",
-        "ws+mem://o?wat=1 | unknown option 'wat'",
-        "ws://127.0.0.1:1 | ws is a layer: write ws+SCHEME://"})
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "ws+mem://o?max-frame=lots | option 'max-frame' 'lots' is not a byte count",
+                "ws+mem://o?max-frame=12 | option 'max-frame' 12 is out of range",
+                "ws+mem://o?text=maybe | option 'text' 'maybe' is not one of refuse, accept",
+                "ws+mem://o?path=nope | option 'path' 'nope' is not an absolute path",
+                "ws+mem://o?handshake-timeout=soon | option 'handshake-timeout' 'soon' is not an integer",
+                "ws+mem://o?write-frame=0 | option 'write-frame' 0 is out of range",
+                "ws+mem://o?wat=1 | unknown option 'wat'",
+                "ws://127.0.0.1:1 | ws is a layer: write ws+SCHEME://"
+            })
     void badOptionsNameOptionAndValue(String uri, String message) {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> IoChannels.listen(uri));
         assertTrue(e.getMessage().contains(message), e.getMessage());
@@ -66,15 +69,22 @@ class WsBehaviourTest {
     @Test
     void aClientMasksEveryFrameWithAFreshKeyAndChecksTheAccept() throws Exception {
         try (ServerSocket ss = new ServerSocket(0)) {
-            CompletableFuture<IoChannel> opening = CompletableFuture.supplyAsync(() -> open("ws+tcp://127.0.0.1:" + ss.getLocalPort() + "/vnc"));
+            CompletableFuture<IoChannel> opening =
+                    CompletableFuture.supplyAsync(() -> open("ws+tcp://127.0.0.1:" + ss.getLocalPort() + "/vnc"));
             try (Socket s = ss.accept()) {
                 String request = WsMalformedTest.head(s.getInputStream());
                 assertTrue(request.startsWith("GET /vnc HTTP/1.1\r\n"), request);
                 assertTrue(request.contains("\r\nHost: 127.0.0.1:" + ss.getLocalPort() + "\r\n"), request);
                 assertTrue(request.contains("\r\nSec-WebSocket-Protocol: binary\r\n"), request);
-                String key = request.lines().filter(l -> l.startsWith("Sec-WebSocket-Key: ")).findFirst().orElseThrow().substring(19);
-                s.getOutputStream().write(("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                        + "Sec-WebSocket-Accept: " + Upgrade.accept(key) + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+                String key = request.lines()
+                        .filter(l -> l.startsWith("Sec-WebSocket-Key: "))
+                        .findFirst()
+                        .orElseThrow()
+                        .substring(19);
+                s.getOutputStream()
+                        .write(("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                                        + "Sec-WebSocket-Accept: " + Upgrade.accept(key) + "\r\n\r\n")
+                                .getBytes(StandardCharsets.ISO_8859_1));
                 try (IoChannel client = opening.get(30, TimeUnit.SECONDS)) {
                     assertEquals("", ((WsChannel) client).subprotocol(), "the server chose none");
                     client.writeAll(ByteBuffer.wrap("one".getBytes(StandardCharsets.US_ASCII)));
@@ -106,12 +116,17 @@ class WsBehaviourTest {
     @Test
     void aClientRefusesAServerThatDoesNotProveTheUpgrade() throws Exception {
         try (ServerSocket ss = new ServerSocket(0)) {
-            CompletableFuture<IoChannel> opening = CompletableFuture.supplyAsync(() -> open("ws+tcp://127.0.0.1:" + ss.getLocalPort()));
+            CompletableFuture<IoChannel> opening =
+                    CompletableFuture.supplyAsync(() -> open("ws+tcp://127.0.0.1:" + ss.getLocalPort()));
             try (Socket s = ss.accept()) {
                 WsMalformedTest.head(s.getInputStream());
-                s.getOutputStream().write(("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                        + "Sec-WebSocket-Accept: d3Jvbmc=\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
-                Throwable e = assertThrows(java.util.concurrent.ExecutionException.class, () -> opening.get(30, TimeUnit.SECONDS)).getCause();
+                s.getOutputStream()
+                        .write(("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                                        + "Sec-WebSocket-Accept: d3Jvbmc=\r\n\r\n")
+                                .getBytes(StandardCharsets.ISO_8859_1));
+                Throwable e = assertThrows(
+                                java.util.concurrent.ExecutionException.class, () -> opening.get(30, TimeUnit.SECONDS))
+                        .getCause();
                 assertInstanceOf(WsHandshakeException.class, e.getCause(), String.valueOf(e));
                 assertTrue(e.getMessage().contains("Sec-WebSocket-Accept is not the hash of our key"), e.getMessage());
             }
@@ -122,12 +137,19 @@ class WsBehaviourTest {
     void pingsAreAnsweredFragmentsJoinAndTextIsCheckedAcrossThem() throws Exception {
         try (IoListener listener = IoChannels.listen("ws+tcp://127.0.0.1:0?text=accept");
                 Socket raw = new Socket("127.0.0.1", listener.localUri().getPort())) {
-            raw.getOutputStream().write(WsMalformedTest.request("GET / HTTP/1.1", "Host: x", "Upgrade: websocket",
-                    "Connection: Upgrade", "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==", "Sec-WebSocket-Version: 13")
-                    .getBytes(StandardCharsets.ISO_8859_1));
+            raw.getOutputStream()
+                    .write(WsMalformedTest.request(
+                                    "GET / HTTP/1.1",
+                                    "Host: x",
+                                    "Upgrade: websocket",
+                                    "Connection: Upgrade",
+                                    "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==",
+                                    "Sec-WebSocket-Version: 13")
+                            .getBytes(StandardCharsets.ISO_8859_1));
             try (IoChannel server = listener.accept()) {
                 DataInputStream in = new DataInputStream(raw.getInputStream());
-                assertTrue(WsMalformedTest.head(in).contains("\r\nSec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n"));
+                assertTrue(WsMalformedTest.head(in)
+                        .contains("\r\nSec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n"));
                 byte[] euro = "€uro".getBytes(StandardCharsets.UTF_8); // the euro sign is three bytes: split it
                 OutputStream o = raw.getOutputStream();
                 o.write(WsMalformedTest.frame(0x01, MASK, java.util.Arrays.copyOf(euro, 2)));
@@ -140,7 +162,10 @@ class WsBehaviourTest {
                 assertEquals(0x8A, in.readUnsignedByte(), "a pong");
                 byte[] pong = new byte[in.readUnsignedByte()];
                 in.readFully(pong);
-                assertEquals("are you there", new String(pong, StandardCharsets.US_ASCII), "the pong carries the ping's payload");
+                assertEquals(
+                        "are you there",
+                        new String(pong, StandardCharsets.US_ASCII),
+                        "the pong carries the ping's payload");
                 o.write(WsMalformedTest.frame(0x81, MASK, new byte[] {(byte) 0xC3, 0x28}));
                 WsCloseException e = assertThrows(WsCloseException.class, () -> server.read(ByteBuffer.allocate(8)));
                 assertEquals(1007, e.code(), e.getMessage());
@@ -154,7 +179,8 @@ class WsBehaviourTest {
             p.client.shutdown(Shutdown.WRITE);
             assertEquals(IoChannel.EOF, p.server.read(ByteBuffer.allocate(8)), "a close frame with 1000 reads as EOF");
             assertEquals(IoChannel.EOF, p.server.read(ByteBuffer.allocate(8)), "and keeps doing so");
-            assertThrows(IOException.class, () -> p.client.write(ByteBuffer.allocate(1)), "no data after our close frame");
+            assertThrows(
+                    IOException.class, () -> p.client.write(ByteBuffer.allocate(1)), "no data after our close frame");
             p.server.writeAll(ByteBuffer.wrap(new byte[] {1, 2, 3}));
             p.server.close();
             ByteBuffer got = ByteBuffer.allocate(3);
@@ -177,15 +203,21 @@ class WsBehaviourTest {
     @Test
     void aServerWithOriginsRefusesOthersWith403AndAClientSendsItsOrigin() throws Exception {
         try (IoListener listener = IoChannels.listen("ws+tcp://127.0.0.1:0?origin=http://good.example")) {
-            CompletableFuture<IoChannel> evil = CompletableFuture.supplyAsync(() -> open(listener.localUri() + "?origin=http://evil.example"));
+            CompletableFuture<IoChannel> evil =
+                    CompletableFuture.supplyAsync(() -> open(listener.localUri() + "?origin=http://evil.example"));
             WsHandshakeException refused = assertThrows(WsHandshakeException.class, listener::accept);
             assertEquals(403, refused.status());
-            assertTrue(refused.getMessage().contains("origin http://evil.example is not allowed"), refused.getMessage());
-            Throwable e = assertThrows(java.util.concurrent.ExecutionException.class, () -> evil.get(30, TimeUnit.SECONDS)).getCause();
+            assertTrue(
+                    refused.getMessage().contains("origin http://evil.example is not allowed"), refused.getMessage());
+            Throwable e = assertThrows(
+                            java.util.concurrent.ExecutionException.class, () -> evil.get(30, TimeUnit.SECONDS))
+                    .getCause();
             assertInstanceOf(WsHandshakeException.class, e.getCause(), String.valueOf(e));
             assertEquals(403, ((WsHandshakeException) e.getCause()).status());
-            CompletableFuture<IoChannel> good = CompletableFuture.supplyAsync(() -> open(listener.localUri() + "?origin=http://good.example"));
-            try (IoChannel server = listener.accept(); IoChannel client = good.get(30, TimeUnit.SECONDS)) {
+            CompletableFuture<IoChannel> good =
+                    CompletableFuture.supplyAsync(() -> open(listener.localUri() + "?origin=http://good.example"));
+            try (IoChannel server = listener.accept();
+                    IoChannel client = good.get(30, TimeUnit.SECONDS)) {
                 assertTrue(((WsChannel) client).isClient() && !((WsChannel) server).isClient());
             }
         }
@@ -196,14 +228,18 @@ class WsBehaviourTest {
         String uri = "ws+unix://" + dir.resolve("ws.sock") + "?path=/vnc";
         try (IoListener listener = IoChannels.listen(uri)) {
             CompletableFuture<IoChannel> opening = CompletableFuture.supplyAsync(() -> open(uri));
-            try (IoChannel server = listener.accept(); IoChannel client = opening.get(30, TimeUnit.SECONDS)) {
+            try (IoChannel server = listener.accept();
+                    IoChannel client = opening.get(30, TimeUnit.SECONDS)) {
                 client.writeAll(ByteBuffer.wrap(new byte[] {4, 5, 6}));
                 ByteBuffer got = ByteBuffer.allocate(3);
                 server.readAll(got);
                 assertArrayEquals(new byte[] {4, 5, 6}, got.array());
             }
-            CompletableFuture<IoChannel> wrongPath = CompletableFuture.supplyAsync(() -> open(uri.replace("/vnc", "/other")));
-            assertEquals(404, assertThrows(WsHandshakeException.class, listener::accept).status());
+            CompletableFuture<IoChannel> wrongPath =
+                    CompletableFuture.supplyAsync(() -> open(uri.replace("/vnc", "/other")));
+            assertEquals(
+                    404,
+                    assertThrows(WsHandshakeException.class, listener::accept).status());
             assertThrows(java.util.concurrent.ExecutionException.class, () -> wrongPath.get(30, TimeUnit.SECONDS));
         }
     }
@@ -220,14 +256,17 @@ class WsBehaviourTest {
     private record Pair(IoListener listener, IoChannel client, IoChannel server) implements AutoCloseable {
         static Pair mem(String query) throws Exception {
             IoListener l = IoChannels.listen("ws+mem://" + WsFixtures.memName() + query);
-            CompletableFuture<IoChannel> c = CompletableFuture.supplyAsync(() -> open(l.localUri().toString()));
+            CompletableFuture<IoChannel> c =
+                    CompletableFuture.supplyAsync(() -> open(l.localUri().toString()));
             IoChannel s = l.accept();
             return new Pair(l, c.get(30, TimeUnit.SECONDS), s);
         }
 
         @Override
         public void close() throws IOException {
-            try (listener; client; server) {
+            try (listener;
+                    client;
+                    server) {
                 // all three, in reverse order
             }
         }

@@ -32,7 +32,8 @@ final class WsFixtures {
     }
 
     static ChannelFixture pairs(String name, java.util.function.Supplier<String> listenUri, String clientQuery) {
-        return ChannelFixture.of(name, STREAM, () -> ChannelPair.connected(IoChannels.registry(), listenUri.get(), clientQuery));
+        return ChannelFixture.of(
+                name, STREAM, () -> ChannelPair.connected(IoChannels.registry(), listenUri.get(), clientQuery));
     }
 
     static ChannelFixture mem() {
@@ -45,7 +46,9 @@ final class WsFixtures {
 
     /** TLS under WebSocket (wss): a self-signed server key, and a client that does not verify it. */
     static ChannelFixture tls() {
-        return pairs("ws+tls+tcp", () -> "ws+tls+tcp://127.0.0.1:0?" + tlsServerQuery() + "&" + BUFFERS,
+        return pairs(
+                "ws+tls+tcp",
+                () -> "ws+tls+tcp://127.0.0.1:0?" + tlsServerQuery() + "&" + BUFFERS,
                 "verify-peer=false&" + BUFFERS);
     }
 
@@ -60,10 +63,30 @@ final class WsFixtures {
                 Path dir = Files.createTempDirectory("qio-ws-tls");
                 Path p12 = dir.resolve("server.p12");
                 Path keytool = Path.of(System.getProperty("java.home"), "bin", "keytool");
-                Process k = new ProcessBuilder(List.of(keytool.toString(), "-genkeypair", "-keystore", p12.toString(),
-                        "-storetype", "PKCS12", "-storepass", "changeit", "-alias", "server", "-keyalg", "RSA",
-                        "-keysize", "2048", "-validity", "2", "-dname", "CN=127.0.0.1", "-ext", "SAN=ip:127.0.0.1"))
-                        .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+                Process k = new ProcessBuilder(List.of(
+                                keytool.toString(),
+                                "-genkeypair",
+                                "-keystore",
+                                p12.toString(),
+                                "-storetype",
+                                "PKCS12",
+                                "-storepass",
+                                "changeit",
+                                "-alias",
+                                "server",
+                                "-keyalg",
+                                "RSA",
+                                "-keysize",
+                                "2048",
+                                "-validity",
+                                "2",
+                                "-dname",
+                                "CN=127.0.0.1",
+                                "-ext",
+                                "SAN=ip:127.0.0.1"))
+                        .redirectErrorStream(true)
+                        .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                        .start();
                 if (!k.waitFor(60, TimeUnit.SECONDS) || k.exitValue() != 0) {
                     throw new IOException("keytool failed to make " + p12);
                 }
@@ -82,7 +105,8 @@ final class WsFixtures {
 
     static void deleteTree(Path dir) {
         try (java.util.stream.Stream<Path> all = Files.walk(dir)) {
-            all.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            all.sorted(java.util.Comparator.reverseOrder())
+                    .forEach(p -> p.toFile().delete());
         } catch (IOException ignored) {
             // a temp dir left behind is not worth failing for
         }

@@ -52,11 +52,14 @@ class WsInteropChromiumTest {
                     return;
                 }
             }
-            boolean root = new String(head.array(), 0, head.position(), StandardCharsets.ISO_8859_1).startsWith("GET / ");
+            boolean root =
+                    new String(head.array(), 0, head.position(), StandardCharsets.ISO_8859_1).startsWith("GET / ");
             byte[] body = root ? html : new byte[0];
             String status = root ? "200 OK" : "404 Not Found";
-            c.writeAll(ByteBuffer.wrap(("HTTP/1.1 " + status + "\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: "
-                    + body.length + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1)));
+            c.writeAll(ByteBuffer.wrap(
+                    ("HTTP/1.1 " + status + "\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: "
+                                    + body.length + "\r\nConnection: close\r\n\r\n")
+                            .getBytes(StandardCharsets.ISO_8859_1)));
             c.writeAll(ByteBuffer.wrap(body));
         } catch (java.io.IOException e) {
             // the browser went away; the test notices the missing WebSocket
@@ -75,9 +78,17 @@ class WsInteropChromiumTest {
             byte[] html = page(listener.localUri().getPort()).getBytes(StandardCharsets.UTF_8);
             http.onAccept(c -> Thread.ofVirtual().start(() -> serve(c, html)), EventLoop.shared());
             String url = "http://127.0.0.1:" + http.localUri().getPort() + "/";
-            Process browser = new ProcessBuilder(chromium, "--headless", "--no-sandbox", "--disable-gpu",
-                    "--no-first-run", "--user-data-dir=" + profile, url)
-                    .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            Process browser = new ProcessBuilder(
+                            chromium,
+                            "--headless",
+                            "--no-sandbox",
+                            "--disable-gpu",
+                            "--no-first-run",
+                            "--user-data-dir=" + profile,
+                            url)
+                    .redirectErrorStream(true)
+                    .redirectOutput(log.toFile())
+                    .start();
             try (IoChannel page = accepted.get(90, TimeUnit.SECONDS)) {
                 assertEquals("binary", ((WsChannel) page).subprotocol());
                 byte[] expected = new byte[PATTERN];

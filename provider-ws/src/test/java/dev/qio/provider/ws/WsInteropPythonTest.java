@@ -73,8 +73,14 @@ class WsInteropPythonTest {
         String python = Peers.pythonWithWebsockets();
         Path script = Peers.script("client.py", CLIENT);
         try (IoListener listener = IoChannels.listen("ws+tcp://127.0.0.1:0/echo")) {
-            Process py = new ProcessBuilder(python, script.toString(), String.valueOf(listener.localUri().getPort()),
-                    String.valueOf(SIZE), "7").redirectErrorStream(true).start();
+            Process py = new ProcessBuilder(
+                            python,
+                            script.toString(),
+                            String.valueOf(listener.localUri().getPort()),
+                            String.valueOf(SIZE),
+                            "7")
+                    .redirectErrorStream(true)
+                    .start();
             try (IoChannel peer = listener.accept()) {
                 assertEquals("binary", ((WsChannel) peer).subprotocol());
                 ByteBuffer buf = ByteBuffer.allocateDirect(40_000);
@@ -97,8 +103,11 @@ class WsInteropPythonTest {
     void qioClientAgainstPythonServer() throws Exception {
         String python = Peers.pythonWithWebsockets();
         Path script = Peers.script("server.py", SERVER);
-        Process py = new ProcessBuilder(python, script.toString()).redirectErrorStream(true).start();
-        try (BufferedReader lines = new BufferedReader(new InputStreamReader(py.getInputStream(), StandardCharsets.UTF_8))) {
+        Process py = new ProcessBuilder(python, script.toString())
+                .redirectErrorStream(true)
+                .start();
+        try (BufferedReader lines =
+                new BufferedReader(new InputStreamReader(py.getInputStream(), StandardCharsets.UTF_8))) {
             String port = lines.readLine();
             byte[] data = Peers.random(SIZE, 11);
             byte[] got = new byte[SIZE];

@@ -41,9 +41,16 @@ class WsMalformedTest {
     }
 
     private static String good(String... extra) {
-        String[] base = {"Host: 127.0.0.1", "Upgrade: websocket", "Connection: keep-alive, Upgrade",
-            "Sec-WebSocket-Key: " + KEY, "Sec-WebSocket-Version: 13"};
-        return request("GET / HTTP/1.1", Stream.concat(Stream.of(base), Stream.of(extra)).toArray(String[]::new));
+        String[] base = {
+            "Host: 127.0.0.1",
+            "Upgrade: websocket",
+            "Connection: keep-alive, Upgrade",
+            "Sec-WebSocket-Key: " + KEY,
+            "Sec-WebSocket-Version: 13"
+        };
+        return request(
+                "GET / HTTP/1.1",
+                Stream.concat(Stream.of(base), Stream.of(extra)).toArray(String[]::new));
     }
 
     static Stream<Arguments> badRequests() {
@@ -53,27 +60,51 @@ class WsMalformedTest {
         String key = "Sec-WebSocket-Key: " + KEY;
         String v13 = "Sec-WebSocket-Version: 13";
         return Stream.of(
-                Arguments.of("no spaces", request("GET/HTTP/1.1", h, up, conn, key, v13), 400, "malformed request line"),
+                Arguments.of(
+                        "no spaces", request("GET/HTTP/1.1", h, up, conn, key, v13), 400, "malformed request line"),
                 Arguments.of("method only", request("GET", h, up, conn, key, v13), 400, "malformed request line"),
-                Arguments.of("not HTTP", request("GET / FTP/1.1", h, up, conn, key, v13), 400, "malformed request line"),
+                Arguments.of(
+                        "not HTTP", request("GET / FTP/1.1", h, up, conn, key, v13), 400, "malformed request line"),
                 Arguments.of("bad method", request("POST / HTTP/1.1", h, up, conn, key, v13), 405, "POST is not GET"),
-                Arguments.of("bad version", request("GET / HTTP/1.0", h, up, conn, key, v13), 505, "HTTP/1.0 is not HTTP/1.1"),
-                Arguments.of("malformed header", request("GET / HTTP/1.1", h, "Upgrade websocket", conn, key, v13), 400, "malformed header"),
-                Arguments.of("folded header", request("GET / HTTP/1.1", h, up, conn, " continued", key, v13), 400, "malformed header"),
+                Arguments.of(
+                        "bad version",
+                        request("GET / HTTP/1.0", h, up, conn, key, v13),
+                        505,
+                        "HTTP/1.0 is not HTTP/1.1"),
+                Arguments.of(
+                        "malformed header",
+                        request("GET / HTTP/1.1", h, "Upgrade websocket", conn, key, v13),
+                        400,
+                        "malformed header"),
+                Arguments.of(
+                        "folded header",
+                        request("GET / HTTP/1.1", h, up, conn, " continued", key, v13),
+                        400,
+                        "malformed header"),
                 Arguments.of("no host", request("GET / HTTP/1.1", up, conn, key, v13), 400, "no Host"),
                 Arguments.of("no upgrade", request("GET / HTTP/1.1", h, conn, key, v13), 400, "Upgrade: websocket"),
                 Arguments.of("no connection", request("GET / HTTP/1.1", h, up, key, v13), 400, "Connection: Upgrade"),
                 Arguments.of("no key", request("GET / HTTP/1.1", h, up, conn, v13), 400, "no Sec-WebSocket-Key"),
-                Arguments.of("short key", request("GET / HTTP/1.1", h, up, conn, "Sec-WebSocket-Key: c2hvcnQ=", v13), 400, "not 16 bytes"),
-                Arguments.of("no version", request("GET / HTTP/1.1", h, up, conn, key), 426, "no Sec-WebSocket-Version"),
-                Arguments.of("wrong version", request("GET / HTTP/1.1", h, up, conn, key, "Sec-WebSocket-Version: 8"), 426, "is not 13"),
+                Arguments.of(
+                        "short key",
+                        request("GET / HTTP/1.1", h, up, conn, "Sec-WebSocket-Key: c2hvcnQ=", v13),
+                        400,
+                        "not 16 bytes"),
+                Arguments.of(
+                        "no version", request("GET / HTTP/1.1", h, up, conn, key), 426, "no Sec-WebSocket-Version"),
+                Arguments.of(
+                        "wrong version",
+                        request("GET / HTTP/1.1", h, up, conn, key, "Sec-WebSocket-Version: 8"),
+                        426,
+                        "is not 13"),
                 Arguments.of("wrong path", good().replace("GET / ", "GET /other "), 404, "path /other is not /"),
                 Arguments.of("head too long", good("X-Pad: " + "a".repeat(9000)), 431, "longer than 8192"));
     }
 
     @ParameterizedTest(name = "{0} -> {2}")
     @MethodSource("badRequests")
-    void aBadRequestGetsItsStatusAndTheListenerGoesOn(String what, String request, int status, String problem) throws Exception {
+    void aBadRequestGetsItsStatusAndTheListenerGoesOn(String what, String request, int status, String problem)
+            throws Exception {
         try (IoListener listener = IoChannels.listen("ws+tcp://127.0.0.1:0/")) {
             try (Socket raw = new Socket("127.0.0.1", listener.localUri().getPort())) {
                 raw.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
@@ -99,18 +130,30 @@ class WsMalformedTest {
                 Arguments.of("control frame over 125", frame(0x89, mask, new byte[126]), 1002, "more than 125 bytes"),
                 Arguments.of("fragmented control frame", frame(0x09, mask, new byte[] {1}), 1002, "fragmented"),
                 Arguments.of("continuation without message", frame(0x80, mask, new byte[] {1}), 1002, "continuation"),
-                Arguments.of("new message inside a message", concat(frame(0x02, mask, new byte[] {1}), frame(0x82, mask, new byte[] {2})),
-                        1002, "before the fragmented one ended"),
+                Arguments.of(
+                        "new message inside a message",
+                        concat(frame(0x02, mask, new byte[] {1}), frame(0x82, mask, new byte[] {2})),
+                        1002,
+                        "before the fragmented one ended"),
                 Arguments.of("oversized frame", frame(0x82, mask, new byte[2048]), 1009, "exceeds max-frame"),
-                Arguments.of("text refused", frame(0x81, mask, "hi".getBytes(StandardCharsets.UTF_8)), 1003, "text=refuse"),
-                Arguments.of("bad close code", frame(0x88, mask, new byte[] {0x03, (byte) 0xED}), 1002, "may not be sent"),
-                Arguments.of("abnormal close from the peer", frame(0x88, mask, concat(new byte[] {0x0F, (byte) 0xA0},
-                        "bye".getBytes(StandardCharsets.UTF_8))), 4000, "closed the WebSocket with 4000 (application-defined): bye"));
+                Arguments.of(
+                        "text refused", frame(0x81, mask, "hi".getBytes(StandardCharsets.UTF_8)), 1003, "text=refuse"),
+                Arguments.of(
+                        "bad close code", frame(0x88, mask, new byte[] {0x03, (byte) 0xED}), 1002, "may not be sent"),
+                Arguments.of(
+                        "abnormal close from the peer",
+                        frame(
+                                0x88,
+                                mask,
+                                concat(new byte[] {0x0F, (byte) 0xA0}, "bye".getBytes(StandardCharsets.UTF_8))),
+                        4000,
+                        "closed the WebSocket with 4000 (application-defined): bye"));
     }
 
     @ParameterizedTest(name = "{0} -> {2}")
     @MethodSource("badFrames")
-    void aBadFrameGetsItsCloseCodeAndTheListenerGoesOn(String what, byte[] bytes, int code, String problem) throws Exception {
+    void aBadFrameGetsItsCloseCodeAndTheListenerGoesOn(String what, byte[] bytes, int code, String problem)
+            throws Exception {
         try (IoListener listener = IoChannels.listen("ws+tcp://127.0.0.1:0?max-frame=1k")) {
             try (Socket raw = new Socket("127.0.0.1", listener.localUri().getPort())) {
                 raw.getOutputStream().write(good().getBytes(StandardCharsets.ISO_8859_1));
@@ -119,11 +162,13 @@ class WsMalformedTest {
                     String head = head(in);
                     assertTrue(head.startsWith("HTTP/1.1 101 "), head);
                     raw.getOutputStream().write(bytes);
-                    WsCloseException e = assertThrows(WsCloseException.class, () -> server.read(ByteBuffer.allocate(64)), what);
+                    WsCloseException e =
+                            assertThrows(WsCloseException.class, () -> server.read(ByteBuffer.allocate(64)), what);
                     assertEquals(code, e.code(), e.getMessage());
                     assertTrue(e.getMessage().contains(problem), e.getMessage());
                     assertTrue(e.getMessage().contains(server.name()), e.getMessage());
-                    assertThrows(WsCloseException.class, () -> server.read(ByteBuffer.allocate(64)), "the failure sticks");
+                    assertThrows(
+                            WsCloseException.class, () -> server.read(ByteBuffer.allocate(64)), "the failure sticks");
                     DataInputStream frames = new DataInputStream(in);
                     assertEquals(0x88, frames.readUnsignedByte(), "a close frame comes back");
                     int length = frames.readUnsignedByte();
@@ -144,7 +189,8 @@ class WsMalformedTest {
                 throw new java.io.UncheckedIOException(e);
             }
         });
-        try (IoChannel server = listener.accept(); IoChannel c = client.get(30, TimeUnit.SECONDS)) {
+        try (IoChannel server = listener.accept();
+                IoChannel c = client.get(30, TimeUnit.SECONDS)) {
             byte[] data = Peers.random(1000, 3); // under the max-frame of the listeners above
             c.writeAll(ByteBuffer.wrap(data));
             byte[] got = new byte[data.length];

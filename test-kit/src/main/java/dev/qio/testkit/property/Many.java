@@ -37,9 +37,10 @@ final class Many {
         }
         if (count == max) return false;
         boolean more = choices.drawAtMost(1, random -> {
-            if (target < 0) target = min + Bias.edgy(random, max - min);
-            return count < target ? 1 : 0;
-        }) == 1;
+                    if (target < 0) target = min + Bias.edgy(random, max - min);
+                    return count < target ? 1 : 0;
+                })
+                == 1;
         if (more) count++;
         return more;
     }

@@ -1,7 +1,6 @@
 package dev.qio.testkit.property;
 
 import dev.qio.testkit.KitConfig;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -46,6 +45,7 @@ public final class Property<T> {
     public static final int DEFAULT_TRIES = 100;
     /** Draws per input before it counts as an overrun; see {@link #maxDraws}. */
     public static final int DEFAULT_MAX_DRAWS = 1 << 17;
+
     private static final int RENDER_LIMIT = 200;
 
     private final Gen<T> gen;
@@ -67,8 +67,7 @@ public final class Property<T> {
     public static <T> Property<T> forAll(Gen<T> gen) {
         String caller = StackWalker.getInstance()
                 .walk(frames -> frames.skip(1).findFirst())
-                .map(f -> f.getClassName().substring(f.getClassName().lastIndexOf('.') + 1)
-                        + "." + f.getMethodName())
+                .map(f -> f.getClassName().substring(f.getClassName().lastIndexOf('.') + 1) + "." + f.getMethodName())
                 .orElse("property");
         return new Property<>(Objects.requireNonNull(gen, "gen"), caller);
     }
@@ -182,8 +181,7 @@ public final class Property<T> {
     }
 
     private PropertyFailure shrinkAndReport(
-            Body<? super T> body, String tryLabel, long seed, long[] original,
-            Throwable originalFailure) {
+            Body<? super T> body, String tryLabel, long seed, long[] original, Throwable originalFailure) {
         Shrinker.Result shrunk = shrinker.shrink(original, candidate -> {
             Outcome outcome = replay(body, candidate);
             return outcome.failure() != null ? outcome.consumed() : null;
@@ -196,8 +194,8 @@ public final class Property<T> {
             stats += "; the shrunk input passed when re-run, so this is the original input";
             return report(tryLabel, seed, rebuild(original), originalFailure, 0, stats);
         }
-        PropertyFailure report = report(tryLabel, seed, rebuild(shrunk.choices()),
-                rerun.failure(), shrunk.steps(), stats);
+        PropertyFailure report =
+                report(tryLabel, seed, rebuild(shrunk.choices()), rerun.failure(), shrunk.steps(), stats);
         report.addSuppressed(originalFailure);
         return report;
     }
@@ -222,12 +220,19 @@ public final class Property<T> {
 
     private record Outcome(Throwable failure, long[] consumed) {}
 
-    private PropertyFailure report(
-            String what, long seed, T value, Throwable cause, int steps, String stats) {
+    private PropertyFailure report(String what, long seed, T value, Throwable cause, int steps, String stats) {
         StringBuilder message = new StringBuilder()
-                .append("Property '").append(name).append("' failed on ").append(what).append('\n')
-                .append("  ").append(rerunHint(seed)).append('\n')
-                .append("  counterexample: ").append(describe(value)).append('\n');
+                .append("Property '")
+                .append(name)
+                .append("' failed on ")
+                .append(what)
+                .append('\n')
+                .append("  ")
+                .append(rerunHint(seed))
+                .append('\n')
+                .append("  counterexample: ")
+                .append(describe(value))
+                .append('\n');
         if (stats != null) message.append("  input size: ").append(stats).append('\n');
         message.append("  cause: ").append(Render.truncate(String.valueOf(cause), RENDER_LIMIT));
         System.err.println(message);
@@ -258,8 +263,7 @@ public final class Property<T> {
     }
 
     private static boolean stillFails(Throwable failure) {
-        return failure != null && !(failure instanceof Discard)
-                && !(failure instanceof TestAbortedException);
+        return failure != null && !(failure instanceof Discard) && !(failure instanceof TestAbortedException);
     }
 
     private static void rethrowAbort(Throwable failure) {

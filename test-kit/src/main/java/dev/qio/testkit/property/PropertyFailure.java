@@ -17,8 +17,7 @@ public final class PropertyFailure extends AssertionError {
     private final int shrinkSteps;
 
     PropertyFailure(
-            String report, Throwable cause, String propertyName, long seed,
-            Object counterexample, int shrinkSteps) {
+            String report, Throwable cause, String propertyName, long seed, Object counterexample, int shrinkSteps) {
         super(report, cause);
         this.propertyName = propertyName;
         this.seed = seed;

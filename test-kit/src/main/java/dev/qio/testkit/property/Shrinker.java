@@ -51,8 +51,7 @@ public final class Shrinker {
         if (maxTime.isNegative()) throw new IllegalArgumentException("maxTime < 0: " + maxTime);
         this.maxRuns = maxRuns;
         // Beyond a year the cap means "no cap", and toNanos() would overflow for very long ones.
-        this.maxNanos =
-                maxTime.compareTo(Duration.ofDays(365)) > 0 ? Long.MAX_VALUE : maxTime.toNanos();
+        this.maxNanos = maxTime.compareTo(Duration.ofDays(365)) > 0 ? Long.MAX_VALUE : maxTime.toNanos();
     }
 
     /** Orders sequences by length, then lexicographically: the smaller one is the simpler. */

@@ -38,8 +38,9 @@ class GenTest {
         assertEquals(List.of(0, 0), simplest(Gen.listOf(Gen.ints(-1, 1), 2, 9)));
         assertEquals("a", simplest(Gen.oneOf(Gen.constant("a"), Gen.constant("b"))));
         assertEquals("x", simplest(Gen.elements("x", "y")));
-        assertEquals("rare", simplest(Gen.<String>frequency()
-                .add(1, Gen.constant("rare")).add(99, Gen.constant("common"))));
+        assertEquals(
+                "rare",
+                simplest(Gen.<String>frequency().add(1, Gen.constant("rare")).add(99, Gen.constant("common"))));
     }
 
     @Test
@@ -87,8 +88,7 @@ class GenTest {
 
     @Test
     void frequencyFollowsTheWeights() {
-        Gen<String> gen =
-                Gen.<String>frequency().add(1, Gen.constant("a")).add(9, Gen.constant("b"));
+        Gen<String> gen = Gen.<String>frequency().add(1, Gen.constant("a")).add(9, Gen.constant("b"));
         long as = sample(gen, 3, 10_000).stream().filter("a"::equals).count();
         assertTrue(as > 800 && as < 1_200, "a came up " + as + " times");
     }

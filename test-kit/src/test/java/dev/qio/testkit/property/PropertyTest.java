@@ -54,15 +54,20 @@ class PropertyTest {
 
     @Test
     void givesUpLoudlyWhenEveryInputIsDiscarded() {
-        AssertionError error = assertThrows(AssertionError.class, () ->
-                Property.forAll(Gen.ints(0, 9).filter(x -> x > 9)).named("hopeless").seed(1)
+        AssertionError error = assertThrows(
+                AssertionError.class,
+                () -> Property.forAll(Gen.ints(0, 9).filter(x -> x > 9))
+                        .named("hopeless")
+                        .seed(1)
                         .check(x -> {}));
         assertTrue(error.getMessage().contains("gave up"), error.getMessage());
     }
 
     @Test
     void aFalseSumPropertyShrinksToASingleHundred() {
-        PropertyFailure failure = failure(() -> Property.forAll(INT_LISTS).named("sum").seed(7)
+        PropertyFailure failure = failure(() -> Property.forAll(INT_LISTS)
+                .named("sum")
+                .seed(7)
                 .check(list -> assertTrue(sum(list) < 100, "sum " + sum(list))));
         assertEquals(List.of(100), failure.counterexample());
         assertTrue(failure.shrinkSteps() > 0);
@@ -76,8 +81,8 @@ class PropertyTest {
         Gen<List<Integer>> small = Gen.listOf(Gen.ints(0, 50), 0, 40);
         for (long s = 0; s < 5; s++) {
             long seed = s;
-            PropertyFailure failure = failure(() -> Property.forAll(small).named("sum50")
-                    .seed(seed).check(list -> assertTrue(sum(list) < 100)));
+            PropertyFailure failure = failure(
+                    () -> Property.forAll(small).named("sum50").seed(seed).check(list -> assertTrue(sum(list) < 100)));
             assertEquals(List.of(50, 50), failure.counterexample(), "seed " + seed);
         }
     }
@@ -87,11 +92,12 @@ class PropertyTest {
         for (long s = 0; s < 5; s++) {
             long seed = s;
             PropertyFailure failure = failure(() -> Property.forAll(Gen.bytes(0, 64))
-                    .named("no_late_seven").seed(seed).check(bytes -> {
+                    .named("no_late_seven")
+                    .seed(seed)
+                    .check(bytes -> {
                         for (int i = 3; i < bytes.length; i++) assertNotEquals(7, bytes[i]);
                     }));
-            assertArrayEquals(new byte[] {0, 0, 0, 7}, (byte[]) failure.counterexample(),
-                    "seed " + seed);
+            assertArrayEquals(new byte[] {0, 0, 0, 7}, (byte[]) failure.counterexample(), "seed " + seed);
         }
     }
 
@@ -102,16 +108,17 @@ class PropertyTest {
                 .add(1, Gen.constant(new Op("close", 0)))
                 .add(5, Gen.ints(0, 4096).map(n -> new Op("write", n)));
         PropertyFailure failure = failure(() -> Property.forAll(Gen.listOf(ops, 0, 20))
-                .named("ops").seed(3).check(list -> assertTrue(
-                        list.stream().mapToInt(Op::size).sum() < 1_000 || list.size() < 3)));
-        assertEquals(List.of(new Op("close", 0), new Op("close", 0), new Op("write", 1_000)),
-                failure.counterexample());
+                .named("ops")
+                .seed(3)
+                .check(list -> assertTrue(list.stream().mapToInt(Op::size).sum() < 1_000 || list.size() < 3)));
+        assertEquals(List.of(new Op("close", 0), new Op("close", 0), new Op("write", 1_000)), failure.counterexample());
     }
 
     @Test
     void theReportSaysHowToRerunAndKeepsBothFailures() {
         PropertyFailure failure = failure(() -> Property.forAll(INT_LISTS)
-                .named("required_report").check(list -> assertTrue(list.size() < 3, "too long")));
+                .named("required_report")
+                .check(list -> assertTrue(list.size() < 3, "too long")));
         String message = failure.getMessage();
         assertTrue(message.contains("required_report"), message);
         assertTrue(message.contains("-Dqio.seed=" + Property.hex(Property.runSeed())), message);
@@ -127,8 +134,10 @@ class PropertyTest {
     @Test
     void aFlakyFailureReportsTheOriginalInput() {
         AtomicInteger calls = new AtomicInteger();
-        PropertyFailure failure = failure(() -> Property.forAll(Gen.ints(10, 20)).named("flaky")
-                .seed(4).check(x -> assertTrue(calls.incrementAndGet() > 1, "first call")));
+        PropertyFailure failure = failure(() -> Property.forAll(Gen.ints(10, 20))
+                .named("flaky")
+                .seed(4)
+                .check(x -> assertTrue(calls.incrementAndGet() > 1, "first call")));
         assertTrue(failure.getMessage().contains("passed when re-run"), failure.getMessage());
         assertTrue(failure.getCause().getMessage().startsWith("first call"));
         assertEquals(0, failure.shrinkSteps());
@@ -136,8 +145,8 @@ class PropertyTest {
 
     @Test
     void theReportShowsTheInputAsGeneratedEvenIfTheBodyMutatedIt() {
-        PropertyFailure failure = failure(() -> Property.forAll(Gen.bytes(1, 1)).named("mutates")
-                .seed(1).check(bytes -> {
+        PropertyFailure failure = failure(
+                () -> Property.forAll(Gen.bytes(1, 1)).named("mutates").seed(1).check(bytes -> {
                     bytes[0] = 42;
                     throw new AssertionError("always");
                 }));
@@ -147,31 +156,45 @@ class PropertyTest {
     @Test
     void hugeInputsAreTruncatedInTheReport() {
         PropertyFailure failure = failure(() -> Property.forAll(Gen.bytes(5_000, 5_000))
-                .named("huge").seed(1).shrinkBudget(0, Duration.ofSeconds(1))
+                .named("huge")
+                .seed(1)
+                .shrinkBudget(0, Duration.ofSeconds(1))
                 .check(bytes -> assertEquals(0, bytes.length)));
-        String line = failure.getMessage().lines()
-                .filter(l -> l.contains("counterexample")).findFirst().orElseThrow();
+        String line = failure.getMessage()
+                .lines()
+                .filter(l -> l.contains("counterexample"))
+                .findFirst()
+                .orElseThrow();
         assertTrue(line.length() < 300, line);
         assertTrue(line.endsWith("(truncated)"), line);
     }
 
     @Test
     void aDescriberRendersTheCounterexample() {
-        PropertyFailure failure = failure(() -> Property.forAll(Gen.ints(0, 10)).named("describe")
-                .seed(1).describedBy(x -> "int(" + x + ")").check(x -> assertTrue(x < 3)));
+        PropertyFailure failure = failure(() -> Property.forAll(Gen.ints(0, 10))
+                .named("describe")
+                .seed(1)
+                .describedBy(x -> "int(" + x + ")")
+                .check(x -> assertTrue(x < 3)));
         assertTrue(failure.getMessage().contains("counterexample: int(3)"), failure.getMessage());
     }
 
     @Test
     void examplesRunFirstAsGivenAndFailWithoutShrinking() {
         List<Integer> seen = new ArrayList<>();
-        Property.forAll(Gen.ints(100, 200)).named("examples").seed(1).tries(3)
-                .withExamples(1, 2).check(seen::add);
+        Property.forAll(Gen.ints(100, 200))
+                .named("examples")
+                .seed(1)
+                .tries(3)
+                .withExamples(1, 2)
+                .check(seen::add);
         assertEquals(List.of(1, 2), seen.subList(0, 2));
         assertEquals(5, seen.size());
 
-        PropertyFailure failure = failure(() -> Property.forAll(Gen.ints(0, 5)).named("example")
-                .withExamples(0, 999).check(x -> assertTrue(x < 500)));
+        PropertyFailure failure = failure(() -> Property.forAll(Gen.ints(0, 5))
+                .named("example")
+                .withExamples(0, 999)
+                .check(x -> assertTrue(x < 500)));
         assertEquals(999, failure.counterexample());
         assertEquals(0, failure.shrinkSteps());
         assertTrue(failure.getMessage().contains("explicit example #2"), failure.getMessage());
@@ -193,8 +216,9 @@ class PropertyTest {
     @Test
     void anAbortSkipsInsteadOfShrinking() {
         AtomicInteger runs = new AtomicInteger();
-        assertThrows(TestAbortedException.class, () -> Property.forAll(INT_LISTS).named("abort")
-                .check(list -> {
+        assertThrows(
+                TestAbortedException.class,
+                () -> Property.forAll(INT_LISTS).named("abort").check(list -> {
                     runs.incrementAndGet();
                     assumeTrue(false, "not today");
                 }));
@@ -203,8 +227,8 @@ class PropertyTest {
 
     @Test
     void anyThrowableIsAFailure() {
-        PropertyFailure failure = failure(() -> Property.forAll(Gen.ints(0, 3)).named("throws")
-                .seed(2).check(x -> {
+        PropertyFailure failure = failure(
+                () -> Property.forAll(Gen.ints(0, 3)).named("throws").seed(2).check(x -> {
                     throw new Exception("checked " + x);
                 }));
         assertInstanceOf(Exception.class, failure.getCause());
@@ -223,9 +247,12 @@ class PropertyTest {
 
     @TestFactory
     Stream<DynamicTest> worksInDynamicTests() {
-        return Stream.of(1, 2, 3).map(n -> DynamicTest.dynamicTest(
-                "size " + n + " " + Property.seedLabel(),
-                () -> Property.forAll(Gen.listOf(Gen.booleans(), n, n)).named("dynamic_" + n)
-                        .tries(10).check(list -> assertEquals(n, list.size()))));
+        return Stream.of(1, 2, 3)
+                .map(n -> DynamicTest.dynamicTest(
+                        "size " + n + " " + Property.seedLabel(),
+                        () -> Property.forAll(Gen.listOf(Gen.booleans(), n, n))
+                                .named("dynamic_" + n)
+                                .tries(10)
+                                .check(list -> assertEquals(n, list.size()))));
     }
 }

@@ -21,8 +21,7 @@ class ShrinkerTest {
     @Test
     void shrinksARawSequenceToTheMinimum() {
         long[] start = {5, 300, 2, 0, 77, 41};
-        Shrinker.Result result = SHRINKER.shrink(
-                start, c -> Arrays.stream(c).sum() >= 100 ? c.clone() : null);
+        Shrinker.Result result = SHRINKER.shrink(start, c -> Arrays.stream(c).sum() >= 100 ? c.clone() : null);
         assertArrayEquals(new long[] {100}, result.choices());
         assertTrue(result.steps() > 0);
     }
@@ -30,8 +29,7 @@ class ShrinkerTest {
     @Test
     void keepsTheStartWhenNothingSimplerFails() {
         long[] start = {0, 3};
-        Shrinker.Result result =
-                SHRINKER.shrink(start, c -> Arrays.equals(c, start) ? c.clone() : null);
+        Shrinker.Result result = SHRINKER.shrink(start, c -> Arrays.equals(c, start) ? c.clone() : null);
         assertArrayEquals(start, result.choices());
         assertEquals(0, result.steps());
     }
@@ -39,28 +37,26 @@ class ShrinkerTest {
     @Test
     void adoptsOnlyWhatTheReplayConsumed() {
         // The "generator" reads one choice: anything after it is dropped at the first success.
-        Shrinker.Result result = SHRINKER.shrink(
-                new long[] {9, 9, 9, 9}, c -> c.length > 0 && c[0] >= 5 ? new long[] {c[0]} : null);
+        Shrinker.Result result =
+                SHRINKER.shrink(new long[] {9, 9, 9, 9}, c -> c.length > 0 && c[0] >= 5 ? new long[] {c[0]} : null);
         assertArrayEquals(new long[] {5}, result.choices());
     }
 
     @Test
     void stopsWhenTheRunBudgetIsSpent() {
         int[] runs = {0};
-        Shrinker.Result result = new Shrinker(7, Duration.ofSeconds(30)).shrink(
-                new long[] {1L << 40}, c -> {
-                    runs[0]++;
-                    // Fails for any positive value, so the binary search alone needs 40 runs.
-                    return c.length > 0 && c[0] > 0 ? new long[] {c[0]} : null;
-                });
+        Shrinker.Result result = new Shrinker(7, Duration.ofSeconds(30)).shrink(new long[] {1L << 40}, c -> {
+            runs[0]++;
+            // Fails for any positive value, so the binary search alone needs 40 runs.
+            return c.length > 0 && c[0] > 0 ? new long[] {c[0]} : null;
+        });
         assertEquals(7, runs[0]);
         assertEquals(7, result.runs());
     }
 
     @Test
     void stopsWhenTheTimeBudgetIsSpent() {
-        Shrinker.Result result = new Shrinker(1_000_000, Duration.ZERO)
-                .shrink(new long[] {1, 2, 3}, long[]::clone);
+        Shrinker.Result result = new Shrinker(1_000_000, Duration.ZERO).shrink(new long[] {1, 2, 3}, long[]::clone);
         assertEquals(0, result.runs());
         assertArrayEquals(new long[] {1, 2, 3}, result.choices());
     }

@@ -44,8 +44,8 @@ public final class AbstractUnixAddress extends SocketAddress {
             throw new IllegalArgumentException("an abstract unix socket name cannot be empty");
         }
         if (bytes.length > MAX_NAME_BYTES) {
-            throw new IllegalArgumentException("abstract unix socket name too long: " + bytes.length + " bytes, at most "
-                    + MAX_NAME_BYTES + ": '" + name + "'");
+            throw new IllegalArgumentException("abstract unix socket name too long: " + bytes.length
+                    + " bytes, at most " + MAX_NAME_BYTES + ": '" + name + "'");
         }
         return new AbstractUnixAddress(bytes, tight);
     }

@@ -109,8 +109,8 @@ public final class Adoption {
         MemorySegment err = Sys.errnoSlot();
         int[] len = {4};
         try {
-            int rc = (int) Sys.GETSOCKOPT.invokeExact(err, fd, Sys.SOL_SOCKET, option, MemorySegment.ofArray(out),
-                    MemorySegment.ofArray(len));
+            int rc = (int) Sys.GETSOCKOPT.invokeExact(
+                    err, fd, Sys.SOL_SOCKET, option, MemorySegment.ofArray(out), MemorySegment.ofArray(len));
             return rc < 0 ? Sys.errno(err) : 0;
         } catch (Throwable t) {
             throw Sys.rethrow(t);

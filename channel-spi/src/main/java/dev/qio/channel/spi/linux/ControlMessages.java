@@ -59,12 +59,14 @@ public final class ControlMessages {
     long encode(List<NativeFd> fds, String name) {
         int n = fds.size();
         if (n > MAX_FDS) {
-            throw new IllegalArgumentException(name + ": Only " + MAX_FDS + " file descriptors can be sent in one write, got " + n);
+            throw new IllegalArgumentException(
+                    name + ": Only " + MAX_FDS + " file descriptors can be sent in one write, got " + n);
         }
         for (int i = 0; i < n; i++) {
             NativeFd fd = fds.get(i);
             if (!fd.isOpen()) {
-                throw new IllegalArgumentException(name + ": descriptor " + (i + 1) + " of " + n + " to send is closed: " + fd);
+                throw new IllegalArgumentException(
+                        name + ": descriptor " + (i + 1) + " of " + n + " to send is closed: " + fd);
             }
             buffer.set(JAVA_INT, HEADER + 4L * i, fd.value());
         }

@@ -11,6 +11,7 @@ import java.nio.ByteBuffer;
 class DirectAddress {
     /** Kept strongly, so its memory cannot be freed while its base is remembered. */
     private ByteBuffer lastDirect;
+
     private long lastBase;
 
     /** The address of {@code direct}'s position. */

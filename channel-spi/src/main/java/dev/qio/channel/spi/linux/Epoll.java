@@ -76,7 +76,8 @@ final class Epoll implements Runnable {
         this.epfd = create("epoll_create1");
         this.masterCtl = VIRTUAL ? Arena.global().allocate(24, 8) : null;
         this.masterErrno = VIRTUAL ? masterCtl.asSlice(16, 4) : null;
-        Thread.Builder builder = VIRTUAL ? Thread.ofVirtual() : Thread.ofPlatform().daemon(true);
+        Thread.Builder builder =
+                VIRTUAL ? Thread.ofVirtual() : Thread.ofPlatform().daemon(true);
         dispatcher = builder.name(name).unstarted(this);
         dispatcher.start();
     }
@@ -206,7 +207,8 @@ final class Epoll implements Runnable {
                 throw Sys.rethrow(t);
             }
             if (rc < 0) {
-                throw new IllegalStateException("epoll_ctl (the master poller): " + Sys.strerror(Sys.errno(poller.masterErrno)));
+                throw new IllegalStateException(
+                        "epoll_ctl (the master poller): " + Sys.strerror(Sys.errno(poller.masterErrno)));
             }
             poller.inMaster = true;
             LockSupport.park(this); // a spurious return only costs the caller a poll that finds nothing
@@ -219,7 +221,8 @@ final class Epoll implements Runnable {
             while (true) {
                 int n = epollWait(Sys.EPOLL_WAIT, epfd, list, err, -1);
                 for (int i = 0; i < n; i++) {
-                    int d = (int) list.get(JAVA_LONG_UNALIGNED, (long) i * Sys.EPOLL_EVENT_SIZE + Sys.EPOLL_DATA_OFFSET);
+                    int d = (int)
+                            list.get(JAVA_LONG_UNALIGNED, (long) i * Sys.EPOLL_EVENT_SIZE + Sys.EPOLL_DATA_OFFSET);
                     LockSupport.unpark(dispatchers.get(d));
                 }
             }

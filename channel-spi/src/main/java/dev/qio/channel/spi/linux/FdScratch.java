@@ -33,15 +33,18 @@ final class FdScratch {
     static final int WRITER_ERRNO = 4;
     /** Offset of the {@code struct epoll_event} (12 bytes on x86_64, 16 elsewhere). */
     static final int EVENT = 8;
+
     private static final int SLOT = 24;
 
     /**
      * {@code epoll_ctl} with the event given by address and no errno: {@link PolledFd} tries the
      * other operation whatever the failure, and treats a second failure alike, so it needs none.
      */
-    static final MethodHandle EPOLL_CTL = Linker.nativeLinker().downcallHandle(
-            Linker.nativeLinker().defaultLookup().find("epoll_ctl").orElseThrow(),
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG), Linker.Option.critical(false));
+    static final MethodHandle EPOLL_CTL = Linker.nativeLinker()
+            .downcallHandle(
+                    Linker.nativeLinker().defaultLookup().find("epoll_ctl").orElseThrow(),
+                    FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG),
+                    Linker.Option.critical(false));
 
     private static volatile MemorySegment table = Arena.global().allocate(1024L * SLOT, 8);
 

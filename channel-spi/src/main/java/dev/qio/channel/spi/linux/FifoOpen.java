@@ -48,13 +48,15 @@ public final class FifoOpen {
      * @throws IllegalArgumentException if {@code access} is none of those four
      */
     public static NativeFile open(Path path, String access, String name) throws IOException {
-        int flags = O_CLOEXEC | O_NOCTTY | switch (access) {
-            case "r" -> O_RDONLY;
-            case "w" -> O_WRONLY;
-            case "rw" -> O_RDWR;
-            case "a" -> O_WRONLY | O_APPEND;
-            default -> throw new IllegalArgumentException("access '" + access + "' is not r, w, rw or a");
-        };
+        int flags = O_CLOEXEC
+                | O_NOCTTY
+                | switch (access) {
+                    case "r" -> O_RDONLY;
+                    case "w" -> O_WRONLY;
+                    case "rw" -> O_RDWR;
+                    case "a" -> O_WRONLY | O_APPEND;
+                    default -> throw new IllegalArgumentException("access '" + access + "' is not r, w, rw or a");
+                };
         byte[] bytes = path.toString().getBytes(StandardCharsets.UTF_8);
         byte[] cPath = Arrays.copyOf(bytes, bytes.length + 1);
         int[] result = Thread.currentThread().isVirtual() ? openOffCarrier(cPath, flags) : openHere(cPath, flags);
@@ -116,7 +118,8 @@ public final class FifoOpen {
         return switch (errno) {
             case Sys.ENOENT -> new NoSuchFileException(path.toString(), null, reason);
             case Sys.EACCES, EPERM -> new AccessDeniedException(path.toString(), null, reason);
-            case ENXIO -> new FileSystemException(path.toString(), null, reason + " (no process has the other end open)");
+            case ENXIO ->
+                new FileSystemException(path.toString(), null, reason + " (no process has the other end open)");
             default -> new FileSystemException(path.toString(), null, reason);
         };
     }

@@ -39,33 +39,44 @@ import java.nio.channels.ClosedByInterruptException;
 final class KernelRead {
     /** Whether blocking reads may wait in {@code recv}: the signal and its handler are in place. */
     static final boolean AVAILABLE;
+
     private static final int SIGNAL;
     private static final int SA_RESTART = 0x10000000;
     /** glibc's {@code struct sigaction}: handler, a 128-byte mask, flags, restorer. */
     private static final int SIGACTION_SIZE = 152;
+
     private static final int SIGACTION_FLAGS = 136;
 
     /** recv(2) that may block: linked without {@code critical}, so it lets safepoints proceed. */
     private static final MethodHandle RECV_WAIT;
+
     private static final MethodHandle PTHREAD_SELF;
     private static final MethodHandle PTHREAD_KILL;
 
     static {
         Linker linker = Linker.nativeLinker();
         var libc = linker.defaultLookup();
-        RECV_WAIT = linker.downcallHandle(libc.find("recv").orElseThrow(),
+        RECV_WAIT = linker.downcallHandle(
+                libc.find("recv").orElseThrow(),
                 FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_INT),
                 Linker.Option.captureCallState("errno"));
-        PTHREAD_SELF = linker.downcallHandle(libc.find("pthread_self").orElseThrow(),
-                FunctionDescriptor.of(JAVA_LONG), Linker.Option.critical(false));
-        PTHREAD_KILL = linker.downcallHandle(libc.find("pthread_kill").orElseThrow(),
-                FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_INT), Linker.Option.critical(false));
+        PTHREAD_SELF = linker.downcallHandle(
+                libc.find("pthread_self").orElseThrow(),
+                FunctionDescriptor.of(JAVA_LONG),
+                Linker.Option.critical(false));
+        PTHREAD_KILL = linker.downcallHandle(
+                libc.find("pthread_kill").orElseThrow(),
+                FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_INT),
+                Linker.Option.critical(false));
         int signal = -1;
         boolean ok = false;
         if (!"false".equalsIgnoreCase(System.getProperty("qio.native.kernelReads", "true"))) {
             try {
-                signal = (int) linker.downcallHandle(libc.find("__libc_current_sigrtmax").orElseThrow(),
-                        FunctionDescriptor.of(JAVA_INT)).invokeExact() - 2;
+                signal = (int) linker.downcallHandle(
+                                        libc.find("__libc_current_sigrtmax").orElseThrow(),
+                                        FunctionDescriptor.of(JAVA_INT))
+                                .invokeExact()
+                        - 2;
                 // The JDK installs the handler when its blocking-call support first loads.
                 Class.forName("sun.nio.ch.NativeThread", true, null);
                 ok = handlerInterrupts(linker, libc, signal);
@@ -80,8 +91,8 @@ final class KernelRead {
     /** Whether {@code signal} has a handler (not the default, not ignored) that does not restart calls. */
     private static boolean handlerInterrupts(Linker linker, java.lang.foreign.SymbolLookup libc, int signal)
             throws Throwable {
-        MethodHandle sigaction = linker.downcallHandle(libc.find("sigaction").orElseThrow(),
-                FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
+        MethodHandle sigaction = linker.downcallHandle(
+                libc.find("sigaction").orElseThrow(), FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment old = arena.allocate(SIGACTION_SIZE, 8);
             if ((int) sigaction.invokeExact(signal, MemorySegment.NULL, old) != 0) {

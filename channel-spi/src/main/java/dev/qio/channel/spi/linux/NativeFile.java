@@ -1,6 +1,5 @@
 package dev.qio.channel.spi.linux;
 
-import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
@@ -62,18 +61,25 @@ public final class NativeFile {
 
     /** The most one call moves for an iov it cannot take in place, through the bounce buffer. */
     private static final int BOUNCE = 64 << 10;
+
     private static final Linker LINKER = Linker.nativeLinker();
 
     // Never blocks: critical. The *_AT forms take a raw native address, so a direct buffer costs no segment.
     private static final MethodHandle READ_AT = Sys.linkCritical("read", JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_LONG);
     private static final MethodHandle WRITE_AT = Sys.linkCritical("write", JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_LONG);
     // May block: linked normally, native addresses only.
-    private static final MethodHandle READ_AT_SLOW = Sys.linkBlocking("read", JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_LONG);
-    private static final MethodHandle WRITE_AT_SLOW = Sys.linkBlocking("write", JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_LONG);
-    private static final MethodHandle PREAD_AT = Sys.linkBlocking("pread", JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_LONG);
-    private static final MethodHandle PWRITE_AT = Sys.linkBlocking("pwrite", JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_LONG);
-    private static final MethodHandle LSEEK = LINKER.downcallHandle(LINKER.defaultLookup().find("lseek").orElseThrow(),
-            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_INT), Linker.Option.captureCallState("errno"),
+    private static final MethodHandle READ_AT_SLOW =
+            Sys.linkBlocking("read", JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_LONG);
+    private static final MethodHandle WRITE_AT_SLOW =
+            Sys.linkBlocking("write", JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_LONG);
+    private static final MethodHandle PREAD_AT =
+            Sys.linkBlocking("pread", JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_LONG);
+    private static final MethodHandle PWRITE_AT =
+            Sys.linkBlocking("pwrite", JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_LONG);
+    private static final MethodHandle LSEEK = LINKER.downcallHandle(
+            LINKER.defaultLookup().find("lseek").orElseThrow(),
+            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_INT),
+            Linker.Option.captureCallState("errno"),
             Linker.Option.critical(true));
 
     private final PolledFd fd;
@@ -90,7 +96,9 @@ public final class NativeFile {
 
         /** A critical call may take a heap errno slot; a normal one needs native memory. */
         Direction(boolean critical) {
-            errno = critical ? MemorySegment.ofArray(new int[1]) : Arena.ofAuto().allocate(JAVA_INT);
+            errno = critical
+                    ? MemorySegment.ofArray(new int[1])
+                    : Arena.ofAuto().allocate(JAVA_INT);
         }
 
         ByteBuffer bounce() {
@@ -248,17 +256,23 @@ public final class NativeFile {
         try {
             if (!b.isDirect()) { // critical only, see transfer
                 MemorySegment s = MemorySegment.ofBuffer(b);
-                return write ? (long) Sys.WRITE.invokeExact(d.errno, h, s, len) : (long) Sys.READ.invokeExact(d.errno, h, s, len);
+                return write
+                        ? (long) Sys.WRITE.invokeExact(d.errno, h, s, len)
+                        : (long) Sys.READ.invokeExact(d.errno, h, s, len);
             }
             long at = d.address(b);
             if (offset >= 0) {
-                return write ? (long) PWRITE_AT.invokeExact(d.errno, h, at, len, offset)
+                return write
+                        ? (long) PWRITE_AT.invokeExact(d.errno, h, at, len, offset)
                         : (long) PREAD_AT.invokeExact(d.errno, h, at, len, offset);
             }
             if (critical) {
-                return write ? (long) WRITE_AT.invokeExact(d.errno, h, at, len) : (long) READ_AT.invokeExact(d.errno, h, at, len);
+                return write
+                        ? (long) WRITE_AT.invokeExact(d.errno, h, at, len)
+                        : (long) READ_AT.invokeExact(d.errno, h, at, len);
             }
-            return write ? (long) WRITE_AT_SLOW.invokeExact(d.errno, h, at, len)
+            return write
+                    ? (long) WRITE_AT_SLOW.invokeExact(d.errno, h, at, len)
                     : (long) READ_AT_SLOW.invokeExact(d.errno, h, at, len);
         } catch (Throwable t) {
             throw Sys.rethrow(t);

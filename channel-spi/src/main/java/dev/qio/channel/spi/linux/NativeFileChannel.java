@@ -38,7 +38,8 @@ import java.util.Set;
  * </ul>
  */
 public final class NativeFileChannel extends AbstractIoChannel {
-    private static final Cleaner CLEANER = Cleaner.create(Thread.ofPlatform().name("qio-file-cleaner").daemon(true).factory());
+    private static final Cleaner CLEANER = Cleaner.create(
+            Thread.ofPlatform().name("qio-file-cleaner").daemon(true).factory());
 
     private final NativeFile file;
     private final boolean reads;
@@ -46,8 +47,8 @@ public final class NativeFileChannel extends AbstractIoChannel {
     private final Readiness readiness;
     private final Cleaner.Cleanable cleanable;
 
-    private NativeFileChannel(String name, NativeFile file, boolean reads, boolean writes, Readiness readiness,
-            boolean seekable) {
+    private NativeFileChannel(
+            String name, NativeFile file, boolean reads, boolean writes, Readiness readiness, boolean seekable) {
         super(name);
         this.file = file;
         this.reads = reads;
@@ -66,8 +67,13 @@ public final class NativeFileChannel extends AbstractIoChannel {
 
     /** A FIFO or character device opened for reading, writing or both ({@link FifoOpen}). */
     public static NativeFileChannel of(String name, NativeFile file, boolean reads, boolean writes) {
-        return new NativeFileChannel(name, file, reads, writes,
-                new PipeReadiness(reads ? file.fd() : null, writes ? file.fd() : null, () -> false, () -> false), false);
+        return new NativeFileChannel(
+                name,
+                file,
+                reads,
+                writes,
+                new PipeReadiness(reads ? file.fd() : null, writes ? file.fd() : null, () -> false, () -> false),
+                false);
     }
 
     /** Closes the descriptor of a channel nobody closed; holds no reference to the channel. */
@@ -131,7 +137,10 @@ public final class NativeFileChannel extends AbstractIoChannel {
             if (!isBlocking()) {
                 return ERR_BLOCK;
             }
-            await(write ? IoCondition.OUT : IoCondition.IN); // a close meanwhile: the base reports AsynchronousCloseException
+            await(
+                    write
+                            ? IoCondition.OUT
+                            : IoCondition.IN); // a close meanwhile: the base reports AsynchronousCloseException
         }
     }
 

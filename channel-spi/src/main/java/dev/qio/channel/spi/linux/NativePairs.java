@@ -18,11 +18,17 @@ public final class NativePairs {
     private NativePairs() {}
 
     private static final Linker LINKER = Linker.nativeLinker();
-    private static final Linker.Option[] OPTIONS = {Linker.Option.captureCallState("errno"), Linker.Option.critical(true)};
-    private static final MethodHandle SOCKETPAIR = LINKER.downcallHandle(LINKER.defaultLookup().find("socketpair").orElseThrow(),
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS), OPTIONS);
-    private static final MethodHandle PIPE2 = LINKER.downcallHandle(LINKER.defaultLookup().find("pipe2").orElseThrow(),
-            FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT), OPTIONS);
+    private static final Linker.Option[] OPTIONS = {
+        Linker.Option.captureCallState("errno"), Linker.Option.critical(true)
+    };
+    private static final MethodHandle SOCKETPAIR = LINKER.downcallHandle(
+            LINKER.defaultLookup().find("socketpair").orElseThrow(),
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS),
+            OPTIONS);
+    private static final MethodHandle PIPE2 = LINKER.downcallHandle(
+            LINKER.defaultLookup().find("pipe2").orElseThrow(),
+            FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT),
+            OPTIONS);
     private static final int O_CLOEXEC = 0x80000;
 
     /** Two connected unix stream sockets ({@code socketpair(AF_UNIX, SOCK_STREAM)}), blocking. */
@@ -31,7 +37,8 @@ public final class NativePairs {
         MemorySegment err = Sys.errnoSlot();
         int rc;
         try {
-            rc = (int) SOCKETPAIR.invokeExact(err, Sys.AF_UNIX, Sys.SOCK_STREAM | Sys.SOCK_CLOEXEC, 0, MemorySegment.ofArray(fds));
+            rc = (int) SOCKETPAIR.invokeExact(
+                    err, Sys.AF_UNIX, Sys.SOCK_STREAM | Sys.SOCK_CLOEXEC, 0, MemorySegment.ofArray(fds));
         } catch (Throwable t) {
             throw Sys.rethrow(t);
         }

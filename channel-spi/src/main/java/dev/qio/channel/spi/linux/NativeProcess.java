@@ -74,28 +74,41 @@ public final class NativeProcess {
     private static final int ECHILD = 10;
     /** glibc's {@code posix_spawn_file_actions_t} is 80 bytes and {@code posix_spawnattr_t} 336: room to spare. */
     private static final long OPAQUE = 1024;
+
     private static final long SIGSET = 128;
 
     private static final MethodHandle FA_INIT = Sys.linkCritical("posix_spawn_file_actions_init", JAVA_INT, ADDRESS);
-    private static final MethodHandle FA_DESTROY = Sys.linkCritical("posix_spawn_file_actions_destroy", JAVA_INT, ADDRESS);
-    private static final MethodHandle FA_DUP2 = Sys.linkCritical("posix_spawn_file_actions_adddup2", JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT);
-    private static final MethodHandle FA_OPEN = Sys.linkCritical("posix_spawn_file_actions_addopen", JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT);
-    private static final MethodHandle FA_CHDIR = Sys.linkCritical("posix_spawn_file_actions_addchdir_np", JAVA_INT, ADDRESS, ADDRESS);
-    private static final MethodHandle FA_CLOSEFROM = Sys.linkCritical("posix_spawn_file_actions_addclosefrom_np", JAVA_INT, ADDRESS, JAVA_INT);
+    private static final MethodHandle FA_DESTROY =
+            Sys.linkCritical("posix_spawn_file_actions_destroy", JAVA_INT, ADDRESS);
+    private static final MethodHandle FA_DUP2 =
+            Sys.linkCritical("posix_spawn_file_actions_adddup2", JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT);
+    private static final MethodHandle FA_OPEN = Sys.linkCritical(
+            "posix_spawn_file_actions_addopen", JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT);
+    private static final MethodHandle FA_CHDIR =
+            Sys.linkCritical("posix_spawn_file_actions_addchdir_np", JAVA_INT, ADDRESS, ADDRESS);
+    private static final MethodHandle FA_CLOSEFROM =
+            Sys.linkCritical("posix_spawn_file_actions_addclosefrom_np", JAVA_INT, ADDRESS, JAVA_INT);
     private static final MethodHandle ATTR_INIT = Sys.linkCritical("posix_spawnattr_init", JAVA_INT, ADDRESS);
     private static final MethodHandle ATTR_DESTROY = Sys.linkCritical("posix_spawnattr_destroy", JAVA_INT, ADDRESS);
-    private static final MethodHandle ATTR_FLAGS = Sys.linkCritical("posix_spawnattr_setflags", JAVA_INT, ADDRESS, JAVA_SHORT);
-    private static final MethodHandle ATTR_SIGMASK = Sys.linkCritical("posix_spawnattr_setsigmask", JAVA_INT, ADDRESS, ADDRESS);
-    private static final MethodHandle ATTR_SIGDEFAULT = Sys.linkCritical("posix_spawnattr_setsigdefault", JAVA_INT, ADDRESS, ADDRESS);
+    private static final MethodHandle ATTR_FLAGS =
+            Sys.linkCritical("posix_spawnattr_setflags", JAVA_INT, ADDRESS, JAVA_SHORT);
+    private static final MethodHandle ATTR_SIGMASK =
+            Sys.linkCritical("posix_spawnattr_setsigmask", JAVA_INT, ADDRESS, ADDRESS);
+    private static final MethodHandle ATTR_SIGDEFAULT =
+            Sys.linkCritical("posix_spawnattr_setsigdefault", JAVA_INT, ADDRESS, ADDRESS);
     private static final MethodHandle SIGEMPTYSET = Sys.linkCritical("sigemptyset", JAVA_INT, ADDRESS);
     private static final MethodHandle SIGFILLSET = Sys.linkCritical("sigfillset", JAVA_INT, ADDRESS);
     /** Waits while the child execs (vfork semantics): linked normally, native memory only. */
-    private static final MethodHandle POSIX_SPAWN = Sys.linkBlocking("posix_spawn", JAVA_INT, ADDRESS, ADDRESS, ADDRESS,
-            ADDRESS, ADDRESS, ADDRESS);
+    private static final MethodHandle POSIX_SPAWN =
+            Sys.linkBlocking("posix_spawn", JAVA_INT, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS);
+
     private static final MethodHandle PIDFD_OPEN = Sys.linkCritical("pidfd_open", JAVA_INT, JAVA_INT, JAVA_INT);
-    private static final MethodHandle WAITID = Sys.linkCritical("waitid", JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT);
+    private static final MethodHandle WAITID =
+            Sys.linkCritical("waitid", JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT);
     /** waitid without WNOHANG, for the one path that must wait for a child it just killed. */
-    private static final MethodHandle WAITID_BLOCKING = Sys.linkBlocking("waitid", JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT);
+    private static final MethodHandle WAITID_BLOCKING =
+            Sys.linkBlocking("waitid", JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT);
+
     private static final MethodHandle KILL = Sys.linkCritical("kill", JAVA_INT, JAVA_INT, JAVA_INT);
     private static final MethodHandle GETPID = Sys.linkCritical("getpid", JAVA_INT);
 
@@ -160,23 +173,44 @@ public final class NativeProcess {
      * @throws IOException naming the program and the kernel's reason when it cannot be run
      * @throws IllegalStateException if {@link #unavailableReason()} is not empty
      */
-    public static NativeProcess spawn(Path program, List<String> argv, Map<String, String> env, Path cwd,
-            Stdio stdinTo, Stdio stdoutTo, Stdio stderrTo, String name) throws IOException {
+    public static NativeProcess spawn(
+            Path program,
+            List<String> argv,
+            Map<String, String> env,
+            Path cwd,
+            Stdio stdinTo,
+            Stdio stdoutTo,
+            Stdio stderrTo,
+            String name)
+            throws IOException {
         unavailableReason().ifPresent(r -> {
             throw new IllegalStateException("native process spawning is not available: " + r);
         });
         if (stderrTo == Stdio.PIPE || stdinTo == Stdio.MERGE || stdoutTo == Stdio.MERGE) {
             throw new IllegalArgumentException("stdin " + stdinTo + ", stdout " + stdoutTo + ", stderr " + stderrTo);
         }
-        int[] in = stdinTo == Stdio.PIPE ? NativePairs.pipeNumbers(name + ": pipe2") : null; // [0] the child's read end, [1] ours
+        int[] in = stdinTo == Stdio.PIPE
+                ? NativePairs.pipeNumbers(name + ": pipe2")
+                : null; // [0] the child's read end, [1] ours
         int[] out = null;
         NativeFile ourIn = null;
         NativeFile ourOut = null;
         int pid = -1;
         try {
-            out = stdoutTo == Stdio.PIPE ? NativePairs.pipeNumbers(name + ": pipe2") : null; // [0] ours, [1] the child's write end
-            pid = start(program, argv, env, cwd, in == null ? -1 : in[0], stdinTo, out == null ? -1 : out[1], stdoutTo,
-                    stderrTo, name);
+            out = stdoutTo == Stdio.PIPE
+                    ? NativePairs.pipeNumbers(name + ": pipe2")
+                    : null; // [0] ours, [1] the child's write end
+            pid = start(
+                    program,
+                    argv,
+                    env,
+                    cwd,
+                    in == null ? -1 : in[0],
+                    stdinTo,
+                    out == null ? -1 : out[1],
+                    stdoutTo,
+                    stderrTo,
+                    name);
         } finally {
             closeChildEnds(in, out);
             if (pid < 0) {
@@ -197,8 +231,18 @@ public final class NativeProcess {
     }
 
     /** posix_spawn with the file actions and attributes the class description lists; returns the pid. */
-    private static int start(Path program, List<String> argv, Map<String, String> env, Path cwd, int childIn,
-            Stdio stdinTo, int childOut, Stdio stdoutTo, Stdio stderrTo, String name) throws IOException {
+    private static int start(
+            Path program,
+            List<String> argv,
+            Map<String, String> env,
+            Path cwd,
+            int childIn,
+            Stdio stdinTo,
+            int childOut,
+            Stdio stdoutTo,
+            Stdio stderrTo,
+            String name)
+            throws IOException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment actions = arena.allocate(OPAQUE, 16);
             MemorySegment attr = arena.allocate(OPAQUE, 16);
@@ -216,7 +260,10 @@ public final class NativeProcess {
                         redirect(actions, 2, -1, stderrTo, devNull, FifoOpen.O_WRONLY, name);
                     }
                     if (cwd != null) {
-                        check((int) FA_CHDIR.invokeExact(err, actions, arena.allocateFrom(cwd.toString())), "addchdir_np", name);
+                        check(
+                                (int) FA_CHDIR.invokeExact(err, actions, arena.allocateFrom(cwd.toString())),
+                                "addchdir_np",
+                                name);
                     }
                     check((int) FA_CLOSEFROM.invokeExact(err, actions, 3), "addclosefrom_np", name);
                     MemorySegment empty = arena.allocate(SIGSET, 8);
@@ -225,14 +272,23 @@ public final class NativeProcess {
                     check((int) SIGFILLSET.invokeExact(err, all), "sigfillset", name);
                     check((int) ATTR_SIGMASK.invokeExact(err, attr, empty), "setsigmask", name);
                     check((int) ATTR_SIGDEFAULT.invokeExact(err, attr, all), "setsigdefault", name);
-                    check((int) ATTR_FLAGS.invokeExact(err, attr, (short) (POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF)),
-                            "setflags", name);
+                    check(
+                            (int) ATTR_FLAGS.invokeExact(
+                                    err, attr, (short) (POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF)),
+                            "setflags",
+                            name);
                     MemorySegment pid = arena.allocate(JAVA_INT);
-                    int rc = (int) POSIX_SPAWN.invokeExact(err, pid, arena.allocateFrom(program.toString()), actions, attr,
-                            strings(arena, argv), strings(arena, environment(env)));
+                    int rc = (int) POSIX_SPAWN.invokeExact(
+                            err,
+                            pid,
+                            arena.allocateFrom(program.toString()),
+                            actions,
+                            attr,
+                            strings(arena, argv),
+                            strings(arena, environment(env)));
                     if (rc != 0) {
-                        throw new IOException(name + ": cannot run '" + argv.getFirst() + "' (" + program + "): "
-                                + Sys.strerror(rc));
+                        throw new IOException(
+                                name + ": cannot run '" + argv.getFirst() + "' (" + program + "): " + Sys.strerror(rc));
                     }
                     return pid.get(JAVA_INT, 0);
                 } finally {
@@ -249,13 +305,14 @@ public final class NativeProcess {
     }
 
     /** The file action that gives the child {@code target} as {@code how} says. */
-    private static void redirect(MemorySegment actions, int target, int pipeEnd, Stdio how, MemorySegment devNull,
-            int access, String name) throws Throwable {
+    private static void redirect(
+            MemorySegment actions, int target, int pipeEnd, Stdio how, MemorySegment devNull, int access, String name)
+            throws Throwable {
         MemorySegment err = Sys.errnoSlot();
         switch (how) {
             case PIPE -> check((int) FA_DUP2.invokeExact(err, actions, pipeEnd, target), "adddup2", name);
             case DISCARD -> check((int) FA_OPEN.invokeExact(err, actions, target, devNull, access, 0), "addopen", name);
-            case INHERIT, MERGE -> { }
+            case INHERIT, MERGE -> {}
         }
     }
 

@@ -126,7 +126,8 @@ public final class NativeSocket {
      * A listening socket bound to {@code address} (TCP sockets get {@code SO_REUSEADDR}, as
      * {@code java.nio} does on Linux), with {@code rcvbuf} applied before {@code listen}.
      */
-    public static NativeSocket listen(SocketAddress address, int backlog, Integer rcvbuf, String name) throws IOException {
+    public static NativeSocket listen(SocketAddress address, int backlog, Integer rcvbuf, String name)
+            throws IOException {
         NativeSocket s = open(address);
         try {
             if (s.family != Sys.AF_UNIX) {
@@ -170,8 +171,8 @@ public final class NativeSocket {
         int c;
         try {
             do {
-                c = (int) Sys.ACCEPT4.invokeExact(err, n, MemorySegment.NULL, MemorySegment.NULL,
-                        Sys.SOCK_NONBLOCK | Sys.SOCK_CLOEXEC);
+                c = (int) Sys.ACCEPT4.invokeExact(
+                        err, n, MemorySegment.NULL, MemorySegment.NULL, Sys.SOCK_NONBLOCK | Sys.SOCK_CLOEXEC);
             } while (c < 0 && Sys.errno(err) == Sys.EINTR);
         } catch (Throwable t) {
             throw Sys.rethrow(t);
@@ -209,7 +210,8 @@ public final class NativeSocket {
      * @throws IOException with the kernel's reason (a reset, say)
      */
     public long read(ByteBuffer[] iov, boolean peek, boolean blocking, String name) throws IOException {
-        KernelRead wait = blocking && KernelRead.AVAILABLE && !Thread.currentThread().isVirtual() ? kernelRead() : null;
+        KernelRead wait =
+                blocking && KernelRead.AVAILABLE && !Thread.currentThread().isVirtual() ? kernelRead() : null;
         int flags = (wait == null ? Sys.MSG_DONTWAIT : 0) | (peek ? Sys.MSG_PEEK : 0);
         return reads().transfer(fd, iov, flags, null, 0, wait, name);
     }
@@ -223,8 +225,14 @@ public final class NativeSocket {
      */
     public long read(ByteBuffer[] iov, boolean peek, ControlMessages control, String name) throws IOException {
         control.clear();
-        return reads().transfer(fd, iov, Sys.MSG_DONTWAIT | Sys.MSG_CMSG_CLOEXEC | (peek ? Sys.MSG_PEEK : 0), control,
-                control.capacity(), null, name);
+        return reads().transfer(
+                        fd,
+                        iov,
+                        Sys.MSG_DONTWAIT | Sys.MSG_CMSG_CLOEXEC | (peek ? Sys.MSG_PEEK : 0),
+                        control,
+                        control.capacity(),
+                        null,
+                        name);
     }
 
     /**
@@ -246,7 +254,8 @@ public final class NativeSocket {
      * @throws IllegalArgumentException for more than {@link ControlMessages#MAX_FDS}
      *     descriptors, a closed one, or one the kernel refuses ({@code EBADF}); nothing is sent
      */
-    public long write(ByteBuffer[] iov, java.util.List<dev.qio.channel.NativeFd> fds, ControlMessages control, String name)
+    public long write(
+            ByteBuffer[] iov, java.util.List<dev.qio.channel.NativeFd> fds, ControlMessages control, String name)
             throws IOException {
         long length = control.encode(fds, name);
         try {
@@ -323,8 +332,8 @@ public final class NativeSocket {
      */
     public void setResetOnClose(String name) throws IOException {
         int[] linger = {1, 0}; // struct linger: l_onoff, l_linger
-        control(name, "setsockopt(SOL_SOCKET, SO_LINGER)", (n, err) -> (int) Sys.SETSOCKOPT.invokeExact(err, n,
-                Sys.SOL_SOCKET, SO_LINGER, MemorySegment.ofArray(linger), 8));
+        control(name, "setsockopt(SOL_SOCKET, SO_LINGER)", (n, err) ->
+                (int) Sys.SETSOCKOPT.invokeExact(err, n, Sys.SOL_SOCKET, SO_LINGER, MemorySegment.ofArray(linger), 8));
     }
 
     /** {@code SO_LINGER} in Linux's {@code <asm-generic/socket.h>}. */
@@ -388,9 +397,10 @@ public final class NativeSocket {
     public dev.qio.channel.PeerCredentials peerCredentials(String name) throws IOException {
         int[] ucred = new int[3];
         int[] len = {12};
-        control(name, "SO_PEERCRED", (n, err) -> (int) Sys.GETSOCKOPT.invokeExact(err, n, Sys.SOL_SOCKET, Sys.SO_PEERCRED,
-                MemorySegment.ofArray(ucred), MemorySegment.ofArray(len)));
-        return new dev.qio.channel.PeerCredentials(ucred[0], Integer.toUnsignedLong(ucred[1]), Integer.toUnsignedLong(ucred[2]));
+        control(name, "SO_PEERCRED", (n, err) -> (int) Sys.GETSOCKOPT.invokeExact(
+                err, n, Sys.SOL_SOCKET, Sys.SO_PEERCRED, MemorySegment.ofArray(ucred), MemorySegment.ofArray(len)));
+        return new dev.qio.channel.PeerCredentials(
+                ucred[0], Integer.toUnsignedLong(ucred[1]), Integer.toUnsignedLong(ucred[2]));
     }
 
     /** The local address ({@code getsockname}). */
@@ -420,23 +430,23 @@ public final class NativeSocket {
 
     private void setInt(int level, int option, int value, String name) throws IOException {
         int[] v = {value};
-        control(name, "setsockopt(" + level + ", " + option + ")",
-                (n, err) -> (int) Sys.SETSOCKOPT.invokeExact(err, n, level, option, MemorySegment.ofArray(v), 4));
+        control(name, "setsockopt(" + level + ", " + option + ")", (n, err) ->
+                (int) Sys.SETSOCKOPT.invokeExact(err, n, level, option, MemorySegment.ofArray(v), 4));
     }
 
     private int getInt(int level, int option, String name) throws IOException {
         int[] v = new int[1];
         int[] len = {4};
-        control(name, "getsockopt(" + level + ", " + option + ")", (n, err) -> (int) Sys.GETSOCKOPT.invokeExact(err, n,
-                level, option, MemorySegment.ofArray(v), MemorySegment.ofArray(len)));
+        control(name, "getsockopt(" + level + ", " + option + ")", (n, err) -> (int) Sys.GETSOCKOPT.invokeExact(
+                err, n, level, option, MemorySegment.ofArray(v), MemorySegment.ofArray(len)));
         return v[0];
     }
 
     private SocketAddress address(java.lang.invoke.MethodHandle call, String name) throws IOException {
         byte[] sa = new byte[SocketAddresses.SOCKADDR_MAX];
         int[] len = {SocketAddresses.SOCKADDR_MAX};
-        control(name, "cannot read the socket's address",
-                (n, err) -> (int) call.invokeExact(err, n, MemorySegment.ofArray(sa), MemorySegment.ofArray(len)));
+        control(name, "cannot read the socket's address", (n, err) ->
+                (int) call.invokeExact(err, n, MemorySegment.ofArray(sa), MemorySegment.ofArray(len)));
         return SocketAddresses.decode(sa, len[0]);
     }
 

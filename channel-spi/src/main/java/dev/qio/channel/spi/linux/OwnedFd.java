@@ -28,7 +28,8 @@ public final class OwnedFd implements NativeFd {
             throw new IllegalArgumentException("not a descriptor: " + fd);
         }
         if (!Linux.isAvailable()) {
-            throw new IllegalStateException("the native backend is not available: " + Linux.unavailableReason().orElseThrow());
+            throw new IllegalStateException("the native backend is not available: "
+                    + Linux.unavailableReason().orElseThrow());
         }
         return new OwnedFd(fd);
     }

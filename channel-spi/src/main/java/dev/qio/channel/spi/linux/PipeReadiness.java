@@ -68,7 +68,8 @@ public final class PipeReadiness implements Readiness {
 
     @Override
     public Registration subscribe(Set<IoCondition> interest, Runnable listener) {
-        boolean reads = interest.contains(IoCondition.IN) || interest.contains(IoCondition.HUP)
+        boolean reads = interest.contains(IoCondition.IN)
+                || interest.contains(IoCondition.HUP)
                 || interest.contains(IoCondition.ERR);
         boolean writes = interest.contains(IoCondition.OUT) || interest.contains(IoCondition.ERR);
         Registration in = reads && stdout != null ? stdout.subscribe(Set.of(IoCondition.IN), listener) : null;

@@ -28,11 +28,13 @@ final class PlatformWaker {
     private final int eventfd;
     /** {@code struct pollfd[2]}: the waited-on descriptor, then the eventfd. Native: poll blocks. */
     private final MemorySegment pollfds;
+
     private final MemorySegment err;
     /** The 8-byte 1 that {@link #wake()} writes; never changes, so any thread may write it. */
     private final MemorySegment one;
     /** Where the owning thread reads the eventfd's count into. */
     private final MemorySegment drained;
+
     private InterruptHook interrupter = new InterruptHook(this::wake);
 
     /** A waker for one wait; {@link #give()} it back. */
@@ -102,7 +104,9 @@ final class PlatformWaker {
             int n;
             do {
                 n = pollKernel(timeoutMillis);
-            } while (n < 0 && Sys.errno(err) == Sys.EINTR && !Thread.currentThread().isInterrupted());
+            } while (n < 0
+                    && Sys.errno(err) == Sys.EINTR
+                    && !Thread.currentThread().isInterrupted());
             if (n < 0 && Sys.errno(err) != Sys.EINTR) {
                 throw new IOException(name + ": poll: " + Sys.strerror(Sys.errno(err)));
             }
@@ -115,7 +119,8 @@ final class PlatformWaker {
             try {
                 interrupter.leave(done);
             } catch (ClosedByInterruptException e) {
-                interrupter = new InterruptHook(this::wake); // the interrupt closed this one; the next wait needs a fresh one
+                interrupter =
+                        new InterruptHook(this::wake); // the interrupt closed this one; the next wait needs a fresh one
                 drain();
                 InterruptedIOException ie = new InterruptedIOException(name + ": interrupted while waiting");
                 ie.initCause(e);

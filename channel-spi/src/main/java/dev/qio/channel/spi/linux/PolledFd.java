@@ -55,6 +55,7 @@ public final class PolledFd implements Readiness {
     private static final int OUT = 2;
     /** The error queue ({@code EPOLLERR}): what a zero-copy flush waits for. */
     private static final int ERR = 4;
+
     private static final int CLOSING = 1 << 30;
     private static final int COUNT = CLOSING - 1;
 
@@ -115,7 +116,8 @@ public final class PolledFd implements Readiness {
     PolledFd(int fd, boolean hangUpHolds) {
         this.hangUpHolds = hangUpHolds;
         if (!Linux.isAvailable()) {
-            throw new IllegalStateException("the native backend is not available: " + Linux.unavailableReason().orElseThrow());
+            throw new IllegalStateException("the native backend is not available: "
+                    + Linux.unavailableReason().orElseThrow());
         }
         if (fd < 0) {
             throw new IllegalArgumentException("not a descriptor: " + fd);
@@ -261,7 +263,9 @@ public final class PolledFd implements Readiness {
      * Re-arms the poller if a subscriber wants it. Call it on every EAGAIN; it allocates nothing.
      */
     public void blocked(IoCondition condition) {
-        int bit = condition == IoCondition.IN ? IN : condition == IoCondition.OUT ? OUT : condition == IoCondition.ERR ? ERR : 0;
+        int bit = condition == IoCondition.IN
+                ? IN
+                : condition == IoCondition.OUT ? OUT : condition == IoCondition.ERR ? ERR : 0;
         if ((known & bit) != 0) {
             KNOWN.getAndBitwiseAnd(this, ~bit);
         }
@@ -349,7 +353,8 @@ public final class PolledFd implements Readiness {
                     int revents;
                     int millis = deadline == 0 ? -1 : (int) Math.min(Integer.MAX_VALUE, Math.max(1, left / 1_000_000));
                     try {
-                        revents = ((PlatformWaker) token).await(n, err ? 0 : in ? Sys.POLLIN : Sys.POLLOUT, millis, name);
+                        revents =
+                                ((PlatformWaker) token).await(n, err ? 0 : in ? Sys.POLLIN : Sys.POLLOUT, millis, name);
                     } finally {
                         release();
                     }
@@ -401,7 +406,9 @@ public final class PolledFd implements Readiness {
             // On a failure our bookkeeping and the kernel's may disagree (EEXIST, ENOENT): the other
             // operation is then right. For any other failure it fails too, and the waiter sees why.
             boolean ok = ctl(poller.epfd, op, poller.events | Sys.EPOLLONESHOT)
-                    || ctl(poller.epfd, op == Sys.EPOLL_CTL_ADD ? Sys.EPOLL_CTL_MOD : Sys.EPOLL_CTL_ADD,
+                    || ctl(
+                            poller.epfd,
+                            op == Sys.EPOLL_CTL_ADD ? Sys.EPOLL_CTL_MOD : Sys.EPOLL_CTL_ADD,
                             poller.events | Sys.EPOLLONESHOT);
             if (ok) {
                 registered |= bit;

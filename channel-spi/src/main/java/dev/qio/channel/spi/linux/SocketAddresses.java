@@ -23,6 +23,7 @@ import java.nio.charset.StandardCharsets;
 final class SocketAddresses {
     /** The largest address the kernel hands back ({@code struct sockaddr_storage}). */
     static final int SOCKADDR_MAX = 128;
+
     private static final int UNIX_PATH_MAX = 108;
 
     private SocketAddresses() {}
@@ -48,8 +49,8 @@ final class SocketAddresses {
         if (a instanceof UnixDomainSocketAddress u) {
             byte[] path = u.getPath().toString().getBytes(StandardCharsets.UTF_8);
             if (path.length >= UNIX_PATH_MAX) {
-                throw new IllegalArgumentException("unix socket path too long: " + path.length
-                        + " bytes, at most " + (UNIX_PATH_MAX - 1) + ": " + u.getPath());
+                throw new IllegalArgumentException("unix socket path too long: " + path.length + " bytes, at most "
+                        + (UNIX_PATH_MAX - 1) + ": " + u.getPath());
             }
             s.set(JAVA_SHORT_UNALIGNED, 0, (short) Sys.AF_UNIX);
             MemorySegment.copy(path, 0, s, JAVA_BYTE, 2, path.length);

@@ -47,12 +47,14 @@ final class SocketDirection extends DirectAddress {
      * repeat, so that a loop reading into (or writing from) one buffer makes no segment per call.
      */
     private ByteBuffer lastHeap;
+
     private int lastHeapPosition;
     private MemorySegment lastHeapSegment;
     /** msghdr then iovecs, native, grown on demand; null until a vectored call needs it. */
     private MemorySegment vector;
     /** Where scattered heap buffers go through; null until first needed. */
     private ByteBuffer bounce;
+
     private long bounceAddress;
     /** The bounce buffer as an iov of one, for a bounced recvmsg/sendmsg. */
     private ByteBuffer[] bounceIov;
@@ -75,11 +77,19 @@ final class SocketDirection extends DirectAddress {
      * @throws IOException a {@link NativeIoException} with the kernel's reason; a
      *     {@link BadDescriptor} when a descriptor to send is refused
      */
-    long transfer(PolledFd fd, ByteBuffer[] iov, int flags, ControlMessages control, long controlLength,
-            KernelRead wait, String name) throws IOException {
+    long transfer(
+            PolledFd fd,
+            ByteBuffer[] iov,
+            int flags,
+            ControlMessages control,
+            long controlLength,
+            KernelRead wait,
+            String name)
+            throws IOException {
         int from = Iov.firstWithRemaining(iov);
         int count = vectorLength(iov, from);
-        if (control != null && count == 1 && !iov[from].isDirect() || wait != null && (count != 1 || !iov[from].isDirect())) {
+        if (control != null && count == 1 && !iov[from].isDirect()
+                || wait != null && (count != 1 || !iov[from].isDirect())) {
             count = 0;
         }
         long n;
@@ -128,8 +138,19 @@ final class SocketDirection extends DirectAddress {
     }
 
     /** The call {@link #transfer} makes, chosen by {@code count} (see {@link #vectorLength}). */
-    private long call(PolledFd fd, int h, ByteBuffer[] iov, int from, int count, int flags, ControlMessages control,
-            long controlLength, KernelRead wait, MemorySegment errno, String name) throws IOException {
+    private long call(
+            PolledFd fd,
+            int h,
+            ByteBuffer[] iov,
+            int from,
+            int count,
+            int flags,
+            ControlMessages control,
+            long controlLength,
+            KernelRead wait,
+            MemorySegment errno,
+            String name)
+            throws IOException {
         if (wait != null) {
             if (count == 1) {
                 return wait.recv(fd, h, address(iov[from]), iov[from].remaining(), flags, errno, name);
@@ -160,7 +181,8 @@ final class SocketDirection extends DirectAddress {
                 gather(iov, from, b);
                 return (long) Sys.SEND_AT.invokeExact(errno, h, bounceAddress, (long) b.position(), flags);
             }
-            long n = (long) Sys.RECV_AT.invokeExact(errno, h, bounceAddress, Math.min(BOUNCE, Iov.remaining(iov)), flags);
+            long n = (long)
+                    Sys.RECV_AT.invokeExact(errno, h, bounceAddress, Math.min(BOUNCE, Iov.remaining(iov)), flags);
             b.limit((int) Math.max(0, n));
             return n;
         } catch (Throwable t) {
@@ -174,8 +196,15 @@ final class SocketDirection extends DirectAddress {
      * send; a receive leaves its bytes there for {@link #scatter}). A receive records the
      * descriptors that arrived in {@code control}.
      */
-    private long withControl(int h, ByteBuffer[] iov, int from, int count, int flags, ControlMessages control,
-            long controlLength, MemorySegment errno) {
+    private long withControl(
+            int h,
+            ByteBuffer[] iov,
+            int from,
+            int count,
+            int flags,
+            ControlMessages control,
+            long controlLength,
+            MemorySegment errno) {
         ByteBuffer[] via = iov;
         int at = from;
         int buffers = count;
@@ -202,7 +231,14 @@ final class SocketDirection extends DirectAddress {
     }
 
     /** recvmsg or sendmsg over the direct buffers among the {@code count} from {@code from}. */
-    private long message(int h, ByteBuffer[] iov, int from, int count, int flags, MemorySegment errno, long control,
+    private long message(
+            int h,
+            ByteBuffer[] iov,
+            int from,
+            int count,
+            int flags,
+            MemorySegment errno,
+            long control,
             long controlLength) {
         MemorySegment v = vector(count);
         for (int at = 0; at < MSGHDR; at += 8) { // the msghdr only: the iovecs used are written below

@@ -99,8 +99,9 @@ final class Sys {
     static final int EINPROGRESS = 115;
 
     /** {@code struct epoll_event}: packed (12 bytes) on x86_64, naturally aligned (16) elsewhere. */
-    static final boolean EPOLL_PACKED = "amd64".equals(System.getProperty("os.arch"))
-            || "x86_64".equals(System.getProperty("os.arch"));
+    static final boolean EPOLL_PACKED =
+            "amd64".equals(System.getProperty("os.arch")) || "x86_64".equals(System.getProperty("os.arch"));
+
     static final int EPOLL_EVENT_SIZE = EPOLL_PACKED ? 12 : 16;
     static final int EPOLL_DATA_OFFSET = EPOLL_PACKED ? 4 : 8;
 
@@ -120,15 +121,22 @@ final class Sys {
     static final MethodHandle RECV_AT = critical("recv", JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_INT);
     /** send(2) from native memory given as a raw address. */
     static final MethodHandle SEND_AT = critical("send", JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_INT);
+
     static final MethodHandle RECVMSG = critical("recvmsg", JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT);
     static final MethodHandle SENDMSG = critical("sendmsg", JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT);
     static final MethodHandle SHUTDOWN = critical("shutdown", JAVA_INT, JAVA_INT, JAVA_INT);
-    static final MethodHandle SETSOCKOPT = critical("setsockopt", JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT);
-    static final MethodHandle GETSOCKOPT = critical("getsockopt", JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS);
+    static final MethodHandle SETSOCKOPT =
+            critical("setsockopt", JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT);
+    static final MethodHandle GETSOCKOPT =
+            critical("getsockopt", JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS);
     static final MethodHandle GETSOCKNAME = critical("getsockname", JAVA_INT, JAVA_INT, ADDRESS, ADDRESS);
     static final MethodHandle GETPEERNAME = critical("getpeername", JAVA_INT, JAVA_INT, ADDRESS, ADDRESS);
-    static final MethodHandle FCNTL = LINKER.downcallHandle(LIBC.find("fcntl").orElseThrow(),
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT), ERRNO, CRITICAL, Linker.Option.firstVariadicArg(2));
+    static final MethodHandle FCNTL = LINKER.downcallHandle(
+            LIBC.find("fcntl").orElseThrow(),
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT),
+            ERRNO,
+            CRITICAL,
+            Linker.Option.firstVariadicArg(2));
     static final MethodHandle EPOLL_CREATE1 = critical("epoll_create1", JAVA_INT, JAVA_INT);
     static final MethodHandle EPOLL_CTL = critical("epoll_ctl", JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS);
     static final MethodHandle EVENTFD = critical("eventfd", JAVA_INT, JAVA_INT, JAVA_INT);
@@ -145,16 +153,16 @@ final class Sys {
     static final MethodHandle EPOLL_WAIT = blocking("epoll_wait", JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT);
     static final MethodHandle CLOSE = blocking("close", JAVA_INT, JAVA_INT);
 
-    private static final MethodHandle STRERROR = LINKER.downcallHandle(LIBC.find("strerror").orElseThrow(),
-            FunctionDescriptor.of(ADDRESS, JAVA_INT));
+    private static final MethodHandle STRERROR =
+            LINKER.downcallHandle(LIBC.find("strerror").orElseThrow(), FunctionDescriptor.of(ADDRESS, JAVA_INT));
 
-    private static MethodHandle critical(String name, java.lang.foreign.MemoryLayout ret,
-            java.lang.foreign.MemoryLayout... args) {
+    private static MethodHandle critical(
+            String name, java.lang.foreign.MemoryLayout ret, java.lang.foreign.MemoryLayout... args) {
         return LINKER.downcallHandle(LIBC.find(name).orElseThrow(), FunctionDescriptor.of(ret, args), ERRNO, CRITICAL);
     }
 
-    private static MethodHandle blocking(String name, java.lang.foreign.MemoryLayout ret,
-            java.lang.foreign.MemoryLayout... args) {
+    private static MethodHandle blocking(
+            String name, java.lang.foreign.MemoryLayout ret, java.lang.foreign.MemoryLayout... args) {
         return LINKER.downcallHandle(LIBC.find(name).orElseThrow(), FunctionDescriptor.of(ret, args), ERRNO);
     }
 
@@ -203,14 +211,14 @@ final class Sys {
     // ---- linking for the binding classes of pipes and processes (NativeFile, FifoOpen, NativeProcess) ----
 
     /** Links a C library function as the calls above that never block are linked: critical, errno captured. */
-    static MethodHandle linkCritical(String name, java.lang.foreign.MemoryLayout ret,
-            java.lang.foreign.MemoryLayout... args) {
+    static MethodHandle linkCritical(
+            String name, java.lang.foreign.MemoryLayout ret, java.lang.foreign.MemoryLayout... args) {
         return critical(name, ret, args);
     }
 
     /** Links a C library function that may block or run long normally, errno captured. */
-    static MethodHandle linkBlocking(String name, java.lang.foreign.MemoryLayout ret,
-            java.lang.foreign.MemoryLayout... args) {
+    static MethodHandle linkBlocking(
+            String name, java.lang.foreign.MemoryLayout ret, java.lang.foreign.MemoryLayout... args) {
         return blocking(name, ret, args);
     }
 }

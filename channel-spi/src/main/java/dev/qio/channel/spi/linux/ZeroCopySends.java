@@ -95,7 +95,8 @@ public final class ZeroCopySends {
         try {
             int h = socket.fd().acquire(name);
             try {
-                int rc = (int) Sys.SETSOCKOPT.invokeExact(err, h, Sys.SOL_SOCKET, SO_ZEROCOPY, MemorySegment.ofArray(on), 4);
+                int rc = (int)
+                        Sys.SETSOCKOPT.invokeExact(err, h, Sys.SOL_SOCKET, SO_ZEROCOPY, MemorySegment.ofArray(on), 4);
                 return rc == 0;
             } finally {
                 socket.fd().release();
@@ -129,7 +130,8 @@ public final class ZeroCopySends {
             } catch (NativeIoException e) {
                 if (e.errno() != ENOBUFS || sent == queued) {
                     throw e.errno() == ENOBUFS
-                            ? new IOException(name + ": the process cannot lock enough memory for MSG_ZEROCOPY", e) : e;
+                            ? new IOException(name + ": the process cannot lock enough memory for MSG_ZEROCOPY", e)
+                            : e;
                 }
                 budgetRetries++;
                 drain(name); // completions give the budget back
@@ -217,7 +219,8 @@ public final class ZeroCopySends {
         MemorySegment cm = msg.asSlice(MSGHDR);
         int level = cm.get(JAVA_INT, 8);
         int type = cm.get(JAVA_INT, 12);
-        if (controlLen < 32 || !((level == SOL_IP && type == IP_RECVERR) || (level == SOL_IPV6 && type == IPV6_RECVERR))) {
+        if (controlLen < 32
+                || !((level == SOL_IP && type == IP_RECVERR) || (level == SOL_IPV6 && type == IPV6_RECVERR))) {
             throw new IOException(name + ": Wrong cmsg in errqueue (level " + level + ", type " + type + ")");
         }
         int eeErrno = cm.get(JAVA_INT, 16);
@@ -233,8 +236,8 @@ public final class ZeroCopySends {
         }
         long count = ((data - info) & 0xffff_ffffL) + 1; // send numbers are 32-bit and wrap
         if (count > queued - sent) {
-            throw new IOException(name + ": Wrong notification bounds: " + info + ".." + data + " with " + (queued - sent)
-                    + " sends outstanding");
+            throw new IOException(name + ": Wrong notification bounds: " + info + ".." + data + " with "
+                    + (queued - sent) + " sends outstanding");
         }
         sent += count;
         seen += count;
