@@ -6,6 +6,7 @@ import dev.qio.channel.ChannelRegistry;
 import dev.qio.channel.Feature;
 import dev.qio.channel.IoChannel;
 import dev.qio.channel.spi.SchemeTable;
+import dev.qio.channel.spi.TableProvider;
 import dev.qio.channel.spi.UriOptions;
 import java.io.IOException;
 import java.net.URI;
@@ -14,7 +15,6 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * The {@code command} scheme: a child process's stdin and stdout as a channel (QEMU's
@@ -36,24 +36,13 @@ import java.util.Set;
  * Instances are stateless.
  */
 @AutoService(ChannelProvider.class)
-public final class CommandProvider implements ChannelProvider {
+public final class CommandProvider extends TableProvider {
     private static final SchemeTable SCHEMES =
             SchemeTable.of(Map.of("command", EnumSet.of(Feature.SHUTDOWN, Feature.CONCURRENT_IO)));
 
     /** For {@link java.util.ServiceLoader}, and for {@link ChannelRegistry#of}. */
-    public CommandProvider() {}
-
-    @Override
-    public Set<String> schemes() {
-        return SCHEMES.schemes();
-    }
-
-    /**
-     * @throws IllegalArgumentException if {@code scheme} is not {@code command}
-     */
-    @Override
-    public Set<Feature> features(String scheme) {
-        return SCHEMES.features(scheme);
+    public CommandProvider() {
+        super(SCHEMES);
     }
 
     /**
@@ -63,7 +52,7 @@ public final class CommandProvider implements ChannelProvider {
      */
     @Override
     public IoChannel open(URI uri, ChannelRegistry registry) throws IOException {
-        known(uri.getScheme());
+        requireScheme(uri.getScheme());
         UriOptions options = UriOptions.of(uri);
         String program = options.target();
         if (program.isEmpty()) {
@@ -93,9 +82,5 @@ public final class CommandProvider implements ChannelProvider {
         }
         options.finish();
         return CommandChannels.start(options.uri(), List.copyOf(argv), parsed);
-    }
-
-    private static void known(String scheme) {
-        SCHEMES.require(scheme);
     }
 }

@@ -6,6 +6,7 @@ import dev.qio.channel.ChannelRegistry;
 import dev.qio.channel.Feature;
 import dev.qio.channel.IoChannel;
 import dev.qio.channel.spi.SchemeTable;
+import dev.qio.channel.spi.TableProvider;
 import dev.qio.channel.spi.UriOptions;
 import java.io.IOException;
 import java.net.URI;
@@ -56,7 +57,7 @@ import java.util.Set;
  */
 @AutoService(ChannelProvider.class)
 @SuppressWarnings("exports") // @AutoService is a compile-time annotation; users need not read its module
-public final class FileProvider implements ChannelProvider {
+public final class FileProvider extends TableProvider {
     private static final SchemeTable SCHEMES = SchemeTable.of(Map.of("file", Set.of(Feature.SEEKABLE)));
     private static final int DEFAULT_PERM = 0600;
 
@@ -77,21 +78,8 @@ public final class FileProvider implements ChannelProvider {
     }
 
     /** For {@link java.util.ServiceLoader}, and for {@link ChannelRegistry#of}. */
-    public FileProvider() {}
-
-    @Override
-    public Set<String> schemes() {
-        return SCHEMES.schemes();
-    }
-
-    /**
-     * {@link Feature#SEEKABLE}; a channel on a FIFO or device has none.
-     *
-     * @throws IllegalArgumentException if {@code scheme} is not {@code file}
-     */
-    @Override
-    public Set<Feature> features(String scheme) {
-        return SCHEMES.features(scheme);
+    public FileProvider() {
+        super(SCHEMES);
     }
 
     /**
@@ -107,7 +95,7 @@ public final class FileProvider implements ChannelProvider {
      */
     @Override
     public IoChannel open(URI uri, ChannelRegistry registry) throws IOException {
-        known(uri.getScheme());
+        requireScheme(uri.getScheme());
         String name = UriOptions.displayName(uri);
         Path path = path(uri, name);
         UriOptions options = UriOptions.of(uri);
@@ -204,9 +192,5 @@ public final class FileProvider implements ChannelProvider {
 
     private static String spelling(Mode mode) {
         return mode.name().toLowerCase(Locale.ROOT);
-    }
-
-    private static String known(String scheme) {
-        return SCHEMES.require(scheme);
     }
 }

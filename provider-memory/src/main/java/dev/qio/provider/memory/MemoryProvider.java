@@ -8,6 +8,7 @@ import dev.qio.channel.IoChannel;
 import dev.qio.channel.IoListener;
 import dev.qio.channel.spi.NativeFds;
 import dev.qio.channel.spi.SchemeTable;
+import dev.qio.channel.spi.TableProvider;
 import dev.qio.channel.spi.UriOptions;
 import java.io.IOException;
 import java.net.URI;
@@ -34,7 +35,7 @@ import java.util.Set;
  * every instance.
  */
 @AutoService(ChannelProvider.class)
-public final class MemoryProvider implements ChannelProvider {
+public final class MemoryProvider extends TableProvider {
     private static final SchemeTable SCHEMES = SchemeTable.of(Map.of(
             "mem",
                     NativeFds.isSupported()
@@ -44,24 +45,13 @@ public final class MemoryProvider implements ChannelProvider {
             "null", Set.of()));
 
     /** For {@link java.util.ServiceLoader}, and for {@link ChannelRegistry#of}. */
-    public MemoryProvider() {}
-
-    @Override
-    public Set<String> schemes() {
-        return SCHEMES.schemes();
-    }
-
-    /**
-     * @throws IllegalArgumentException if {@code scheme} is not one of {@link #schemes()}
-     */
-    @Override
-    public Set<Feature> features(String scheme) {
-        return SCHEMES.features(scheme);
+    public MemoryProvider() {
+        super(SCHEMES);
     }
 
     @Override
     public IoChannel open(URI uri, ChannelRegistry registry) throws IOException {
-        return switch (known(uri.getScheme())) {
+        return switch (requireScheme(uri.getScheme())) {
             case "mem" -> MemListener.connect(uri);
             case "buffer" -> BufferChannel.open(uri);
             default -> NullChannel.open(uri);
@@ -76,15 +66,11 @@ public final class MemoryProvider implements ChannelProvider {
      */
     @Override
     public IoListener listen(URI uri, ChannelRegistry registry) throws IOException {
-        String scheme = known(uri.getScheme());
+        String scheme = requireScheme(uri.getScheme());
         if (!scheme.equals("mem")) {
             throw new UnsupportedOperationException(UriOptions.displayName(uri) + ": scheme '" + scheme
                     + "' cannot listen; of this provider's schemes only mem:// can");
         }
         return MemListener.bind(uri);
-    }
-
-    private static String known(String scheme) {
-        return SCHEMES.require(scheme);
     }
 }

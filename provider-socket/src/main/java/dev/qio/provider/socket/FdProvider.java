@@ -8,6 +8,7 @@ import dev.qio.channel.Feature;
 import dev.qio.channel.IoChannel;
 import dev.qio.channel.IoListener;
 import dev.qio.channel.spi.SchemeTable;
+import dev.qio.channel.spi.TableProvider;
 import dev.qio.channel.spi.UriOptions;
 import dev.qio.channel.spi.linux.Adoption;
 import dev.qio.channel.spi.linux.Linux;
@@ -44,29 +45,15 @@ import java.util.Set;
  * offer, so where the native backend is off this provider is unavailable and says why.
  */
 @AutoService(ChannelProvider.class)
-public final class FdProvider implements ChannelProvider {
+public final class FdProvider extends TableProvider {
     private static final SocketOptions NO_OPTIONS = new SocketOptions(null, null, false, null, null, null, 0);
 
     private static final SchemeTable SCHEMES = SchemeTable.of(
             java.util.Map.of("fd", Set.of(Feature.SHUTDOWN, Feature.CONCURRENT_IO, Feature.SEEKABLE, Feature.LISTEN)));
 
     /** Instantiated by {@link java.util.ServiceLoader}. */
-    public FdProvider() {}
-
-    @Override
-    public Set<String> schemes() {
-        return SCHEMES.schemes();
-    }
-
-    /**
-     * What an {@code fd:} channel can have: a socket's SHUTDOWN and CONCURRENT_IO, a file's
-     * SEEKABLE, LISTEN for listeners; each instance has those of what its descriptor is.
-     *
-     * @throws IllegalArgumentException if {@code scheme} is not {@code fd}
-     */
-    @Override
-    public Set<Feature> features(String scheme) {
-        return SCHEMES.features(scheme);
+    public FdProvider() {
+        super(SCHEMES);
     }
 
     @Override

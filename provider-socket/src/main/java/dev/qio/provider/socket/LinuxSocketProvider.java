@@ -13,7 +13,6 @@ import java.io.IOException;
 import java.net.SocketAddress;
 import java.nio.file.Path;
 import java.util.EnumSet;
-import java.util.Set;
 
 /**
  * The {@code tcp:} and {@code unix:} schemes on Linux-native sockets: direct system calls through
@@ -32,13 +31,16 @@ public final class LinuxSocketProvider extends SocketProviderBase {
     static final int PRIORITY = 100;
 
     /** Instantiated by {@link java.util.ServiceLoader}. */
-    public LinuxSocketProvider() {}
+    public LinuxSocketProvider() {
+        super(NATIVE);
+    }
 
     @Override
     public Availability availability() {
         return Linux.unavailableReason().map(Availability::unavailable).orElse(Availability.available());
     }
 
+    /** The portable features, with READ_MSG_PEEK on both schemes and FD_PASS on {@code unix}. */
     private static final SchemeTable NATIVE = SchemeTable.of(java.util.Map.of(
             "tcp", EnumSet.of(Feature.SHUTDOWN, Feature.CONCURRENT_IO, Feature.LISTEN, Feature.READ_MSG_PEEK),
             "unix",
@@ -48,12 +50,6 @@ public final class LinuxSocketProvider extends SocketProviderBase {
                             Feature.LISTEN,
                             Feature.READ_MSG_PEEK,
                             Feature.FD_PASS)));
-
-    /** The base's features, with READ_MSG_PEEK on both schemes and FD_PASS on {@code unix}. */
-    @Override
-    public Set<Feature> features(String scheme) {
-        return NATIVE.features(scheme);
-    }
 
     @Override
     public int priority() {

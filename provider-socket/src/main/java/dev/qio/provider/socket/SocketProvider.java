@@ -46,7 +46,9 @@ import java.nio.file.Path;
 public final class SocketProvider extends SocketProviderBase {
 
     /** Instantiated by {@link java.util.ServiceLoader}. */
-    public SocketProvider() {}
+    public SocketProvider() {
+        super(PORTABLE);
+    }
 
     @Override
     IoChannel connect(String name, SocketAddress address, SocketOptions options, boolean tcp) throws IOException {

@@ -1,11 +1,11 @@
 package dev.qio.provider.socket;
 
-import dev.qio.channel.ChannelProvider;
 import dev.qio.channel.ChannelRegistry;
 import dev.qio.channel.Feature;
 import dev.qio.channel.IoChannel;
 import dev.qio.channel.IoListener;
 import dev.qio.channel.spi.SchemeTable;
+import dev.qio.channel.spi.TableProvider;
 import dev.qio.channel.spi.UriOptions;
 import java.io.IOException;
 import java.net.BindException;
@@ -21,25 +21,13 @@ import java.util.Set;
  * What both socket backends share: the URI syntax, the options, trying each address of a name in
  * turn, and the checks before binding. A backend supplies one connection attempt and one bind.
  */
-abstract sealed class SocketProviderBase implements ChannelProvider permits SocketProvider, LinuxSocketProvider {
-
-    private static final SchemeTable SCHEMES =
+abstract sealed class SocketProviderBase extends TableProvider permits SocketProvider, LinuxSocketProvider {
+    /** The {@code java.nio} backend's features; the native one adds its own ({@link LinuxSocketProvider}). */
+    static final SchemeTable PORTABLE =
             SchemeTable.of(Set.of("tcp", "unix"), EnumSet.of(Feature.SHUTDOWN, Feature.CONCURRENT_IO, Feature.LISTEN));
 
-    @Override
-    public final Set<String> schemes() {
-        return SCHEMES.schemes();
-    }
-
-    /**
-     * {@inheritDoc}
-     *
-     * @throws IllegalArgumentException if {@code scheme} is not {@code tcp} or {@code unix} (in
-     *     any case)
-     */
-    @Override
-    public Set<Feature> features(String scheme) {
-        return SCHEMES.features(scheme);
+    SocketProviderBase(SchemeTable table) {
+        super(table);
     }
 
     @Override
