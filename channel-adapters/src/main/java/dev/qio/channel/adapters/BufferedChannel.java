@@ -7,9 +7,9 @@ import dev.qio.channel.NativeFd;
 import dev.qio.channel.ReadFlag;
 import dev.qio.channel.Shutdown;
 import dev.qio.channel.WriteFlag;
-import dev.qio.channel.spi.AbstractIoChannel;
 import dev.qio.channel.spi.ConditionMask;
 import dev.qio.channel.spi.Iov;
+import dev.qio.channel.spi.LayerChannel;
 import dev.qio.channel.spi.Readiness;
 import dev.qio.channel.spi.SignalledReadiness;
 import java.io.IOException;
@@ -24,11 +24,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * {@code close} and {@code shutdown}, which the base runs without that lock, can tell whether a
  * writer is inside and must not wait for it.
  */
-final class BufferedChannel extends AbstractIoChannel {
+final class BufferedChannel extends LayerChannel {
     private static final Set<WriteFlag> NO_FLAGS = Set.of();
     private static final System.Logger LOG = System.getLogger(BufferedChannels.class.getName());
 
-    private final IoChannel inner;
     /** Written bytes not yet given to {@link #inner}, between 0 and position; guarded by {@link #held}. */
     private final ByteBuffer buffer;
     /** Guards {@link #buffer} and {@link #gather}; see the class description. */
@@ -47,8 +46,7 @@ final class BufferedChannel extends AbstractIoChannel {
     private final Readiness readiness;
 
     BufferedChannel(IoChannel inner, int capacity) {
-        super("buffered+" + inner.name());
-        this.inner = inner;
+        super("buffered+" + inner.name(), inner);
         this.buffer = ByteBuffer.allocateDirect(capacity); // the native socket writes it without a copy
         this.innerReadiness = readinessOf(inner).orElseGet(SignalledReadiness::alwaysReady);
         this.readiness = new Readiness() {
@@ -243,20 +241,5 @@ final class BufferedChannel extends AbstractIoChannel {
     @Override
     protected void implSetBlocking(boolean blocking) throws IOException {
         inner.setBlocking(blocking);
-    }
-
-    @Override
-    protected void implSetDelay(boolean enabled) {
-        inner.setDelay(enabled);
-    }
-
-    @Override
-    protected void implSetCork(boolean enabled) {
-        inner.setCork(enabled);
-    }
-
-    @Override
-    protected long implPeerPid() throws IOException {
-        return inner.peerPid();
     }
 }
