@@ -17,14 +17,16 @@ class ReadmeExampleTest {
     @Test
     void theExampleRuns() throws Exception {
         ByteBuffer result;
+        // spotless:off (README.md shows this region as written)
         // README-BEGIN
         try (IoListener server = IoChannels.listen("mem://demo");
-                IoChannel client = IoChannels.open("mem://demo");
-                IoChannel peer = server.accept()) {
+             IoChannel client = IoChannels.open("mem://demo");
+             IoChannel peer = server.accept()) {
             client.writeAll(ByteBuffer.wrap("hello".getBytes(UTF_8)));
             ByteBuffer got = ByteBuffer.allocate(5);
-            peer.readAll(got); // got now holds "hello"
-            // README-END
+            peer.readAll(got);                        // got now holds "hello"
+        // README-END
+        // spotless:on
             result = got.flip();
         }
         assertEquals("hello", UTF_8.decode(result).toString());

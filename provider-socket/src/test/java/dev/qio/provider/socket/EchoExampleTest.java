@@ -24,29 +24,27 @@ class EchoExampleTest {
     void theExampleRuns() throws Exception {
         ByteBuffer result;
         boolean atEof;
+        // spotless:off (README.md shows this region as written)
         // README-BEGIN
         try (IoListener server = IoChannels.listen("tcp://127.0.0.1:0")) {
-            server.onAccept(
-                    peer -> Thread.ofVirtual()
-                            .start(
-                                    () -> { // a virtual thread per client
-                                        try (peer) {
-                                            ByteBuffer buf = ByteBuffer.allocate(8192);
-                                            while (peer.read(buf.clear()) != IoChannel.EOF) { // parks; holds no carrier
-                                                peer.writeAll(buf.flip()); // echo until the client's EOF
-                                            }
-                                        } catch (IOException e) {
-                                            System.err.println(e.getMessage()); // names the channel
-                                        }
-                                    }),
-                    EventLoop.shared());
+            server.onAccept(peer -> Thread.ofVirtual().start(() -> {  // a virtual thread per client
+                try (peer) {
+                    ByteBuffer buf = ByteBuffer.allocate(8192);
+                    while (peer.read(buf.clear()) != IoChannel.EOF) { // parks; holds no carrier
+                        peer.writeAll(buf.flip());                    // echo until the client's EOF
+                    }
+                } catch (IOException e) {
+                    System.err.println(e.getMessage());               // names the channel
+                }
+            }), EventLoop.shared());
             try (IoChannel client = IoChannels.open(server.localUri())) {
                 client.writeAll(ByteBuffer.wrap("ping".getBytes(UTF_8)));
-                client.shutdown(Shutdown.WRITE); // half-close: the server reads EOF
+                client.shutdown(Shutdown.WRITE);                      // half-close: the server reads EOF
                 ByteBuffer got = ByteBuffer.allocate(4);
-                client.readAll(got); // got now holds "ping"
+                client.readAll(got);                                  // got now holds "ping"
                 boolean eof = client.read(ByteBuffer.allocate(1)) == IoChannel.EOF; // true: the server closed
-                // README-END
+        // README-END
+        // spotless:on
                 result = got.flip();
                 atEof = eof;
             }

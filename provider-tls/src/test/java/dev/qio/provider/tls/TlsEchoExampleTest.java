@@ -23,31 +23,27 @@ class TlsEchoExampleTest {
     void theExampleRuns() throws Exception {
         Path dir = TlsFixtures.creds();
         String answer;
+        // spotless:off (README.md shows this region as written)
         // README-BEGIN
-        String creds =
-                "creds-dir=" + dir; // ca-cert.pem, server-cert.pem, server-key.pem, client-cert.pem, client-key.pem
+        String creds = "creds-dir=" + dir; // ca-cert.pem, server-cert.pem, server-key.pem, client-cert.pem, client-key.pem
         try (IoListener server = IoChannels.listen("tls+tcp://127.0.0.1:0?" + creds)) {
-            server.onAccept(
-                    peer -> Thread.ofVirtual()
-                            .start(
-                                    () -> { // handshake done, client certificate verified
-                                        try (peer) {
-                                            ByteBuffer buf = ByteBuffer.allocate(8192);
-                                            while (peer.read(buf.clear())
-                                                    != IoChannel.EOF) { // plaintext in, until the client's close_notify
-                                                peer.writeAll(buf.flip()); // plaintext out, encrypted on the wire
-                                            }
-                                        } catch (IOException e) {
-                                            System.err.println(e.getMessage());
-                                        }
-                                    }),
-                    EventLoop.shared());
+            server.onAccept(peer -> Thread.ofVirtual().start(() -> { // handshake done, client certificate verified
+                try (peer) {
+                    ByteBuffer buf = ByteBuffer.allocate(8192);
+                    while (peer.read(buf.clear()) != IoChannel.EOF) { // plaintext in, until the client's close_notify
+                        peer.writeAll(buf.flip());                    // plaintext out, encrypted on the wire
+                    }
+                } catch (IOException e) {
+                    System.err.println(e.getMessage());
+                }
+            }), EventLoop.shared());
             // tls+tcp://127.0.0.1:PORT: the client checks 127.0.0.1 against the server's certificate
             try (IoChannel client = IoChannels.open(server.localUri() + "?" + creds)) {
                 client.writeAll(ByteBuffer.wrap("ping".getBytes(UTF_8)));
                 ByteBuffer got = ByteBuffer.allocate(4);
-                client.readAll(got); // got now holds "ping"
-                // README-END
+                client.readAll(got);                                  // got now holds "ping"
+        // README-END
+        // spotless:on
                 answer = UTF_8.decode(got.flip()).toString();
             }
         }

@@ -22,34 +22,26 @@ class WsExampleTest {
     @Test
     void theExampleRuns() throws Exception {
         String said;
+        // spotless:off (README.md shows this region as written)
         // README-BEGIN
-        try (IoListener server =
-                IoChannels.listen("ws+tcp://127.0.0.1:0/vnc")) { // a browser: new WebSocket("ws://…/vnc", "binary")
-            server.onAccept(
-                    peer -> Thread.ofVirtual()
-                            .start(
-                                    () -> { // the HTTP upgrade ran off the accept loop
-                                        try (peer) {
-                                            ByteBuffer in = ByteBuffer.allocate(64);
-                                            while (in.hasRemaining()
-                                                    && peer.read(in)
-                                                            != IoChannel
-                                                                    .EOF) { // frames' payload, until the close frame
-                                            }
-                                            peer.writeAll(ByteBuffer.wrap(
-                                                    ("hello " + UTF_8.decode(in.flip())).getBytes(UTF_8))); // one frame
-                                        } catch (java.io.IOException e) {
-                                            System.err.println(
-                                                    e.getMessage()); // names the channel, the close code or HTTP status
-                                        }
-                                    }),
-                    EventLoop.shared());
+        try (IoListener server = IoChannels.listen("ws+tcp://127.0.0.1:0/vnc")) { // a browser: new WebSocket("ws://…/vnc", "binary")
+            server.onAccept(peer -> Thread.ofVirtual().start(() -> {          // the HTTP upgrade ran off the accept loop
+                try (peer) {
+                    ByteBuffer in = ByteBuffer.allocate(64);
+                    while (in.hasRemaining() && peer.read(in) != IoChannel.EOF) { // frames' payload, until the close frame
+                    }
+                    peer.writeAll(ByteBuffer.wrap(("hello " + UTF_8.decode(in.flip())).getBytes(UTF_8))); // one frame
+                } catch (java.io.IOException e) {
+                    System.err.println(e.getMessage());                      // names the channel, the close code or HTTP status
+                }
+            }), EventLoop.shared());
             try (IoChannel client = IoChannels.open(server.localUri() + "/vnc")) { // the client masks every frame
                 client.writeAll(ByteBuffer.wrap("qemu".getBytes(UTF_8)));
-                client.shutdown(Shutdown.WRITE); // a close frame: the server reads EOF
+                client.shutdown(Shutdown.WRITE);                             // a close frame: the server reads EOF
                 ByteBuffer got = ByteBuffer.allocate(10);
-                client.readAll(got); // got now holds "hello qemu"
-                // README-END
+                client.readAll(got);                                         // got now holds "hello qemu"
+        // README-END
+        // spotless:on
                 said = UTF_8.decode(got.flip()).toString();
             }
         }
