@@ -55,6 +55,7 @@ final class PeerProperties {
                 return n;
             });
             a.writeAll(ByteBuffer.wrap(sent));
+            Kit.sent(fixture, a); // a channel that holds writes delivers them on flush, not on close
             a.close();
             blocked.awaitEnd(Kit.PROMPT, "close() waking the thread blocked reading the closing end");
             peer.awaitEnd(Kit.PROMPT, "the peer reading to the end after the close");
