@@ -210,6 +210,30 @@ public abstract class AbstractIoChannel implements IoChannel {
     }
 
     /**
+     * Runs {@code step} under this channel's read lock if no other thread holds it, while the
+     * channel is open; for a {@link Readiness} that must read ahead to know whether a read would
+     * return (a layer whose inner bytes may decode to nothing, such as TLS records that carry no
+     * data). The step runs on whatever thread polls, so it must not block; a reader that holds
+     * the lock reads those bytes itself, which is why the step can be skipped.
+     *
+     * @return whether {@code step} ran
+     */
+    protected final boolean tryReadLocked(Runnable step) {
+        if (!readLock.tryLock()) {
+            return false;
+        }
+        try {
+            if (!isOpen()) {
+                return false;
+            }
+            step.run();
+            return true;
+        } finally {
+            readLock.unlock();
+        }
+    }
+
+    /**
      * An {@link IOException} whose message names this channel, for hooks to throw.
      *
      * @param what what failed, e.g. "Unable to read from pipe"

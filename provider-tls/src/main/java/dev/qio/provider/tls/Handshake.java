@@ -143,6 +143,36 @@ final class Handshake {
     boolean advance() throws IOException {
         lock.lock();
         try {
+            return advanceLocked(true);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * For readiness: {@link #advance} when no other thread is moving the handshake, without
+     * waiting for the lock and without signalling the waiters (the poll is what they run). A
+     * failure is kept for the next read or write to throw, as {@link #advance} keeps it; any other
+     * exception is left for them to meet again.
+     *
+     * @return whether it moved the handshake (it got the lock, and no exception ended the move)
+     */
+    boolean advanceFromPoll() {
+        if (!lock.tryLock()) {
+            return false;
+        }
+        try {
+            advanceLocked(false);
+            return true;
+        } catch (IOException | RuntimeException e) {
+            return false;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private boolean advanceLocked(boolean signal) throws IOException {
+        {
             if (done) {
                 return true;
             }
@@ -157,7 +187,9 @@ final class Handshake {
                     }
                 }
                 wants = next;
-                own.signal(); // waiters now wait for what the handshake wants
+                if (signal) {
+                    own.signal(); // waiters now wait for what the handshake wants
+                }
                 return false;
             } catch (SSLException e) {
                 outbound.sendAlert();
@@ -168,8 +200,6 @@ final class Handshake {
                 TlsHandshakeEvent.finish(event, name, engine, failed);
                 throw failed;
             }
-        } finally {
-            lock.unlock();
         }
     }
 
@@ -215,9 +245,11 @@ final class Handshake {
         int app = engine.getSession().getApplicationBufferSize(); // as negotiated
         inbound.sessionSized(app);
         outbound.sessionSized(app, engine.getSession().getPacketBufferSize());
-        done = true;
-        TlsHandshakeEvent.finish(event, name, engine, null);
+        // Before done: from done on, a poll may read ahead and set what is buffered itself.
         inbound.updateBuffered();
+        done = true;
+        own.signal(); // waiters now wait for data, not for the handshake
+        TlsHandshakeEvent.finish(event, name, engine, null);
     }
 
     /**

@@ -6,6 +6,7 @@ import static dev.qio.channel.IoChannel.ERR_BLOCK;
 import dev.qio.channel.IoChannel;
 import dev.qio.channel.IoCondition;
 import dev.qio.channel.spi.Iov;
+import dev.qio.channel.spi.Readiness;
 import dev.qio.channel.spi.SignalledReadiness;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -33,10 +34,17 @@ final class Inbound {
     private static final long DELIVERED = 0xFFFF_FFFFL;
     /** In {@link #unwrapInto}'s result: the record was the peer's close_notify (the engine said CLOSED). */
     private static final long PEER_CLOSED = 1L << 32;
+    /** For {@link #fill(BooleanSupplier)}: never wait. */
+    private static final BooleanSupplier NEVER = () -> false;
+    /** The spurious ERR_BLOCKs in a row {@link #readAhead} retries while the inner readiness still says IN. */
+    private static final int SPURIOUS_BLOCKS = 16;
 
     private final String name;
     private final SSLEngine engine;
     private final IoChannel inner;
+    /** The inner channel's readiness, or {@code null} when it is not visible (then nothing reads ahead). */
+    private final Readiness innerReadiness;
+
     private final Outbound outbound;
     /** Whether a read that meets ERR_BLOCK waits on the inner channel (blocking mode, after the handshake). */
     private final BooleanSupplier waits;
@@ -49,21 +57,33 @@ final class Inbound {
     private ByteBuffer netIn;
     private ByteBuffer appIn;
     private final ByteBuffer[] netInOne = new ByteBuffer[1];
-    /** Whether a read would return without the inner channel: plaintext or a whole record is here, or the peer said close_notify. */
+    /** {@link #buffered()}. */
     private volatile boolean buffered;
+    /** {@link #ready()}. */
+    private volatile boolean ready;
     /** Set by shutdown(READ): the inner channel's end of stream that follows is ours, not a truncation. */
     private volatile boolean shut;
+    /** The inner channel's end of stream, met by {@link #readAhead}; the next {@link #fill} returns it. */
+    private boolean innerEnded;
+    /** What {@link #readAhead} met, thrown by the next {@link #read}; sticky, as the session is over. */
+    private Exception failure; // an IOException or a RuntimeException
+    /** {@link #aheadSaysIn()}; written under the read lock by {@link #readAhead}. */
+    private boolean aheadSaysIn;
+    /** Set by {@link #readAhead} when it could not send the record the engine owes (a key update); the next read does. */
+    private boolean answerOwed;
 
     Inbound(
             String name,
             SSLEngine engine,
             IoChannel inner,
+            Readiness innerReadiness,
             Outbound outbound,
             BooleanSupplier waits,
             SignalledReadiness own) {
         this.name = name;
         this.engine = engine;
         this.inner = inner;
+        this.innerReadiness = innerReadiness;
         this.outbound = outbound;
         this.waits = waits;
         this.own = own;
@@ -92,6 +112,15 @@ final class Inbound {
      *     it always is
      */
     long read(ByteBuffer[] iov, boolean relaxedEof) throws IOException {
+        if (failure instanceof IOException e) {
+            throw e;
+        } else if (failure instanceof RuntimeException e) {
+            throw e;
+        }
+        if (answerOwed) {
+            answerOwed = false;
+            outbound.answerPostHandshake();
+        }
         long moved = 0;
         while (true) {
             while (Iov.remaining(iov) > 0) {
@@ -148,12 +177,74 @@ final class Inbound {
                 return unwrapped(r, r.bytesProduced());
             }
         }
-        int size = appBufferSize;
-        if (appIn.capacity() < size) {
-            appIn = ByteBuffer.allocate(size).flip(); // the session can grow its records after the handshake
-        }
-        SSLEngineResult r = unwrapToAppIn();
+        SSLEngineResult r = unwrapToSizedAppIn();
         return unwrapped(r, Iov.fill(iov, appIn, appIn.remaining()));
+    }
+
+    /** {@link #unwrapToAppIn}, growing {@code appIn} first if the session's records grew after the handshake. */
+    private SSLEngineResult unwrapToSizedAppIn() throws SSLException {
+        if (appIn.capacity() < appBufferSize) {
+            appIn = ByteBuffer.allocate(appBufferSize).flip();
+        }
+        return unwrapToAppIn();
+    }
+
+    /**
+     * For readiness, under the read lock and without waiting: reads what the inner channel has
+     * and decrypts whole records into {@code appIn} until plaintext, the peer's close_notify, the
+     * inner end of stream or a failure is here, so that IN is reported for those and not for
+     * ciphertext that carries no data (a TLS 1.3 session ticket, a record the transport split).
+     * A failure is kept for the next {@link #read}; nothing here throws.
+     *
+     * <p>Its answer, for the poll that called it: {@link #aheadSaysIn()}.
+     */
+    void readAhead() {
+        aheadSaysIn = readAheadOnce();
+    }
+
+    /**
+     * What the last {@link #readAhead} found: whether a read would return without the inner
+     * channel, or the inner channel kept blocking while its readiness said IN (then IN is
+     * over-reported rather than missed). Read by the thread that ran it.
+     */
+    boolean aheadSaysIn() {
+        return aheadSaysIn;
+    }
+
+    private boolean readAheadOnce() {
+        int spurious = 0;
+        try {
+            while (failure == null && !innerEnded && !appIn.hasRemaining() && !engine.isInboundDone()) {
+                if (!wholeRecord(netIn)) {
+                    long n = fill(NEVER);
+                    if (n == ERR_BLOCK) {
+                        // A layer below may block spuriously while bytes wait (fault+); its readiness,
+                        // polled, says so and lets the next read through. Bounded: a readiness may over-report.
+                        if (!innerReadiness.poll().contains(IoCondition.IN)) {
+                            break;
+                        }
+                        if (++spurious == SPURIOUS_BLOCKS) {
+                            return true; // cannot tell: over-report IN rather than miss it
+                        }
+                        continue;
+                    }
+                    innerEnded = n == EOF;
+                    continue;
+                }
+                long unwrapped = unwrapped(unwrapToSizedAppIn(), 0);
+                if ((unwrapped & PEER_CLOSED) != 0) {
+                    outbound.replyCloseNotify();
+                } else if (engine.getHandshakeStatus() == HandshakeStatus.NEED_WRAP
+                        && !outbound.answerPostHandshakeFromPoll()) {
+                    answerOwed = true; // a writer holds the outbound side: the next read answers
+                    break;
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            failure = e;
+        }
+        updateBuffered();
+        return ready;
     }
 
     /** {@link #unwrapInto}'s result for {@code r}, once the tasks it asks for have run. */
@@ -184,8 +275,18 @@ final class Inbound {
         return b.remaining() >= HEADER + length;
     }
 
-    /** Reads ciphertext from the inner channel into {@code netIn}; returns as the inner read. */
+    /**
+     * Reads ciphertext from the inner channel into {@code netIn}; returns as the inner read. Waits
+     * on ERR_BLOCK when the channel's {@code waits} says so.
+     */
     long fill() throws IOException {
+        return fill(waits);
+    }
+
+    private long fill(BooleanSupplier wait) throws IOException {
+        if (innerEnded) {
+            return EOF; // read ahead met it; a socket reset once may read as EOF the second time
+        }
         if (!netIn.hasRemaining()) {
             netIn.clear();
         } else {
@@ -200,7 +301,7 @@ final class Inbound {
                 netInOne[0] = netIn;
             }
             long n;
-            while ((n = inner.readv(netInOne)) == ERR_BLOCK && waits.getAsBoolean()) {
+            while ((n = inner.readv(netInOne)) == ERR_BLOCK && wait.getAsBoolean()) {
                 inner.await(IoCondition.IN);
             }
             return n;
@@ -211,16 +312,29 @@ final class Inbound {
 
     /** Records whether input is buffered, for readiness; called by the reading side after each read. */
     void updateBuffered() {
-        boolean now = appIn.hasRemaining() || wholeRecord(netIn) || engine.isInboundDone();
+        boolean ready = appIn.hasRemaining() || engine.isInboundDone() || innerEnded || failure != null || answerOwed;
+        boolean now = ready || wholeRecord(netIn);
+        this.ready = ready;
         buffered = now;
         if (now) {
             own.signal(); // a level watch re-polls and sees IN although the inner channel is quiet
         }
     }
 
-    /** Whether a read would return without the inner channel; read by readiness without a lock. */
+    /**
+     * Whether input is buffered: {@link #ready()}, or a whole record that may decrypt to data or
+     * to nothing. Read by readiness without a lock.
+     */
     boolean buffered() {
         return buffered;
+    }
+
+    /**
+     * Whether a read would return at once with data, an end of stream or a failure, without the
+     * inner channel. Read by readiness without a lock.
+     */
+    boolean ready() {
+        return ready;
     }
 
     /**
@@ -228,14 +342,17 @@ final class Inbound {
      * session ticket, which a client that only writes never reads). A TCP socket closed with
      * unread input sends a reset instead of a FIN, and the reset can destroy what is still in
      * flight to the peer, our close_notify included. Non-blocking (the inner channel must be),
-     * and bounded, so a peer that keeps sending cannot hold the close up.
+     * and bounded, so a peer that keeps sending cannot hold the close up. An ERR_BLOCK ends it
+     * unless {@code readiness} (the inner channel's) still reports IN: a layer below may block
+     * spuriously ({@code fault+}), and polling is what lets its next read through.
      */
-    static void drain(IoChannel inner) {
+    static void drain(IoChannel inner, Readiness readiness) {
         ByteBuffer[] scratch = {ByteBuffer.allocate(4 << 10)}; // 64 reads of it: 256 KiB at most
         try {
             for (int i = 0; i < 64; i++) {
-                if (inner.readv(scratch) < 0) {
-                    return; // ERR_BLOCK or EOF: nothing more is there
+                long n = inner.readv(scratch);
+                if (n == EOF || (n == ERR_BLOCK && !readiness.poll().contains(IoCondition.IN))) {
+                    return; // nothing more is there
                 }
                 scratch[0].clear();
             }

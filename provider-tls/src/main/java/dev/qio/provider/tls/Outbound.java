@@ -9,6 +9,7 @@ import dev.qio.channel.IoCondition;
 import dev.qio.channel.Shutdown;
 import dev.qio.channel.spi.CloseAwareLock;
 import dev.qio.channel.spi.Iov;
+import dev.qio.channel.spi.Readiness;
 import dev.qio.channel.spi.SignalledReadiness;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -47,6 +48,8 @@ final class Outbound {
     private final IoChannel inner;
     /** Whether the inner channel's readiness is visible, so it is non-blocking and can be watched. */
     private final boolean watchable;
+    /** The inner channel's readiness, or {@code null} when it is not visible. */
+    private final Readiness innerReadiness;
     /** This channel's mode: in blocking mode callers wait on the inner channel for room. */
     private final BooleanSupplier blocking;
     /** Signalled (wakes level watches, which re-poll) when the flusher is done. */
@@ -71,13 +74,14 @@ final class Outbound {
             String name,
             SSLEngine engine,
             IoChannel inner,
-            boolean watchable,
+            Readiness innerReadiness,
             BooleanSupplier blocking,
             SignalledReadiness own) {
         this.name = name;
         this.engine = engine;
         this.inner = inner;
-        this.watchable = watchable;
+        this.innerReadiness = innerReadiness;
+        this.watchable = innerReadiness != null;
         this.blocking = blocking;
         this.own = own;
         this.appBufferSize = engine.getSession().getApplicationBufferSize();
@@ -242,6 +246,31 @@ final class Outbound {
         }
     }
 
+    /**
+     * {@link #answerPostHandshake} for readiness: without waiting for the lock or the inner
+     * channel; what the inner channel cannot take now is left to the flusher.
+     *
+     * @return {@code false} if a writer holds the lock, so nothing was wrapped
+     */
+    boolean answerPostHandshakeFromPoll() {
+        if (!lock.tryLock()) {
+            return false;
+        }
+        try {
+            while (engine.getHandshakeStatus() == HandshakeStatus.NEED_WRAP) {
+                wrapControl();
+            }
+            if (!flush()) {
+                armFlusher();
+            }
+        } catch (IOException | RuntimeException e) {
+            // the next write meets the failure and reports it
+        } finally {
+            lock.unlock();
+        }
+        return true;
+    }
+
     /** Sends close_notify behind any waiting ciphertext, waiting on the inner channel until all went. */
     void bye() throws IOException {
         lock.lockAsCaller();
@@ -279,7 +308,8 @@ final class Outbound {
             if (flush() || !inner.hasFeature(Feature.SHUTDOWN)) {
                 return false;
             }
-            Inbound.drain(inner); // before the read side shuts, or unread input stays to reset the socket
+            Inbound.drain(
+                    inner, innerReadiness); // before the read side shuts, or unread input stays to reset the socket
             inner.shutdown(Shutdown.READ);
             lingering = true;
             armFlusher();
@@ -380,7 +410,7 @@ final class Outbound {
         }
         if (done) {
             if (lingering) {
-                Inbound.drain(inner);
+                Inbound.drain(inner, innerReadiness);
                 closeInnerQuietly();
             }
             own.signal(); // OUT may hold now

@@ -44,6 +44,8 @@ import javax.net.ssl.SSLSession;
 final class SslEngineChannel extends LayerChannel implements TlsChannel {
     /** Whether the inner channel's readiness is visible; {@code false} for a hand-made inner channel. */
     private final boolean watchable;
+    /** The inner channel's readiness, or {@code null} for a hand-made inner channel. */
+    private final Readiness innerReadiness;
 
     private final SSLEngine engine;
     private final Handshake handshake;
@@ -57,14 +59,15 @@ final class SslEngineChannel extends LayerChannel implements TlsChannel {
     SslEngineChannel(IoChannel inner, SSLEngine engine) throws IOException {
         super("tls+" + inner.name(), inner);
         this.engine = engine;
-        Readiness innerReadiness = readinessOf(inner).orElse(null);
+        this.innerReadiness = readinessOf(inner).orElse(null);
         this.watchable = innerReadiness != null;
         this.own = new SignalledReadiness(() -> ConditionMask.set(0));
-        this.outbound = new Outbound(name(), engine, inner, watchable, this::isBlocking, own);
-        this.inbound = new Inbound(name(), engine, inner, outbound, this::readsWait, own);
+        this.outbound = new Outbound(name(), engine, inner, innerReadiness, this::isBlocking, own);
+        this.inbound = new Inbound(name(), engine, inner, innerReadiness, outbound, this::readsWait, own);
         this.handshake = new Handshake(name(), engine, inner, inbound, outbound, watchable, own);
         this.readiness = watchable
-                ? new TlsReadiness(innerReadiness, own, handshake, inbound, outbound)
+                ? new TlsReadiness(
+                        innerReadiness, own, handshake, inbound, outbound, () -> tryReadLocked(inbound::readAhead))
                 : SignalledReadiness.alwaysReady();
         if (inner.hasFeature(Feature.SHUTDOWN)
                 && List.of(engine.getEnabledProtocols()).contains("TLSv1.3")) {
@@ -188,7 +191,7 @@ final class SslEngineChannel extends LayerChannel implements TlsChannel {
             try {
                 if (!handedOver) {
                     if (watchable) {
-                        Inbound.drain(inner); // a hand-made inner channel may be blocking
+                        Inbound.drain(inner, innerReadiness); // a hand-made inner channel may be blocking
                     }
                     inner.close();
                 }

@@ -7,7 +7,6 @@ import dev.qio.testkit.ChannelFixture;
 import dev.qio.testkit.MixedPairs;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Nested;
 
 /**
@@ -58,8 +57,6 @@ class TlsInnerSchemesConformanceTest {
      * reads, so the client's reads and watches meet what a TLS 1.3 server sends after the
      * handshake (its session tickets) before any data.
      */
-    @Disabled("tls+ reports IN for inner bytes that decrypt to no data (a TLS 1.3 session ticket on the client;"
-            + " a record split by the inner transport): required_watch_in_on_data fails (IN, then ERR_BLOCK)")
     @Nested
     class TcpNativeToNioReversed extends ChannelContract {
         @Override
@@ -73,8 +70,6 @@ class TlsInnerSchemesConformanceTest {
     }
 
     /** Records split at random points and spurious ERR_BLOCKs below the TLS layer, on both ends. */
-    @Disabled("tls+ reports IN for inner bytes that decrypt to no data (a TLS 1.3 session ticket on the client;"
-            + " a record split by the inner transport): required_watch_in_on_data fails (IN, then ERR_BLOCK)")
     @Nested
     class OverFaultTcp extends ChannelContract {
         @Override
