@@ -237,9 +237,4 @@ final class BufferedChannel extends LayerChannel {
     protected Readiness readiness() {
         return readiness;
     }
-
-    @Override
-    protected void implSetBlocking(boolean blocking) throws IOException {
-        inner.setBlocking(blocking);
-    }
 }

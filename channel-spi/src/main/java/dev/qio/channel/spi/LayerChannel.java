@@ -2,6 +2,7 @@ package dev.qio.channel.spi;
 
 import dev.qio.channel.IoChannel;
 import dev.qio.channel.PeerCredentials;
+import dev.qio.channel.Shutdown;
 import java.io.IOException;
 import java.util.Objects;
 
@@ -16,9 +17,13 @@ import java.util.Objects;
  *       layer changes what the bytes mean, not which process sends them, so {@code tls+unix:}
  *       reports the unix peer's credentials and {@code tls+tcp:} refuses as {@code tcp:} does,
  *       with the inner channel's message.
+ *   <li>The blocking mode is the inner channel's ({@code implSetBlocking} sets it there), so the
+ *       layer's reads and writes block or return ERR_BLOCK as the inner ones do.
+ *   <li>{@code shutdown} shuts the inner channel down (the feature gate decides whether it is
+ *       offered), and {@code close} closes it: the inner channel is the layer's.
  * </ul>
- * A layer overrides a hook where it must differ. The inner channel is the layer's: its
- * {@code implClose} closes it.
+ * A layer overrides a hook where it must differ: one that keeps the inner channel non-blocking
+ * and waits on it itself, or that has something to send before it shuts down or closes.
  */
 public abstract class LayerChannel extends AbstractIoChannel {
     /** The channel under this one, owned by it. */
@@ -31,6 +36,24 @@ public abstract class LayerChannel extends AbstractIoChannel {
     protected LayerChannel(String name, IoChannel inner) {
         super(name);
         this.inner = Objects.requireNonNull(inner, "inner");
+    }
+
+    /** Sets the inner channel's mode. */
+    @Override
+    protected void implSetBlocking(boolean blocking) throws IOException {
+        inner.setBlocking(blocking);
+    }
+
+    /** Shuts the inner channel down. */
+    @Override
+    protected void implShutdown(Shutdown how) throws IOException {
+        inner.shutdown(how);
+    }
+
+    /** Closes the inner channel, which wakes whatever waits in it and signals its readiness. */
+    @Override
+    protected void implClose() throws IOException {
+        inner.close();
     }
 
     /** Passes the hint to the inner channel. */

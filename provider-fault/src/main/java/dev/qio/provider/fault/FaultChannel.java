@@ -5,7 +5,6 @@ import dev.qio.channel.IoChannel;
 import dev.qio.channel.IoCondition;
 import dev.qio.channel.NativeFd;
 import dev.qio.channel.ReadFlag;
-import dev.qio.channel.Shutdown;
 import dev.qio.channel.WriteFlag;
 import dev.qio.channel.spi.LayerChannel;
 import dev.qio.channel.spi.Readiness;
@@ -233,22 +232,7 @@ final class FaultChannel extends LayerChannel {
     }
 
     @Override
-    protected void implShutdown(Shutdown how) throws IOException {
-        inner.shutdown(how);
-    }
-
-    @Override
-    protected void implClose() throws IOException {
-        inner.close();
-    }
-
-    @Override
     protected Readiness readiness() {
         return readiness;
-    }
-
-    @Override
-    protected void implSetBlocking(boolean blocking) throws IOException {
-        inner.setBlocking(blocking);
     }
 }
