@@ -35,16 +35,22 @@ import org.openjdk.jmh.annotations.TearDown;
 public class HotPathAllocation {
     private static final AtomicInteger NAMES = new AtomicInteger();
 
-    /** One connection opened by URI, as an application opens it: its listener and both ends. */
+    /**
+     * One connection opened by URI, as an application opens it: its listener and both ends, the
+     * client {@code a} and the accepted {@code b}. The client opens while the listener accepts, as
+     * a layer with a handshake ({@code ws+}) needs both ends at once.
+     */
     public abstract static class Connection {
         IoListener listener;
         IoChannel a;
         IoChannel b;
 
-        void connect(String uri) throws IOException {
+        void connect(String uri) throws Exception {
             listener = IoChannels.listen(uri);
-            a = IoChannels.open(listener.localUri());
-            b = listener.accept();
+            TlsStream.Connected<IoChannel, IoChannel> c =
+                    TlsStream.connect(() -> IoChannels.open(listener.localUri()), listener::accept);
+            a = c.client();
+            b = c.server();
         }
 
         @TearDown(Level.Trial)
@@ -62,7 +68,7 @@ public class HotPathAllocation {
         final ByteBuffer[] in = {ByteBuffer.allocate(1)};
 
         @Setup(Level.Trial)
-        public void open() throws IOException {
+        public void open() throws Exception {
             connect("mem://alloc-" + ProcessHandle.current().pid() + "-" + NAMES.incrementAndGet());
         }
     }
@@ -80,7 +86,7 @@ public class HotPathAllocation {
         final ByteBuffer[] directIn = {ByteBuffer.allocateDirect(1)};
 
         @Setup(Level.Trial)
-        public void open() throws IOException {
+        public void open() throws Exception {
             connect("tcp://127.0.0.1:0");
         }
     }
@@ -98,45 +104,30 @@ public class HotPathAllocation {
     }
 
     /**
-     * A {@code ws+mem://} connection: {@code client} masks what it writes, {@code server} frames
+     * A {@code ws+mem://} connection: the client {@code a} masks what it writes, the server {@code b} frames
      * unmasked; both take frames apart when they read.
      */
     @State(Scope.Benchmark)
-    public static class Ws {
-        IoListener listener;
-        IoChannel client;
-        IoChannel server;
+    public static class Ws extends Connection {
         final ByteBuffer[] out = {ByteBuffer.allocate(1)};
         final ByteBuffer[] in = {ByteBuffer.allocate(1)};
 
         @Setup(Level.Trial)
         public void open() throws Exception {
-            listener = IoChannels.listen(
-                    "ws+mem://alloc-" + ProcessHandle.current().pid() + "-" + NAMES.incrementAndGet());
-            TlsStream.Connected<IoChannel, IoChannel> c =
-                    TlsStream.connect(() -> IoChannels.open(listener.localUri()), listener::accept);
-            client = c.client();
-            server = c.server();
-        }
-
-        @TearDown(Level.Trial)
-        public void close() throws IOException {
-            client.close();
-            server.close();
-            listener.close();
+            connect("ws+mem://alloc-" + ProcessHandle.current().pid() + "-" + NAMES.incrementAndGet());
         }
     }
 
     @Benchmark
     @AllocationFree(order = 91, path = "ws+mem:// client writev (masked) + server readv of 1 byte, one thread")
     public byte wsClientToServer1Byte(Ws s) throws IOException {
-        return oneByte(s.client, s.out, s.server, s.in);
+        return oneByte(s.a, s.out, s.b, s.in);
     }
 
     @Benchmark
     @AllocationFree(order = 92, path = "ws+mem:// server writev + client readv of 1 byte, one thread")
     public byte wsServerToClient1Byte(Ws s) throws IOException {
-        return oneByte(s.server, s.out, s.client, s.in);
+        return oneByte(s.b, s.out, s.a, s.in);
     }
 
     private static byte oneByte(IoChannel from, ByteBuffer[] out, IoChannel to, ByteBuffer[] in) throws IOException {
@@ -150,10 +141,6 @@ public class HotPathAllocation {
     @Benchmark
     @AllocationFree(order = 90, path = "mem:// writev + readv of 1 byte, one thread")
     public byte memWritevReadv1Byte(Mem s) throws IOException {
-        s.out[0].clear();
-        s.a.writev(s.out);
-        s.in[0].clear();
-        s.b.readv(s.in);
-        return s.in[0].get(0);
+        return oneByte(s.a, s.out, s.b, s.in);
     }
 }

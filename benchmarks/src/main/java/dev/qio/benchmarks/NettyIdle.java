@@ -87,6 +87,6 @@ final class NettyIdle {
         }
         Thread.sleep(200);
         ScaleReport.Snapshot after = ScaleReport.snapshot();
-        return new ScaleReport.Row("tcp:// Netty epoll", "event loop", n, before, idle, after, -1, new long[0]);
+        return new ScaleReport.Row("tcp:// Netty epoll", "event loop", n, before, idle, after, -1, new long[0], -1);
     }
 }

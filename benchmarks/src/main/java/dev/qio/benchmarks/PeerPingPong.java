@@ -1,8 +1,5 @@
 package dev.qio.benchmarks;
 
-import dev.qio.channel.IoChannel;
-import dev.qio.channel.IoChannels;
-import dev.qio.channel.IoListener;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
@@ -15,7 +12,6 @@ import io.netty.channel.EventLoopGroup;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.nio.ByteBuffer;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -36,27 +32,11 @@ final class PeerPingPong {
     /** qio over {@code tcp://}, blocking; on platform threads or on virtual threads. */
     static final class Qio implements Contender {
         private final boolean virtual;
-        private final IoListener listener;
-        private final IoChannel client;
-        private final IoChannel server;
-        private final Background echo;
-        private final ByteBuffer ping = ByteBuffer.allocateDirect(1);
-        private final ByteBuffer pong = ByteBuffer.allocateDirect(1);
+        private final QioEchoPair pair = new QioEchoPair() {};
 
         Qio(boolean virtual) throws IOException {
             this.virtual = virtual;
-            listener = IoChannels.listen("tcp://127.0.0.1:0?nodelay=true");
-            client = IoChannels.open(listener.localUri() + "?nodelay=true");
-            server = listener.accept();
-            Background.Loop loop = () -> {
-                ByteBuffer b = ByteBuffer.allocateDirect(1);
-                while (server.read(b.clear()) > 0) {
-                    server.writeAll(b.flip());
-                }
-            };
-            echo = virtual
-                    ? Background.startVirtual("qio-echo", loop, () -> Background.quietly(client::close))
-                    : Background.start("qio-echo", loop, () -> Background.quietly(client::close));
+            pair.open(virtual);
         }
 
         @Override
@@ -65,8 +45,8 @@ final class PeerPingPong {
         }
 
         private void trip() throws IOException {
-            client.writeAll(ping.clear());
-            client.readAll(pong.clear());
+            pair.client.writeAll(pair.ping.clear());
+            pair.client.readAll(pair.pong.clear());
         }
 
         @Override
@@ -76,34 +56,40 @@ final class PeerPingPong {
 
         @Override
         public void close() throws Exception {
-            echo.stop(client::close, server::close, listener::close);
+            pair.close();
         }
     }
 
     /**
-     * The JDK's blocking {@code SocketChannel}, both ends on virtual threads: {@link VirtualPingPong}'s
-     * pair and echo, driven in rounds.
+     * The JDK's blocking {@code SocketChannel}: {@link PingPong}'s raw pair with a platform echo
+     * thread, driven from the calling platform thread (the native backend's baseline), or
+     * {@link VirtualPingPong}'s, every end on a virtual thread.
      */
-    static final class JdkVirtual implements Contender {
-        private final VirtualPingPong.Jdk pair = new VirtualPingPong.Jdk();
+    static final class Jdk implements Contender {
+        private final boolean virtual;
+        private final PingPong.RawPair pair;
 
-        JdkVirtual() throws IOException {
+        Jdk(boolean virtual) throws IOException {
+            this.virtual = virtual;
+            pair = virtual ? new VirtualPingPong.Jdk() : new PingPong.Raw();
             pair.open();
         }
 
         @Override
         public String label() {
-            return "JDK SocketChannel, virtual threads";
+            return virtual ? "JDK SocketChannel, virtual threads" : "JDK SocketChannel, platform threads";
+        }
+
+        private void trip() throws IOException {
+            PingPong.RawPair.writeFully(pair.client, pair.ping.clear());
+            if (pair.client.read(pair.pong.clear()) < 0) {
+                throw new IOException("the echo ended");
+            }
         }
 
         @Override
         public double round(long nanos) throws Exception {
-            return Contender.onVirtualThread(() -> trips(nanos, () -> {
-                pair.client.write(pair.ping.clear());
-                if (pair.client.read(pair.pong.clear()) < 0) {
-                    throw new IOException("the echo ended");
-                }
-            }));
+            return virtual ? Contender.onVirtualThread(() -> trips(nanos, this::trip)) : trips(nanos, this::trip);
         }
 
         @Override

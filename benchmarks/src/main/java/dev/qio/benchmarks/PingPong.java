@@ -1,8 +1,5 @@
 package dev.qio.benchmarks;
 
-import dev.qio.channel.IoChannel;
-import dev.qio.channel.IoChannels;
-import dev.qio.channel.IoListener;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -43,33 +40,16 @@ public class PingPong {
 
     /** A qio pair with an echo thread on the accepted end. */
     @State(Scope.Benchmark)
-    public static class Qio {
-        IoListener listener;
-        IoChannel client;
-        IoChannel server;
-        final ByteBuffer ping = ByteBuffer.allocateDirect(1);
-        final ByteBuffer pong = ByteBuffer.allocateDirect(1);
-        Background echo;
-
+    public static class Qio extends QioEchoPair {
         @Setup(Level.Trial)
         public void open() throws IOException {
-            listener = IoChannels.listen("tcp://127.0.0.1:0?nodelay=true"); // accepted ends get TCP_NODELAY
-            client = IoChannels.open(listener.localUri() + "?nodelay=true");
-            server = listener.accept();
-            echo = Background.start(
-                    "qio-echo",
-                    () -> {
-                        ByteBuffer b = ByteBuffer.allocateDirect(1);
-                        while (server.read(b.clear()) > 0) {
-                            server.writeAll(b.flip());
-                        }
-                    },
-                    () -> Background.quietly(client::close));
+            open(false);
         }
 
+        @Override
         @TearDown(Level.Trial)
         public void close() throws Exception {
-            echo.stop(client::close, server::close, listener::close); // the echo thread reads EOF and ends
+            super.close();
         }
     }
 
@@ -84,6 +64,12 @@ public class PingPong {
         final ByteBuffer ping = ByteBuffer.allocateDirect(1);
         final ByteBuffer pong = ByteBuffer.allocateDirect(1);
         Background echo;
+
+        /** Connects the pair and starts its echo (each subclass's setup). */
+        public abstract void open() throws IOException;
+
+        /** Ends the echo and closes the pair (each subclass's teardown). */
+        public abstract void close() throws Exception;
 
         /** Opens the listener and connects the pair, both ends blocking. */
         void connect() throws IOException {

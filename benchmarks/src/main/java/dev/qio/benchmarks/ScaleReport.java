@@ -6,6 +6,9 @@ import dev.qio.channel.IoChannels;
 import dev.qio.channel.IoCondition;
 import dev.qio.channel.IoListener;
 import java.io.IOException;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
+import java.io.Serializable;
 import java.lang.management.ManagementFactory;
 import java.lang.management.OperatingSystemMXBean;
 import java.nio.ByteBuffer;
@@ -63,31 +66,121 @@ public final class ScaleReport {
             Snapshot idle,
             Snapshot after,
             long serveNanos,
-            long[] latencies) {}
+            long[] latencies,
+            long firstPassHeap)
+            implements Serializable {
+        /** Heap per idle connection: idle minus before, per connection. */
+        long heapPerConnection() {
+            return (idle.heap() - before.heap()) / Math.max(1, connections);
+        }
+
+        /** This row, with the heap per idle connection its first pass measured. */
+        Row afterFirstPass(Row first) {
+            return new Row(
+                    transport,
+                    waitsIn,
+                    connections,
+                    before,
+                    idle,
+                    after,
+                    serveNanos,
+                    latencies,
+                    first.heapPerConnection());
+        }
+    }
 
     /** Process-wide counters at one moment, after a full GC; {@code threads} are the platform threads' names. */
-    record Snapshot(long heap, long rss, long fds, List<String> threads) {
+    record Snapshot(long heap, long rss, long fds, List<String> threads) implements Serializable {
         int platformThreads() {
             return threads.size();
         }
     }
 
-    /** Runs every row and prints the table. */
+    /**
+     * Runs every row and prints the table. Each group of rows ({@code mem://}, {@code tcp://},
+     * Netty) runs in a JVM of its own, started with this one's options: loading another
+     * transport's classes throws away compiled code of the shared read path, and the threads of a
+     * row that parks while the JIT recompiles it keep C1 frames, a stack up to 2 KB larger than in
+     * C2's, so a row measured after another swung by that much from run to run.
+     *
+     * <p>{@code ScaleReport --group GROUP CONNECTIONS FILE} runs one group in this JVM and writes
+     * its rows to {@code FILE}.
+     */
     public static void main(String[] args) throws Exception {
+        if (args.length > 0 && args[0].equals("--group")) {
+            List<Row> rows = runGroup(args[1], Integer.parseInt(args[2]));
+            try (ObjectOutputStream out = new ObjectOutputStream(Files.newOutputStream(Path.of(args[3])))) {
+                out.writeObject(new ArrayList<>(rows));
+            }
+            return;
+        }
         int n = args.length > 0 ? Integer.parseInt(args[0]) : 10_000;
+        List<Row> rows = new ArrayList<>();
+        for (String group : List.of("mem", "tcp", "netty")) {
+            rows.addAll(inChildJvm(group, n));
+        }
+        print(rows, n, tcpConnections(n), unixOs().getMaxFileDescriptorCount());
+    }
+
+    /** The connections a {@code tcp://} row can hold: two descriptors each, under the soft limit. */
+    private static int tcpConnections(int n) {
         UnixOperatingSystemMXBean os = unixOs();
-        long fdLimit = os.getMaxFileDescriptorCount();
-        long fdFree = fdLimit - os.getOpenFileDescriptorCount() - FD_RESERVE;
-        int tcp = (int) Math.max(0, Math.min(n, fdFree / 2));
+        long fdFree = os.getMaxFileDescriptorCount() - os.getOpenFileDescriptorCount() - FD_RESERVE;
+        return (int) Math.max(0, Math.min(n, fdFree / 2));
+    }
+
+    /**
+     * Runs one group's rows, each twice, reporting the second: the first opens, parks, serves and
+     * closes as many connections as the row (JMH's warm-up iteration), so the code the row's
+     * threads park in has seen what only many connections do: each new connection's first read
+     * (state made on first use), descriptor numbers past the warm-up's. Without it C2 compiles
+     * those branches as traps, every new connection of the row deoptimises the read path, and its
+     * threads park in interpreted frames.
+     */
+    private static List<Row> runGroup(String group, int n) throws Exception {
         List<Row> rows = new ArrayList<>();
         for (String wait : List.of("readv", "await")) {
-            rows.add(measure("mem://", wait, n));
+            String transport = group.equals("mem") ? "mem://" : "tcp://";
+            int connections = group.equals("mem") ? n : tcpConnections(n);
+            if (!group.equals("netty")) {
+                Row first = measure(transport, wait, connections);
+                rows.add(measure(transport, wait, connections).afterFirstPass(first));
+            }
         }
-        for (String wait : List.of("readv", "await")) {
-            rows.add(measure("tcp://", wait, tcp));
+        if (group.equals("netty")) {
+            rows.add(NettyIdle.measure(tcpConnections(n)));
         }
-        rows.add(NettyIdle.measure(tcp));
-        print(rows, n, tcp, fdLimit);
+        return rows;
+    }
+
+    /** Runs {@code group} in a new JVM with this one's options and class path, its output and errors passed through. */
+    @SuppressWarnings("unchecked")
+    private static List<Row> inChildJvm(String group, int n) throws Exception {
+        Path file = Files.createTempFile("qio-scale-" + group, ".rows");
+        try {
+            List<String> command = new ArrayList<>();
+            command.add(ProcessHandle.current().info().command().orElseThrow());
+            command.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
+            command.addAll(List.of(
+                    "-cp",
+                    System.getProperty("java.class.path"),
+                    ScaleReport.class.getName(),
+                    "--group",
+                    group,
+                    Integer.toString(n),
+                    file.toString()));
+            Process p = new ProcessBuilder(command).inheritIO().start();
+            int status = p.waitFor();
+            if (status != 0) {
+                throw new IllegalStateException(
+                        "the " + group + " rows failed in their JVM (exit status " + status + ")");
+            }
+            try (ObjectInputStream in = new ObjectInputStream(Files.newInputStream(file))) {
+                return (List<Row>) in.readObject();
+            }
+        } finally {
+            Files.deleteIfExists(file);
+        }
     }
 
     /** Round trips through a parked reader before a row, so the threads of the row park in compiled code. */
@@ -99,14 +192,17 @@ public final class ScaleReport {
     private static final int WARM_UP_ROUNDS = 40;
 
     /**
-     * Makes the path a row's threads park in hot: one connection whose virtual reader waits
-     * ({@code readv} or {@code await}), is sent a byte and answers it, {@link #WARM_UP} times, then
+     * Makes the path a row's threads park in hot: one connection whose virtual reader parks
+     * ({@code readv} or {@code await}), is then sent a byte and answers it, {@link #WARM_UP} times, then
      * {@link #WARM_UP_ROUND} more at a time until {@link #WARM_UP_QUIET} rounds in a row end with
      * the JIT's compile queues empty. A thread that parks in C1-compiled frames keeps a stack 1 to
      * 1.5 KB larger than one that parks in C2's, and a server that has run for a while parks in
      * C2's. The rounds matter after a row has run another transport: loading its classes throws
      * away compiled code of the shared path, and while the queues are long the JIT recompiles it at
-     * a lower tier and promotes it only on later calls.
+     * a lower tier and promotes it only on later calls. The reader is sent its byte only once it
+     * has parked: a reader that finds its byte at once never takes the waiting branch, C2 then
+     * compiles that branch as a trap, and the row's threads, which all wait, would deoptimise and
+     * park in interpreted frames, 1.5 to 2 KB more stack each.
      */
     private static void warmUp(String transport, boolean useAwait) throws Exception {
         try (IoListener listener = IoChannels.listen(
@@ -122,6 +218,9 @@ public final class ScaleReport {
                 for (int i = 0, trips = round == 0 ? WARM_UP : WARM_UP_ROUND; i < trips; i++) {
                     CountDownLatch served = new CountDownLatch(1);
                     Thread t = Thread.ofVirtual().start(() -> serve(server, useAwait, servedAt, 0, served));
+                    while (t.getState() != Thread.State.WAITING) {
+                        Thread.onSpinWait(); // the reader must park, as the row's readers will
+                    }
                     client.writeAll(ping.clear());
                     client.readAll(ping.clear());
                     t.join();
@@ -210,7 +309,7 @@ public final class ScaleReport {
         Arrays.fill(threads, null);
         Thread.sleep(200); // the poller releases closed sockets at its next select
         Snapshot after = snapshot();
-        return new Row(transport, wait, n, before, idle, after, serveNanos, latencies);
+        return new Row(transport, wait, n, before, idle, after, serveNanos, latencies, -1);
     }
 
     /** One connection's virtual thread: wait for the message, read it, answer with one byte. */
@@ -300,18 +399,19 @@ public final class ScaleReport {
         }
         b.append('\n');
         b.append(
-                "| transport | waits in | connections | heap / idle conn | native / idle conn | fds / idle conn | platform threads while idle | serve all | per conn | latency p50 / p99 / max | after close: fds, threads, heap |\n");
-        b.append("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |\n");
+                "| transport | waits in | connections | heap / idle conn | first pass | native / idle conn | fds / idle conn | platform threads while idle | serve all | per conn | latency p50 / p99 / max | after close: fds, threads, heap |\n");
+        b.append("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |\n");
         for (Row r : rows) {
             int n = Math.max(1, r.connections());
             long[] l = r.latencies();
             b.append(String.format(
                     Locale.ROOT,
-                    "| %s | %s | %,d | %,d B | %,d B | %.2f | %d | %s | %s | %s / %s / %s | %+d fds, %+d threads, %+,d KiB heap |%n",
+                    "| %s | %s | %,d | %,d B | %s | %,d B | %.2f | %d | %s | %s | %s / %s / %s | %+d fds, %+d threads, %+,d KiB heap |%n",
                     r.transport(),
                     r.waitsIn(),
                     r.connections(),
-                    (r.idle().heap() - r.before().heap()) / n,
+                    r.heapPerConnection(),
+                    r.firstPassHeap() < 0 ? "—" : String.format(Locale.ROOT, "%,d B", r.firstPassHeap()),
                     (r.idle().rss() - r.before().rss()) / n,
                     (double) (r.idle().fds() - r.before().fds()) / n,
                     r.idle().platformThreads(),
@@ -337,8 +437,7 @@ public final class ScaleReport {
                     HEAP_TARGET));
             for (Row r : rows) {
                 if (r != netty && r.transport().equals("tcp://")) {
-                    double ratio =
-                            (double) (r.idle().heap() - r.before().heap()) / Math.max(1, r.connections()) / nettyHeap;
+                    double ratio = (double) r.heapPerConnection() / nettyHeap;
                     b.append(String.format(
                             Locale.ROOT,
                             "- %s waiting in %s: %.2f× (%s)%n",
@@ -364,7 +463,8 @@ public final class ScaleReport {
         b.append('\n');
         b.append(
                 "\nheap: used heap after a full GC, idle minus before, per connection (both ends, the parked virtual thread, "
-                        + "its buffer). native: the resident set, same difference; the heap is touched in full at start "
+                        + "its buffer), from the second of two passes; first pass: the same from the first, which is a warm-up "
+                        + "(its threads park in code the JIT has not yet seen take new connections, some of it interpreted). native: the resident set, same difference; the heap is touched in full at start "
                         + "(-XX:+AlwaysPreTouch), so this is memory outside it (kernel socket buffers are in neither). "
                         + "serve all: first byte sent until every connection has read its byte and answered; "
                         + "latency: each byte from its send to its read.\n");

@@ -1,14 +1,7 @@
 package dev.qio.benchmarks;
 
-import dev.qio.channel.IoChannel;
-import dev.qio.channel.IoChannels;
-import dev.qio.channel.IoListener;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
-import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -56,62 +49,31 @@ public class VirtualPingPong {
 
     /** A qio pair with a virtual echo thread on the accepted end. */
     @State(Scope.Benchmark)
-    public static class Qio {
-        IoListener listener;
-        IoChannel client;
-        IoChannel server;
-        final ByteBuffer ping = ByteBuffer.allocateDirect(1);
-        final ByteBuffer pong = ByteBuffer.allocateDirect(1);
-        Background echo;
-
+    public static class Qio extends QioEchoPair {
         @Setup(Level.Trial)
         public void open() throws IOException {
-            listener = IoChannels.listen("tcp://127.0.0.1:0?nodelay=true");
-            client = IoChannels.open(listener.localUri() + "?nodelay=true");
-            server = listener.accept();
-            echo = Background.startVirtual(
-                    "qio-echo",
-                    () -> {
-                        ByteBuffer b = ByteBuffer.allocateDirect(1);
-                        while (server.read(b.clear()) > 0) {
-                            server.writeAll(b.flip());
-                        }
-                    },
-                    () -> Background.quietly(client::close));
+            open(true);
         }
 
+        @Override
         @TearDown(Level.Trial)
         public void close() throws Exception {
-            echo.stop(client::close, server::close, listener::close);
+            super.close();
         }
     }
 
     /** The JDK's blocking {@link SocketChannel}s, used from virtual threads as the JDK intends. */
     @State(Scope.Benchmark)
-    public static class Jdk {
-        ServerSocketChannel listener;
-        SocketChannel client;
-        SocketChannel server;
-        final ByteBuffer ping = ByteBuffer.allocateDirect(1);
-        final ByteBuffer pong = ByteBuffer.allocateDirect(1);
-        Background echo;
-
+    public static class Jdk extends PingPong.RawPair {
         @Setup(Level.Trial)
         public void open() throws IOException {
-            listener = ServerSocketChannel.open().bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-            client = SocketChannel.open(listener.getLocalAddress());
-            server = listener.accept();
-            client.setOption(StandardSocketOptions.TCP_NODELAY, true);
-            server.setOption(StandardSocketOptions.TCP_NODELAY, true);
+            connect();
             echo = Background.startVirtual(
                     "jdk-echo",
                     () -> {
                         ByteBuffer b = ByteBuffer.allocateDirect(1);
                         while (server.read(b.clear()) > 0) {
-                            b.flip();
-                            while (b.hasRemaining()) {
-                                server.write(b);
-                            }
+                            writeFully(server, b.flip());
                         }
                     },
                     () -> Background.quietly(client::close));
@@ -145,10 +107,7 @@ public class VirtualPingPong {
     public void jdk(Jdk s) throws Exception {
         onVirtualThread(() -> {
             for (int i = 0; i < ROUNDS; i++) {
-                ByteBuffer ping = s.ping.clear();
-                while (ping.hasRemaining()) {
-                    s.client.write(ping);
-                }
+                PingPong.RawPair.writeFully(s.client, s.ping.clear());
                 ByteBuffer pong = s.pong.clear();
                 while (pong.hasRemaining()) {
                     if (s.client.read(pong) < 0) {
