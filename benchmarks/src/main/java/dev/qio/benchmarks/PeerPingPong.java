@@ -29,13 +29,29 @@ import java.util.concurrent.TimeUnit;
 final class PeerPingPong {
     private PeerPingPong() {}
 
+    /** A blocking pair driven one round trip at a time, from the calling platform thread or a virtual thread. */
+    abstract static class RoundTrips implements Contender {
+        final boolean virtual;
+
+        RoundTrips(boolean virtual) {
+            this.virtual = virtual;
+        }
+
+        /** One round trip: write the ping, read the echo. */
+        abstract void trip() throws IOException;
+
+        @Override
+        public double round(long nanos) throws Exception {
+            return virtual ? Contender.onVirtualThread(() -> trips(nanos, this::trip)) : trips(nanos, this::trip);
+        }
+    }
+
     /** qio over {@code tcp://}, blocking; on platform threads or on virtual threads. */
-    static final class Qio implements Contender {
-        private final boolean virtual;
+    static final class Qio extends RoundTrips {
         private final QioEchoPair pair = new QioEchoPair() {};
 
         Qio(boolean virtual) throws IOException {
-            this.virtual = virtual;
+            super(virtual);
             pair.open(virtual);
         }
 
@@ -44,14 +60,10 @@ final class PeerPingPong {
             return virtual ? "qio, virtual threads" : "qio, platform threads";
         }
 
-        private void trip() throws IOException {
+        @Override
+        void trip() throws IOException {
             pair.client.writeAll(pair.ping.clear());
             pair.client.readAll(pair.pong.clear());
-        }
-
-        @Override
-        public double round(long nanos) throws Exception {
-            return virtual ? Contender.onVirtualThread(() -> trips(nanos, this::trip)) : trips(nanos, this::trip);
         }
 
         @Override
@@ -65,12 +77,11 @@ final class PeerPingPong {
      * thread, driven from the calling platform thread (the native backend's baseline), or
      * {@link VirtualPingPong}'s, every end on a virtual thread.
      */
-    static final class Jdk implements Contender {
-        private final boolean virtual;
+    static final class Jdk extends RoundTrips {
         private final PingPong.RawPair pair;
 
         Jdk(boolean virtual) throws IOException {
-            this.virtual = virtual;
+            super(virtual);
             pair = virtual ? new VirtualPingPong.Jdk() : new PingPong.Raw();
             pair.open();
         }
@@ -80,16 +91,12 @@ final class PeerPingPong {
             return virtual ? "JDK SocketChannel, virtual threads" : "JDK SocketChannel, platform threads";
         }
 
-        private void trip() throws IOException {
+        @Override
+        void trip() throws IOException {
             PingPong.RawPair.writeFully(pair.client, pair.ping.clear());
             if (pair.client.read(pair.pong.clear()) < 0) {
                 throw new IOException("the echo ended");
             }
-        }
-
-        @Override
-        public double round(long nanos) throws Exception {
-            return virtual ? Contender.onVirtualThread(() -> trips(nanos, this::trip)) : trips(nanos, this::trip);
         }
 
         @Override

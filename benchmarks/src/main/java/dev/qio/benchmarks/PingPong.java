@@ -71,6 +71,26 @@ public class PingPong {
         /** Ends the echo and closes the pair (each subclass's teardown). */
         public abstract void close() throws Exception;
 
+        /** Connects the pair and starts an echo on the accepted end, on a virtual thread if {@code virtual}. */
+        void connectWithEcho(boolean virtual) throws IOException {
+            connect();
+            Background.Loop loop = () -> {
+                ByteBuffer b = ByteBuffer.allocateDirect(1);
+                while (server.read(b.clear()) > 0) {
+                    writeFully(server, b.flip());
+                }
+            };
+            Runnable onFailure = () -> Background.quietly(client::close);
+            echo = virtual
+                    ? Background.startVirtual("jdk-echo", loop, onFailure)
+                    : Background.start("raw-echo", loop, onFailure);
+        }
+
+        /** Closes the client, so the echo reads end of stream and ends, then the rest. */
+        void closeWithEcho() throws Exception {
+            echo.stop(client::close, server::close, listener::close);
+        }
+
         /** Opens the listener and connects the pair, both ends blocking. */
         void connect() throws IOException {
             listener = ServerSocketChannel.open().bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
@@ -93,21 +113,12 @@ public class PingPong {
     public static class Raw extends RawPair {
         @Setup(Level.Trial)
         public void open() throws IOException {
-            connect();
-            echo = Background.start(
-                    "raw-echo",
-                    () -> {
-                        ByteBuffer b = ByteBuffer.allocateDirect(1);
-                        while (server.read(b.clear()) > 0) {
-                            writeFully(server, b.flip());
-                        }
-                    },
-                    () -> Background.quietly(client::close));
+            connectWithEcho(false);
         }
 
         @TearDown(Level.Trial)
         public void close() throws Exception {
-            echo.stop(client::close, server::close, listener::close);
+            closeWithEcho();
         }
     }
 

@@ -67,21 +67,12 @@ public class VirtualPingPong {
     public static class Jdk extends PingPong.RawPair {
         @Setup(Level.Trial)
         public void open() throws IOException {
-            connect();
-            echo = Background.startVirtual(
-                    "jdk-echo",
-                    () -> {
-                        ByteBuffer b = ByteBuffer.allocateDirect(1);
-                        while (server.read(b.clear()) > 0) {
-                            writeFully(server, b.flip());
-                        }
-                    },
-                    () -> Background.quietly(client::close));
+            connectWithEcho(true);
         }
 
         @TearDown(Level.Trial)
         public void close() throws Exception {
-            echo.stop(client::close, server::close, listener::close);
+            closeWithEcho();
         }
     }
 

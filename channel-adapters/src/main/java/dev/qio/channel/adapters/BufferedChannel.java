@@ -60,18 +60,7 @@ final class BufferedChannel extends LayerChannel {
                 return innerReadiness.subscribe(interest, listener);
             }
         };
-        for (Feature f : List.of(Feature.SHUTDOWN, Feature.CONCURRENT_IO, Feature.READ_MSG_PEEK)) {
-            if (inner.hasFeature(f)) {
-                setFeature(f);
-            }
-        }
-        if (!inner.isBlocking()) {
-            try {
-                inner.setBlocking(true); // a new channel is blocking, whatever the inner one was left in
-            } catch (IOException e) {
-                throw new IllegalStateException(name() + ": cannot put " + inner.name() + " in blocking mode", e);
-            }
-        }
+        followInner(Feature.SHUTDOWN, Feature.CONCURRENT_IO, Feature.READ_MSG_PEEK);
     }
 
     /** The inner channel's conditions, with OUT while nothing is held (see the contract). */

@@ -1,5 +1,6 @@
 package dev.qio.channel.spi;
 
+import dev.qio.channel.Feature;
 import dev.qio.channel.IoChannel;
 import dev.qio.channel.PeerCredentials;
 import dev.qio.channel.Shutdown;
@@ -36,6 +37,28 @@ public abstract class LayerChannel extends AbstractIoChannel {
     protected LayerChannel(String name, IoChannel inner) {
         super(name);
         this.inner = Objects.requireNonNull(inner, "inner");
+    }
+
+    /**
+     * For a layer whose mode follows the inner channel's (the default {@link #implSetBlocking}):
+     * takes each of {@code features} that the inner channel has, and puts the inner channel in
+     * blocking mode, since this channel starts in it. Call while constructing.
+     *
+     * @throws IllegalStateException if the inner channel cannot be put in blocking mode
+     */
+    protected final void followInner(Feature... features) {
+        for (Feature f : features) {
+            if (inner.hasFeature(f)) {
+                setFeature(f);
+            }
+        }
+        if (!inner.isBlocking()) {
+            try {
+                inner.setBlocking(true);
+            } catch (IOException e) {
+                throw new IllegalStateException(name() + ": cannot put " + inner.name() + " in blocking mode", e);
+            }
+        }
     }
 
     /** Sets the inner channel's mode. */
