@@ -11,6 +11,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -108,9 +109,18 @@ class WsInteropChromiumTest {
                 throw new AssertionError("Chromium never connected; its log: " + Files.readString(log), e);
             } finally {
                 http.close();
-                browser.destroy();
-                if (!browser.waitFor(30, TimeUnit.SECONDS)) {
-                    browser.destroyForcibly();
+                // Chromium's own children (zygote, renderer, network service) write to the profile too:
+                // end the whole tree, found before the parent goes and they are reparented.
+                List<ProcessHandle> tree = java.util.stream.Stream.concat(
+                                browser.descendants(), java.util.stream.Stream.of(browser.toHandle()))
+                        .toList();
+                tree.forEach(ProcessHandle::destroy);
+                for (ProcessHandle p : tree) {
+                    try {
+                        p.onExit().get(30, TimeUnit.SECONDS);
+                    } catch (java.util.concurrent.TimeoutException e) {
+                        p.destroyForcibly();
+                    }
                 }
                 WsFixtures.deleteTree(profile);
             }
