@@ -171,35 +171,34 @@ final class Handshake {
         }
     }
 
+    /** {@link #advance} under the lock; {@code signal}: whether to tell the waiters what it waits for now. */
     private boolean advanceLocked(boolean signal) throws IOException {
-        {
-            if (done) {
-                return true;
-            }
-            if (failure != null) {
-                throw failure;
-            }
-            try {
-                IoCondition next;
-                while ((next = step()) == null) {
-                    if (done) {
-                        return true;
-                    }
+        if (done) {
+            return true;
+        }
+        if (failure != null) {
+            throw failure;
+        }
+        try {
+            IoCondition next;
+            while ((next = step()) == null) {
+                if (done) {
+                    return true;
                 }
-                wants = next;
-                if (signal) {
-                    own.signal(); // waiters now wait for what the handshake wants
-                }
-                return false;
-            } catch (SSLException e) {
-                outbound.sendAlert();
-                SSLHandshakeException failed =
-                        new SSLHandshakeException(name + ": TLS handshake failed: " + e.getMessage());
-                failed.initCause(e);
-                failure = failed;
-                TlsHandshakeEvent.finish(event, name, engine, failed);
-                throw failed;
             }
+            wants = next;
+            if (signal) {
+                own.signal(); // waiters now wait for what the handshake wants
+            }
+            return false;
+        } catch (SSLException e) {
+            outbound.sendAlert();
+            SSLHandshakeException failed =
+                    new SSLHandshakeException(name + ": TLS handshake failed: " + e.getMessage());
+            failed.initCause(e);
+            failure = failed;
+            TlsHandshakeEvent.finish(event, name, engine, failed);
+            throw failed;
         }
     }
 

@@ -308,8 +308,8 @@ final class Outbound {
             if (flush() || !inner.hasFeature(Feature.SHUTDOWN)) {
                 return false;
             }
-            Inbound.drain(
-                    inner, innerReadiness); // before the read side shuts, or unread input stays to reset the socket
+            // before the read side shuts, or unread input stays to reset the socket
+            Inbound.drain(inner, innerReadiness);
             inner.shutdown(Shutdown.READ);
             lingering = true;
             armFlusher();
