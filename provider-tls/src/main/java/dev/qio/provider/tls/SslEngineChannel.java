@@ -64,10 +64,10 @@ final class SslEngineChannel extends LayerChannel implements TlsChannel {
         this.own = new SignalledReadiness(() -> ConditionMask.set(0));
         this.outbound = new Outbound(name(), engine, inner, innerReadiness, this::isBlocking, own);
         this.inbound = new Inbound(name(), engine, inner, innerReadiness, outbound, this::readsWait, own);
+        Runnable readAhead = inbound::readAhead; // made once: a poll must not allocate
         this.handshake = new Handshake(name(), engine, inner, inbound, outbound, watchable, own);
         this.readiness = watchable
-                ? new TlsReadiness(
-                        innerReadiness, own, handshake, inbound, outbound, () -> tryReadLocked(inbound::readAhead))
+                ? new TlsReadiness(innerReadiness, own, handshake, inbound, outbound, () -> tryReadLocked(readAhead))
                 : SignalledReadiness.alwaysReady();
         if (inner.hasFeature(Feature.SHUTDOWN)
                 && List.of(engine.getEnabledProtocols()).contains("TLSv1.3")) {
