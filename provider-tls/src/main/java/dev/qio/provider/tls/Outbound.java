@@ -63,10 +63,12 @@ final class Outbound {
     private final ByteBuffer[] netOutOne = new ByteBuffer[1];
     /** Whether {@code netOut} holds ciphertext; read by polls without the lock. */
     private volatile boolean pending;
-    /** Whether the flusher watch is armed. */
+    /** Whether the flusher watch is armed; guarded by lock. */
     private boolean flusherArmed;
-    /** Set once close has handed the inner channel to the flusher, which closes it when done. */
-    private volatile boolean lingering;
+    /** Set once close has handed the inner channel on (see {@link #closeNotifyOrLinger}); guarded by lock. */
+    private boolean lingering;
+    /** Set once the linger has the inner channel; guarded by lock. */
+    private boolean lingerStarted;
 
     private volatile boolean closeNotifySent;
 
@@ -285,40 +287,69 @@ final class Outbound {
     }
 
     /**
-     * Sends what waits and close_notify without blocking the closing thread. If the inner channel
-     * cannot take it now (a pipe the peer has not drained yet), it stays open, shut for reading
-     * (which wakes any reader of ours), until the flusher has pushed everything out or the push
-     * fails; then the flusher closes it, as a kernel finishes sending a closed socket's buffer.
+     * Sends what waits and close_notify without blocking the closing thread, and hands the inner
+     * channel on: to the {@link Linger} once everything went (now, or from the flusher if the
+     * inner channel cannot take it yet, as a kernel finishes sending a closed socket's buffer).
+     * The linger keeps reading until the peer's end of stream, so that input nobody read cannot
+     * make a TCP socket reset the connection under our last records.
+     *
+     * <p>Where a reader of ours is parked in the inner channel ({@code readerParked}), it must
+     * wake: the inner channel closes at once if everything went, else its read side is shut
+     * (the reader reads the end) and the flusher closes it when done, without the linger.
      * Skipped (the inner channel closes at once, and the peer sees a truncation) when a writer
      * holds the session (a close meant to wake it), and where the inner channel cannot be
      * watched or shut. The caller skips it before the handshake.
      *
-     * @return whether the inner channel was handed to the flusher
+     * @return whether the inner channel was handed on (to the linger or the flusher)
      */
-    boolean closeNotifyOrLinger() {
+    boolean closeNotifyOrLinger(boolean readerParked) {
         if (closeNotifySent || !lock.lockForClose()) {
             return false;
         }
+        boolean lingerNow = false;
         try {
             queueCloseNotify();
             if (!watchable) {
                 flush(); // a hand-made inner channel: one try in its own mode
                 return false;
             }
-            if (flush() || !inner.hasFeature(Feature.SHUTDOWN)) {
+            boolean sent = flush();
+            if (!inner.hasFeature(Feature.SHUTDOWN) || (sent && readerParked)) {
                 return false;
             }
-            // before the read side shuts, or unread input stays to reset the socket
-            Inbound.drain(inner, innerReadiness);
-            inner.shutdown(Shutdown.READ);
+            if (readerParked) {
+                // before the read side shuts, or unread input stays to reset the socket
+                Inbound.drain(inner, innerReadiness);
+                inner.shutdown(Shutdown.READ);
+            }
             lingering = true;
-            armFlusher();
+            if (sent) {
+                lingerNow = takeLinger();
+            } else {
+                armFlusher();
+            }
             return true;
         } catch (IOException | RuntimeException e) {
             return false; // best effort: the inner channel is closed now
         } finally {
             lock.unlock();
+            if (lingerNow) {
+                Linger.start(inner);
+            }
         }
+    }
+
+    /**
+     * Whether the caller starts the linger: once close handed the inner channel on and nothing
+     * waits to be sent, and only once, as a flusher turn and the close may both get here. Holds
+     * the lock.
+     */
+    private boolean takeLinger() {
+        if (!lingering || lingerStarted) {
+            return false;
+        }
+        lingerStarted = true;
+        return true;
     }
 
     /** Queues close_notify behind any waiting ciphertext; holds the lock. */
@@ -392,12 +423,13 @@ final class Outbound {
 
     /**
      * One push by the flusher watch, on the shared loop. Returns whether it is done: nothing left,
-     * or the push failed (the next write meets the failure). After close, done also closes the
-     * inner channel.
+     * or the push failed (the next write meets the failure). After close, done also starts the
+     * linger, which closes the inner channel.
      */
     private boolean flushInBackground() {
         lock.lock();
         boolean done = true;
+        boolean lingerNow = false;
         try {
             done = flush();
         } catch (IOException | RuntimeException failed) {
@@ -405,25 +437,19 @@ final class Outbound {
         } finally {
             if (done) {
                 flusherArmed = false;
+                // Under the lock: a close that hands the inner channel on after this turn emptied
+                // netOut queues close_notify behind it, and this turn must not start the linger.
+                lingerNow = takeLinger();
             }
             lock.unlock();
         }
         if (done) {
-            if (lingering) {
-                Inbound.drain(inner, innerReadiness);
-                closeInnerQuietly();
+            if (lingerNow) {
+                Linger.start(inner);
             }
             own.signal(); // OUT may hold now
         }
         return done;
-    }
-
-    private void closeInnerQuietly() {
-        try {
-            inner.close();
-        } catch (IOException ignored) {
-            // the last record is out or lost; nobody is left to tell
-        }
     }
 
     /**

@@ -178,15 +178,17 @@ final class SslEngineChannel extends LayerChannel implements TlsChannel {
     }
 
     /**
-     * Sends close_notify without blocking; where the inner channel cannot take it yet, leaves it
-     * to the flusher, which closes the inner channel after ({@link Outbound#closeNotifyOrLinger}).
-     * Before the handshake the inner channel closes at once.
+     * Sends close_notify without blocking and hands the inner channel on: to the flusher where it
+     * cannot take it yet, then to the linger, which closes it once the peer has ended too
+     * ({@link Outbound#closeNotifyOrLinger}). Before the handshake the inner channel closes at
+     * once.
      */
     @Override
     protected void implClose() throws IOException {
         boolean handedOver = false;
         try {
-            handedOver = handshake.done() && outbound.closeNotifyOrLinger();
+            boolean readerParked = inbound.closing();
+            handedOver = handshake.done() && outbound.closeNotifyOrLinger(readerParked);
         } finally {
             try {
                 if (!handedOver) {

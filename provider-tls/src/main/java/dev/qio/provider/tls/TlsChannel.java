@@ -37,8 +37,12 @@ import javax.net.ssl.SSLSession;
  * that closes the connection without it reads as {@link TlsTruncationException}, since an
  * attacker could have cut the stream short, unless the read passes
  * {@link dev.qio.channel.ReadFlag#RELAXED_EOF} or this side has shut down reading. {@code close()}
- * sends {@code close_notify} too, without blocking: if the inner channel cannot take it yet, the
- * inner channel stays open (shut for reading) until what waits has gone, then closes.
+ * sends {@code close_notify} too, without blocking: what the inner channel cannot take yet goes
+ * from the background. An inner channel that can shut down then lingers: its write side is shut
+ * once everything went, and it stays open, dropping what arrives, until the peer's end of stream
+ * (at most 5 seconds or 256 KiB), then closes. A TCP socket closed with unread input (a TLS 1.3
+ * server's session tickets, which a client that only writes never reads) would reset the
+ * connection and destroy the last records on their way.
  *
  * <h2>Features</h2>
  * {@code CONCURRENT_IO} where the inner channel has it; {@code SHUTDOWN} where the inner channel

@@ -11,6 +11,7 @@ import dev.qio.channel.WriteFlag;
 import dev.qio.channel.spi.ConditionMask;
 import dev.qio.channel.spi.Iov;
 import dev.qio.channel.spi.LayerChannel;
+import dev.qio.channel.spi.LayerTimer;
 import dev.qio.channel.spi.Readiness;
 import dev.qio.channel.spi.SignalledReadiness;
 import java.io.IOException;
@@ -21,9 +22,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -222,7 +221,7 @@ final class FramedChannel extends LayerChannel implements WsChannel, FrameReader
 
     private void startTimer() {
         if (timeoutMillis > 0 && timer == null && !handshakeDone) {
-            timer = Timers.SCHEDULER.schedule(this::timeUp, timeoutMillis, TimeUnit.MILLISECONDS);
+            timer = LayerTimer.after(timeoutMillis, TimeUnit.MILLISECONDS, this::timeUp);
         }
     }
 
@@ -593,21 +592,6 @@ final class FramedChannel extends LayerChannel implements WsChannel, FrameReader
                 fromInner.close();
                 fromUs.close();
             };
-        }
-    }
-
-    /** The one thread that ends upgrades that take too long. */
-    private static final class Timers {
-        static final ScheduledExecutorService SCHEDULER = scheduler();
-
-        private static ScheduledExecutorService scheduler() {
-            ScheduledThreadPoolExecutor s = new ScheduledThreadPoolExecutor(1, r -> {
-                Thread t = new Thread(r, "qio-ws-handshake-timeout");
-                t.setDaemon(true);
-                return t;
-            });
-            s.setRemoveOnCancelPolicy(true); // a finished upgrade's timer must not keep its channel alive
-            return s;
         }
     }
 }
