@@ -95,6 +95,27 @@ final class FrameReader {
     }
 
     /**
+     * For readiness, which must report IN only for data: takes from {@code netIn} what
+     * {@link #deliver} would take before it reaches payload (control frames, acted on as there,
+     * and headers, empty data frames included).
+     *
+     * @return whether a read would now return at once: payload is buffered, or the peer's close
+     *     frame arrived
+     * @throws WsCloseException if the peer broke the protocol (a close frame has been queued)
+     */
+    boolean skipToPayload(ByteBuffer netIn) throws WsCloseException {
+        while (closeCode == 0) {
+            if (payloadLeft > 0) {
+                return netIn.hasRemaining();
+            }
+            if (!nextFrame(netIn)) {
+                break; // more input needed, or the peer closed
+            }
+        }
+        return closeCode != 0;
+    }
+
+    /**
      * Moves payload from {@code netIn} into {@code iov} until the iov is full, {@code netIn}
      * runs short of a whole header or control frame, or the peer's close frame arrives.
      *

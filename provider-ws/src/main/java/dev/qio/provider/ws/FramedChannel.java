@@ -90,8 +90,20 @@ final class FramedChannel extends LayerChannel implements WsChannel, FrameReader
     private volatile boolean peerClosed;
 
     private volatile boolean readShut;
-    /** Whether a read would return without the inner channel (for IN in {@link #readiness()}). */
+    /** Whether a read would return at once, with payload, an end or a failure (IN in {@link #readiness()}). */
+    private volatile boolean inputReady;
+    /** {@link #inputReady}, or a header or control frame that may carry no payload (then IN needs a read-ahead). */
     private volatile boolean inputBuffered;
+    /** The inner channel's end of stream, met by {@link #readAhead}; every later fill returns it. Read lock. */
+    private volatile boolean innerEnded;
+    /** What {@link #readAhead} met reading the inner channel, thrown by the next read; read lock. */
+    private IOException aheadFailure;
+    /** {@link #readAhead}'s answer for the poll that ran it; read lock. */
+    private boolean aheadSaysIn;
+    /** Made once, so that a poll allocates no method reference. */
+    private final Runnable readAheadStep = this::readAhead;
+    /** The spurious ERR_BLOCKs in a row {@link #readAhead} retries while the inner readiness still says IN. */
+    private static final int SPURIOUS_BLOCKS = 16;
 
     /**
      * @param host for a client, the {@code Host} header; ignored on a server
@@ -282,6 +294,9 @@ final class FramedChannel extends LayerChannel implements WsChannel, FrameReader
             if (readFailure != null) {
                 throw readFailure;
             }
+            if (aheadFailure != null) {
+                throw aheadFailure;
+            }
             if (readShut || peerClosed) {
                 return EOF;
             }
@@ -360,6 +375,14 @@ final class FramedChannel extends LayerChannel implements WsChannel, FrameReader
      */
     @Override
     public long fill() throws IOException {
+        return fill(true);
+    }
+
+    /** {@link #fill()}; {@code mayWait}: whether blocking mode may wait (a poll's read-ahead must not). */
+    private long fill(boolean mayWait) throws IOException {
+        if (innerEnded) {
+            return EOF;
+        }
         netIn.compact();
         try {
             if (netIn.capacity() < NET_IN_BULK && reader.payloadLeft() >= netIn.capacity()) {
@@ -370,6 +393,7 @@ final class FramedChannel extends LayerChannel implements WsChannel, FrameReader
             }
             long n;
             while ((n = inner.readv(netInOne)) == ERR_BLOCK
+                    && mayWait
                     && isBlocking()
                     && handshakeDone
                     && innerReadiness != null) {
@@ -423,8 +447,57 @@ final class FramedChannel extends LayerChannel implements WsChannel, FrameReader
         }
     }
 
+    /**
+     * For readiness, under the read lock and without waiting: reads what the inner channel has
+     * and takes control frames and headers until payload, the peer's close, the inner end of
+     * stream or a failure is here, so that IN is reported for those and not for bytes that carry
+     * no payload (a ping, a header whose payload is still on its way). A failure is kept for the
+     * next read; nothing here throws. Its answer: {@link #aheadSaysIn}.
+     */
+    private void readAhead() {
+        boolean in = true;
+        int spurious = 0;
+        try {
+            while (readFailure == null && aheadFailure == null && !peerClosed && !readShut && !innerEnded) {
+                if (reader.skipToPayload(netIn)) {
+                    break;
+                }
+                long n = fill(false);
+                if (n == EOF) {
+                    innerEnded = true;
+                } else if (n == ERR_BLOCK) {
+                    // A layer below may block spuriously while bytes wait (fault+); its readiness,
+                    // polled, says so and lets the next read through. Bounded: a readiness may over-report.
+                    if (!innerReadiness.poll().contains(IoCondition.IN)) {
+                        in = false;
+                        break;
+                    }
+                    if (++spurious == SPURIOUS_BLOCKS) {
+                        break; // cannot tell: over-report IN rather than miss it
+                    }
+                }
+            }
+        } catch (WsCloseException violation) {
+            // violation() kept it for the next read
+        } catch (IOException e) {
+            aheadFailure = e;
+        } catch (RuntimeException e) {
+            aheadFailure = error("Unable to read ahead", e);
+        }
+        aheadSaysIn = in;
+        updateInputBuffered();
+    }
+
+    /** Records what a read would find without the inner channel, for readiness; called by the reading side. */
     private void updateInputBuffered() {
-        boolean buffered = readFailure != null || peerClosed || reader.canProgress(netIn);
+        boolean ready = readFailure != null
+                || peerClosed
+                || innerEnded
+                || aheadFailure != null
+                || reader.closeCode() != 0
+                || (reader.payloadLeft() > 0 && netIn.hasRemaining());
+        boolean buffered = ready || reader.canProgress(netIn);
+        inputReady = ready;
         inputBuffered = buffered;
         if (buffered) {
             own.signal(); // a level watch re-polls and sees IN although the inner channel is quiet
@@ -552,9 +625,12 @@ final class FramedChannel extends LayerChannel implements WsChannel, FrameReader
     }
 
     /**
-     * The inner channel's readiness, amended: IN while input is buffered (as QEMU's websock
-     * source reports IN for decoded bytes), OUT only once framed bytes have gone, and while the
-     * upgrade runs, IN and OUT both mean "the upgrade can move".
+     * The inner channel's readiness, amended: IN only when a read would return at once (payload,
+     * the peer's close, an end or a failure), even if the inner channel is quiet, as QEMU's
+     * websock source reports IN for decoded bytes; where the inner channel has bytes that may be
+     * no payload (a ping, a header whose payload is on its way), the poll reads ahead to know
+     * ({@link #readAhead}). OUT only once framed bytes have gone. While the upgrade runs, IN and
+     * OUT both mean "the upgrade can move".
      */
     private final class Combined implements Readiness {
         private static final IoCondition[] ALL = IoCondition.values();
@@ -574,9 +650,10 @@ final class FramedChannel extends LayerChannel implements WsChannel, FrameReader
                                 ? mask | ConditionMask.IN | ConditionMask.OUT
                                 : mask & ~(ConditionMask.IN | ConditionMask.OUT));
             }
-            if (inputBuffered) {
-                mask |= ConditionMask.IN;
-            }
+            // IN means a read returns at once: what the inner channel has may be no payload at all
+            boolean maybe = (mask & ConditionMask.IN) != 0 || inputBuffered;
+            boolean in = inputReady || (maybe && (!tryReadLocked(readAheadStep) || aheadSaysIn));
+            mask = in ? mask | ConditionMask.IN : mask & ~ConditionMask.IN;
             if (out.isPending() && (mask & ConditionMask.OUT) != 0 && !out.flushFromPoll()) {
                 mask &= ~ConditionMask.OUT;
             }
