@@ -106,6 +106,12 @@ final class KernelRead {
 
     /** The {@code pthread_t} of the thread in {@code recv}, 0 when none. Guarded by {@code this}. */
     private long thread;
+    /**
+     * How many wakers wait for the reader to leave the call; guarded by {@code this}. The reader
+     * notifies only when one does: {@code notifyAll} is a call into the VM, once per read for
+     * nothing otherwise.
+     */
+    private int wakers;
     /** Replaced after an interrupt has closed it; only the reader touches the field. */
     private InterruptHook interrupter = new InterruptHook(this::wake);
     /** Whether the descriptor is in blocking mode yet; only the reader touches it. */
@@ -144,7 +150,9 @@ final class KernelRead {
             } finally {
                 synchronized (this) {
                     thread = 0;
-                    notifyAll(); // a waker waits for this
+                    if (wakers > 0) {
+                        notifyAll();
+                    }
                 }
             }
         } catch (Throwable t) {
@@ -186,17 +194,22 @@ final class KernelRead {
      */
     synchronized void wake() {
         boolean interrupted = false;
-        while (thread != 0) {
-            try {
-                int unused = (int) PTHREAD_KILL.invokeExact(thread, SIGNAL);
-            } catch (Throwable t) {
-                throw Sys.rethrow(t);
+        wakers++;
+        try {
+            while (thread != 0) {
+                try {
+                    int unused = (int) PTHREAD_KILL.invokeExact(thread, SIGNAL);
+                } catch (Throwable t) {
+                    throw Sys.rethrow(t);
+                }
+                try {
+                    wait(1);
+                } catch (InterruptedException e) {
+                    interrupted = true; // the waker's own interrupt: keep it for its caller
+                }
             }
-            try {
-                wait(1);
-            } catch (InterruptedException e) {
-                interrupted = true; // the waker's own interrupt: keep it for its caller
-            }
+        } finally {
+            wakers--;
         }
         if (interrupted) {
             Thread.currentThread().interrupt();
