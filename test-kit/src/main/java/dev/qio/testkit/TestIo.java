@@ -10,6 +10,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.stream.Stream;
 
 /**
@@ -86,6 +88,51 @@ public final class TestIo {
                 continue;
             }
             out.write(buf.array(), 0, (int) n);
+        }
+    }
+
+    /** What reads the other end in {@link #writeThenFinish}: returns how many bytes it read. */
+    @FunctionalInterface
+    public interface EndReader {
+        long read(IoChannel reader) throws IOException;
+    }
+
+    /**
+     * The shape of a close-time test: the pair's writer sends {@code size} zero bytes in
+     * non-blocking mode (waiting for OUT whenever it is full, so its last bytes are often still
+     * on their way) and then finishes writing, while {@code reader} reads the other end on a
+     * thread of its own. Whatever that reader meets at the end (end of stream, a reset, a
+     * truncation) is what the writer's close sent.
+     *
+     * @return what {@code reader} returned
+     * @throws IOException what {@code reader} or the writer threw
+     */
+    public static long writeThenFinish(ChannelPair pair, int size, EndReader reader) throws Exception {
+        IoChannel r = pair.reader();
+        CompletableFuture<Long> read = new CompletableFuture<>();
+        Thread.ofPlatform().name("qio-test-reader").start(() -> {
+            try {
+                read.complete(reader.read(r));
+            } catch (Throwable t) {
+                read.completeExceptionally(t);
+            }
+        });
+        IoChannel w = pair.writer();
+        w.setBlocking(false);
+        ByteBuffer[] data = {ByteBuffer.allocate(size)};
+        while (data[0].hasRemaining()) {
+            if (w.writev(data) == IoChannel.ERR_BLOCK) {
+                w.await(IoCondition.OUT);
+            }
+        }
+        pair.finishWriting();
+        try {
+            return read.get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof Exception cause) {
+                throw cause;
+            }
+            throw e;
         }
     }
 

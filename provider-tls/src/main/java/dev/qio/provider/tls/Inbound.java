@@ -5,12 +5,12 @@ import static dev.qio.channel.IoChannel.ERR_BLOCK;
 
 import dev.qio.channel.IoChannel;
 import dev.qio.channel.IoCondition;
+import dev.qio.channel.spi.InnerReaderGate;
 import dev.qio.channel.spi.Iov;
 import dev.qio.channel.spi.Readiness;
 import dev.qio.channel.spi.SignalledReadiness;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.AsynchronousCloseException;
 import java.util.function.BooleanSupplier;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLEngineResult;
@@ -62,10 +62,8 @@ final class Inbound {
     private volatile boolean buffered;
     /** {@link #ready()}. */
     private volatile boolean ready;
-    /** Whether a reader is parked in the inner channel; see {@link #awaitInner()}. */
-    private volatile boolean parked;
-    /** Set by {@link #closing()}; see {@link #awaitInner()}. */
-    private volatile boolean closing;
+    /** Where a blocking reader parks in the inner channel, so that a close knows to wake it. */
+    private final InnerReaderGate gate = new InnerReaderGate();
     /** Set by shutdown(READ): the inner channel's end of stream that follows is ours, not a truncation. */
     private volatile boolean shut;
     /** The inner channel's end of stream, met by {@link #readAhead}; the next {@link #fill} returns it. */
@@ -307,7 +305,7 @@ final class Inbound {
             }
             long n;
             while ((n = inner.readv(netInOne)) == ERR_BLOCK && wait.getAsBoolean()) {
-                awaitInner();
+                gate.await(inner);
             }
             return n;
         } finally {
@@ -316,31 +314,12 @@ final class Inbound {
     }
 
     /**
-     * Parks in the inner channel until it has input, unless this session is closing. A close
-     * must wake a reader parked here, and only the inner channel can; {@link #closing()} and
-     * this method each write their flag before they read the other's, so either the reader sees
-     * the close and does not park, or the close sees the reader and wakes it.
-     */
-    private void awaitInner() throws IOException {
-        parked = true;
-        try {
-            if (closing) {
-                throw new AsynchronousCloseException();
-            }
-            inner.await(IoCondition.IN);
-        } finally {
-            parked = false;
-        }
-    }
-
-    /**
-     * Marks this session closing, for a close: from now on no reader parks in the inner channel.
+     * For a close: from now on no reader parks in the inner channel.
      *
      * @return whether a reader is parked there now, which the caller must wake
      */
     boolean closing() {
-        closing = true;
-        return parked;
+        return gate.closing();
     }
 
     /** Records whether input is buffered, for readiness; called by the reading side after each read. */

@@ -9,6 +9,7 @@ import dev.qio.channel.IoCondition;
 import dev.qio.channel.Shutdown;
 import dev.qio.channel.spi.CloseAwareLock;
 import dev.qio.channel.spi.Iov;
+import dev.qio.channel.spi.LingeringClose;
 import dev.qio.channel.spi.Readiness;
 import dev.qio.channel.spi.SignalledReadiness;
 import java.io.IOException;
@@ -288,7 +289,7 @@ final class Outbound {
 
     /**
      * Sends what waits and close_notify without blocking the closing thread, and hands the inner
-     * channel on: to the {@link Linger} once everything went (now, or from the flusher if the
+     * channel on: to the {@link LingeringClose} once everything went (now, or from the flusher if the
      * inner channel cannot take it yet, as a kernel finishes sending a closed socket's buffer).
      * The linger keeps reading until the peer's end of stream, so that input nobody read cannot
      * make a TCP socket reset the connection under our last records.
@@ -334,7 +335,7 @@ final class Outbound {
         } finally {
             lock.unlock();
             if (lingerNow) {
-                Linger.start(inner);
+                LingeringClose.start(inner);
             }
         }
     }
@@ -445,7 +446,7 @@ final class Outbound {
         }
         if (done) {
             if (lingerNow) {
-                Linger.start(inner);
+                LingeringClose.start(inner);
             }
             own.signal(); // OUT may hold now
         }

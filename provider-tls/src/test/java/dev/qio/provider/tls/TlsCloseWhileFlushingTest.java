@@ -4,13 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.qio.channel.IoChannel;
 import dev.qio.channel.IoChannels;
-import dev.qio.channel.IoCondition;
 import dev.qio.testkit.ChannelPair;
+import dev.qio.testkit.TestIo;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -29,30 +26,15 @@ class TlsCloseWhileFlushingTest {
     @ParameterizedTest
     @ValueSource(strings = {"tcp", "fault+tcp"})
     void the_peer_reads_everything_then_close_notify(String inner) throws Exception {
-        ExecutorService readers = Executors.newSingleThreadExecutor();
-        try {
-            for (int round = 0; round < ROUNDS; round++) {
-                String faults = inner.startsWith("fault+") ? "&split=50&block=30&seed=" + (round + 1) : "";
-                try (ChannelPair pair = ChannelPair.connected(
-                        IoChannels.registry(),
-                        "tls+" + inner + "://127.0.0.1:0?" + TlsFixtures.credsQuery() + faults,
-                        TlsFixtures.credsQuery() + faults)) {
-                    IoChannel server = pair.reader();
-                    Future<Long> read = readers.submit(() -> readToEof(server));
-                    IoChannel client = pair.writer();
-                    client.setBlocking(false);
-                    ByteBuffer[] data = {ByteBuffer.allocate(SIZE)};
-                    while (data[0].hasRemaining()) {
-                        if (client.writev(data) == IoChannel.ERR_BLOCK) {
-                            client.await(IoCondition.OUT);
-                        }
-                    }
-                    pair.finishWriting();
-                    assertEquals(SIZE, read.get(), "round " + round + ": bytes read before EOF");
-                }
+        for (int round = 0; round < ROUNDS; round++) {
+            String faults = inner.startsWith("fault+") ? "&split=50&block=30&seed=" + (round + 1) : "";
+            try (ChannelPair pair = ChannelPair.connected(
+                    IoChannels.registry(),
+                    "tls+" + inner + "://127.0.0.1:0?" + TlsFixtures.credsQuery() + faults,
+                    TlsFixtures.credsQuery() + faults)) {
+                long read = TestIo.writeThenFinish(pair, SIZE, TlsCloseWhileFlushingTest::readToEof);
+                assertEquals(SIZE, read, "round " + round + ": bytes read before EOF");
             }
-        } finally {
-            readers.shutdownNow();
         }
     }
 

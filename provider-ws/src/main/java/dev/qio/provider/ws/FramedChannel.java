@@ -9,9 +9,11 @@ import dev.qio.channel.ReadFlag;
 import dev.qio.channel.Shutdown;
 import dev.qio.channel.WriteFlag;
 import dev.qio.channel.spi.ConditionMask;
+import dev.qio.channel.spi.InnerReaderGate;
 import dev.qio.channel.spi.Iov;
 import dev.qio.channel.spi.LayerChannel;
 import dev.qio.channel.spi.LayerTimer;
+import dev.qio.channel.spi.LingeringClose;
 import dev.qio.channel.spi.Readiness;
 import dev.qio.channel.spi.SignalledReadiness;
 import java.io.IOException;
@@ -73,6 +75,9 @@ final class FramedChannel extends LayerChannel implements WsChannel, FrameReader
     private final ByteBuffer[] directOne = new ByteBuffer[1];
     /** Reads of at least this much payload skip {@code netIn} (see {@link #directTarget}). */
     private static final int DIRECT_MIN = 4096;
+
+    /** Where a blocking reader parks in the inner channel, so that a close knows to wake it. */
+    private final InnerReaderGate gate = new InnerReaderGate();
 
     private final ReentrantLock handshakeLock = new ReentrantLock();
     private volatile boolean handshakeDone;
@@ -397,7 +402,7 @@ final class FramedChannel extends LayerChannel implements WsChannel, FrameReader
                     && isBlocking()
                     && handshakeDone
                     && innerReadiness != null) {
-                inner.await(IoCondition.IN);
+                gate.await(inner);
             }
             return n;
         } finally {
@@ -427,7 +432,7 @@ final class FramedChannel extends LayerChannel implements WsChannel, FrameReader
         long n;
         try {
             while ((n = inner.readv(directOne)) == ERR_BLOCK && isBlocking() && innerReadiness != null) {
-                inner.await(IoCondition.IN);
+                gate.await(inner);
             }
         } finally {
             directOne[0] = null;
@@ -542,12 +547,23 @@ final class FramedChannel extends LayerChannel implements WsChannel, FrameReader
         own.signal();
     }
 
+    /**
+     * Sends a close frame without blocking and hands the inner channel on: to the flusher where
+     * it cannot take everything yet, then to a {@link LingeringClose}, which closes it once the
+     * peer has ended too ({@link Outbound#closeOrLinger}). A reader of ours parked in the inner
+     * channel is woken by shutting its read side, and the inner channel then closes once the
+     * frame went, without the linger. Before the upgrade is done the inner channel closes once
+     * what waits (an HTTP refusal) went.
+     */
     @Override
     protected void implClose() throws IOException {
         boolean handedOver = false;
         try {
-            handedOver = out.closeOrLinger(handshakeDone);
-            if (handedOver && inner.hasFeature(Feature.SHUTDOWN)) {
+            boolean readerParked = gate.closing();
+            boolean canShut = inner.hasFeature(Feature.SHUTDOWN);
+            // not during the upgrade: a blocking upgrade waits in the inner channel, and only its close wakes it
+            handedOver = out.closeOrLinger(handshakeDone, handshakeDone && canShut && !readerParked);
+            if (handedOver && readerParked && canShut) {
                 drainInput();
                 inner.shutdown(Shutdown.READ); // wakes our reader; the flusher closes the inner channel
             }

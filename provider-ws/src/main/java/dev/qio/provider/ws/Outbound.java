@@ -4,6 +4,7 @@ import dev.qio.channel.EventLoop;
 import dev.qio.channel.IoChannel;
 import dev.qio.channel.IoCondition;
 import dev.qio.channel.spi.Iov;
+import dev.qio.channel.spi.LingeringClose;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -47,7 +48,7 @@ final class Outbound {
     private final String name;
     /** Tells the channel's readiness that OUT may have changed. */
     private final Runnable changed;
-    /** Runs once the inner channel took everything after {@link #closeOrLinger} handed it over. */
+    /** Closes the inner channel once it took everything, where {@link #closeOrLinger} said it must not linger. */
     private final Runnable drained;
 
     private final ReentrantLock lock = new ReentrantLock();
@@ -63,8 +64,14 @@ final class Outbound {
     private volatile boolean pending;
 
     private final AtomicBoolean flusherArmed = new AtomicBoolean();
-    /** Set once close handed the inner channel to the flusher. */
-    private volatile boolean lingering;
+    /** Set by a flusher turn that found the lock taken: the holder arms the flusher again as it lets go. */
+    private volatile boolean flushOwed;
+    /** Set once close handed the inner channel on; guarded by the lock. */
+    private boolean lingering;
+    /** With {@link #lingering}: whether the inner channel then lingers (else it just closes); guarded by the lock. */
+    private boolean lingerAfter;
+    /** Set once the inner channel was passed to its end (linger or close); guarded by the lock. */
+    private boolean ended;
     /** Whether a caller (not the flusher or a poll) holds the lock: close does not wait for one. */
     private volatile boolean callerWriting;
 
@@ -357,14 +364,26 @@ final class Outbound {
     }
 
     /**
-     * One push by the flusher watch on the shared loop, which it must never block: if a caller
-     * holds the lock, the watch stays and tries again. Returns whether it is done.
+     * One push by the flusher watch on the shared loop, which it must never block. If a caller
+     * holds the lock, the watch ends and the caller's {@link #unlock()} arms it again: a watch
+     * that stayed would fire again at once while the inner channel has room, spinning the loop
+     * for as long as the caller holds on. Returns whether it is done.
      */
     private boolean flushInBackground() {
         if (!lock.tryLock()) {
-            return false;
+            flusherArmed.set(false); // first, so that the holder's re-arm can take it
+            flushOwed = true;
+            if (!lock.tryLock()) {
+                return true; // the holder had not let go when it could miss flushOwed: it re-arms
+            }
+            flushOwed = false;
+            if (!flusherArmed.compareAndSet(false, true)) {
+                unlock(); // the holder re-armed meanwhile: that watch pushes
+                return true;
+            }
         }
         boolean done = true;
+        boolean endNow = false;
         try {
             takeSlots();
             done = flush(false);
@@ -373,12 +392,15 @@ final class Outbound {
         } finally {
             if (done) {
                 flusherArmed.set(false);
+                // Under the lock: a close that hands the inner channel on after this turn emptied
+                // out queues its close frame behind it, and this turn must not end the channel.
+                endNow = takeEnd();
             }
             unlock();
         }
         if (done) {
-            if (lingering) {
-                drained.run();
+            if (endNow) {
+                end();
             }
             changed.run();
         }
@@ -402,35 +424,65 @@ final class Outbound {
     // ---- closing ----------------------------------------------------------------------------
 
     /**
-     * Sends a close frame (when {@code frame}) behind what waits, without blocking. If the inner
-     * channel cannot take it all now, keeps it and has the flusher push it, then run
-     * {@code drained}: the caller must then leave the inner channel open. Gives up (returns
-     * false) when a caller holds the lock, since that caller may be blocked until this close
-     * wakes it.
+     * Sends a close frame (when {@code frame}) behind what waits, without blocking, and hands the
+     * inner channel on once everything went (now, or from the flusher): to a
+     * {@link LingeringClose} where {@code linger}, which keeps reading until the peer's end so
+     * that input nobody read cannot make a TCP socket reset the connection under our close
+     * frame; else to {@code drained}, which closes it. Where everything went at once and the
+     * inner channel may not linger, returns false: the caller closes it. Gives up (returns false)
+     * when a caller holds the lock, since that caller may be blocked until this close wakes it.
      *
-     * @return whether the inner channel was handed over
+     * @param linger whether the inner channel may linger: it can shut down, and no reader of ours
+     *     is parked in it
+     * @return whether the inner channel was handed on
      */
-    boolean closeOrLinger(boolean frame) {
+    boolean closeOrLinger(boolean frame, boolean linger) {
         if (!lockUnlessCallerWrites()) {
             return false;
         }
+        boolean endNow = false;
+        boolean armNow = false;
         try {
             if (frame) {
                 close(Frames.NORMAL, "");
             }
             takeSlots();
-            if (flush(false) || !waitable) {
+            boolean sent = flush(false);
+            if (!waitable || (sent && !linger)) {
                 return false;
             }
             lingering = true;
+            lingerAfter = linger;
+            endNow = sent && takeEnd();
+            armNow = !sent;
             return true;
         } catch (IOException | RuntimeException e) {
             return false;
         } finally {
             unlock();
-            if (lingering) {
+            if (endNow) {
+                end();
+            } else if (armNow) {
                 armFlusher();
             }
+        }
+    }
+
+    /** Whether the caller passes the inner channel to its end: once handed on and nothing waits; once. Holds the lock. */
+    private boolean takeEnd() {
+        if (!lingering || ended) {
+            return false;
+        }
+        ended = true;
+        return true;
+    }
+
+    /** Passes the inner channel to its end, as {@link #closeOrLinger} was told; without the lock. */
+    private void end() {
+        if (lingerAfter) {
+            LingeringClose.start(inner);
+        } else {
+            drained.run();
         }
     }
 
@@ -459,11 +511,18 @@ final class Outbound {
         unlock();
     }
 
-    /** Releases the lock, then sends what readers left in the slots meanwhile. */
+    /**
+     * Releases the lock, then sends what readers left in the slots meanwhile, and arms the
+     * flusher again if it found the lock taken.
+     */
     private void unlock() {
         lock.unlock();
         if (slotsFull) {
             trySlots();
+        }
+        if (flushOwed) {
+            flushOwed = false;
+            armFlusher();
         }
     }
 }

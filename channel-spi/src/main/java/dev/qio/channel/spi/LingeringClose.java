@@ -1,4 +1,4 @@
-package dev.qio.provider.tls;
+package dev.qio.channel.spi;
 
 import static dev.qio.channel.IoChannel.EOF;
 import static dev.qio.channel.IoChannel.ERR_BLOCK;
@@ -7,7 +7,6 @@ import dev.qio.channel.EventLoop;
 import dev.qio.channel.IoChannel;
 import dev.qio.channel.IoCondition;
 import dev.qio.channel.Shutdown;
-import dev.qio.channel.spi.LayerTimer;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.Set;
@@ -15,23 +14,26 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The inner channel of a closed TLS session, once its last record and close_notify went out: a
- * lingering close. A TCP socket closed with unread input sends a reset instead of a FIN, and the
- * reset destroys what is still on its way to the peer, the last records and close_notify
- * included, so the peer reads a truncation. The input nobody reads is what a TLS 1.3 server sends
- * after the handshake (its session tickets, which a client that only writes never reads) and the
- * peer's own close_notify, and it can arrive after any read at close time.
+ * The close of a layer's inner channel once the layer's last bytes went out (a TLS session's
+ * close_notify, a WebSocket close frame): a lingering close. A TCP socket closed with unread
+ * input sends a reset instead of a FIN, and the reset destroys what is still on its way to the
+ * peer, the layer's last records included, so the peer reads a truncation or "connection
+ * reset". A layer always risks unread input at close: a TLS 1.3 server sends session tickets
+ * after the handshake, which a client that only writes never reads; a peer's own closing
+ * message crosses ours; and such input can arrive after any read made at close time.
  *
- * <p>So the write side is shut (the FIN follows the last record), and the inner channel stays
- * open on the shared loop, reading and dropping what comes, until the peer's end of stream, a
+ * <p>So the write side is shut (the FIN follows the last byte), and the inner channel stays open
+ * on the shared loop, reading and dropping what comes, until the peer's end of stream, a
  * failure, {@link #MAX_BYTES} or {@link #MAX_MILLIS}; then it closes. Peers close when they read
- * close_notify or the FIN, so the linger usually lasts one round trip.
+ * the layer's closing message or the FIN, so the linger usually lasts one round trip, and the
+ * descriptor outlives the layer's {@code close()} by as much. The time limit runs on
+ * {@link LayerTimer}.
  */
-final class Linger {
+public final class LingeringClose {
     /** How long the inner channel waits for the peer's end of stream before it closes anyway. */
-    static final long MAX_MILLIS = 5_000;
+    public static final long MAX_MILLIS = 5_000;
     /** How much it reads and drops before it closes anyway: a peer that keeps sending gets its reset. */
-    static final long MAX_BYTES = 256 << 10;
+    public static final long MAX_BYTES = 256 << 10;
 
     private final IoChannel inner;
     private final ByteBuffer[] scratch = {ByteBuffer.allocate(4 << 10)};
@@ -40,17 +42,18 @@ final class Linger {
 
     private volatile ScheduledFuture<?> deadline;
 
-    private Linger(IoChannel inner) {
+    private LingeringClose(IoChannel inner) {
         this.inner = inner;
     }
 
     /**
-     * Shuts {@code inner}'s write side and drains it in the background until it can close. The
-     * inner channel must be non-blocking and support {@link dev.qio.channel.Feature#SHUTDOWN};
-     * from this call on, it belongs to the linger.
+     * Shuts {@code inner}'s write side and drains it in the background until it can close; does
+     * not block. Call it once everything the layer had to send went. The inner channel must be
+     * non-blocking and support {@link dev.qio.channel.Feature#SHUTDOWN}; from this call on it
+     * belongs to the linger, which closes it (at once, if shutting it down fails).
      */
-    static void start(IoChannel inner) {
-        Linger linger = new Linger(inner);
+    public static void start(IoChannel inner) {
+        LingeringClose linger = new LingeringClose(inner);
         try {
             inner.shutdown(Shutdown.WRITE);
             linger.deadline = LayerTimer.after(MAX_MILLIS, TimeUnit.MILLISECONDS, linger::close);
@@ -89,7 +92,7 @@ final class Linger {
         try {
             inner.close(); // idempotent: the watch and the deadline may both get here
         } catch (IOException ignored) {
-            // everything of ours was sent before the linger began; nobody is left to tell
+            // everything the layer had to send went before the linger began; nobody is left to tell
         }
     }
 }
