@@ -105,6 +105,39 @@ final class PeerPingPong {
         }
     }
 
+    /**
+     * What a {@link RoundTrips} costs rather than how fast it goes: this process's CPU time per
+     * round trip (both ends, the kernel's work on their behalf, and everything else the JVM ran
+     * meanwhile), in microseconds. A blocking read that spins before it sleeps trades CPU for
+     * latency; this row shows the price beside the rate.
+     */
+    static final class CpuPerTrip implements Contender {
+        private final RoundTrips trips;
+
+        CpuPerTrip(RoundTrips trips) {
+            this.trips = trips;
+        }
+
+        @Override
+        public String label() {
+            return trips.label();
+        }
+
+        @Override
+        public double round(long nanos) throws Exception {
+            long cpu = PeerZeroCopy.OS.getProcessCpuTime();
+            long start = System.nanoTime();
+            double rate = trips.round(nanos);
+            double done = rate * ((System.nanoTime() - start) / 1e9);
+            return (PeerZeroCopy.OS.getProcessCpuTime() - cpu) / 1e3 / done;
+        }
+
+        @Override
+        public void close() throws Exception {
+            trips.close();
+        }
+    }
+
     /** Netty's echo: a client and a server of one transport, each on an event loop of its own. */
     static final class Netty implements Contender {
         private final NettyTransport transport;

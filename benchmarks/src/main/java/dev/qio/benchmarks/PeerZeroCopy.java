@@ -39,7 +39,7 @@ final class PeerZeroCopy implements Contender {
     }
 
     private static final Set<WriteFlag> ZERO_COPY = Set.of(WriteFlag.ZERO_COPY);
-    private static final com.sun.management.OperatingSystemMXBean OS =
+    static final com.sun.management.OperatingSystemMXBean OS =
             (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
 
     private final boolean zeroCopy;

@@ -30,8 +30,9 @@ import java.util.regex.Pattern;
  *
  * <p>Usage: {@code Peers RESULTS.tsv [--regime NAME] [--warmup N] [--rounds N] [--round-ms MS]
  * [--contenders REGEX] [ROW-REGEX...]} appends the rows whose ids match to RESULTS.tsv (all rows
- * without a regex); {@code NAME} says how the JVM was started (benchmarks/run: "free", or "pinned"
- * under {@code taskset -c 0}); {@code --contenders} keeps only the contenders whose names match
+ * without a regex); {@code NAME} says how the JVM was started (benchmarks/run: "free", "pinned"
+ * under {@code taskset -c 0}, or "free, no read spin" with {@code -Dqio.native.readSpinMicros=0});
+ * {@code --contenders} keeps only the contenders whose names match
  * (to profile or trace one side alone; a row left without qio or without peers prints nothing).
  * {@code Peers --table RESULTS.tsv} prints the Markdown table. {@code Peers --list} lists the rows.
  *
@@ -101,6 +102,18 @@ public final class Peers {
                                 () -> new PeerPingPong.Jdk(false),
                                 1.0,
                                 "platform threads")),
+                1));
+        rows.add(new Row(
+                "pingpong-cpu",
+                51,
+                "tcp:// 1-byte ping-pong, CPU time",
+                "CPU µs per round trip",
+                List.of(new Entry(
+                        "qio, platform threads", () -> new PeerPingPong.CpuPerTrip(new PeerPingPong.Qio(false)), INFO)),
+                List.of(new Entry(
+                        "JDK SocketChannel, platform threads",
+                        () -> new PeerPingPong.CpuPerTrip(new PeerPingPong.Jdk(false)),
+                        INFO)),
                 1));
         rows.add(new Row(
                 "tls-64k",
@@ -514,7 +527,9 @@ public final class Peers {
         }
         b.append("\nEach line: qio's median score and the peer's over the measured rounds of one JVM; the ratio is "
                 + "qio / peer, computed per round (the two measured within about a second of each other), its median and "
-                + "its range. Regime \"pinned\": the JVM ran under taskset -c 0 (every thread on one CPU); \"free\": on all CPUs. "
+                + "its range. Regime \"pinned\": the JVM ran under taskset -c 0 (every thread on one CPU); \"free\": on all CPUs; "
+                + "\"no read spin\": with -Dqio.native.readSpinMicros=0 (blocking reads sleep in recv at once). "
+                + "A CPU row's ratio is qio's cost over the peer's: lower is cheaper. "
                 + "\"others\": the CPU time other processes used during the row's rounds, as a share of all CPU time; "
                 + "\"steal\": what the hypervisor took.\n");
         return b.toString();

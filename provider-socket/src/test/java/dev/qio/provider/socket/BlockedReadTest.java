@@ -18,8 +18,10 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * A read blocked in blocking mode, on a platform thread (which on the native backend waits inside
- * {@code recv}) and on a virtual one (parked), ended from another thread: an interrupt leaves the
- * channel open and loses nothing; a close and a shutdown of reads end it as the contract says.
+ * {@code recv}, after a short spin) and on a virtual one (parked), ended from another thread: data
+ * arrives, an interrupt leaves the channel open and loses nothing; a close and a shutdown of reads
+ * end it as the contract says. The {@code read-spin} run repeats these with a spin longer than any
+ * test ({@code -Dqio.native.readSpinMicros}), so on a platform thread each ends the spin itself.
  */
 @Timeout(60)
 class BlockedReadTest {
@@ -28,6 +30,20 @@ class BlockedReadTest {
         return thread.equals("virtual")
                 ? Background.startVirtual("reader", () -> ch.read(into))
                 : Background.start("reader", () -> ch.read(into));
+    }
+
+    @ParameterizedTest(name = "{0} on a {1} thread")
+    @CsvSource({"tcp4, platform", "tcp4, virtual", "unix, platform", "unix, virtual"})
+    void bytesWrittenWhileTheReadWaitsEndIt(String transport, String thread) throws Exception {
+        try (var c = TestSupport.Connected.over(transport)) {
+            ByteBuffer into = ByteBuffer.allocate(8);
+            Background<Integer> r = reader(thread, c.server(), into);
+            r.awaitBlockedIn(AbstractIoChannel.class);
+            c.client().writeAll(TestIo.ascii("late"));
+
+            assertEquals(4, r.result());
+            assertEquals("late", TestIo.written(into));
+        }
     }
 
     @ParameterizedTest(name = "{0} on a {1} thread")

@@ -35,10 +35,28 @@ import java.nio.channels.ClosedByInterruptException;
  * never goes to a thread that is gone. {@link #AVAILABLE} is false, and readers wait through the
  * poller as before, when the JDK's handler is not there or {@code -Dqio.native.kernelReads=false}.
  * A shutdown of the read side needs no signal: the kernel ends a blocked {@code recv} itself.
+ *
+ * <p>Before it sleeps, a reader on a machine with more than one CPU polls for up to
+ * {@link #SPIN_NANOS} with non-blocking {@code recv} calls, but only while that pays: when the
+ * last wait for data on this socket ended within that time. A peer that answers in microseconds
+ * (a local process, a loopback ping-pong) then never costs a sleep and a wake-up in the
+ * scheduler, which on a virtual machine are most of a round trip; a peer that takes longer costs
+ * one spin, after which the socket's reads sleep at once until a wait is short again. With one
+ * CPU (a pinned process) a spin would only keep the peer from running, so there is none; set
+ * {@code -Dqio.native.readSpinMicros=0} to have none anywhere.
  */
 final class KernelRead {
     /** Whether blocking reads may wait in {@code recv}: the signal and its handler are in place. */
     static final boolean AVAILABLE;
+
+    /**
+     * How long a blocking read polls before it sleeps, in nanoseconds; 0 for never: one CPU, or
+     * {@code -Dqio.native.readSpinMicros=0} (default 50 µs, the order of a wake-up's cost on a
+     * virtual machine and the kernel's own suggestion for {@code busy_read}).
+     */
+    static final long SPIN_NANOS = Runtime.getRuntime().availableProcessors() < 2
+            ? 0
+            : Math.max(0, Long.getLong("qio.native.readSpinMicros", 50)) * 1000;
 
     private static final int SIGNAL;
     private static final int SA_RESTART = 0x10000000;
@@ -116,6 +134,11 @@ final class KernelRead {
     private InterruptHook interrupter = new InterruptHook(this::wake);
     /** Whether the descriptor is in blocking mode yet; only the reader touches it. */
     private boolean blockingMode;
+    /**
+     * Whether the last wait for data ended within {@link #SPIN_NANOS}, so the next one polls
+     * first; only the reader touches it.
+     */
+    private boolean spinPays = true;
 
     /**
      * One blocking {@code recv} of at most {@code length} bytes into native memory at
@@ -136,6 +159,52 @@ final class KernelRead {
             blockingMode = true;
             setBlocking(h, name);
         }
+        long start = 0;
+        if (SPIN_NANOS > 0) {
+            start = System.nanoTime();
+            if (spinPays) {
+                long n = spin(fd, h, address, length, flags, errno, start);
+                if (n != IoChannel.ERR_BLOCK) {
+                    return n;
+                }
+            }
+        }
+        long n = waitInKernel(fd, h, address, length, flags, errno, name);
+        if (SPIN_NANOS > 0) {
+            spinPays = System.nanoTime() - start < SPIN_NANOS;
+        }
+        return n;
+    }
+
+    /**
+     * Non-blocking {@code recv} calls until one finds data, the end of the stream or a failure, or
+     * {@link #SPIN_NANOS} after {@code start}; it stops early for a close or an interrupt, which
+     * {@link #waitInKernel} then reports.
+     *
+     * @return as {@link #recv}, {@link IoChannel#ERR_BLOCK} when the time ran out
+     */
+    private long spin(PolledFd fd, int h, long address, long length, int flags, MemorySegment errno, long start) {
+        try {
+            do {
+                if (fd.isClosing() || Thread.currentThread().isInterrupted()) {
+                    break;
+                }
+                long n = (long) Sys.RECV_AT.invokeExact(errno, h, address, length, flags | Sys.MSG_DONTWAIT);
+                if (n >= 0 || Sys.errno(errno) != Sys.EAGAIN) {
+                    return n;
+                }
+                Thread.onSpinWait();
+            } while (System.nanoTime() - start < SPIN_NANOS);
+        } catch (Throwable t) {
+            throw Sys.rethrow(t);
+        }
+        return IoChannel.ERR_BLOCK;
+    }
+
+    /** The wait itself: one blocking {@code recv} that a close or an interrupt can end. */
+    private long waitInKernel(
+            PolledFd fd, int h, long address, long length, int flags, MemorySegment errno, String name)
+            throws IOException {
         InterruptHook intr = interrupter;
         long n = IoChannel.ERR_BLOCK;
         intr.enter();

@@ -38,10 +38,11 @@ public final class Linux {
     }
 
     /**
-     * Whether the platform thread {@code t} is waiting in the kernel for a descriptor of this
-     * backend ({@code poll(2)}, or {@code recv(2)} for a blocking read; it then shows as
-     * {@code RUNNABLE}, with no native frame, because
-     * FFM downcalls leave none). For tests that must know a thread has blocked before they act;
+     * Whether the platform thread {@code t} is waiting for a descriptor of this backend: in the
+     * kernel ({@code poll(2)}, or {@code recv(2)} for a blocking read; it then shows as
+     * {@code RUNNABLE}, with no native frame, because FFM downcalls leave none), or polling for data
+     * before it sleeps there ({@link KernelRead}'s spin, which a close, a shutdown or an interrupt
+     * ends as they end the sleep). For tests that must know a thread has blocked before they act;
      * a virtual thread waiting here is parked ({@code WAITING}) instead.
      */
     public static boolean isWaitingInKernel(Thread t) {
@@ -56,7 +57,21 @@ public final class Linux {
         String c = stack[0].getClassName();
         String m = stack[0].getMethodName();
         return c.equals("dev.qio.channel.spi.linux.PlatformWaker") && m.equals("pollKernel")
-                || c.equals("dev.qio.channel.spi.linux.KernelRead") && m.equals("recvKernel");
+                || c.equals(KERNEL_READ) && m.equals("recvKernel")
+                || spinning(stack);
+    }
+
+    private static final String KERNEL_READ = "dev.qio.channel.spi.linux.KernelRead";
+
+    /** Whether {@code KernelRead.spin} is among the top frames (above it: the clock, the call). */
+    private static boolean spinning(StackTraceElement[] stack) {
+        for (int i = 0; i < Math.min(4, stack.length); i++) {
+            if (stack[i].getClassName().equals(KERNEL_READ)
+                    && stack[i].getMethodName().equals("spin")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Whether the poller dispatches on virtual threads (see the class comment). */
