@@ -122,8 +122,13 @@ final class KernelRead {
         }
     }
 
-    /** The {@code pthread_t} of the thread in {@code recv}, 0 when none. Guarded by {@code this}. */
-    private long thread;
+    /**
+     * The {@code pthread_t} of the thread in {@code recv}, 0 when none. The reader sets it without
+     * the monitor, before it checks for a close or an interrupt (volatile on both sides: a waker
+     * that reads 0 here is seen by that check); it clears it under {@code this}, which a waker
+     * holds while it signals, so no signal reaches a thread that has left the call.
+     */
+    private volatile long thread;
     /**
      * How many wakers wait for the reader to leave the call; guarded by {@code this}. The reader
      * notifies only when one does: {@code notifyAll} is a call into the VM, once per read for
@@ -209,9 +214,7 @@ final class KernelRead {
         long n = IoChannel.ERR_BLOCK;
         intr.enter();
         try {
-            synchronized (this) {
-                thread = (long) PTHREAD_SELF.invokeExact();
-            }
+            thread = (long) PTHREAD_SELF.invokeExact();
             try {
                 if (!fd.isClosing() && !Thread.currentThread().isInterrupted()) {
                     n = recvKernel(h, address, length, flags, errno);
