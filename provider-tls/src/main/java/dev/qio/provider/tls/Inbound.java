@@ -4,7 +4,7 @@ import static dev.qio.channel.IoChannel.EOF;
 import static dev.qio.channel.IoChannel.ERR_BLOCK;
 
 import dev.qio.channel.IoChannel;
-import dev.qio.channel.IoCondition;
+import dev.qio.channel.spi.InnerInput;
 import dev.qio.channel.spi.InnerReaderGate;
 import dev.qio.channel.spi.Iov;
 import dev.qio.channel.spi.Readiness;
@@ -37,8 +37,6 @@ final class Inbound {
     private static final long PEER_CLOSED = 1L << 32;
     /** For {@link #fill(BooleanSupplier)}: never wait. */
     private static final BooleanSupplier NEVER = () -> false;
-    /** The spurious ERR_BLOCKs in a row {@link #readAhead} retries while the inner readiness still says IN. */
-    private static final int SPURIOUS_BLOCKS = 16;
 
     private final String name;
     private final SSLEngine engine;
@@ -215,22 +213,22 @@ final class Inbound {
     }
 
     private boolean readAheadOnce() {
-        int spurious = 0;
+        int blocks = 0;
         try {
             while (failure == null && !innerEnded && !appIn.hasRemaining() && !engine.isInboundDone()) {
                 if (!wholeRecord(netIn)) {
                     long n = fill(NEVER);
                     if (n == ERR_BLOCK) {
-                        // A layer below may block spuriously while bytes wait (fault+); its readiness,
-                        // polled, says so and lets the next read through. Bounded: a readiness may over-report.
-                        if (!innerReadiness.poll().contains(IoCondition.IN)) {
+                        InnerInput.Block b = InnerInput.afterBlock(innerReadiness, ++blocks);
+                        if (b == InnerInput.Block.EMPTY) {
                             break;
                         }
-                        if (++spurious == SPURIOUS_BLOCKS) {
-                            return true; // cannot tell: over-report IN rather than miss it
+                        if (b == InnerInput.Block.UNKNOWN) {
+                            return true; // over-report IN rather than miss it
                         }
                         continue;
                     }
+                    blocks = 0;
                     innerEnded = n == EOF;
                     continue;
                 }
@@ -347,29 +345,5 @@ final class Inbound {
      */
     boolean ready() {
         return ready;
-    }
-
-    /**
-     * Reads and drops what the peer sent that nobody will read (in TLS 1.3 at least the server's
-     * session ticket, which a client that only writes never reads). A TCP socket closed with
-     * unread input sends a reset instead of a FIN, and the reset can destroy what is still in
-     * flight to the peer, our close_notify included. Non-blocking (the inner channel must be),
-     * and bounded, so a peer that keeps sending cannot hold the close up. An ERR_BLOCK ends it
-     * unless {@code readiness} (the inner channel's) still reports IN: a layer below may block
-     * spuriously ({@code fault+}), and polling is what lets its next read through.
-     */
-    static void drain(IoChannel inner, Readiness readiness) {
-        ByteBuffer[] scratch = {ByteBuffer.allocate(4 << 10)}; // 64 reads of it: 256 KiB at most
-        try {
-            for (int i = 0; i < 64; i++) {
-                long n = inner.readv(scratch);
-                if (n == EOF || (n == ERR_BLOCK && !readiness.poll().contains(IoCondition.IN))) {
-                    return; // nothing more is there
-                }
-                scratch[0].clear();
-            }
-        } catch (IOException | RuntimeException ignored) {
-            // already failing or closed: nothing to drain
-        }
     }
 }

@@ -8,6 +8,7 @@ import dev.qio.channel.IoChannel;
 import dev.qio.channel.IoCondition;
 import dev.qio.channel.Shutdown;
 import dev.qio.channel.spi.CloseAwareLock;
+import dev.qio.channel.spi.InnerInput;
 import dev.qio.channel.spi.Iov;
 import dev.qio.channel.spi.LingeringClose;
 import dev.qio.channel.spi.Readiness;
@@ -70,6 +71,11 @@ final class Outbound {
     private boolean lingering;
     /** Set once the linger has the inner channel; guarded by lock. */
     private boolean lingerStarted;
+    /**
+     * Set by a shutdown of writes whose close_notify the inner channel could not take yet: the
+     * flusher shuts the inner channel's write side once it went; guarded by lock.
+     */
+    private boolean shutWritesOwed;
 
     private volatile boolean closeNotifySent;
 
@@ -279,12 +285,43 @@ final class Outbound {
         lock.lockAsCaller();
         try {
             queueCloseNotify();
-            while (!flush()) {
-                inner.await(IoCondition.OUT);
+            flushAll();
+        } finally {
+            lock.unlockAsCaller();
+        }
+    }
+
+    /**
+     * {@code shutdown(WRITE)}: close_notify queued behind any waiting ciphertext, and the inner
+     * channel's write side shut once all of it went, so the peer reads close_notify and then the
+     * end. Never blocks where the inner channel can be watched: what it cannot take now goes from
+     * the flusher, which then shuts its write side. A hand-made inner channel is waited on in its
+     * own mode, as nothing else could push the rest.
+     */
+    void shutWrites() throws IOException {
+        lock.lockAsCaller();
+        boolean shutNow;
+        try {
+            queueCloseNotify();
+            shutNow = watchable ? flush() : flushAll();
+            if (!shutNow) {
+                shutWritesOwed = true;
+                armFlusher();
             }
         } finally {
             lock.unlockAsCaller();
         }
+        if (shutNow) {
+            inner.shutdown(Shutdown.WRITE);
+        }
+    }
+
+    /** Hands all of {@code netOut} to the inner channel, waiting on it as needed. Holds the lock. */
+    private boolean flushAll() throws IOException {
+        while (!flush()) {
+            inner.await(IoCondition.OUT);
+        }
+        return true;
     }
 
     /**
@@ -304,12 +341,12 @@ final class Outbound {
      * @return whether the inner channel was handed on (to the linger or the flusher)
      */
     boolean closeNotifyOrLinger(boolean readerParked) {
-        if (closeNotifySent || !lock.lockForClose()) {
-            return false;
+        if (closeNotifySent && !pending || !lock.lockForClose()) {
+            return false; // a bye or a shutdown of writes sent everything already
         }
         boolean lingerNow = false;
         try {
-            queueCloseNotify();
+            queueCloseNotify(); // unless a shutdown of writes queued it, which the flusher still pushes
             if (!watchable) {
                 flush(); // a hand-made inner channel: one try in its own mode
                 return false;
@@ -320,7 +357,7 @@ final class Outbound {
             }
             if (readerParked) {
                 // before the read side shuts, or unread input stays to reset the socket
-                Inbound.drain(inner, innerReadiness);
+                InnerInput.dropUnread(inner, innerReadiness);
                 inner.shutdown(Shutdown.READ);
             }
             lingering = true;
@@ -431,6 +468,7 @@ final class Outbound {
         lock.lock();
         boolean done = true;
         boolean lingerNow = false;
+        boolean shutNow = false;
         try {
             done = flush();
         } catch (IOException | RuntimeException failed) {
@@ -441,16 +479,29 @@ final class Outbound {
                 // Under the lock: a close that hands the inner channel on after this turn emptied
                 // netOut queues close_notify behind it, and this turn must not start the linger.
                 lingerNow = takeLinger();
+                shutNow = shutWritesOwed && !lingerNow; // the linger shuts the write side itself
+                shutWritesOwed = false;
             }
             lock.unlock();
         }
         if (done) {
             if (lingerNow) {
                 LingeringClose.start(inner);
+            } else if (shutNow) {
+                shutInnerWrites();
             }
             own.signal(); // OUT may hold now
         }
         return done;
+    }
+
+    /** The write side of the inner channel, from the flusher; a failure is the inner channel's own, met later. */
+    private void shutInnerWrites() {
+        try {
+            inner.shutdown(Shutdown.WRITE);
+        } catch (IOException | RuntimeException e) {
+            // closed or failing meanwhile: the peer gets what the failure leaves
+        }
     }
 
     /**

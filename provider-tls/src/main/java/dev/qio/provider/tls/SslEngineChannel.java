@@ -8,6 +8,7 @@ import dev.qio.channel.ReadFlag;
 import dev.qio.channel.Shutdown;
 import dev.qio.channel.WriteFlag;
 import dev.qio.channel.spi.ConditionMask;
+import dev.qio.channel.spi.InnerInput;
 import dev.qio.channel.spi.LayerChannel;
 import dev.qio.channel.spi.Readiness;
 import dev.qio.channel.spi.SignalledReadiness;
@@ -171,9 +172,13 @@ final class SslEngineChannel extends LayerChannel implements TlsChannel {
             inbound.shut(); // the inner EOF that follows is ours, not a truncation
         }
         if (how.writes() && handshake.done()) {
-            bye();
+            outbound.shutWrites(); // shuts the inner write side once close_notify went
+            if (how.reads()) {
+                inner.shutdown(Shutdown.READ);
+            }
+        } else {
+            inner.shutdown(how);
         }
-        inner.shutdown(how);
         own.signal();
     }
 
@@ -193,7 +198,7 @@ final class SslEngineChannel extends LayerChannel implements TlsChannel {
             try {
                 if (!handedOver) {
                     if (watchable) {
-                        Inbound.drain(inner, innerReadiness); // a hand-made inner channel may be blocking
+                        InnerInput.dropUnread(inner, innerReadiness); // a hand-made inner channel may be blocking
                     }
                     inner.close();
                 }

@@ -32,8 +32,10 @@ import javax.net.ssl.SSLSession;
  * modes (in blocking mode this channel waits on it), so {@link #setBlocking} never blocks.
  *
  * <h2>Closing</h2>
- * {@link #bye()}, and {@code shutdown(WRITE)} (which then shuts the inner channel's write side),
- * send TLS {@code close_notify}. A peer's {@code close_notify} reads as end of stream. A peer
+ * {@link #bye()} and {@code shutdown(WRITE)} send TLS {@code close_notify}: {@code bye} waits
+ * until the inner channel took it; {@code shutdown(WRITE)} never blocks, and shuts the inner
+ * channel's write side once close_notify went (from the background if the inner channel cannot
+ * take it yet), so the peer reads close_notify, then the end. A peer's {@code close_notify} reads as end of stream. A peer
  * that closes the connection without it reads as {@link TlsTruncationException}, since an
  * attacker could have cut the stream short, unless the read passes
  * {@link dev.qio.channel.ReadFlag#RELAXED_EOF} or this side has shut down reading. {@code close()}

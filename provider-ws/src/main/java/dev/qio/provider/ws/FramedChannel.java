@@ -9,6 +9,7 @@ import dev.qio.channel.ReadFlag;
 import dev.qio.channel.Shutdown;
 import dev.qio.channel.WriteFlag;
 import dev.qio.channel.spi.ConditionMask;
+import dev.qio.channel.spi.InnerInput;
 import dev.qio.channel.spi.InnerReaderGate;
 import dev.qio.channel.spi.Iov;
 import dev.qio.channel.spi.LayerChannel;
@@ -107,8 +108,6 @@ final class FramedChannel extends LayerChannel implements WsChannel, FrameReader
     private boolean aheadSaysIn;
     /** Made once, so that a poll allocates no method reference. */
     private final Runnable readAheadStep = this::readAhead;
-    /** The spurious ERR_BLOCKs in a row {@link #readAhead} retries while the inner readiness still says IN. */
-    private static final int SPURIOUS_BLOCKS = 16;
 
     /**
      * @param host for a client, the {@code Host} header; ignored on a server
@@ -461,7 +460,7 @@ final class FramedChannel extends LayerChannel implements WsChannel, FrameReader
      */
     private void readAhead() {
         boolean in = true;
-        int spurious = 0;
+        int blocks = 0;
         try {
             while (readFailure == null && aheadFailure == null && !peerClosed && !readShut && !innerEnded) {
                 if (reader.skipToPayload(netIn)) {
@@ -470,15 +469,13 @@ final class FramedChannel extends LayerChannel implements WsChannel, FrameReader
                 long n = fill(false);
                 if (n == EOF) {
                     innerEnded = true;
-                } else if (n == ERR_BLOCK) {
-                    // A layer below may block spuriously while bytes wait (fault+); its readiness,
-                    // polled, says so and lets the next read through. Bounded: a readiness may over-report.
-                    if (!innerReadiness.poll().contains(IoCondition.IN)) {
-                        in = false;
+                } else if (n != ERR_BLOCK) {
+                    blocks = 0;
+                } else {
+                    InnerInput.Block b = InnerInput.afterBlock(innerReadiness, ++blocks);
+                    if (b != InnerInput.Block.SPURIOUS) {
+                        in = b == InnerInput.Block.UNKNOWN; // cannot tell: over-report IN rather than miss it
                         break;
-                    }
-                    if (++spurious == SPURIOUS_BLOCKS) {
-                        break; // cannot tell: over-report IN rather than miss it
                     }
                 }
             }
@@ -592,21 +589,12 @@ final class FramedChannel extends LayerChannel implements WsChannel, FrameReader
     }
 
     /**
-     * Reads and drops what the peer sent that nobody will read: a TCP socket closed with unread
-     * input sends a reset, which can destroy our close frame or HTTP refusal in flight. Bounded
-     * and non-blocking.
+     * {@link InnerInput#dropUnread}: our close frame or HTTP refusal may still be in flight. Only
+     * with a visible readiness: a hand-made inner channel may be blocking.
      */
     private void drainInput() {
-        if (innerReadiness == null) {
-            return;
-        }
-        ByteBuffer[] scratch = {ByteBuffer.allocate(4 << 10)};
-        try {
-            for (int i = 0; i < 64 && inner.readv(scratch) > 0; i++) {
-                scratch[0].clear();
-            }
-        } catch (IOException | RuntimeException ignored) {
-            // already failing or closed: nothing to drain
+        if (innerReadiness != null) {
+            InnerInput.dropUnread(inner, innerReadiness);
         }
     }
 
