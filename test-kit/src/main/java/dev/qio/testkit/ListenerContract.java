@@ -18,6 +18,7 @@ import dev.qio.channel.IoListener;
 import dev.qio.channel.Watch;
 import dev.qio.channel.spi.AbstractIoListener;
 import dev.qio.channel.spi.LayerListener;
+import dev.qio.channel.spi.LingeringClose;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.ByteBuffer;
@@ -448,6 +449,13 @@ public abstract class ListenerContract {
         }
     }
 
+    /** A layer's close ({@code tls+}, {@code ws+}) leaves its inner channel lingering for the peer's end. */
+    private static void awaitLingers() throws InterruptedException {
+        assertTrue(
+                LingeringClose.awaitAll(Duration.ofSeconds(30)),
+                "lingering closes (dev.qio.channel.spi.LingeringClose) did not end within 30 s");
+    }
+
     private static Set<Thread> liveThreads() {
         return new HashSet<>(Thread.getAllStackTraces().keySet());
     }
@@ -461,12 +469,14 @@ public abstract class ListenerContract {
         return once("required_no_leak", () -> {
             cycle(); // loads classes, starts pollers and shared loops
             cycle();
+            awaitLingers();
             int fdsBefore = TestIo.openDescriptors().size();
             Set<Thread> threadsBefore = liveThreads();
             for (int i = 0; i < CYCLES; i++) {
                 cycle();
             }
             cycle(); // a shared poller lets go of closed descriptors at its next wake-up
+            awaitLingers();
             int fdsAfter = TestIo.openDescriptors().size();
             assertTrue(
                     fdsAfter <= fdsBefore + SLACK,

@@ -9,9 +9,12 @@ import dev.qio.channel.IoCondition;
 import dev.qio.channel.Shutdown;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The close of a layer's inner channel once the layer's last bytes went out (a TLS session's
@@ -27,7 +30,9 @@ import java.util.concurrent.TimeUnit;
  * failure, {@link #MAX_BYTES} or {@link #MAX_MILLIS}; then it closes. Peers close when they read
  * the layer's closing message or the FIN, so the linger usually lasts one round trip, and the
  * descriptor outlives the layer's {@code close()} by as much. The time limit runs on
- * {@link LayerTimer}.
+ * {@link LayerTimer}. {@link #awaitAll} waits for the lingers in progress, for a program about to
+ * exit (the kernel would reset what it closes with unread input) or a test that counts
+ * descriptors.
  */
 public final class LingeringClose {
     /** How long the inner channel waits for the peer's end of stream before it closes anyway. */
@@ -35,7 +40,15 @@ public final class LingeringClose {
     /** How much it reads and drops before it closes anyway: a peer that keeps sending gets its reset. */
     public static final long MAX_BYTES = 256 << 10;
 
+    /** Guards {@link #inProgress}; waiters in {@link #awaitAll} wait on it. */
+    private static final Object PROGRESS = new Object();
+    /** Lingers started and not yet closed, guarded by {@link #PROGRESS}. */
+    private static int inProgress;
+
     private final IoChannel inner;
+    /** Set by whichever of the watch, the deadline and a failed start closes first. */
+    private final AtomicBoolean closed = new AtomicBoolean();
+
     private final ByteBuffer[] scratch = {ByteBuffer.allocate(4 << 10)};
     /** Touched only by the watch, which runs on one loop. */
     private long dropped;
@@ -54,12 +67,39 @@ public final class LingeringClose {
      */
     public static void start(IoChannel inner) {
         LingeringClose linger = new LingeringClose(inner);
+        synchronized (PROGRESS) {
+            inProgress++;
+        }
         try {
             inner.shutdown(Shutdown.WRITE);
             linger.deadline = LayerTimer.after(MAX_MILLIS, TimeUnit.MILLISECONDS, linger::close);
             inner.addWatch(Set.of(IoCondition.IN), (ch, ready) -> linger.drain(), EventLoop.shared());
         } catch (IOException | RuntimeException e) {
             linger.close(); // already failing: nothing of ours can reach the peer any more
+        }
+    }
+
+    /**
+     * Waits until no lingering close is in progress in this JVM (every inner channel handed to
+     * {@link #start} so far, and any handed over meanwhile, has closed), or until {@code timeout}
+     * passes. Each linger ends by itself within {@link #MAX_MILLIS}, so a timeout a little
+     * longer than that is always enough when no new ones start.
+     *
+     * @return whether none is in progress
+     * @throws InterruptedException if the waiting thread is interrupted
+     */
+    public static boolean awaitAll(Duration timeout) throws InterruptedException {
+        long deadline =
+                System.nanoTime() + Objects.requireNonNull(timeout, "timeout").toNanos();
+        synchronized (PROGRESS) {
+            while (inProgress > 0) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                TimeUnit.NANOSECONDS.timedWait(PROGRESS, left);
+            }
+            return true;
         }
     }
 
@@ -85,14 +125,23 @@ public final class LingeringClose {
     }
 
     private void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return; // the watch and the deadline may both get here
+        }
         ScheduledFuture<?> timer = deadline;
         if (timer != null) {
             timer.cancel(false);
         }
         try {
-            inner.close(); // idempotent: the watch and the deadline may both get here
+            inner.close();
         } catch (IOException ignored) {
             // everything the layer had to send went before the linger began; nobody is left to tell
+        } finally {
+            synchronized (PROGRESS) {
+                if (--inProgress == 0) {
+                    PROGRESS.notifyAll();
+                }
+            }
         }
     }
 }

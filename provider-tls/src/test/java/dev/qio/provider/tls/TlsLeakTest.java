@@ -7,8 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.qio.channel.IoChannel;
 import dev.qio.channel.IoChannels;
 import dev.qio.channel.IoListener;
+import dev.qio.channel.spi.LingeringClose;
 import dev.qio.testkit.Background;
 import dev.qio.testkit.TestIo;
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -16,7 +18,7 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * Sessions opened, used and closed, and handshakes that fail, leave no descriptor and no thread
- * behind: the layer closes its inner channel on every path.
+ * behind: the layer closes its inner channel on every path (at once, or once its linger ends).
  */
 @Timeout(120)
 class TlsLeakTest {
@@ -44,10 +46,14 @@ class TlsLeakTest {
         }
     }
 
-    /** Round trips on fresh pairs until the shared poller has seen every earlier close. */
+    /**
+     * Round trips on fresh pairs until the shared poller has seen every earlier close, then waits
+     * for the inner channels that {@code close()} left lingering for their peers.
+     */
     private static void settle(IoListener listener, String clientQuery) throws Exception {
         session(listener, clientQuery, -1);
         session(listener, clientQuery, -2);
+        assertTrue(LingeringClose.awaitAll(Duration.ofSeconds(30)), "lingering closes did not end");
     }
 
     @Test
