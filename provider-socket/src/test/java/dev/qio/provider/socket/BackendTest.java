@@ -18,6 +18,8 @@ import java.util.List;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * Which backend serves {@code tcp:} and {@code unix:}: the native one wherever it can run, the
@@ -96,16 +98,24 @@ class BackendTest {
         assertEquals(!platformMode, platformThreads.contains("qio-epoll-master"), platformThreads.toString());
     }
 
-    /** A value of {@code -Dqio.native.poller} that is neither mode keeps the backend off and names itself. */
-    @Test
-    void anUnknownPollerModeTurnsTheBackendOffAndSaysWhy() throws Exception {
+    /** A value a backend property does not take keeps the backend off and names the property and value. */
+    @ParameterizedTest
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "qio.native.poller=fibers | is neither virtual nor platform",
+                "qio.native.kernelReads=yes | is neither true nor false",
+                "qio.native.readSpinMicros=fast | is not a number of microseconds (0 or more)",
+                "qio.native.readSpinMicros=-1 | is not a number of microseconds (0 or more)",
+            })
+    void aValueNotTakenTurnsTheBackendOffAndSaysWhy(String property, String why) throws Exception {
         List<String> command = FdAdoptionTest.javaCommand();
-        command.add(1, "-D" + Linux.POLLER_PROPERTY + "=fibers");
+        command.add(1, "-D" + property);
         command.add("backend:");
         Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
         assertEquals(0, p.waitFor(), out);
-        assertTrue(out.contains("native backend: -Dqio.native.poller=fibers is neither virtual nor platform"), out);
+        assertTrue(out.contains("native backend: -D" + property + " " + why), out);
     }
 
     @Test

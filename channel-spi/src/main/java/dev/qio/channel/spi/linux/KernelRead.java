@@ -54,9 +54,7 @@ final class KernelRead {
      * {@code -Dqio.native.readSpinMicros=0} (default 50 µs, the order of a wake-up's cost on a
      * virtual machine and the kernel's own suggestion for {@code busy_read}).
      */
-    static final long SPIN_NANOS = Runtime.getRuntime().availableProcessors() < 2
-            ? 0
-            : Math.max(0, Long.getLong("qio.native.readSpinMicros", 50)) * 1000;
+    static final long SPIN_NANOS = Runtime.getRuntime().availableProcessors() < 2 ? 0 : Linux.readSpinMicros() * 1000;
 
     private static final int SIGNAL;
     private static final int SA_RESTART = 0x10000000;
@@ -88,7 +86,7 @@ final class KernelRead {
                 Linker.Option.critical(false));
         int signal = -1;
         boolean ok = false;
-        if (!"false".equalsIgnoreCase(System.getProperty("qio.native.kernelReads", "true"))) {
+        if (Linux.kernelReads()) {
             try {
                 signal = (int) linker.downcallHandle(
                                         libc.find("__libc_current_sigrtmax").orElseThrow(),

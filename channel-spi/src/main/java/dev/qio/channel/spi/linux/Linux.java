@@ -14,7 +14,11 @@ import java.util.Optional;
  * (to run a program or a test suite on the fallback). The system property {@code qio.native.poller}
  * chooses where the poller dispatches events for waiting virtual threads: {@code virtual} (the
  * default: on virtual threads, as the JDK's own poller does on Linux) or {@code platform} (on
- * platform threads of its own); any other value keeps the backend off, with the value in the reason.
+ * platform threads of its own). Two more tune a platform thread's blocking read:
+ * {@code qio.native.kernelReads} ({@code true}, the default: it waits in {@code recv(2)};
+ * {@code false}: through {@code poll(2)}) and {@code qio.native.readSpinMicros} (how long it polls
+ * before it sleeps, 0 or more; default 50). A value any of them does not take keeps the backend
+ * off, with the property and the value in the reason ({@code qio providers} shows it).
  */
 public final class Linux {
     private Linux() {}
@@ -24,6 +28,14 @@ public final class Linux {
 
     /** The property that chooses where the poller dispatches: {@code virtual} or {@code platform}. */
     public static final String POLLER_PROPERTY = "qio.native.poller";
+
+    /** The property that, set to {@code false}, has blocking reads wait through {@code poll(2)}. */
+    public static final String KERNEL_READS_PROPERTY = "qio.native.kernelReads";
+
+    /** The property that sets how long a blocking read polls before it sleeps, in microseconds. */
+    public static final String READ_SPIN_PROPERTY = "qio.native.readSpinMicros";
+
+    private static final long DEFAULT_READ_SPIN_MICROS = 50;
 
     private static final String REASON = reason();
 
@@ -83,6 +95,38 @@ public final class Linux {
         return System.getProperty(POLLER_PROPERTY, "virtual");
     }
 
+    /** Whether blocking reads may wait in {@code recv(2)} (see the class comment). */
+    static boolean kernelReads() {
+        return !System.getProperty(KERNEL_READS_PROPERTY, "true").equalsIgnoreCase("false");
+    }
+
+    /** How long a blocking read polls before it sleeps, in microseconds; the value was checked. */
+    static long readSpinMicros() {
+        String value = System.getProperty(READ_SPIN_PROPERTY);
+        return value == null ? DEFAULT_READ_SPIN_MICROS : Long.parseLong(value.strip());
+    }
+
+    /** Why a tuning property's value is not taken; {@code null} when it is. */
+    private static String badTuning() {
+        String reads = System.getProperty(KERNEL_READS_PROPERTY, "true");
+        if (!reads.equalsIgnoreCase("true") && !reads.equalsIgnoreCase("false")) {
+            return "-D" + KERNEL_READS_PROPERTY + "=" + reads + " is neither true nor false";
+        }
+        String spin = System.getProperty(READ_SPIN_PROPERTY);
+        if (spin != null) {
+            String bad = "-D" + READ_SPIN_PROPERTY + "=" + spin + " is not a number of microseconds (0 or more)";
+            try {
+                long micros = Long.parseLong(spin.strip());
+                if (micros < 0 || micros > Long.MAX_VALUE / 1000) {
+                    return bad;
+                }
+            } catch (NumberFormatException e) {
+                return bad;
+            }
+        }
+        return null;
+    }
+
     private static String reason() {
         String os = System.getProperty("os.name", "");
         if (!os.toLowerCase(Locale.ROOT).contains("linux")) {
@@ -98,6 +142,10 @@ public final class Linux {
         String poller = pollerMode();
         if (!poller.equals("virtual") && !poller.equals("platform")) {
             return "-D" + POLLER_PROPERTY + "=" + poller + " is neither virtual nor platform";
+        }
+        String tuning = badTuning();
+        if (tuning != null) {
+            return tuning;
         }
         Module spi = Linux.class.getModule();
         if (!spi.isNativeAccessEnabled()) {
