@@ -300,7 +300,8 @@ public abstract class AbstractIoChannel implements IoChannel {
         try {
             ByteBuffer[] one = readOne();
             one[0] = dst;
-            return (int) readv(one, null, NO_READ_FLAGS);
+            checkRead(one, null, NO_READ_FLAGS);
+            return (int) readOnce(one, null, NO_READ_FLAGS);
         } finally {
             readOne[0] = null;
             readLock.unlock();
@@ -382,7 +383,8 @@ public abstract class AbstractIoChannel implements IoChannel {
         try {
             ByteBuffer[] one = readOne();
             one[0] = dst;
-            return readvAllEof(one, null, NO_READ_FLAGS);
+            checkRead(one, null, NO_READ_FLAGS);
+            return readAllLocked(one, null, NO_READ_FLAGS);
         } finally {
             readOne[0] = null;
             readLock.unlock();
@@ -473,7 +475,7 @@ public abstract class AbstractIoChannel implements IoChannel {
         try {
             ByteBuffer[] one = writeOne();
             one[0] = src;
-            return (int) writev(one, null, NO_WRITE_FLAGS);
+            return (int) writeOnce(one, checkWrite(one, null, NO_WRITE_FLAGS), NO_WRITE_FLAGS);
         } finally {
             writeOne[0] = null;
             writeLock.unlock();
@@ -486,16 +488,21 @@ public abstract class AbstractIoChannel implements IoChannel {
         List<NativeFd> send = checkWrite(iov, fds, flags);
         writeLock.lock();
         try {
-            while (Iov.remaining(iov) > 0) {
-                long n = writeOnce(iov, send, flags);
-                if (n == ERR_BLOCK) {
-                    await(IoCondition.OUT);
-                    continue;
-                }
-                send = List.of();
-            }
+            writeAllLocked(iov, send, flags);
         } finally {
             writeLock.unlock();
+        }
+    }
+
+    private void writeAllLocked(ByteBuffer[] iov, List<NativeFd> fds, Set<WriteFlag> flags) throws IOException {
+        List<NativeFd> send = fds;
+        while (Iov.remaining(iov) > 0) {
+            long n = writeOnce(iov, send, flags);
+            if (n == ERR_BLOCK) {
+                await(IoCondition.OUT);
+                continue;
+            }
+            send = List.of();
         }
     }
 
@@ -510,7 +517,7 @@ public abstract class AbstractIoChannel implements IoChannel {
         try {
             ByteBuffer[] one = writeOne();
             one[0] = src;
-            writevAll(one, null, NO_WRITE_FLAGS);
+            writeAllLocked(one, checkWrite(one, null, NO_WRITE_FLAGS), NO_WRITE_FLAGS);
         } finally {
             writeOne[0] = null;
             writeLock.unlock();

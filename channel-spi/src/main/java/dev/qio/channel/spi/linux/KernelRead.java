@@ -135,6 +135,13 @@ final class KernelRead {
     private int wakers;
     /** Replaced after an interrupt has closed it; only the reader touches the field. */
     private InterruptHook interrupter = new InterruptHook(this::wake);
+    /**
+     * The {@link Thread#threadId()} of the last reader and its {@code pthread_t}: a socket is
+     * mostly read by one thread, which then asks the C library once. Only the reader touches them.
+     */
+    private long readerId = -1;
+
+    private long readerPthread;
     /** Whether the descriptor is in blocking mode yet; only the reader touches it. */
     private boolean blockingMode;
     /**
@@ -212,7 +219,12 @@ final class KernelRead {
         long n = IoChannel.ERR_BLOCK;
         intr.enter();
         try {
-            thread = (long) PTHREAD_SELF.invokeExact();
+            long id = Thread.currentThread().threadId();
+            if (id != readerId) {
+                readerPthread = (long) PTHREAD_SELF.invokeExact();
+                readerId = id;
+            }
+            thread = readerPthread;
             try {
                 if (!fd.isClosing() && !Thread.currentThread().isInterrupted()) {
                     n = recvKernel(h, address, length, flags, errno);

@@ -166,6 +166,12 @@ final class SocketDirection extends DirectAddress {
         try {
             if (count == 1) {
                 ByteBuffer b = iov[from];
+                if (write) {
+                    long n = sendUncaptured(h, b, flags);
+                    if (n != -1) {
+                        return n;
+                    }
+                }
                 if (b.isDirect()) {
                     MethodHandle at = write ? Sys.SEND_AT : Sys.RECV_AT;
                     return (long) at.invokeExact(errno, h, address(b), (long) b.remaining(), flags);
@@ -188,6 +194,21 @@ final class SocketDirection extends DirectAddress {
         } catch (Throwable t) {
             throw Sys.rethrow(t);
         }
+    }
+
+    /**
+     * A send of one buffer with errno not captured, the write's hot path: capturing errno is a
+     * call into the VM after the system call, some percent of a 1-byte round trip. A send fails
+     * rarely, and then {@link #call} sends again with errno captured, which tells the same
+     * failure (EAGAIN, EPIPE, ENOTCONN stay), or sends (room came meanwhile; the first call moved
+     * nothing), or, after a reset whose ECONNRESET the first call took from the socket, fails with
+     * EPIPE, as every later send on it would. Receives capture errno always: a reset taken by a
+     * first call would read as end of stream on a second.
+     */
+    private long sendUncaptured(int h, ByteBuffer b, int flags) throws Throwable {
+        return b.isDirect()
+                ? (long) Sys.SEND_AT_UNCAPTURED.invokeExact(h, address(b), (long) b.remaining(), flags)
+                : (long) Sys.SEND_UNCAPTURED.invokeExact(h, heap(b), (long) b.remaining(), flags);
     }
 
     /**

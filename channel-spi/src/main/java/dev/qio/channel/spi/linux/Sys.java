@@ -121,6 +121,14 @@ final class Sys {
     static final MethodHandle RECV_AT = critical("recv", JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_INT);
     /** send(2) from native memory given as a raw address. */
     static final MethodHandle SEND_AT = critical("send", JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_INT);
+    /**
+     * send(2) from native memory with errno not captured, for a caller that repeats a failed call
+     * through {@link #SEND_AT} to learn why (see {@code SocketDirection}).
+     */
+    static final MethodHandle SEND_AT_UNCAPTURED =
+            uncaptured("send", JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_INT);
+    /** send(2) from a heap segment with errno not captured, as {@link #SEND_AT_UNCAPTURED}. */
+    static final MethodHandle SEND_UNCAPTURED = uncaptured("send", JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT);
 
     static final MethodHandle RECVMSG = critical("recvmsg", JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT);
     static final MethodHandle SENDMSG = critical("sendmsg", JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT);
@@ -159,6 +167,11 @@ final class Sys {
     private static MethodHandle critical(
             String name, java.lang.foreign.MemoryLayout ret, java.lang.foreign.MemoryLayout... args) {
         return LINKER.downcallHandle(LIBC.find(name).orElseThrow(), FunctionDescriptor.of(ret, args), ERRNO, CRITICAL);
+    }
+
+    private static MethodHandle uncaptured(
+            String name, java.lang.foreign.MemoryLayout ret, java.lang.foreign.MemoryLayout... args) {
+        return LINKER.downcallHandle(LIBC.find(name).orElseThrow(), FunctionDescriptor.of(ret, args), CRITICAL);
     }
 
     private static MethodHandle blocking(
