@@ -125,11 +125,11 @@ final class PeerPingPong {
 
         @Override
         public double round(long nanos) throws Exception {
-            long cpu = PeerZeroCopy.OS.getProcessCpuTime();
+            long cpu = ProcessCpu.nanos();
             long start = System.nanoTime();
             double rate = trips.round(nanos);
             double done = rate * ((System.nanoTime() - start) / 1e9);
-            return (PeerZeroCopy.OS.getProcessCpuTime() - cpu) / 1e3 / done;
+            return (ProcessCpu.nanos() - cpu) / 1e3 / done;
         }
 
         @Override

@@ -6,7 +6,6 @@ import dev.qio.channel.IoChannels;
 import dev.qio.channel.IoListener;
 import dev.qio.channel.WriteFlag;
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Set;
@@ -39,8 +38,6 @@ final class PeerZeroCopy implements Contender {
     }
 
     private static final Set<WriteFlag> ZERO_COPY = Set.of(WriteFlag.ZERO_COPY);
-    static final com.sun.management.OperatingSystemMXBean OS =
-            (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
 
     private final boolean zeroCopy;
     private final Metric metric;
@@ -93,7 +90,7 @@ final class PeerZeroCopy implements Contender {
 
     @Override
     public double round(long nanos) throws Exception {
-        long cpu = OS.getProcessCpuTime();
+        long cpu = ProcessCpu.nanos();
         long start = System.nanoTime();
         long end = start + nanos;
         long before = sent;
@@ -111,7 +108,7 @@ final class PeerZeroCopy implements Contender {
         double bytes = sent - before;
         return metric == Metric.THROUGHPUT
                 ? bytes / ((System.nanoTime() - start) / 1e9)
-                : (OS.getProcessCpuTime() - cpu) / 1e6 / (bytes / 1e9);
+                : (ProcessCpu.nanos() - cpu) / 1e6 / (bytes / 1e9);
     }
 
     @Override

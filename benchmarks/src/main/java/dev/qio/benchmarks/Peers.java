@@ -2,7 +2,6 @@ package dev.qio.benchmarks;
 
 import io.netty.handler.ssl.SslProvider;
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -405,12 +404,12 @@ public final class Peers {
         private static final double TICK_NANOS = 1e9 / 100;
 
         static Load start() {
-            return new Load(loadavg(), stat(), ownCpu());
+            return new Load(loadavg(), stat(), ProcessCpu.nanos());
         }
 
         String end() {
             long[] s = stat();
-            long own = ownCpu();
+            long own = ProcessCpu.nanos();
             String after = loadavg();
             if (s == null || statBefore == null) {
                 return "load " + loadBefore + " → " + after;
@@ -456,11 +455,6 @@ public final class Peers {
             } catch (IOException | RuntimeException e) {
                 return null;
             }
-        }
-
-        private static long ownCpu() {
-            return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
-                    .getProcessCpuTime();
         }
     }
 
