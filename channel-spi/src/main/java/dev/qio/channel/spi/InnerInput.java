@@ -1,12 +1,7 @@
 package dev.qio.channel.spi;
 
-import static dev.qio.channel.IoChannel.EOF;
-import static dev.qio.channel.IoChannel.ERR_BLOCK;
-
 import dev.qio.channel.IoChannel;
 import dev.qio.channel.IoCondition;
-import java.io.IOException;
-import java.nio.ByteBuffer;
 
 /**
  * A layer's reads of its inner channel that no caller asked for: the read-ahead a readiness poll
@@ -22,9 +17,6 @@ import java.nio.ByteBuffer;
 public final class InnerInput {
     /** How many ERR_BLOCKs in a row a read of the inner channel retries while its readiness says IN. */
     public static final int SPURIOUS_LIMIT = 16;
-
-    /** How much {@link #dropUnread} reads at most, in reads of its 4 KiB scratch buffer: 256 KiB. */
-    private static final int DROP_READS = 64;
 
     private InnerInput() {}
 
@@ -55,30 +47,18 @@ public final class InnerInput {
      * and the reset can destroy what is still on its way to the peer (a layer's closing message).
      * Never waits: the inner channel must be in non-blocking mode. Stops at the end of the stream,
      * at an ERR_BLOCK that {@link #afterBlock} calls anything but {@link Block#SPURIOUS}, after
-     * 256 KiB (a peer that keeps sending cannot hold a close up), or at a failure, which it
-     * swallows: a channel already failing has nothing to drain. Allocates its scratch buffer per
-     * call; it runs once per close.
+     * {@link LingeringClose#MAX_BYTES} (a peer that keeps sending cannot hold a close up), or at a
+     * failure, which it swallows: a channel already failing has nothing to drain. Allocates its
+     * scratch buffer per call; it runs once per close.
      */
     public static void dropUnread(IoChannel inner, Readiness innerReadiness) {
-        ByteBuffer[] scratch = {ByteBuffer.allocate(4 << 10)};
+        Discard discard = new Discard();
         int blocks = 0;
-        try {
-            for (int i = 0; i < DROP_READS; i++) {
-                long n = inner.readv(scratch);
-                if (n == EOF) {
-                    return;
-                }
-                if (n == ERR_BLOCK) {
-                    if (afterBlock(innerReadiness, ++blocks) != Block.SPURIOUS) {
-                        return;
-                    }
-                    continue;
-                }
-                blocks = 0;
-                scratch[0].clear();
+        for (long n; (n = discard.untilBlock(inner)) >= 0; ) {
+            blocks = n > 0 ? 1 : blocks + 1;
+            if (afterBlock(innerReadiness, blocks) != Block.SPURIOUS) {
+                return;
             }
-        } catch (IOException | RuntimeException ignored) {
-            // already failing or closed: nothing to drain
         }
     }
 }

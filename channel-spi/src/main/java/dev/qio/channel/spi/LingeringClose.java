@@ -1,14 +1,10 @@
 package dev.qio.channel.spi;
 
-import static dev.qio.channel.IoChannel.EOF;
-import static dev.qio.channel.IoChannel.ERR_BLOCK;
-
 import dev.qio.channel.EventLoop;
 import dev.qio.channel.IoChannel;
 import dev.qio.channel.IoCondition;
 import dev.qio.channel.Shutdown;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Set;
@@ -38,7 +34,7 @@ public final class LingeringClose {
     /** How long the inner channel waits for the peer's end of stream before it closes anyway. */
     public static final long MAX_MILLIS = 5_000;
     /** How much it reads and drops before it closes anyway: a peer that keeps sending gets its reset. */
-    public static final long MAX_BYTES = 256 << 10;
+    public static final long MAX_BYTES = Discard.MAX_BYTES;
 
     /** Guards {@link #inProgress}; waiters in {@link #awaitAll} wait on it. */
     private static final Object PROGRESS = new Object();
@@ -49,9 +45,8 @@ public final class LingeringClose {
     /** Set by whichever of the watch, the deadline and a failed start closes first. */
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private final ByteBuffer[] scratch = {ByteBuffer.allocate(4 << 10)};
     /** Touched only by the watch, which runs on one loop. */
-    private long dropped;
+    private final Discard discard = new Discard();
 
     private volatile ScheduledFuture<?> deadline;
 
@@ -103,22 +98,10 @@ public final class LingeringClose {
         }
     }
 
-    /** One turn of the watch: reads what is there; whether to go on watching. */
+    /** One turn of the watch: drops what is there; whether to go on watching. */
     private boolean drain() {
-        try {
-            while (dropped < MAX_BYTES) {
-                long n = inner.readv(scratch);
-                if (n == ERR_BLOCK) {
-                    return true; // a spurious block (fault+) is retried when the watch polls again
-                }
-                if (n == EOF) {
-                    break;
-                }
-                dropped += n;
-                scratch[0].clear();
-            }
-        } catch (IOException | RuntimeException e) {
-            // the peer reset or went away: nothing left to wait for
+        if (discard.untilBlock(inner) >= 0) {
+            return true; // a block, spurious (fault+) or not, is retried when the watch polls again
         }
         close();
         return false;
